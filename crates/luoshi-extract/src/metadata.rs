@@ -1,0 +1,267 @@
+//! Document metadata: title, issuer, document number, index number, dates and the plan's year.
+
+use crate::model::PlanDraft;
+use crate::numbers::{arabic_at, chinese_at};
+
+use crate::outline::Outline;
+use crate::text::{Paragraph, trim};
+
+/// `key： value` lines of a government website's document header.
+const FIELDS: [(&str, Field); 16] = [
+    ("索引号", Field::IndexNo),
+    ("发文机构", Field::Issuer),
+    ("发文机关", Field::Issuer),
+    ("发布机构", Field::Issuer),
+    ("发文单位", Field::Issuer),
+    ("发文字号", Field::DocNumber),
+    ("文号", Field::DocNumber),
+    ("成文日期", Field::DateWritten),
+    ("成文时间", Field::DateWritten),
+    ("发布日期", Field::DatePublished),
+    ("发布时间", Field::DatePublished),
+    ("印发日期", Field::DatePublished),
+    ("公开日期", Field::DatePublished),
+    ("标题", Field::Title),
+    ("名称", Field::Title),
+    ("主题分类", Field::Ignored),
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Field {
+    IndexNo,
+    Issuer,
+    DocNumber,
+    DateWritten,
+    DatePublished,
+    Title,
+    Ignored,
+}
+
+fn field_of(text: &str) -> Option<(Field, &str)> {
+    for (key, field) in FIELDS {
+        if let Some(rest) = text.strip_prefix(key) {
+            let rest = trim(rest);
+            if let Some(value) = rest.strip_prefix('：').or_else(|| rest.strip_prefix(':')) {
+                return Some((field, trim(value)));
+            }
+        }
+    }
+    None
+}
+
+pub fn fill(draft: &mut PlanDraft, outline: &Outline) {
+    let preamble = &outline.preamble;
+    for p in preamble {
+        let Some((field, value)) = field_of(&p.text) else { continue };
+        if value.is_empty() {
+            continue;
+        }
+        let slot = match field {
+            Field::IndexNo => &mut draft.index_no,
+            Field::Issuer => &mut draft.issuer,
+            Field::DocNumber => &mut draft.doc_number,
+            Field::DateWritten => {
+                draft.date_written = draft.date_written.take().or_else(|| parse_date(value));
+                continue;
+            }
+            Field::DatePublished => {
+                draft.date_published = draft.date_published.take().or_else(|| parse_date(value));
+                continue;
+            }
+            Field::Title => &mut draft.title,
+            Field::Ignored => continue,
+        };
+        if slot.is_none() {
+            *slot = Some(value.to_string());
+        }
+    }
+    if draft.title.is_none() {
+        draft.title = guess_title(preamble);
+    }
+    if draft.doc_number.is_none() {
+        draft.doc_number = preamble.iter().find_map(|p| find_doc_number(&p.text));
+    }
+    // A signature is an issuer line followed by a date line, usually closing the notice.
+    let signature = signature(preamble).or_else(|| {
+        let last_block = outline.blocks.last()?;
+        signature(&last_block.rest)
+    });
+    if let Some((issuer, date)) = signature {
+        if draft.issuer.is_none() {
+            draft.issuer = Some(issuer);
+        }
+        if draft.date_written.is_none() {
+            draft.date_written = Some(date);
+        }
+    }
+    if draft.issuer.is_none()
+        && let Some(title) = &draft.title
+        && let Some(pos) = title.find("关于")
+        && pos > 0
+    {
+        draft.issuer = Some(title[..pos].to_string());
+    }
+    draft.plan_title = draft.title.as_deref().map(plan_title);
+}
+
+fn guess_title(preamble: &[Paragraph]) -> Option<String> {
+    let candidates = preamble.iter().filter(|p| field_of(&p.text).is_none() && !p.text.ends_with('。'));
+    let headed = preamble.iter().find(|p| p.heading && field_of(&p.text).is_none());
+    headed.or_else(|| candidates.clone().next()).map(|p| p.text.clone())
+}
+
+/// `关于印发武汉市…实施方案的通知` → `武汉市…实施方案`.
+fn plan_title(title: &str) -> String {
+    let inner = title.split_once("印发").map(|(_, rest)| rest).unwrap_or(title);
+    let inner = inner.strip_suffix("的通知").unwrap_or(inner);
+    trim(inner).trim_matches(|c| c == '《' || c == '》').to_string()
+}
+
+fn signature(paragraphs: &[Paragraph]) -> Option<(String, String)> {
+    paragraphs.windows(2).rev().find_map(|pair| {
+        let date = parse_date(&pair[1].text)?;
+        if pair[1].text.chars().count() > 16 {
+            return None;
+        }
+        let issuer = trim(&pair[0].text);
+        let looks_like_issuer = issuer.chars().count() <= 30
+            && !issuer.ends_with(['。', '：', ':', '；'])
+            && field_of(issuer).is_none()
+            && ["政府", "办公厅", "办公室", "委员会", "局", "委", "厅", "部", "院"].iter().any(|s| issuer.ends_with(s));
+        looks_like_issuer.then(|| (issuer.to_string(), date))
+    })
+}
+
+/// `武政办〔2021〕26号`, also with `[2021]`, `［2021］`, `（2021）`.
+pub fn find_doc_number(text: &str) -> Option<String> {
+    for (i, c) in text.char_indices() {
+        if !matches!(c, '〔' | '[' | '［' | '（' | '(') {
+            continue;
+        }
+        let after = &text[i + c.len_utf8()..];
+        let Some(year) = arabic_at(after).filter(|y| y.len == 4) else { continue };
+        let Some(close) = after[year.len..].chars().next() else { continue };
+        if !matches!(close, '〕' | ']' | '］' | '）' | ')') {
+            continue;
+        }
+        let rest = &after[year.len + close.len_utf8()..];
+        let Some(number) = arabic_at(rest) else { continue };
+        if !rest[number.len..].starts_with('号') {
+            continue;
+        }
+        let Some(prefix_start) = text[..i]
+            .char_indices()
+            .rev()
+            .take_while(|(_, c)| crate::text::is_cjk(*c))
+            .last()
+            .map(|(p, _)| p)
+        else {
+            continue;
+        };
+        let end = i + c.len_utf8() + year.len + close.len_utf8() + number.len + '号'.len_utf8();
+        return Some(text[prefix_start..end].to_string());
+    }
+    None
+}
+
+/// `2021年03月28日`, `2021年3月28日`, `2021-03-28`, `2021.3.28`, `二〇二一年三月二十八日` → `2021-03-28`.
+pub fn parse_date(text: &str) -> Option<String> {
+    let text = trim(text);
+    let (year, rest) = year_at(text)?;
+    let rest = rest.strip_prefix(['年', '-', '.', '/', '．'])?;
+    let (month, rest) = small_number(rest)?;
+    let rest = rest.strip_prefix(['月', '-', '.', '/', '．'])?;
+    let (day, rest) = small_number(rest)?;
+    let rest = rest.strip_prefix(['日', '号']).unwrap_or(rest);
+    if !trim(rest).is_empty() || !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+        return None;
+    }
+    Some(format!("{year:04}-{month:02}-{day:02}"))
+}
+
+fn year_at(text: &str) -> Option<(u32, &str)> {
+    let ascii: String = text.chars().take(4).collect();
+    if ascii.len() == 4 && ascii.chars().all(|c| c.is_ascii_digit()) {
+        return Some((ascii.parse().ok()?, &text[4..]));
+    }
+    // 二〇二一: four single digits.
+    let mut year = 0;
+    let mut used = 0;
+    for c in text.chars().take(4) {
+        let d = match c {
+            '〇' | '零' | 'Ｏ' | 'O' => 0,
+            '一' => 1,
+            '二' => 2,
+            '三' => 3,
+            '四' => 4,
+            '五' => 5,
+            '六' => 6,
+            '七' => 7,
+            '八' => 8,
+            '九' => 9,
+            _ => return None,
+        };
+        year = year * 10 + d;
+        used += c.len_utf8();
+    }
+    Some((year, &text[used..]))
+}
+
+fn small_number(text: &str) -> Option<(u32, &str)> {
+    let digits: usize = text.chars().take_while(|c| crate::text::digit(*c).is_some()).map(char::len_utf8).sum();
+    if digits > 0 {
+        let value = text[..digits].chars().filter_map(crate::text::digit).fold(0, |acc, d| acc * 10 + d);
+        return Some((value, &text[digits..]));
+    }
+    let n = chinese_at(text)?;
+    Some((n.value as u32, &text[n.len..]))
+}
+
+/// The year the goals are for: `2021年的主要目标`, `2021年度`, else the year the plan was written.
+pub fn plan_year(draft: &PlanDraft, body: &str) -> Option<i32> {
+    let mut search = body;
+    while let Some(pos) = search.find('年') {
+        let head = &search[..pos];
+        let digits: String = head.chars().rev().take_while(|c| c.is_ascii_digit()).collect();
+        let tail = &search[pos + '年'.len_utf8()..];
+        if digits.len() == 4 {
+            let year: String = digits.chars().rev().collect();
+            let goal_year = ["的主要目标", "主要目标", "工作目标", "年度目标", "目标", "度"].iter().any(|w| tail.starts_with(w));
+            if goal_year && let Ok(y) = year.parse() {
+                return Some(y);
+            }
+        }
+        search = tail;
+    }
+    draft.date_written.as_deref().and_then(|d| d.get(..4)).and_then(|y| y.parse().ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_in_every_form() {
+        assert_eq!(parse_date("2021年03月28日").as_deref(), Some("2021-03-28"));
+        assert_eq!(parse_date("2021年3月28日").as_deref(), Some("2021-03-28"));
+        assert_eq!(parse_date("2021-3-28").as_deref(), Some("2021-03-28"));
+        assert_eq!(parse_date("2021.03.28").as_deref(), Some("2021-03-28"));
+        assert_eq!(parse_date("二〇二一年三月二十八日").as_deref(), Some("2021-03-28"));
+        assert_eq!(parse_date("2021年13月28日"), None);
+        assert_eq!(parse_date("2021年3月28日印发"), None);
+    }
+
+    #[test]
+    fn document_numbers() {
+        assert_eq!(find_doc_number("武政办〔2021〕26号").as_deref(), Some("武政办〔2021〕26号"));
+        assert_eq!(find_doc_number("鄂政发[2022]3号文件").as_deref(), Some("鄂政发[2022]3号"));
+        assert_eq!(find_doc_number("（2021年）"), None);
+    }
+
+    #[test]
+    fn plan_title_from_a_notice() {
+        assert_eq!(plan_title("市人民政府办公厅关于印发武汉市大力推进科技创新提能工作实施方案的通知"), "武汉市大力推进科技创新提能工作实施方案");
+        assert_eq!(plan_title("关于印发《某某行动计划》的通知"), "某某行动计划");
+        assert_eq!(plan_title("某某实施方案"), "某某实施方案");
+    }
+}

@@ -1,0 +1,202 @@
+//! The plain-data result of extraction. Field names are the stable JSON format documented in
+//! `docs/plan-json.md`; the gold annotation uses the same names.
+
+use serde::{Deserialize, Serialize, Serializer};
+
+/// Version of the JSON format; bump when a field changes meaning or disappears.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// Everything the extractor read from one plan document, before anyone has reviewed it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct PlanDraft {
+    pub title: Option<String>,
+    /// The plan's own name when the document is a notice that carries it (`关于印发《X》的通知`).
+    pub plan_title: Option<String>,
+    pub issuer: Option<String>,
+    pub doc_number: Option<String>,
+    pub index_no: Option<String>,
+    /// ISO dates (`2021-03-28`).
+    pub date_written: Option<String>,
+    pub date_published: Option<String>,
+    /// The year the plan's goals are for.
+    pub year: Option<i32>,
+    pub indicators: Vec<Indicator>,
+    pub sections: Vec<Section>,
+    pub tasks: Vec<Task>,
+    pub mechanisms: Vec<Mechanism>,
+    /// Every unit name as printed, in order of first appearance.
+    pub units: Vec<String>,
+    /// Scope notes such as `〈含开发区管委会，下同〉` attached to a printed unit name.
+    pub scope_notes: Vec<ScopeNote>,
+    /// What the extractor could not decide; a person must look at each.
+    pub review: Vec<ReviewFlag>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Indicator {
+    pub text: String,
+    pub name: String,
+    #[serde(serialize_with = "number")]
+    pub value: f64,
+    #[serde(serialize_with = "optional_number")]
+    pub max: Option<f64>,
+    pub unit: String,
+    pub qualifier: Qualifier,
+    pub aspirational: bool,
+    /// 1-based line of the source document.
+    pub line: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Section {
+    pub path: String,
+    pub title: String,
+    pub level: usize,
+    pub line: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Task {
+    pub path: String,
+    /// Path of the section the task sits in (`二.（一）`); empty for a top-level task.
+    pub section: String,
+    pub title: String,
+    pub lead: Vec<String>,
+    pub responsible: Vec<String>,
+    pub annotation_present: bool,
+    pub targets: Vec<Target>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub district_focus: Vec<DistrictFocus>,
+    /// The task as printed after its number, page breaks joined, annotation included.
+    pub text: String,
+    /// The annotation as printed (inside its brackets), if any.
+    pub annotation: Option<String>,
+    /// Byte range of the annotation within `text`.
+    pub annotation_span: Option<Span>,
+    pub line: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Target {
+    pub text: String,
+    #[serde(serialize_with = "number")]
+    pub value: f64,
+    #[serde(serialize_with = "optional_number")]
+    pub max: Option<f64>,
+    pub unit: String,
+    pub qualifier: Qualifier,
+    pub aspirational: bool,
+    /// The printed group the value applies to each member of (`各区`), when the text says 分别.
+    pub per_each: Option<String>,
+    pub subject: String,
+    pub kind: TargetKind,
+    /// Byte range of `text` within the task's `text`.
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Qualifier {
+    Exact,
+    AtLeast,
+    About,
+    MoreThan,
+    AtMost,
+    Range,
+}
+
+impl Qualifier {
+    pub fn label(self) -> &'static str {
+        match self {
+            Qualifier::Exact => "",
+            Qualifier::AtLeast => "以上",
+            Qualifier::About => "左右",
+            Qualifier::MoreThan => "超过",
+            Qualifier::AtMost => "不超过",
+            Qualifier::Range => "区间",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TargetKind {
+    /// Something to produce or reach this year.
+    Target,
+    /// A count of what already exists (`推动 28 家国家重点实验室优化调整`).
+    ExistingCount,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DistrictFocus {
+    pub district: String,
+    pub group: Option<String>,
+    pub focus: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Mechanism {
+    pub path: String,
+    pub title: String,
+    pub kind: MechanismKind,
+    pub text: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MechanismKind {
+    DistrictTable,
+    MonthlyDispatch,
+    QuarterlySummary,
+    SemiannualReview,
+    AnnualAssessment,
+    Publicity,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScopeNote {
+    /// The printed unit the note is attached to (`各相关区人民政府`).
+    pub unit: String,
+    /// The note without its brackets and without `下同` (`含开发区管委会`).
+    pub note: String,
+    /// `下同`: the note holds for every later mention too.
+    pub carries_forward: bool,
+    /// Path of the task where the note is printed.
+    pub path: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReviewFlag {
+    /// The task or section the flag is about, if any.
+    pub path: Option<String>,
+    pub line: Option<usize>,
+    /// Which field needs a decision (`lead`, `responsible`, `annotation`, `path`, …).
+    pub field: String,
+    /// Why, in words for the coordinating office.
+    pub reason: String,
+}
+
+/// Whole numbers are written without a fraction (`7`, not `7.0`) so the JSON reads like the document.
+fn number<S: Serializer>(value: &f64, serializer: S) -> Result<S::Ok, S::Error> {
+    const EXACT_INTEGER_LIMIT: f64 = 9_007_199_254_740_992.0;
+    if value.fract() == 0.0 && value.abs() < EXACT_INTEGER_LIMIT {
+        serializer.serialize_i64(*value as i64)
+    } else {
+        serializer.serialize_f64(*value)
+    }
+}
+
+fn optional_number<S: Serializer>(value: &Option<f64>, serializer: S) -> Result<S::Ok, S::Error> {
+    match value {
+        Some(v) => number(v, serializer),
+        None => serializer.serialize_none(),
+    }
+}

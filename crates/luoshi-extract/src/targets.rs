@@ -1,0 +1,501 @@
+//! Numeric targets in a task's text: value, range, unit, qualifier, whether aspirational, whether
+//! it applies to each member of a group, and whether it counts what already exists.
+
+use crate::model::{Qualifier, Span, Target, TargetKind};
+use crate::numbers::{Number, arabic_at, chinese_at};
+use crate::text::{is_clause_break, is_cjk, is_space, split_ranges, trim, trim_punct};
+
+/// A number with its unit and qualifier as found in a text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Quantity {
+    /// Byte range from the number (or a leading qualifier word after it) to the end of the unit
+    /// and trailing qualifier.
+    pub start: usize,
+    pub end: usize,
+    pub value: f64,
+    pub max: Option<f64>,
+    pub unit: String,
+    pub qualifier: Qualifier,
+    /// Byte offset where the pre-number qualifier word starts (equal to `start` if none).
+    pub lead_in: usize,
+    /// Where the unit ends; what follows up to `end` is the trailing qualifier.
+    pub unit_end: usize,
+}
+
+/// Measure words, longest first so that `人次` wins over `人`.
+const MEASURES: [&str; 72] = [
+    "个百分点", "平方公里", "万千瓦时", "千瓦时", "立方米", "标准箱", "平方米", "万千瓦", "千瓦", "兆瓦", "公里",
+    "千米", "公顷", "美元", "人次", "家次", "项次", "场次", "户次", "架次", "课时", "小时", "所学校", "倍", "家",
+    "个", "项", "场", "名", "人", "次", "所", "座", "条", "台", "套", "件", "批", "类", "户", "支", "部", "种",
+    "篇", "处", "栋", "艘", "辆", "吨", "元", "天", "亩", "只", "株", "头", "张", "本", "册", "份", "笔", "宗",
+    "起", "门", "间", "床", "站", "片", "块", "幢", "位", "组", "%",
+];
+
+/// Measure words that only count as a unit after a magnitude (`30万`), never alone.
+const MAGNITUDES: [&str; 5] = ["万亿", "千万", "百万", "亿", "万"];
+
+const PRE_QUALIFIERS: [(&str, Qualifier); 21] = [
+    ("不少于", Qualifier::AtLeast),
+    ("不低于", Qualifier::AtLeast),
+    ("不下于", Qualifier::AtLeast),
+    ("至少", Qualifier::AtLeast),
+    ("不超过", Qualifier::AtMost),
+    ("不高于", Qualifier::AtMost),
+    ("不多于", Qualifier::AtMost),
+    ("控制在", Qualifier::AtMost),
+    ("低于", Qualifier::AtMost),
+    ("超过", Qualifier::MoreThan),
+    ("高于", Qualifier::MoreThan),
+    ("多于", Qualifier::MoreThan),
+    ("突破", Qualifier::MoreThan),
+    ("逾", Qualifier::MoreThan),
+    ("大约", Qualifier::About),
+    ("约", Qualifier::About),
+    ("近", Qualifier::About),
+    ("达到", Qualifier::Exact),
+    ("达", Qualifier::Exact),
+    ("提高到", Qualifier::Exact),
+    ("增长", Qualifier::Exact),
+];
+
+const POST_QUALIFIERS: [(&str, Qualifier); 9] = [
+    ("及以上", Qualifier::AtLeast),
+    ("以上", Qualifier::AtLeast),
+    ("左右", Qualifier::About),
+    ("上下", Qualifier::About),
+    ("及以下", Qualifier::AtMost),
+    ("以内", Qualifier::AtMost),
+    ("以下", Qualifier::AtMost),
+    ("之内", Qualifier::AtMost),
+    ("以上的", Qualifier::AtLeast),
+];
+
+const RANGE_MARKS: [char; 8] = ['—', '–', '-', '－', '～', '~', '至', '到'];
+
+const ASPIRATION: [&str; 3] = ["力争", "争取", "努力"];
+
+/// Words before a count that make it the object of work on what exists (`对 7 个实验室`).
+const EXISTING_CUES_STRONG: [&str; 7] = ["对", "现有", "已有", "已建", "依托", "围绕", "针对"];
+const EXISTING_CUES_WEAK: [&str; 7] = ["推动", "整合", "聚焦", "带动", "用好", "服务", "支持"];
+const IMPROVEMENT_WORDS: [&str; 9] = ["优化", "调整", "提升", "改造", "升级", "服务", "运行", "整合", "管理"];
+
+/// Byte ranges inside quotation marks and book-title marks, where numerals are names.
+pub fn quoted_ranges(text: &str) -> Vec<(usize, usize)> {
+    let mut ranges = Vec::new();
+    let mut open: Option<(char, usize)> = None;
+    for (i, c) in text.char_indices() {
+        match open {
+            None => {
+                let close = match c {
+                    '“' => '”',
+                    '‘' => '’',
+                    '《' => '》',
+                    '「' => '」',
+                    '『' => '』',
+                    '"' => '"',
+                    _ => continue,
+                };
+                open = Some((close, i));
+            }
+            Some((close, start)) => {
+                if c == close {
+                    ranges.push((start, i + c.len_utf8()));
+                    open = None;
+                } else if c == '\n' {
+                    open = None;
+                }
+            }
+        }
+    }
+    ranges
+}
+
+fn inside(ranges: &[(usize, usize)], at: usize) -> bool {
+    ranges.iter().any(|&(a, b)| a <= at && at < b)
+}
+
+fn skip_spaces(text: &str, mut at: usize) -> usize {
+    while let Some(c) = text[at..].chars().next() {
+        if !is_space(c) || c == '\n' {
+            break;
+        }
+        at += c.len_utf8();
+    }
+    at
+}
+
+fn number_at(text: &str, at: usize) -> Option<Number> {
+    let rest = &text[at..];
+    let n = arabic_at(rest).or_else(|| chinese_at(rest))?;
+    // A lone 一 is an article (一批, 一个专班), not a count.
+    if n.chinese && n.value < 2.0 {
+        return None;
+    }
+    Some(n)
+}
+
+/// Finds every quantity in `text`, skipping quoted ranges and the `masked` byte ranges.
+pub fn quantities(text: &str, masked: &[(usize, usize)]) -> Vec<Quantity> {
+    let quoted = quoted_ranges(text);
+    let mut out = Vec::new();
+    let mut prev: Option<char> = None;
+    let mut skip_until = 0;
+    for (i, c) in text.char_indices() {
+        let before = prev;
+        prev = Some(c);
+        if i < skip_until || inside(&quoted, i) || inside(masked, i) {
+            continue;
+        }
+        let mid_token = matches!(before, Some(p) if p.is_ascii_alphanumeric() || crate::text::digit(p).is_some() || matches!(p, '.' | '．' | '第'));
+        if mid_token {
+            continue;
+        }
+        let percent_words = text[i..].starts_with("百分之");
+        let number_start = if percent_words { i + "百分之".len() } else { i };
+        let Some(q) = quantity_at(text, i, number_start, percent_words) else {
+            continue;
+        };
+        skip_until = q.end;
+        out.push(q);
+    }
+    out
+}
+
+fn quantity_at(text: &str, start: usize, number_start: usize, percent_words: bool) -> Option<Quantity> {
+    let n = number_at(text, number_start)?;
+    let mut at = number_start + n.len;
+    // `5G`, `3D`: a Latin letter glued to the number makes a name.
+    if text[at..].chars().next().is_some_and(|c| c.is_ascii_alphabetic()) {
+        return None;
+    }
+    // `1.` / `2、` inside a sentence is list numbering.
+    if let Some(c) = text[at..].chars().next()
+        && matches!(c, '、' | '.' | '．')
+        && !n.chinese
+    {
+        return None;
+    }
+    let mut max = None;
+    let after_number = skip_spaces(text, at);
+    if let Some(mark) = text[after_number..].chars().next()
+        && RANGE_MARKS.contains(&mark)
+    {
+        let second_at = skip_spaces(text, after_number + mark.len_utf8());
+        if let Some(second) = number_at(text, second_at)
+            && second.chinese == n.chinese
+            && second.value > n.value
+        {
+            max = Some(second.value);
+            at = second_at + second.len;
+        }
+    }
+    let mut qualifier = None;
+    let mut unit = String::new();
+    let mut cursor = skip_spaces(text, at);
+    for word in ["余", "多"] {
+        if text[cursor..].starts_with(word) {
+            qualifier = Some(Qualifier::MoreThan);
+            cursor += word.len();
+            break;
+        }
+    }
+    if percent_words {
+        unit.push('%');
+    } else {
+        if let Some(m) = MAGNITUDES.iter().find(|m| text[cursor..].starts_with(**m)) {
+            unit.push_str(m);
+            cursor += m.len();
+        }
+        if let Some(m) = MEASURES.iter().find(|m| text[cursor..].starts_with(**m)) {
+            unit.push_str(m);
+            cursor += m.len();
+        } else if text[cursor..].starts_with('％') {
+            unit.push('%');
+            cursor += '％'.len_utf8();
+        }
+    }
+    if unit.is_empty() {
+        return None;
+    }
+    let unit_end = cursor;
+    let after_unit = skip_spaces(text, cursor);
+    let mut end = unit_end;
+    for (word, q) in POST_QUALIFIERS {
+        if text[after_unit..].starts_with(word) {
+            if qualifier.is_none() {
+                qualifier = Some(q);
+            }
+            end = after_unit + word.len();
+            break;
+        }
+    }
+    let (pre, lead_in) = pre_qualifier(text, start);
+    let qualifier = if max.is_some() {
+        Qualifier::Range
+    } else {
+        qualifier.or(pre).unwrap_or(Qualifier::Exact)
+    };
+    Some(Quantity { start, end, value: n.value, max, unit, qualifier, lead_in, unit_end })
+}
+
+fn pre_qualifier(text: &str, start: usize) -> (Option<Qualifier>, usize) {
+    let before = text[..start].trim_end_matches(|c: char| is_space(c) && c != '\n');
+    for (word, q) in PRE_QUALIFIERS {
+        if before.ends_with(word) {
+            return (Some(q), before.len() - word.len());
+        }
+    }
+    (None, start)
+}
+
+/// The targets of one task. `masked` holds byte ranges (the annotation) to leave alone.
+pub fn targets(text: &str, masked: &[(usize, usize)]) -> Vec<Target> {
+    let found = quantities(text, masked);
+    let mut out = Vec::new();
+    if found.is_empty() {
+        return out;
+    }
+    for (clause_start, clause_end) in split_ranges(text, is_clause_break) {
+        let in_clause: Vec<&Quantity> = found.iter().filter(|q| q.start >= clause_start && q.start < clause_end).collect();
+        if in_clause.is_empty() {
+            continue;
+        }
+        let items = if in_clause.len() > 1 {
+            split_ranges(&text[clause_start..clause_end], |c| c == '、')
+                .into_iter()
+                .map(|(a, b)| (clause_start + a, clause_start + b))
+                .collect()
+        } else {
+            vec![(clause_start, clause_end)]
+        };
+        let mut next_item = 0;
+        for q in in_clause {
+            let Some(item_index) = items.iter().position(|&(a, b)| q.start >= a && q.start < b) else {
+                continue;
+            };
+            let first = next_item.min(item_index);
+            let (span_start, span_end) = (items[first].0, items[item_index].1.max(q.end));
+            next_item = item_index + 1;
+            out.push(target(text, q, clause_start, span_start, span_end));
+        }
+    }
+    out
+}
+
+fn target(text: &str, q: &Quantity, clause_start: usize, span_start: usize, span_end: usize) -> Target {
+    let raw = &text[span_start..span_end];
+    let lead_trimmed = raw.len() - raw.trim_start_matches(|c: char| is_space(c) || matches!(c, '，' | '、' | '；')).len();
+    let start = span_start + lead_trimmed;
+    let target_text = trim_punct(&text[start..span_end]).to_string();
+    let end = start + target_text.len();
+    let before = &text[clause_start..q.lead_in];
+    let aspirational = ASPIRATION.iter().any(|w| before.contains(w));
+    let per_each = per_each(before);
+    let kind = kind(text, q, before, aspirational);
+    let subject = subject(text, q, start, end, per_each.as_deref());
+    Target {
+        text: target_text,
+        value: q.value,
+        max: q.max,
+        unit: q.unit.clone(),
+        qualifier: q.qualifier,
+        aspirational,
+        per_each,
+        subject,
+        kind,
+        span: Span { start, end },
+    }
+}
+
+/// `各区分别举办…` → `各区`; `每个区举办…` → `每个区`.
+fn per_each(before: &str) -> Option<String> {
+    for word in ["分别", "各自"] {
+        if let Some(pos) = before.rfind(word) {
+            let group = trim(&before[..pos]);
+            let group = strip_connectives(group);
+            if !group.is_empty() {
+                return Some(group.to_string());
+            }
+        }
+    }
+    if let Some(pos) = before.find('每') {
+        let rest = &before[pos..];
+        let noun_end = ["个区", "区", "个县", "县", "个街道", "个乡镇", "个单位", "个开发区", "个园区"]
+            .iter()
+            .find_map(|n| rest[3..].starts_with(n).then(|| 3 + n.len()));
+        if let Some(len) = noun_end {
+            return Some(rest[..len].to_string());
+        }
+    }
+    None
+}
+
+fn strip_connectives(mut s: &str) -> &str {
+    loop {
+        let before = s;
+        for w in ["其中", "同时", "全年", "并", "且", "年内"] {
+            s = trim(s.strip_prefix(w).unwrap_or(s));
+        }
+        if s == before {
+            return s;
+        }
+    }
+}
+
+fn kind(text: &str, q: &Quantity, before: &str, aspirational: bool) -> TargetKind {
+    if q.qualifier != Qualifier::Exact || aspirational || q.unit.contains('%') {
+        return TargetKind::Target;
+    }
+    let after = &text[q.end..];
+    let noun_follows = after.chars().next().is_some_and(is_cjk);
+    if !noun_follows {
+        return TargetKind::Target;
+    }
+    let word = trim(before);
+    let clause_rest: String = after.chars().take_while(|c| !is_clause_break(*c)).collect();
+    if EXISTING_CUES_STRONG.iter().any(|c| word.ends_with(c)) {
+        return TargetKind::ExistingCount;
+    }
+    if EXISTING_CUES_WEAK.iter().any(|c| word.ends_with(c)) && IMPROVEMENT_WORDS.iter().any(|w| clause_rest.contains(w)) {
+        return TargetKind::ExistingCount;
+    }
+    TargetKind::Target
+}
+
+/// What is counted, in the plan's own words: the target text without the number, unit and the
+/// words around them that only qualify it.
+fn subject(text: &str, q: &Quantity, start: usize, end: usize, per_each: Option<&str>) -> String {
+    let prefix_end = q.lead_in.max(start).min(end);
+    let mut prefix = trim(&text[start..prefix_end]);
+    if let Some(group) = per_each {
+        if let Some(pos) = prefix.find(group) {
+            prefix = trim(&prefix[pos + group.len()..]);
+        }
+        for w in ["分别", "各自"] {
+            prefix = trim(prefix.strip_prefix(w).unwrap_or(prefix));
+        }
+    }
+    for w in ASPIRATION {
+        if let Some(pos) = prefix.find(w) {
+            prefix = trim(&prefix[pos + w.len()..]);
+        }
+    }
+    let suffix = if q.end < end { trim(&text[q.end..end]) } else { "" };
+    let suffix = suffix.strip_prefix('的').unwrap_or(suffix);
+    let mut subject = String::new();
+    subject.push_str(prefix);
+    subject.push_str(suffix);
+    trim_punct(&subject).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one(text: &str) -> Target {
+        let found = targets(text, &[]);
+        assert_eq!(found.len(), 1, "{text}: {found:?}");
+        found.into_iter().next().expect("one target")
+    }
+
+    fn none(text: &str) {
+        let found = targets(text, &[]);
+        assert!(found.is_empty(), "{text}: {found:?}");
+    }
+
+    #[test]
+    fn qualifiers() {
+        assert_eq!(one("新增高新技术企业 2000 家").qualifier, Qualifier::Exact);
+        assert_eq!(one("建成园区 30 个以上").qualifier, Qualifier::AtLeast);
+        assert_eq!(one("建成园区不少于30个").qualifier, Qualifier::AtLeast);
+        assert_eq!(one("建成园区不低于30个").qualifier, Qualifier::AtLeast);
+        assert_eq!(one("引进 10 名左右战略科技人才").qualifier, Qualifier::About);
+        assert_eq!(one("增长率超过 14%").qualifier, Qualifier::MoreThan);
+        assert_eq!(one("能耗不超过 500 吨").qualifier, Qualifier::AtMost);
+        assert_eq!(one("成交额达到1000亿元").qualifier, Qualifier::Exact);
+        assert_eq!(one("培育企业30余家").qualifier, Qualifier::MoreThan);
+    }
+
+    #[test]
+    fn ranges_in_every_notation() {
+        for text in ["力争立项 1—2 个", "立项1-2个", "立项1～2个", "立项1到2个", "立项1~2个", "立项两到三个"] {
+            let t = one(text);
+            assert_eq!(t.qualifier, Qualifier::Range, "{text}");
+            assert!(t.max.is_some(), "{text}");
+        }
+        let t = one("力争立项 1—2 个");
+        assert_eq!((t.value, t.max, t.unit.as_str(), t.aspirational), (1.0, Some(2.0), "个", true));
+    }
+
+    #[test]
+    fn magnitudes_stay_in_the_unit() {
+        let t = one("力争 30 万以上大学毕业生留汉就业创业");
+        assert_eq!((t.value, t.unit.as_str(), t.qualifier), (30.0, "万", Qualifier::AtLeast));
+        let t = one("技术合同成交额达到1000亿元");
+        assert_eq!((t.value, t.unit.as_str()), (1000.0, "亿元"));
+        assert_eq!(one("投入5000万元").unit, "万元");
+        assert_eq!(one("完成1.2万亿元").unit, "万亿元");
+    }
+
+    #[test]
+    fn full_width_digits_and_chinese_numerals() {
+        assert_eq!(one("新建载体５０家").value, 50.0);
+        assert_eq!(one("引进两名院士").value, 2.0);
+        assert_eq!(one("举办十场活动").value, 10.0);
+        assert_eq!(one("培育一百二十家企业").value, 120.0);
+        assert_eq!(one("占比提高到百分之二十").unit, "%");
+    }
+
+    #[test]
+    fn numbers_that_are_not_targets() {
+        none("制定各区 2021 年度推进创新提能方案");
+        none("2021年3月28日印发");
+        none("打造“五个中心”");
+        none("实施传统企业“百企转高”专项");
+        none("推进十大高端产业发展行动");
+        none("建设5G基站网络");
+        none("按照一个实验室一个专班服务模式");
+        none("推进第四代同步辐射光源建设");
+        none("召开第一届理事会");
+        none("2021—2025年");
+        none("《武汉市“十四五”规划》");
+        none("一是加强组织，二是强化保障");
+    }
+
+    #[test]
+    fn per_each_names_the_printed_group() {
+        assert_eq!(one("各区分别举办对接活动 5 场以上").per_each.as_deref(), Some("各区"));
+        assert_eq!(one("三大国家级开发区分别举办对接活动 10 场以上").per_each.as_deref(), Some("三大国家级开发区"));
+        assert_eq!(one("每个区举办活动2场").per_each.as_deref(), Some("每个区"));
+        assert_eq!(one("全年组织市级大型专场对接活动 10 场以上").per_each, None);
+    }
+
+    #[test]
+    fn existing_counts() {
+        assert_eq!(one("加强对 7 个湖北实验室的对口服务").kind, TargetKind::ExistingCount);
+        assert_eq!(one("推动 28 家国家重点实验室优化调整").kind, TargetKind::ExistingCount);
+        assert_eq!(one("推动 50 项以上院士专家项目落地转化").kind, TargetKind::Target);
+        assert_eq!(one("新谋划布局 8 个重大科技基础设施").kind, TargetKind::Target);
+        assert_eq!(one("派驻 100 名科技成果转化联络员").kind, TargetKind::Target);
+    }
+
+    #[test]
+    fn two_targets_in_one_clause_are_split_at_the_enumeration_comma() {
+        let found = targets("引进 10 名左右战略科技人才、200 名左右产业领军人才。", &[]);
+        let texts: Vec<&str> = found.iter().map(|t| t.text.as_str()).collect();
+        assert_eq!(texts, vec!["引进 10 名左右战略科技人才", "200 名左右产业领军人才"]);
+    }
+
+    #[test]
+    fn aspiration_covers_its_clause_only() {
+        let found = targets("力争立项 1—2 个，新增企业 20 家", &[]);
+        assert_eq!(found.iter().map(|t| t.aspirational).collect::<Vec<_>>(), vec![true, false]);
+    }
+
+    #[test]
+    fn masked_ranges_are_skipped() {
+        let text = "新增企业 20 家（牵头单位：市第2医院等3家单位）";
+        let start = text.find('（').unwrap_or(0);
+        assert_eq!(targets(text, &[(start, text.len())]).len(), 1);
+    }
+}
