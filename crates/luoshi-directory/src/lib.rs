@@ -1,1 +1,203 @@
+//! luoshi-directory: the canonical units, districts and district groups of a city, and the
+//! resolution of printed unit names through them (`市发改委` → `市发展改革委`, `洪山区` → 洪山区人民政府,
+//! `各区人民政府` → every district, with the development zones where the plan's scope note says so).
+//!
+//! A directory is data (a TOML file, `data/directory/wuhan.toml` for Wuhan). A plan from a city
+//! with no directory starts from an empty one that learns the names the document uses.
 
+mod resolve;
+
+pub use resolve::resolve;
+
+use serde::{Deserialize, Serialize};
+
+/// The Wuhan directory shipped with luoshi.
+pub const WUHAN_TOML: &str = include_str!("../../../data/directory/wuhan.toml");
+
+#[derive(Debug, thiserror::Error)]
+pub enum DirectoryError {
+    #[error("名录文件格式错误：{0}")]
+    Syntax(#[from] toml::de::Error),
+    #[error("名录文件中「{name}」出现了两次（{first} 和 {second}）")]
+    Duplicate { name: String, first: String, second: String },
+    #[error("名录文件中分组「{group}」的成员「{member}」不是名录中的区")]
+    UnknownMember { group: String, member: String },
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Directory {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub city: Option<String>,
+    #[serde(default)]
+    pub districts: Vec<District>,
+    #[serde(default)]
+    pub groups: Vec<Group>,
+    #[serde(default)]
+    pub units: Vec<Unit>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct District {
+    pub name: String,
+    /// The ranking group (中心城区, 新城区, 三大国家级开发区).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
+    /// The unit that answers for the district (`江岸区人民政府`, `…管委会`).
+    pub government: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
+    /// A development-zone committee: covered by 各区人民政府 only under 〈含开发区管委会〉.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub zone: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Group {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
+    /// Every district of the city.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub all_districts: bool,
+    /// The districts whose ranking group is this.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub district_group: Option<String>,
+    /// Listed districts.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub members: Vec<String>,
+    /// `各相关区`: the plan must say which; flagged for review.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub selective: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Unit {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
+}
+
+impl Directory {
+    /// An empty directory, for a plan from a city luoshi has no data for.
+    pub fn empty() -> Directory {
+        Directory::default()
+    }
+
+    /// The directory shipped for Wuhan.
+    pub fn wuhan() -> Directory {
+        // The shipped file is checked by the tests; failing here would be a build defect.
+        Directory::from_toml(WUHAN_TOML).unwrap_or_default()
+    }
+
+    pub fn from_toml(text: &str) -> Result<Directory, DirectoryError> {
+        let directory: Directory = toml::from_str(text)?;
+        directory.validate()?;
+        Ok(directory)
+    }
+
+    pub fn to_toml(&self) -> String {
+        toml::to_string(self).unwrap_or_default()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.districts.is_empty() && self.units.is_empty() && self.groups.is_empty()
+    }
+
+    fn validate(&self) -> Result<(), DirectoryError> {
+        let mut seen: std::collections::HashMap<&str, String> = std::collections::HashMap::new();
+        for d in &self.districts {
+            for name in std::iter::once(&d.name).chain(&d.aliases).chain(std::iter::once(&d.government)) {
+                check_unique(&mut seen, name, format!("区「{}」", d.name))?;
+            }
+        }
+        for u in &self.units {
+            for name in std::iter::once(&u.name).chain(&u.aliases) {
+                check_unique(&mut seen, name, format!("单位「{}」", u.name))?;
+            }
+        }
+        for g in &self.groups {
+            for name in std::iter::once(&g.name).chain(&g.aliases) {
+                check_unique(&mut seen, name, format!("分组「{}」", g.name))?;
+            }
+            for member in &g.members {
+                if self.district(member).is_none() {
+                    return Err(DirectoryError::UnknownMember { group: g.name.clone(), member: member.clone() });
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The district a name stands for: its name, an alias, or its government's name.
+    pub fn district(&self, name: &str) -> Option<&District> {
+        self.districts.iter().find(|d| d.name == name || d.government == name || d.aliases.iter().any(|a| a == name))
+    }
+
+    pub fn unit(&self, name: &str) -> Option<&Unit> {
+        self.units.iter().find(|u| u.name == name || u.aliases.iter().any(|a| a == name))
+    }
+
+    pub fn group(&self, name: &str) -> Option<&Group> {
+        self.groups.iter().find(|g| g.name == name || g.aliases.iter().any(|a| a == name))
+    }
+
+    /// The districts a group covers; development zones only when `with_zones`.
+    pub fn members(&self, group: &Group, with_zones: bool) -> Vec<String> {
+        if group.all_districts {
+            return self.districts.iter().filter(|d| with_zones || !d.zone).map(|d| d.name.clone()).collect();
+        }
+        let mut out: Vec<String> = group.members.clone();
+        if let Some(rank) = &group.district_group {
+            out.extend(self.districts.iter().filter(|d| d.group.as_ref() == Some(rank)).map(|d| d.name.clone()));
+        }
+        out
+    }
+}
+
+fn check_unique<'a>(seen: &mut std::collections::HashMap<&'a str, String>, name: &'a str, owner: String) -> Result<(), DirectoryError> {
+    match seen.get(name) {
+        Some(first) if *first != owner => Err(DirectoryError::Duplicate { name: name.to_string(), first: first.clone(), second: owner }),
+        _ => {
+            seen.insert(name, owner);
+            Ok(())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_shipped_wuhan_directory_loads() {
+        let d = Directory::from_toml(WUHAN_TOML).expect("wuhan.toml is valid");
+        assert_eq!(d.districts.len(), 14);
+        assert_eq!(d.district("东湖高新区").map(|d| d.government.as_str()), Some("武汉东湖新技术开发区管委会"));
+        assert_eq!(d.unit("市发改委").map(|u| u.name.as_str()), Some("市发展改革委"));
+        let all = d.group("各区人民政府").expect("group");
+        assert_eq!(d.members(all, false).len(), 13);
+        assert_eq!(d.members(all, true).len(), 14);
+        assert_eq!(d.members(d.group("三大国家级开发区").expect("group"), true).len(), 3);
+    }
+
+    #[test]
+    fn bad_files_say_what_is_wrong() {
+        let err = Directory::from_toml("[[units]]\nname = 1\n").expect_err("bad type");
+        assert!(err.to_string().contains("line 2"), "{err}");
+        let err = Directory::from_toml("[[units]]\nname = \"市科技局\"\n[[units]]\nname = \"市财政局\"\naliases = [\"市科技局\"]\n").expect_err("duplicate");
+        assert!(err.to_string().contains("市科技局"), "{err}");
+        let err = Directory::from_toml("[[groups]]\nname = \"中心城区\"\nmembers = [\"火星区\"]\n").expect_err("member");
+        assert!(err.to_string().contains("火星区"), "{err}");
+        assert!(Directory::from_toml("[[unit]]\nname = \"x\"\n").is_err(), "unknown table");
+    }
+
+    #[test]
+    fn round_trips_through_toml() {
+        let d = Directory::wuhan();
+        assert_eq!(Directory::from_toml(&d.to_toml()).expect("reloads"), d);
+    }
+}

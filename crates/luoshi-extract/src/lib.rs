@@ -167,5 +167,6 @@ fn read_task(outline: &Outline, index: usize, found: &[annotation::Found], rules
         annotation_span,
         text: text.trim_end().to_string(),
         line: block.line,
+        assignees: Vec::new(),
     }
 }

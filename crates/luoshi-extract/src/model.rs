@@ -74,6 +74,42 @@ pub struct Task {
     /// Byte range of the annotation within `text`.
     pub annotation_span: Option<Span>,
     pub line: usize,
+    /// Every printed unit resolved through the directory (filled by `luoshi-directory`).
+    #[serde(default)]
+    pub assignees: Vec<Assignee>,
+}
+
+/// A printed unit of a task's annotation and what it stands for in the directory.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Assignee {
+    pub printed: String,
+    pub role: Role,
+    /// The canonical unit name (`市发改委` → `市发展改革委`); the printed name if none is known.
+    pub unit: String,
+    pub kind: AssigneeKind,
+    /// The districts the name covers (`各区人民政府` → every district; `洪山区` → `洪山区`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub districts: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Lead,
+    Responsible,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AssigneeKind {
+    /// A department or other single body.
+    Unit,
+    /// The government (or zone committee) of one district.
+    District,
+    /// A group name that expands to several districts.
+    Group,
+    /// A name that does not say which body (`各依托单位`, `有关专班单位`).
+    Unspecified,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -98,6 +134,9 @@ pub struct Target {
     pub kind: TargetKind,
     /// Byte range of `text` within the task's `text`.
     pub span: Span,
+    /// With `per_each`: the districts the group expands to, each owing the full value.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub districts: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

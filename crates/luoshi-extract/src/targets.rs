@@ -304,6 +304,7 @@ fn target(text: &str, q: &Quantity, clause_start: usize, span_start: usize, span
         subject,
         kind,
         span: Span { start, end },
+        districts: Vec::new(),
     }
 }
 
