@@ -1,0 +1,102 @@
+//! The task table as a spreadsheet an office prints: a title row, a frozen header, task cells
+//! merged over their target rows, wrapped text, A4 landscape one page wide, header rows repeated
+//! on every page. Further sheets hold the headline indicators and the review items.
+
+use luoshi_extract::PlanDraft;
+use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
+
+use crate::table::{HEADERS, rows};
+
+const WIDTHS: [f64; 6] = [12.0, 36.0, 40.0, 24.0, 36.0, 30.0];
+const A4: u8 = 9;
+
+pub fn to_xlsx(plan: &PlanDraft) -> Result<Vec<u8>, XlsxError> {
+    let mut workbook = Workbook::new();
+    let title = plan.plan_title.as_deref().or(plan.title.as_deref()).unwrap_or("实施方案");
+    let cell = Format::new().set_text_wrap().set_border(FormatBorder::Thin).set_align(FormatAlign::VerticalCenter).set_font_size(10.5);
+    let centered = cell.clone().set_align(FormatAlign::Center);
+    let header = centered.clone().set_bold().set_background_color("#D9E1F2");
+    let heading = Format::new().set_bold().set_font_size(16).set_align(FormatAlign::Center).set_align(FormatAlign::VerticalCenter);
+
+    let sheet = workbook.add_worksheet();
+    sheet.set_name("任务分解表")?;
+    page_setup(sheet, &format!("{title}任务分解表"))?;
+    sheet.merge_range(0, 0, 0, 5, &format!("{title}任务分解表"), &heading)?;
+    sheet.set_row_height(0, 30)?;
+    for (col, (name, width)) in HEADERS.iter().zip(WIDTHS).enumerate() {
+        let col = col as u16;
+        sheet.write_string_with_format(1, col, *name, &header)?;
+        sheet.set_column_width(col, width)?;
+    }
+    sheet.set_freeze_panes(2, 0)?;
+    sheet.set_repeat_rows(0, 1)?;
+    let all = rows(plan);
+    for (i, row) in all.iter().enumerate() {
+        let r = (i + 2) as u32;
+        sheet.write_string_with_format(r, 2, &row.target, &cell)?;
+        sheet.write_string_with_format(r, 5, &row.note, &cell)?;
+        if row.task_rows == 0 {
+            continue;
+        }
+        let last = r + row.task_rows as u32 - 1;
+        for (col, text, format) in [(0u16, &row.path, &centered), (1, &row.task, &cell), (3, &row.lead, &cell), (4, &row.responsible, &cell)] {
+            if last > r {
+                sheet.merge_range(r, col, last, col, text, format)?;
+            } else {
+                sheet.write_string_with_format(r, col, text, format)?;
+            }
+        }
+    }
+
+    if !plan.indicators.is_empty() {
+        let sheet = workbook.add_worksheet();
+        sheet.set_name("主要目标")?;
+        page_setup(sheet, "主要目标")?;
+        let headers = ["指标", "目标值", "单位", "要求", "原文"];
+        for (col, (name, width)) in headers.iter().zip([36.0, 12.0, 10.0, 10.0, 50.0]).enumerate() {
+            sheet.write_string_with_format(0, col as u16, *name, &header)?;
+            sheet.set_column_width(col as u16, width)?;
+        }
+        sheet.set_freeze_panes(1, 0)?;
+        for (i, ind) in plan.indicators.iter().enumerate() {
+            let r = (i + 1) as u32;
+            sheet.write_string_with_format(r, 0, &ind.name, &cell)?;
+            sheet.write_number_with_format(r, 1, ind.value, &centered)?;
+            sheet.write_string_with_format(r, 2, &ind.unit, &centered)?;
+            sheet.write_string_with_format(r, 3, ind.qualifier.label(), &centered)?;
+            sheet.write_string_with_format(r, 4, &ind.text, &cell)?;
+        }
+    }
+
+    if !plan.review.is_empty() {
+        let sheet = workbook.add_worksheet();
+        sheet.set_name("待核对事项")?;
+        page_setup(sheet, "待核对事项")?;
+        for (col, (name, width)) in ["序号", "行号", "字段", "原因"].iter().zip([12.0, 8.0, 12.0, 70.0]).enumerate() {
+            sheet.write_string_with_format(0, col as u16, *name, &header)?;
+            sheet.set_column_width(col as u16, width)?;
+        }
+        sheet.set_freeze_panes(1, 0)?;
+        for (i, flag) in plan.review.iter().enumerate() {
+            let r = (i + 1) as u32;
+            sheet.write_string_with_format(r, 0, flag.path.as_deref().unwrap_or(""), &centered)?;
+            match flag.line {
+                Some(line) => sheet.write_number_with_format(r, 1, line as f64, &centered)?,
+                None => sheet.write_string_with_format(r, 1, "", &centered)?,
+            };
+            sheet.write_string_with_format(r, 2, &flag.field, &centered)?;
+            sheet.write_string_with_format(r, 3, &flag.reason, &cell)?;
+        }
+    }
+    workbook.save_to_buffer()
+}
+
+fn page_setup(sheet: &mut Worksheet, title: &str) -> Result<(), XlsxError> {
+    sheet.set_landscape();
+    sheet.set_paper_size(A4);
+    sheet.set_print_fit_to_pages(1, 0);
+    sheet.set_print_center_horizontally(true);
+    sheet.set_header(format!("&C{}", title.replace('&', "&&")));
+    sheet.set_footer("&C第 &P 页，共 &N 页");
+    Ok(())
+}

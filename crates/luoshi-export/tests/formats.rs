@@ -1,0 +1,80 @@
+//! Every output format of the Wuhan plan, read back.
+
+use std::io::{Cursor, Read};
+
+use calamine::{Data, Reader, Xlsx};
+use luoshi_directory::{Directory, resolve};
+use luoshi_export::{Format, render};
+
+const PLAN: &str = include_str!("../../../data/plans/wuhan-2021-tech-innovation-plan.txt");
+
+fn plan() -> luoshi_extract::PlanDraft {
+    resolve(luoshi_extract::extract(PLAN), &Directory::wuhan()).draft
+}
+
+#[test]
+fn xlsx_is_a_real_spreadsheet_with_the_table() {
+    let bytes = render(&plan(), Format::Xlsx).expect("xlsx");
+    let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes.clone())).expect("opens");
+    assert_eq!(book.sheet_names(), vec!["任务分解表", "主要目标", "待核对事项"]);
+    let range = book.worksheet_range("任务分解表").expect("sheet");
+    let text = |r: u32, c: u32| match range.get_value((r, c)) {
+        Some(Data::String(s)) => s.clone(),
+        _ => String::new(),
+    };
+    let headers: Vec<String> = (0..6).map(|c| text(1, c)).collect();
+    assert_eq!(headers, vec!["序号", "工作任务", "目标", "牵头单位", "责任单位", "备注"]);
+    assert_eq!(text(2, 0), "二.（一）.1");
+    assert_eq!(text(2, 1), "加快东湖科学城规划建设");
+    assert_eq!(text(2, 3), "武汉东湖新技术开发区管委会");
+    let targets: usize = plan().tasks.iter().map(|t| t.targets.len().max(1)).sum();
+    assert_eq!(range.height(), 2 + targets, "title, header, one row per target");
+    let all: Vec<String> = (2..range.height() as u32).map(|r| text(r, 2)).collect();
+    assert!(all.iter().any(|t| t == "各区分别举办对接活动 5 场以上"));
+
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).expect("zip");
+    let mut sheet = String::new();
+    zip.by_name("xl/worksheets/sheet1.xml").expect("sheet1").read_to_string(&mut sheet).expect("utf-8");
+    assert!(sheet.contains(r#"state="frozen""#), "header is frozen");
+    assert!(sheet.contains("<mergeCell "), "task cells merged over their targets");
+    assert!(sheet.contains(r#"orientation="landscape""#));
+}
+
+#[test]
+fn csv_has_the_same_rows_with_a_bom() {
+    let bytes = render(&plan(), Format::Csv).expect("csv");
+    assert!(bytes.starts_with(&[0xEF, 0xBB, 0xBF]));
+    let mut reader = csv::Reader::from_reader(&bytes[3..]);
+    let headers: Vec<String> = reader.headers().expect("headers").iter().map(str::to_string).collect();
+    assert_eq!(headers[0], "序号");
+    let rows: Vec<csv::StringRecord> = reader.records().collect::<Result<_, _>>().expect("rows");
+    let targets: usize = plan().tasks.iter().map(|t| t.targets.len().max(1)).sum();
+    assert_eq!(rows.len(), targets);
+    assert!(rows.iter().any(|r| r[0] == *"二.（三）.1" && r[5].contains("待核对")));
+}
+
+#[test]
+fn markdown_has_header_indicators_table_and_review() {
+    let text = String::from_utf8(render(&plan(), Format::Markdown).expect("md")).expect("utf-8");
+    assert!(text.starts_with("# 武汉市大力推进科技创新提能工作实施方案"));
+    assert!(text.contains("- 发文字号：武政办〔2021〕26号"));
+    assert!(text.contains("| 技术合同成交额 | 1000亿元 |"));
+    assert!(text.contains("| 序号 | 工作任务 | 目标 | 牵头单位 | 责任单位 | 备注 |"));
+    assert!(text.contains("## 待核对事项"));
+}
+
+#[test]
+fn json_carries_the_format_version_and_gold_field_names() {
+    let text = String::from_utf8(render(&plan(), Format::Json).expect("json")).expect("utf-8");
+    let value: serde_json::Value = serde_json::from_str(&text).expect("json");
+    assert_eq!(value["format_version"], 1);
+    assert_eq!(value["doc_number"], "武政办〔2021〕26号");
+    assert_eq!(value["tasks"][0]["assignees"][0]["unit"], "武汉东湖新技术开发区管委会");
+}
+
+#[test]
+fn formats_from_file_names() {
+    assert_eq!(Format::from_path("a/b.XLSX"), Some(Format::Xlsx));
+    assert_eq!(Format::from_path("t.md"), Some(Format::Markdown));
+    assert_eq!(Format::from_path("t.txt"), None);
+}
