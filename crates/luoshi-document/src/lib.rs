@@ -56,6 +56,9 @@ pub fn read(name: &str, bytes: &[u8]) -> Result<Document, DocumentError> {
     if bytes.starts_with(b"%PDF") {
         return Err(DocumentError::Pdf);
     }
+    if encoding_rs::Encoding::for_bom(bytes).is_none() && bytes.contains(&0) {
+        return Err(DocumentError::Binary("含有空字节"));
+    }
     let (text, encoding) = decode(bytes)?;
     if let Some(reason) = binary_reason(&text) {
         return Err(DocumentError::Binary(reason));

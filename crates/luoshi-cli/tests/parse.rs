@@ -1,0 +1,165 @@
+//! `luoshi parse` end to end: the same plan as .txt, GB18030, .docx and .html gives the same
+//! output; bad input is refused with the file named and exit code 2.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const PLAN: &str = include_str!("../../../data/plans/wuhan-2021-tech-innovation-plan.txt");
+
+fn luoshi(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_luoshi")).args(args).output().expect("luoshi runs")
+}
+
+fn stdout(out: &Output) -> String {
+    assert!(out.status.success(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout.clone()).expect("utf-8 output")
+}
+
+fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).expect("write fixture");
+    path
+}
+
+/// A real .docx with one paragraph per line of `text`, as Word saves it.
+fn docx(text: &str) -> Vec<u8> {
+    let mut body = String::new();
+    for line in text.lines() {
+        let escaped = line.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+        body.push_str(&format!("<w:p><w:r><w:t xml:space=\"preserve\">{escaped}</w:t></w:r></w:p>"));
+    }
+    let document = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:body>{body}<w:sectPr/></w:body></w:document>"
+    );
+    let content_types = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>"#;
+    let rels = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>"#;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    for (name, content) in [("[Content_Types].xml", content_types), ("_rels/.rels", rels), ("word/document.xml", document.as_str())] {
+        zip.start_file(name, options).expect("zip entry");
+        zip.write_all(content.as_bytes()).expect("zip write");
+    }
+    zip.finish().expect("zip finish").into_inner()
+}
+
+fn html(text: &str) -> Vec<u8> {
+    let mut page = String::from("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>武汉市人民政府</title><script>var x = 1;</script></head><body>\n<div class=\"nav\"></div>\n");
+    for line in text.lines() {
+        let escaped = line.replace('&', "&amp;").replace('<', "&lt;");
+        page.push_str(&format!("<p>{escaped}</p>\n"));
+    }
+    page.push_str("</body></html>\n");
+    page.into_bytes()
+}
+
+#[test]
+fn builtin_plan_is_the_default() {
+    let out = luoshi(&["parse"]);
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("json");
+    assert_eq!(json["doc_number"], "武政办〔2021〕26号");
+    assert_eq!(json["tasks"].as_array().map(Vec::len), Some(19));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("19 项任务"));
+}
+
+#[test]
+fn txt_gb18030_and_docx_give_identical_output() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let txt = write(dir.path(), "plan.txt", PLAN.as_bytes());
+    let (gbk, _, unmappable) = encoding_rs::GB18030.encode(PLAN);
+    assert!(!unmappable);
+    let gb = write(dir.path(), "plan-gbk.txt", &gbk);
+    let word = write(dir.path(), "plan.docx", &docx(PLAN));
+    let reference = stdout(&luoshi(&["parse", &txt.to_string_lossy()]));
+    assert_eq!(stdout(&luoshi(&["parse", &gb.to_string_lossy()])), reference, "GB18030");
+    assert_eq!(stdout(&luoshi(&["parse", &word.to_string_lossy()])), reference, ".docx");
+}
+
+/// Line numbers count the lines of the text as read; everything else is the same for a saved page.
+#[test]
+fn saved_html_gives_the_same_table() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let txt = write(dir.path(), "plan.txt", PLAN.as_bytes());
+    let page = write(dir.path(), "plan.html", &html(PLAN));
+    let strip_lines = |s: String| -> serde_json::Value {
+        let mut v: serde_json::Value = serde_json::from_str(&s).expect("json");
+        fn walk(v: &mut serde_json::Value) {
+            match v {
+                serde_json::Value::Object(map) => {
+                    map.remove("line");
+                    map.values_mut().for_each(walk);
+                }
+                serde_json::Value::Array(items) => items.iter_mut().for_each(walk),
+                _ => {}
+            }
+        }
+        walk(&mut v);
+        v
+    };
+    let reference = strip_lines(stdout(&luoshi(&["parse", &txt.to_string_lossy()])));
+    assert_eq!(strip_lines(stdout(&luoshi(&["parse", &page.to_string_lossy()]))), reference);
+}
+
+#[test]
+fn output_format_follows_the_file_name_or_the_flag() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (name, magic) in [("t.xlsx", &b"PK"[..]), ("t.csv", &[0xEF, 0xBB, 0xBF][..]), ("t.md", "# 武汉市".as_bytes()), ("t.json", b"{")] {
+        let out = dir.path().join(name);
+        stdout(&luoshi(&["parse", "-o", &out.to_string_lossy()]));
+        let bytes = std::fs::read(&out).expect("written");
+        assert!(bytes.starts_with(magic), "{name}");
+    }
+    let md = stdout(&luoshi(&["parse", "--format", "md"]));
+    assert!(md.contains("| 序号 | 工作任务 | 目标 | 牵头单位 | 责任单位 | 备注 |"));
+}
+
+#[test]
+fn bad_input_names_the_file_and_exits_2() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let empty = write(dir.path(), "empty.txt", b"");
+    let binary = write(dir.path(), "binary.txt", &[0x7F, b'E', b'L', b'F', 0, 0, 1, 2, 3]);
+    let junk = write(dir.path(), "junk.txt", &[0xFF, 0xFE, 0x00, 0xD8, 0xFF]);
+    let doc = write(dir.path(), "old.doc", &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]);
+    let fake_docx = write(dir.path(), "fake.docx", b"PK\x03\x04 not really a zip");
+    let missing = dir.path().join("missing.txt");
+    for (path, words) in [(&empty, "文件是空的"), (&binary, "不是文本文件"), (&junk, "编码"), (&doc, ".doc"), (&fake_docx, "Word"), (&missing, "文件不存在"), (&dir.path().to_path_buf(), "目录")] {
+        let out = luoshi(&["parse", &path.to_string_lossy()]);
+        assert_eq!(out.status.code(), Some(2), "{}", path.display());
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(&*path.to_string_lossy()), "names the file: {err}");
+        assert!(err.contains(words), "says why ({words}): {err}");
+        assert!(!err.contains("panicked"));
+        assert!(out.stdout.is_empty());
+    }
+}
+
+#[test]
+fn an_edited_directory_is_used_and_a_broken_one_is_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("wuhan.toml");
+    stdout(&luoshi(&["directory", "-o", &file.to_string_lossy()]));
+    let mut edited = std::fs::read_to_string(&file).expect("written");
+    edited.push_str("\n[[units]]\nname = \"有关专班单位\"\n");
+    std::fs::write(&file, edited).expect("edit");
+    let json: serde_json::Value = serde_json::from_str(&stdout(&luoshi(&["parse", "--directory", &file.to_string_lossy()]))).expect("json");
+    let reasons: Vec<String> = json["review"].as_array().into_iter().flatten().map(|f| f["reason"].as_str().unwrap_or_default().to_string()).collect();
+    assert!(!reasons.iter().any(|r| r.contains("有关专班单位")), "{reasons:?}");
+
+    std::fs::write(&file, "[[units]]\nname = \n").expect("break");
+    let out = luoshi(&["parse", "--directory", &file.to_string_lossy()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("wuhan.toml") && err.contains("line 2"), "{err}");
+}
+
+#[test]
+fn a_plan_from_another_city_uses_an_empty_directory_that_learns() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let plan = "某市科技创新工作方案\n一、重点任务\n1. 各区分别建设孵化器 2 家以上。（牵头单位：市科技局；责任单位：东城区人民政府、西城区人民政府）";
+    let path = write(dir.path(), "other.md", plan.as_bytes());
+    let json: serde_json::Value = serde_json::from_str(&stdout(&luoshi(&["parse", &path.to_string_lossy()]))).expect("json");
+    assert_eq!(json["tasks"][0]["targets"][0]["districts"], serde_json::json!(["东城区", "西城区"]));
+    assert_eq!(json["review"], serde_json::json!([]));
+}
