@@ -12,5 +12,8 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<(), Failure> {
-    write_output(args.output.as_deref(), luoshi_directory::WUHAN_TOML.as_bytes())
+    write_output(
+        args.output.as_deref(),
+        luoshi_directory::WUHAN_TOML.as_bytes(),
+    )
 }

@@ -9,7 +9,12 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 #[derive(Debug, Parser)]
-#[command(name = "luoshi", version, about = "luoshi（落实）：把实施方案变成可落实、可调度、可考核的任务台账", disable_help_subcommand = true)]
+#[command(
+    name = "luoshi",
+    version,
+    about = "luoshi（落实）：把实施方案变成可落实、可调度、可考核的任务台账",
+    disable_help_subcommand = true
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -32,11 +37,17 @@ pub struct Failure {
 
 impl Failure {
     pub fn input(error: impl Into<anyhow::Error>) -> Failure {
-        Failure { code: 2, error: error.into() }
+        Failure {
+            code: 2,
+            error: error.into(),
+        }
     }
 
     pub fn other(error: impl Into<anyhow::Error>) -> Failure {
-        Failure { code: 1, error: error.into() }
+        Failure {
+            code: 1,
+            error: error.into(),
+        }
     }
 }
 
@@ -59,10 +70,13 @@ fn main() -> ExitCode {
 pub fn write_output(path: Option<&std::path::Path>, bytes: &[u8]) -> Result<(), Failure> {
     use std::io::Write;
     match path {
-        Some(path) => std::fs::write(path, bytes).map_err(|e| Failure::other(anyhow::anyhow!("无法写入 {}：{e}", path.display()))),
+        Some(path) => std::fs::write(path, bytes)
+            .map_err(|e| Failure::other(anyhow::anyhow!("无法写入 {}：{e}", path.display()))),
         None => {
             let mut out = std::io::stdout().lock();
-            out.write_all(bytes).and_then(|()| out.flush()).map_err(|e| Failure::other(anyhow::anyhow!("无法写入标准输出：{e}")))
+            out.write_all(bytes)
+                .and_then(|()| out.flush())
+                .map_err(|e| Failure::other(anyhow::anyhow!("无法写入标准输出：{e}")))
         }
     }
 }

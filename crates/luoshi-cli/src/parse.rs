@@ -10,7 +10,8 @@ use luoshi_export::{Format, render};
 use crate::{Failure, write_output};
 
 /// The plan luoshi ships with: 武政办〔2021〕26号.
-pub const BUILTIN_PLAN: &str = include_str!("../../../data/plans/wuhan-2021-tech-innovation-plan.txt");
+pub const BUILTIN_PLAN: &str =
+    include_str!("../../../data/plans/wuhan-2021-tech-innovation-plan.txt");
 const BUILTIN_NAME: &str = "内置方案（武政办〔2021〕26号）";
 
 #[derive(Debug, clap::Args)]
@@ -54,7 +55,9 @@ pub fn run(args: Args) -> Result<(), Failure> {
         (None, None) => Format::Json,
     };
     if format == Format::Xlsx && args.output.is_none() && std::io::stdout().is_terminal() {
-        return Err(Failure::input(anyhow!("xlsx 是二进制文件，请用 -o 指定输出文件，例如 -o 任务分解表.xlsx")));
+        return Err(Failure::input(anyhow!(
+            "xlsx 是二进制文件，请用 -o 指定输出文件，例如 -o 任务分解表.xlsx"
+        )));
     }
     let (name, text) = match &args.file {
         Some(path) => (path.display().to_string(), read_document(path)?),
@@ -62,7 +65,9 @@ pub fn run(args: Args) -> Result<(), Failure> {
     };
     let draft = luoshi_extract::extract(&text);
     if draft.tasks.is_empty() {
-        eprintln!("luoshi: 提示：{name} 中没有找到编号的任务条目（如“1.”“（一）”），输出中任务为空");
+        eprintln!(
+            "luoshi: 提示：{name} 中没有找到编号的任务条目（如“1.”“（一）”），输出中任务为空"
+        );
     }
     let directory = choose_directory(&args.directory, &draft)?;
     let resolution = resolve(draft, &directory);
@@ -70,7 +75,11 @@ pub fn run(args: Args) -> Result<(), Failure> {
     let bytes = render(&plan, format).map_err(Failure::other)?;
     write_output(args.output.as_deref(), &bytes)?;
     let targets: usize = plan.tasks.iter().map(|t| t.targets.len()).sum();
-    let destination = args.output.as_ref().map(|p| format!(" → {}", p.display())).unwrap_or_default();
+    let destination = args
+        .output
+        .as_ref()
+        .map(|p| format!(" → {}", p.display()))
+        .unwrap_or_default();
     eprintln!(
         "{name}：{} 项任务，{targets} 个量化目标，{} 项主要目标，{} 个单位；待核对 {} 项{destination}",
         plan.tasks.len(),
@@ -83,8 +92,10 @@ pub fn run(args: Args) -> Result<(), Failure> {
 
 fn read_document(path: &Path) -> Result<String, Failure> {
     let shown = path.display();
-    let bytes = std::fs::read(path).map_err(|e| Failure::input(anyhow!("无法读取 {shown}：{}", io_reason(&e))))?;
-    let document = luoshi_document::read(&path.to_string_lossy(), &bytes).map_err(|e| Failure::input(anyhow!("无法读取 {shown}：{e}")))?;
+    let bytes = std::fs::read(path)
+        .map_err(|e| Failure::input(anyhow!("无法读取 {shown}：{}", io_reason(&e))))?;
+    let document = luoshi_document::read(&path.to_string_lossy(), &bytes)
+        .map_err(|e| Failure::input(anyhow!("无法读取 {shown}：{e}")))?;
     Ok(document.text)
 }
 
@@ -103,12 +114,23 @@ fn choose_directory(choice: &str, draft: &luoshi_extract::PlanDraft) -> Result<D
         "wuhan" => Directory::wuhan(),
         "empty" => Directory::empty(),
         "auto" => {
-            let about_wuhan = [&draft.title, &draft.issuer, &draft.doc_number].iter().any(|f| f.as_deref().is_some_and(|t| t.contains("武汉") || t.starts_with("武政")));
-            if about_wuhan { Directory::wuhan() } else { Directory::empty() }
+            let about_wuhan = [&draft.title, &draft.issuer, &draft.doc_number]
+                .iter()
+                .any(|f| {
+                    f.as_deref()
+                        .is_some_and(|t| t.contains("武汉") || t.starts_with("武政"))
+                });
+            if about_wuhan {
+                Directory::wuhan()
+            } else {
+                Directory::empty()
+            }
         }
         path => {
-            let text = std::fs::read_to_string(path).map_err(|e| Failure::input(anyhow!("无法读取名录 {path}：{}", io_reason(&e))))?;
-            Directory::from_toml(&text).map_err(|e| Failure::input(anyhow!("名录 {path} 有误：{e}")))?
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| Failure::input(anyhow!("无法读取名录 {path}：{}", io_reason(&e))))?;
+            Directory::from_toml(&text)
+                .map_err(|e| Failure::input(anyhow!("名录 {path} 有误：{e}")))?
         }
     })
 }

@@ -8,11 +8,18 @@ use std::process::{Command, Output};
 const PLAN: &str = include_str!("../../../data/plans/wuhan-2021-tech-innovation-plan.txt");
 
 fn luoshi(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_luoshi")).args(args).output().expect("luoshi runs")
+    Command::new(env!("CARGO_BIN_EXE_luoshi"))
+        .args(args)
+        .output()
+        .expect("luoshi runs")
 }
 
 fn stdout(out: &Output) -> String {
-    assert!(out.status.success(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout.clone()).expect("utf-8 output")
 }
 
@@ -26,8 +33,13 @@ fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
 fn docx(text: &str) -> Vec<u8> {
     let mut body = String::new();
     for line in text.lines() {
-        let escaped = line.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
-        body.push_str(&format!("<w:p><w:r><w:t xml:space=\"preserve\">{escaped}</w:t></w:r></w:p>"));
+        let escaped = line
+            .replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;");
+        body.push_str(&format!(
+            "<w:p><w:r><w:t xml:space=\"preserve\">{escaped}</w:t></w:r></w:p>"
+        ));
     }
     let document = format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:body>{body}<w:sectPr/></w:body></w:document>"
@@ -37,8 +49,13 @@ fn docx(text: &str) -> Vec<u8> {
     let rels = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>"#;
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
-    for (name, content) in [("[Content_Types].xml", content_types), ("_rels/.rels", rels), ("word/document.xml", document.as_str())] {
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (name, content) in [
+        ("[Content_Types].xml", content_types),
+        ("_rels/.rels", rels),
+        ("word/document.xml", document.as_str()),
+    ] {
         zip.start_file(name, options).expect("zip entry");
         zip.write_all(content.as_bytes()).expect("zip write");
     }
@@ -46,7 +63,9 @@ fn docx(text: &str) -> Vec<u8> {
 }
 
 fn html(text: &str) -> Vec<u8> {
-    let mut page = String::from("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>武汉市人民政府</title><script>var x = 1;</script></head><body>\n<div class=\"nav\"></div>\n");
+    let mut page = String::from(
+        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>武汉市人民政府</title><script>var x = 1;</script></head><body>\n<div class=\"nav\"></div>\n",
+    );
     for line in text.lines() {
         let escaped = line.replace('&', "&amp;").replace('<', "&lt;");
         page.push_str(&format!("<p>{escaped}</p>\n"));
@@ -73,8 +92,16 @@ fn txt_gb18030_and_docx_give_identical_output() {
     let gb = write(dir.path(), "plan-gbk.txt", &gbk);
     let word = write(dir.path(), "plan.docx", &docx(PLAN));
     let reference = stdout(&luoshi(&["parse", &txt.to_string_lossy()]));
-    assert_eq!(stdout(&luoshi(&["parse", &gb.to_string_lossy()])), reference, "GB18030");
-    assert_eq!(stdout(&luoshi(&["parse", &word.to_string_lossy()])), reference, ".docx");
+    assert_eq!(
+        stdout(&luoshi(&["parse", &gb.to_string_lossy()])),
+        reference,
+        "GB18030"
+    );
+    assert_eq!(
+        stdout(&luoshi(&["parse", &word.to_string_lossy()])),
+        reference,
+        ".docx"
+    );
 }
 
 /// Line numbers count the lines of the text as read; everything else is the same for a saved page.
@@ -99,13 +126,21 @@ fn saved_html_gives_the_same_table() {
         v
     };
     let reference = strip_lines(stdout(&luoshi(&["parse", &txt.to_string_lossy()])));
-    assert_eq!(strip_lines(stdout(&luoshi(&["parse", &page.to_string_lossy()]))), reference);
+    assert_eq!(
+        strip_lines(stdout(&luoshi(&["parse", &page.to_string_lossy()]))),
+        reference
+    );
 }
 
 #[test]
 fn output_format_follows_the_file_name_or_the_flag() {
     let dir = tempfile::tempdir().expect("tempdir");
-    for (name, magic) in [("t.xlsx", &b"PK"[..]), ("t.csv", &[0xEF, 0xBB, 0xBF][..]), ("t.md", "# 武汉市".as_bytes()), ("t.json", b"{")] {
+    for (name, magic) in [
+        ("t.xlsx", &b"PK"[..]),
+        ("t.csv", &[0xEF, 0xBB, 0xBF][..]),
+        ("t.md", "# 武汉市".as_bytes()),
+        ("t.json", b"{"),
+    ] {
         let out = dir.path().join(name);
         stdout(&luoshi(&["parse", "-o", &out.to_string_lossy()]));
         let bytes = std::fs::read(&out).expect("written");
@@ -119,16 +154,35 @@ fn output_format_follows_the_file_name_or_the_flag() {
 fn bad_input_names_the_file_and_exits_2() {
     let dir = tempfile::tempdir().expect("tempdir");
     let empty = write(dir.path(), "empty.txt", b"");
-    let binary = write(dir.path(), "binary.txt", &[0x7F, b'E', b'L', b'F', 0, 0, 1, 2, 3]);
+    let binary = write(
+        dir.path(),
+        "binary.txt",
+        &[0x7F, b'E', b'L', b'F', 0, 0, 1, 2, 3],
+    );
     let junk = write(dir.path(), "junk.txt", &[0xFF, 0xFE, 0x00, 0xD8, 0xFF]);
-    let doc = write(dir.path(), "old.doc", &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]);
+    let doc = write(
+        dir.path(),
+        "old.doc",
+        &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1],
+    );
     let fake_docx = write(dir.path(), "fake.docx", b"PK\x03\x04 not really a zip");
     let missing = dir.path().join("missing.txt");
-    for (path, words) in [(&empty, "文件是空的"), (&binary, "不是文本文件"), (&junk, "编码"), (&doc, ".doc"), (&fake_docx, "Word"), (&missing, "文件不存在"), (&dir.path().to_path_buf(), "目录")] {
+    for (path, words) in [
+        (&empty, "文件是空的"),
+        (&binary, "不是文本文件"),
+        (&junk, "编码"),
+        (&doc, ".doc"),
+        (&fake_docx, "Word"),
+        (&missing, "文件不存在"),
+        (&dir.path().to_path_buf(), "目录"),
+    ] {
         let out = luoshi(&["parse", &path.to_string_lossy()]);
         assert_eq!(out.status.code(), Some(2), "{}", path.display());
         let err = String::from_utf8_lossy(&out.stderr);
-        assert!(err.contains(&*path.to_string_lossy()), "names the file: {err}");
+        assert!(
+            err.contains(&*path.to_string_lossy()),
+            "names the file: {err}"
+        );
         assert!(err.contains(words), "says why ({words}): {err}");
         assert!(!err.contains("panicked"));
         assert!(out.stdout.is_empty());
@@ -143,15 +197,31 @@ fn an_edited_directory_is_used_and_a_broken_one_is_refused() {
     let mut edited = std::fs::read_to_string(&file).expect("written");
     edited.push_str("\n[[units]]\nname = \"有关专班单位\"\n");
     std::fs::write(&file, edited).expect("edit");
-    let json: serde_json::Value = serde_json::from_str(&stdout(&luoshi(&["parse", "--directory", &file.to_string_lossy()]))).expect("json");
-    let reasons: Vec<String> = json["review"].as_array().into_iter().flatten().map(|f| f["reason"].as_str().unwrap_or_default().to_string()).collect();
-    assert!(!reasons.iter().any(|r| r.contains("有关专班单位")), "{reasons:?}");
+    let json: serde_json::Value = serde_json::from_str(&stdout(&luoshi(&[
+        "parse",
+        "--directory",
+        &file.to_string_lossy(),
+    ])))
+    .expect("json");
+    let reasons: Vec<String> = json["review"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|f| f["reason"].as_str().unwrap_or_default().to_string())
+        .collect();
+    assert!(
+        !reasons.iter().any(|r| r.contains("有关专班单位")),
+        "{reasons:?}"
+    );
 
     std::fs::write(&file, "[[units]]\nname = \n").expect("break");
     let out = luoshi(&["parse", "--directory", &file.to_string_lossy()]);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("wuhan.toml") && err.contains("line 2"), "{err}");
+    assert!(
+        err.contains("wuhan.toml") && err.contains("line 2"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -159,7 +229,11 @@ fn a_plan_from_another_city_uses_an_empty_directory_that_learns() {
     let dir = tempfile::tempdir().expect("tempdir");
     let plan = "某市科技创新工作方案\n一、重点任务\n1. 各区分别建设孵化器 2 家以上。（牵头单位：市科技局；责任单位：东城区人民政府、西城区人民政府）";
     let path = write(dir.path(), "other.md", plan.as_bytes());
-    let json: serde_json::Value = serde_json::from_str(&stdout(&luoshi(&["parse", &path.to_string_lossy()]))).expect("json");
-    assert_eq!(json["tasks"][0]["targets"][0]["districts"], serde_json::json!(["东城区", "西城区"]));
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout(&luoshi(&["parse", &path.to_string_lossy()]))).expect("json");
+    assert_eq!(
+        json["tasks"][0]["targets"][0]["districts"],
+        serde_json::json!(["东城区", "西城区"])
+    );
     assert_eq!(json["review"], serde_json::json!([]));
 }

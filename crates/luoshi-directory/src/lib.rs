@@ -19,7 +19,11 @@ pub enum DirectoryError {
     #[error("名录文件格式错误：{0}")]
     Syntax(#[from] toml::de::Error),
     #[error("名录文件中「{name}」出现了两次（{first} 和 {second}）")]
-    Duplicate { name: String, first: String, second: String },
+    Duplicate {
+        name: String,
+        first: String,
+        second: String,
+    },
     #[error("名录文件中分组「{group}」的成员「{member}」不是名录中的区")]
     UnknownMember { group: String, member: String },
 }
@@ -110,7 +114,10 @@ impl Directory {
     fn validate(&self) -> Result<(), DirectoryError> {
         let mut seen: std::collections::HashMap<&str, String> = std::collections::HashMap::new();
         for d in &self.districts {
-            for name in std::iter::once(&d.name).chain(&d.aliases).chain(std::iter::once(&d.government)) {
+            for name in std::iter::once(&d.name)
+                .chain(&d.aliases)
+                .chain(std::iter::once(&d.government))
+            {
                 check_unique(&mut seen, name, format!("区「{}」", d.name))?;
             }
         }
@@ -125,7 +132,10 @@ impl Directory {
             }
             for member in &g.members {
                 if self.district(member).is_none() {
-                    return Err(DirectoryError::UnknownMember { group: g.name.clone(), member: member.clone() });
+                    return Err(DirectoryError::UnknownMember {
+                        group: g.name.clone(),
+                        member: member.clone(),
+                    });
                 }
             }
         }
@@ -134,33 +144,57 @@ impl Directory {
 
     /// The district a name stands for: its name, an alias, or its government's name.
     pub fn district(&self, name: &str) -> Option<&District> {
-        self.districts.iter().find(|d| d.name == name || d.government == name || d.aliases.iter().any(|a| a == name))
+        self.districts
+            .iter()
+            .find(|d| d.name == name || d.government == name || d.aliases.iter().any(|a| a == name))
     }
 
     pub fn unit(&self, name: &str) -> Option<&Unit> {
-        self.units.iter().find(|u| u.name == name || u.aliases.iter().any(|a| a == name))
+        self.units
+            .iter()
+            .find(|u| u.name == name || u.aliases.iter().any(|a| a == name))
     }
 
     pub fn group(&self, name: &str) -> Option<&Group> {
-        self.groups.iter().find(|g| g.name == name || g.aliases.iter().any(|a| a == name))
+        self.groups
+            .iter()
+            .find(|g| g.name == name || g.aliases.iter().any(|a| a == name))
     }
 
     /// The districts a group covers; development zones only when `with_zones`.
     pub fn members(&self, group: &Group, with_zones: bool) -> Vec<String> {
         if group.all_districts {
-            return self.districts.iter().filter(|d| with_zones || !d.zone).map(|d| d.name.clone()).collect();
+            return self
+                .districts
+                .iter()
+                .filter(|d| with_zones || !d.zone)
+                .map(|d| d.name.clone())
+                .collect();
         }
         let mut out: Vec<String> = group.members.clone();
         if let Some(rank) = &group.district_group {
-            out.extend(self.districts.iter().filter(|d| d.group.as_ref() == Some(rank)).map(|d| d.name.clone()));
+            out.extend(
+                self.districts
+                    .iter()
+                    .filter(|d| d.group.as_ref() == Some(rank))
+                    .map(|d| d.name.clone()),
+            );
         }
         out
     }
 }
 
-fn check_unique<'a>(seen: &mut std::collections::HashMap<&'a str, String>, name: &'a str, owner: String) -> Result<(), DirectoryError> {
+fn check_unique<'a>(
+    seen: &mut std::collections::HashMap<&'a str, String>,
+    name: &'a str,
+    owner: String,
+) -> Result<(), DirectoryError> {
     match seen.get(name) {
-        Some(first) if *first != owner => Err(DirectoryError::Duplicate { name: name.to_string(), first: first.clone(), second: owner }),
+        Some(first) if *first != owner => Err(DirectoryError::Duplicate {
+            name: name.to_string(),
+            first: first.clone(),
+            second: owner,
+        }),
         _ => {
             seen.insert(name, owner);
             Ok(())
@@ -176,12 +210,22 @@ mod tests {
     fn the_shipped_wuhan_directory_loads() {
         let d = Directory::from_toml(WUHAN_TOML).expect("wuhan.toml is valid");
         assert_eq!(d.districts.len(), 14);
-        assert_eq!(d.district("东湖高新区").map(|d| d.government.as_str()), Some("武汉东湖新技术开发区管委会"));
-        assert_eq!(d.unit("市发改委").map(|u| u.name.as_str()), Some("市发展改革委"));
+        assert_eq!(
+            d.district("东湖高新区").map(|d| d.government.as_str()),
+            Some("武汉东湖新技术开发区管委会")
+        );
+        assert_eq!(
+            d.unit("市发改委").map(|u| u.name.as_str()),
+            Some("市发展改革委")
+        );
         let all = d.group("各区人民政府").expect("group");
         assert_eq!(d.members(all, false).len(), 13);
         assert_eq!(d.members(all, true).len(), 14);
-        assert_eq!(d.members(d.group("三大国家级开发区").expect("group"), true).len(), 3);
+        assert_eq!(
+            d.members(d.group("三大国家级开发区").expect("group"), true)
+                .len(),
+            3
+        );
     }
 
     #[test]
@@ -190,9 +234,13 @@ mod tests {
         assert!(err.to_string().contains("line 2"), "{err}");
         let err = Directory::from_toml("[[units]]\nname = \"市科技局\"\n[[units]]\nname = \"市财政局\"\naliases = [\"市科技局\"]\n").expect_err("duplicate");
         assert!(err.to_string().contains("市科技局"), "{err}");
-        let err = Directory::from_toml("[[groups]]\nname = \"中心城区\"\nmembers = [\"火星区\"]\n").expect_err("member");
+        let err = Directory::from_toml("[[groups]]\nname = \"中心城区\"\nmembers = [\"火星区\"]\n")
+            .expect_err("member");
         assert!(err.to_string().contains("火星区"), "{err}");
-        assert!(Directory::from_toml("[[unit]]\nname = \"x\"\n").is_err(), "unknown table");
+        assert!(
+            Directory::from_toml("[[unit]]\nname = \"x\"\n").is_err(),
+            "unknown table"
+        );
     }
 
     #[test]

@@ -18,19 +18,31 @@ const GOVERNMENT_SUFFIXES: [&str; 4] = ["人民政府", "政府", "管委会", "
 
 pub fn resolve(mut draft: PlanDraft, directory: &Directory) -> Resolution {
     let learning = directory.is_empty();
-    let mut resolver = Resolver { directory: directory.clone(), learning, learned: Vec::new() };
+    let mut resolver = Resolver {
+        directory: directory.clone(),
+        learning,
+        learned: Vec::new(),
+    };
     if learning {
         resolver.learn_districts(&draft);
     }
     let mut zones_from_here_on = false;
     let mut flags = Vec::new();
     for task in &mut draft.tasks {
-        let notes: Vec<_> = draft.scope_notes.iter().filter(|n| n.path == task.path).collect();
+        let notes: Vec<_> = draft
+            .scope_notes
+            .iter()
+            .filter(|n| n.path == task.path)
+            .collect();
         let names: Vec<(Role, String)> = task
             .lead
             .iter()
             .map(|n| (Role::Lead, n.clone()))
-            .chain(task.responsible.iter().map(|n| (Role::Responsible, n.clone())))
+            .chain(
+                task.responsible
+                    .iter()
+                    .map(|n| (Role::Responsible, n.clone())),
+            )
             .collect();
         let mut assignees = Vec::new();
         for (role, printed) in names {
@@ -39,35 +51,51 @@ pub fn resolve(mut draft: PlanDraft, directory: &Directory) -> Resolution {
             if note.is_some_and(|n| n.carries_forward && adds_zones(&n.note)) {
                 zones_from_here_on = true;
             }
-            let (assignee, reason) = resolver.name(&printed, role, zones_here || zones_from_here_on);
+            let (assignee, reason) =
+                resolver.name(&printed, role, zones_here || zones_from_here_on);
             if let Some(reason) = reason {
                 let field = match role {
                     Role::Lead => "lead",
                     Role::Responsible => "responsible",
                 };
-                flags.push(ReviewFlag { path: Some(task.path.clone()), line: Some(task.line), field: field.into(), reason });
+                flags.push(ReviewFlag {
+                    path: Some(task.path.clone()),
+                    line: Some(task.line),
+                    field: field.into(),
+                    reason,
+                });
             }
             assignees.push(assignee);
         }
         task.assignees = assignees;
         for target in &mut task.targets {
-            let Some(group) = &target.per_each else { continue };
+            let Some(group) = &target.per_each else {
+                continue;
+            };
             let (assignee, _) = resolver.name(group, Role::Responsible, zones_from_here_on);
             target.districts = assignee.districts;
         }
         for focus in &mut task.district_focus {
             if focus.group.is_none() {
-                focus.group = resolver.directory.district(&focus.district).and_then(|d| d.group.clone());
+                focus.group = resolver
+                    .directory
+                    .district(&focus.district)
+                    .and_then(|d| d.group.clone());
             }
         }
     }
     draft.review.extend(flags);
-    Resolution { draft, directory: resolver.directory, learned: resolver.learned }
+    Resolution {
+        draft,
+        directory: resolver.directory,
+        learned: resolver.learned,
+    }
 }
 
 /// `含开发区管委会`: district-wide names cover the development-zone committees too.
 fn adds_zones(note: &str) -> bool {
-    (note.starts_with('含') || note.starts_with("包括") || note.starts_with("包含")) && note.contains("开发区")
+    (note.starts_with('含') || note.starts_with("包括") || note.starts_with("包含"))
+        && note.contains("开发区")
 }
 
 struct Resolver {
@@ -81,33 +109,66 @@ impl Resolver {
     /// district focuses; those become the districts that `各区` expands to.
     fn learn_districts(&mut self, draft: &PlanDraft) {
         let printed = draft.units.iter().cloned();
-        let focused = draft.tasks.iter().flat_map(|t| t.district_focus.iter().map(|f| f.district.clone()));
+        let focused = draft
+            .tasks
+            .iter()
+            .flat_map(|t| t.district_focus.iter().map(|f| f.district.clone()));
         for name in printed.chain(focused) {
-            let Some((district, government)) = district_of(&name) else { continue };
+            let Some((district, government)) = district_of(&name) else {
+                continue;
+            };
             if self.directory.district(&district).is_none() {
-                self.directory.districts.push(District { name: district.clone(), group: None, government, aliases: Vec::new(), zone: false });
+                self.directory.districts.push(District {
+                    name: district.clone(),
+                    group: None,
+                    government,
+                    aliases: Vec::new(),
+                    zone: false,
+                });
                 self.learned.push(district);
             }
         }
     }
 
     fn name(&mut self, printed: &str, role: Role, with_zones: bool) -> (Assignee, Option<String>) {
-        let assignee = |unit: &str, kind, districts: Vec<String>| Assignee { printed: printed.to_string(), role, unit: unit.to_string(), kind, districts };
+        let assignee = |unit: &str, kind, districts: Vec<String>| Assignee {
+            printed: printed.to_string(),
+            role,
+            unit: unit.to_string(),
+            kind,
+            districts,
+        };
         if let Some(unit) = self.directory.unit(printed) {
-            return (assignee(&unit.name.clone(), AssigneeKind::Unit, Vec::new()), None);
+            return (
+                assignee(&unit.name.clone(), AssigneeKind::Unit, Vec::new()),
+                None,
+            );
         }
         if let Some(d) = self.district_named(printed) {
-            return (assignee(&d.government, AssigneeKind::District, vec![d.name.clone()]), None);
+            return (
+                assignee(&d.government, AssigneeKind::District, vec![d.name.clone()]),
+                None,
+            );
         }
         if let Some(group) = self.directory.group(printed).cloned() {
             let members = self.directory.members(&group, with_zones);
-            let reason = group.selective.then(|| format!("「{printed}」未写明具体是哪些区，请勾选"));
+            let reason = group
+                .selective
+                .then(|| format!("「{printed}」未写明具体是哪些区，请勾选"));
             return (assignee(&group.name, AssigneeKind::Group, members), reason);
         }
         if is_district_wide(printed) {
-            let members: Vec<String> = self.directory.districts.iter().filter(|d| with_zones || !d.zone).map(|d| d.name.clone()).collect();
+            let members: Vec<String> = self
+                .directory
+                .districts
+                .iter()
+                .filter(|d| with_zones || !d.zone)
+                .map(|d| d.name.clone())
+                .collect();
             let reason = if members.is_empty() {
-                Some(format!("「{printed}」应展开到每个区，但名录中没有区，请先在名录中补充"))
+                Some(format!(
+                    "「{printed}」应展开到每个区，但名录中没有区，请先在名录中补充"
+                ))
             } else if is_selective(printed) {
                 Some(format!("「{printed}」未写明具体是哪些区，请勾选"))
             } else {
@@ -116,17 +177,29 @@ impl Resolver {
             return (assignee(printed, AssigneeKind::Group, members), reason);
         }
         if is_unspecified(printed) {
-            return (assignee(printed, AssigneeKind::Unspecified, Vec::new()), Some(format!("「{printed}」未指明具体单位，请确认由哪些单位承担")));
+            return (
+                assignee(printed, AssigneeKind::Unspecified, Vec::new()),
+                Some(format!("「{printed}」未指明具体单位，请确认由哪些单位承担")),
+            );
         }
-        self.directory.units.push(Unit { name: printed.to_string(), aliases: Vec::new() });
+        self.directory.units.push(Unit {
+            name: printed.to_string(),
+            aliases: Vec::new(),
+        });
         self.learned.push(printed.to_string());
-        let reason = (!self.learning).then(|| format!("名录中没有「{printed}」，已按原文新增；如是已有单位的别称，请在名录中合并"));
+        let reason = (!self.learning).then(|| {
+            format!("名录中没有「{printed}」，已按原文新增；如是已有单位的别称，请在名录中合并")
+        });
         (assignee(printed, AssigneeKind::Unit, Vec::new()), reason)
     }
 
     fn district_named(&self, printed: &str) -> Option<&District> {
         self.directory.district(printed).or_else(|| {
-            GOVERNMENT_SUFFIXES.iter().find_map(|s| printed.strip_suffix(s).and_then(|base| self.directory.district(base)))
+            GOVERNMENT_SUFFIXES.iter().find_map(|s| {
+                printed
+                    .strip_suffix(s)
+                    .and_then(|base| self.directory.district(base))
+            })
         })
     }
 }
@@ -136,16 +209,26 @@ fn district_of(name: &str) -> Option<(String, String)> {
     if name.starts_with('各') || is_unspecified(name) || name.starts_with('市') {
         return None;
     }
-    let base = GOVERNMENT_SUFFIXES.iter().find_map(|s| name.strip_suffix(s)).unwrap_or(name);
+    let base = GOVERNMENT_SUFFIXES
+        .iter()
+        .find_map(|s| name.strip_suffix(s))
+        .unwrap_or(name);
     let n = base.chars().count();
     let is_district = (2..=12).contains(&n) && (base.ends_with('区') || base.ends_with('县'));
-    let government = if base == name { format!("{name}人民政府") } else { name.to_string() };
+    let government = if base == name {
+        format!("{name}人民政府")
+    } else {
+        name.to_string()
+    };
     is_district.then(|| (base.to_string(), government))
 }
 
 /// `各区人民政府`, `各县（市、区）政府`, `各相关区`: a name for every district (or some of them).
 fn is_district_wide(name: &str) -> bool {
-    let head = name.strip_prefix('各').or_else(|| name.strip_prefix("相关")).or_else(|| name.strip_prefix("有关"));
+    let head = name
+        .strip_prefix('各')
+        .or_else(|| name.strip_prefix("相关"))
+        .or_else(|| name.strip_prefix("有关"));
     head.is_some_and(|rest| rest.contains('区') || rest.contains('县')) && !name.contains("单位")
 }
 
@@ -154,7 +237,10 @@ fn is_selective(name: &str) -> bool {
 }
 
 fn is_unspecified(name: &str) -> bool {
-    ["有关", "相关", "依托", "其他", "各成员", "各责任"].iter().any(|w| name.contains(w)) || (name.starts_with('各') && name.ends_with("单位"))
+    ["有关", "相关", "依托", "其他", "各成员", "各责任"]
+        .iter()
+        .any(|w| name.contains(w))
+        || (name.starts_with('各') && name.ends_with("单位"))
 }
 
 #[cfg(test)]
@@ -165,33 +251,75 @@ mod tests {
     const PLAN: &str = include_str!("../../../data/plans/wuhan-2021-tech-innovation-plan.txt");
 
     fn task<'a>(draft: &'a PlanDraft, path: &str) -> &'a luoshi_extract::Task {
-        draft.tasks.iter().find(|t| t.path == path).expect("task exists")
+        draft
+            .tasks
+            .iter()
+            .find(|t| t.path == path)
+            .expect("task exists")
     }
 
     #[test]
     fn wuhan_names_resolve_to_canonical_units_and_districts() {
         let r = resolve(extract(PLAN), &Directory::wuhan());
         let t = task(&r.draft, "二.（一）.3");
-        let hongshan = t.assignees.iter().find(|a| a.printed == "洪山区").expect("洪山区");
-        assert_eq!((hongshan.unit.as_str(), hongshan.kind), ("洪山区人民政府", AssigneeKind::District));
-        let yituo = t.assignees.iter().find(|a| a.printed == "各依托单位").expect("各依托单位");
+        let hongshan = t
+            .assignees
+            .iter()
+            .find(|a| a.printed == "洪山区")
+            .expect("洪山区");
+        assert_eq!(
+            (hongshan.unit.as_str(), hongshan.kind),
+            ("洪山区人民政府", AssigneeKind::District)
+        );
+        let yituo = t
+            .assignees
+            .iter()
+            .find(|a| a.printed == "各依托单位")
+            .expect("各依托单位");
         assert_eq!(yituo.kind, AssigneeKind::Unspecified);
-        assert!(r.draft.review.iter().any(|f| f.path.as_deref() == Some("二.（一）.3") && f.reason.contains("各依托单位")));
-        assert!(r.learned.is_empty() || r.learned.iter().all(|n| n == "有关专班单位"), "{:?}", r.learned);
+        assert!(
+            r.draft.review.iter().any(
+                |f| f.path.as_deref() == Some("二.（一）.3") && f.reason.contains("各依托单位")
+            )
+        );
+        assert!(
+            r.learned.is_empty() || r.learned.iter().all(|n| n == "有关专班单位"),
+            "{:?}",
+            r.learned
+        );
     }
 
     #[test]
     fn district_wide_names_include_zones_after_the_scope_note() {
         let r = resolve(extract(PLAN), &Directory::wuhan());
-        let group = |path: &str, printed: &str| task(&r.draft, path).assignees.iter().find(|a| a.printed == printed).map(|a| a.districts.clone()).unwrap_or_default();
+        let group = |path: &str, printed: &str| {
+            task(&r.draft, path)
+                .assignees
+                .iter()
+                .find(|a| a.printed == printed)
+                .map(|a| a.districts.clone())
+                .unwrap_or_default()
+        };
         let districts = group("二.（二）.2", "各区人民政府");
-        assert_eq!(districts.len(), 14, "the note 〈含开发区管委会，下同〉 comes before: {districts:?}");
+        assert_eq!(
+            districts.len(),
+            14,
+            "the note 〈含开发区管委会，下同〉 comes before: {districts:?}"
+        );
         assert!(districts.contains(&"江岸区".to_string()));
         assert!(districts.contains(&"武汉东湖新技术开发区".to_string()));
         let docking = task(&r.draft, "二.（三）.2");
-        let each_district = docking.targets.iter().find(|t| t.per_each.as_deref() == Some("各区")).expect("各区分别");
+        let each_district = docking
+            .targets
+            .iter()
+            .find(|t| t.per_each.as_deref() == Some("各区"))
+            .expect("各区分别");
         assert_eq!(each_district.districts.len(), 14);
-        let zones = docking.targets.iter().find(|t| t.per_each.as_deref() == Some("三大国家级开发区")).expect("开发区分别");
+        let zones = docking
+            .targets
+            .iter()
+            .find(|t| t.per_each.as_deref() == Some("三大国家级开发区"))
+            .expect("开发区分别");
         assert_eq!(zones.districts.len(), 3);
     }
 

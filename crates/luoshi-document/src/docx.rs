@@ -13,8 +13,11 @@ use crate::DocumentError;
 const MAX_PART: u64 = 64 * 1024 * 1024;
 
 pub fn text(bytes: &[u8]) -> Result<String, DocumentError> {
-    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| DocumentError::Docx(format!("压缩包损坏（{e}）")))?;
-    let document = part(&mut archive, "word/document.xml")?.ok_or_else(|| DocumentError::Docx("压缩包中没有 word/document.xml，不是 Word 文档".into()))?;
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes))
+        .map_err(|e| DocumentError::Docx(format!("压缩包损坏（{e}）")))?;
+    let document = part(&mut archive, "word/document.xml")?.ok_or_else(|| {
+        DocumentError::Docx("压缩包中没有 word/document.xml，不是 Word 文档".into())
+    })?;
     let numbering = match part(&mut archive, "word/numbering.xml")? {
         Some(xml) => Numbering::parse(&xml),
         None => Numbering::default(),
@@ -22,22 +25,33 @@ pub fn text(bytes: &[u8]) -> Result<String, DocumentError> {
     paragraphs(&document, numbering)
 }
 
-fn part(archive: &mut zip::ZipArchive<std::io::Cursor<&[u8]>>, name: &str) -> Result<Option<String>, DocumentError> {
+fn part(
+    archive: &mut zip::ZipArchive<std::io::Cursor<&[u8]>>,
+    name: &str,
+) -> Result<Option<String>, DocumentError> {
     let file = match archive.by_name(name) {
         Ok(file) => file,
         Err(zip::result::ZipError::FileNotFound) => return Ok(None),
         Err(e) => return Err(DocumentError::Docx(format!("{name} 无法读取（{e}）"))),
     };
     let mut xml = String::new();
-    let read = file.take(MAX_PART + 1).read_to_string(&mut xml).map_err(|e| DocumentError::Docx(format!("{name} 无法解压（{e}）")))?;
+    let read = file
+        .take(MAX_PART + 1)
+        .read_to_string(&mut xml)
+        .map_err(|e| DocumentError::Docx(format!("{name} 无法解压（{e}）")))?;
     if read as u64 > MAX_PART {
-        return Err(DocumentError::Docx(format!("{name} 解压后超过 64 MB，拒绝读取")));
+        return Err(DocumentError::Docx(format!(
+            "{name} 解压后超过 64 MB，拒绝读取"
+        )));
     }
     Ok(Some(xml))
 }
 
 fn attr(e: &BytesStart, key: &str) -> Option<String> {
-    e.try_get_attribute(key).ok().flatten().map(|a| a.value.into_owned())
+    e.try_get_attribute(key)
+        .ok()
+        .flatten()
+        .map(|a| a.value.into_owned())
 }
 
 fn paragraphs(xml: &str, mut numbering: Numbering) -> Result<String, DocumentError> {
@@ -47,7 +61,9 @@ fn paragraphs(xml: &str, mut numbering: Numbering) -> Result<String, DocumentErr
     let mut in_text = false;
     let mut num: (Option<String>, usize) = (None, 0);
     loop {
-        let event = reader.read_event().map_err(|e| DocumentError::Docx(format!("document.xml 格式错误（{e}）")))?;
+        let event = reader
+            .read_event()
+            .map_err(|e| DocumentError::Docx(format!("document.xml 格式错误（{e}）")))?;
         match event {
             Event::Start(e) | Event::Empty(e) => match e.name().as_ref() {
                 "w:p" => {
@@ -124,7 +140,15 @@ impl Numbering {
             match event {
                 Event::Start(e) | Event::Empty(e) => match e.name().as_ref() {
                     "w:abstractNum" => abstract_id = attr(&e, "w:abstractNumId"),
-                    "w:lvl" => level = Some((attr(&e, "w:ilvl").and_then(|v| v.parse().ok()).unwrap_or(0), Level { start: 1, ..Level::default() })),
+                    "w:lvl" => {
+                        level = Some((
+                            attr(&e, "w:ilvl").and_then(|v| v.parse().ok()).unwrap_or(0),
+                            Level {
+                                start: 1,
+                                ..Level::default()
+                            },
+                        ))
+                    }
                     "w:start" => {
                         if let Some((_, l)) = level.as_mut() {
                             l.start = attr(&e, "w:val").and_then(|v| v.parse().ok()).unwrap_or(1);
@@ -150,7 +174,10 @@ impl Numbering {
                 },
                 Event::End(e) if e.name().as_ref() == "w:lvl" => {
                     if let (Some(id), Some((ilvl, l))) = (&abstract_id, level.take()) {
-                        n.abstract_levels.entry(id.clone()).or_default().insert(ilvl, l);
+                        n.abstract_levels
+                            .entry(id.clone())
+                            .or_default()
+                            .insert(ilvl, l);
                     }
                 }
                 Event::Eof => break,
@@ -162,7 +189,11 @@ impl Numbering {
 
     /// The printed number of the next paragraph of list `num_id` at level `ilvl`.
     fn next(&mut self, num_id: &str, ilvl: usize) -> String {
-        let Some(levels) = self.num_to_abstract.get(num_id).and_then(|a| self.abstract_levels.get(a)) else {
+        let Some(levels) = self
+            .num_to_abstract
+            .get(num_id)
+            .and_then(|a| self.abstract_levels.get(a))
+        else {
             return String::new();
         };
         let counters = self.counters.entry(num_id.to_string()).or_default();
@@ -171,7 +202,9 @@ impl Numbering {
         }
         counters[ilvl] += 1;
         counters.truncate(ilvl + 1);
-        let Some(level) = levels.get(&ilvl) else { return String::new() };
+        let Some(level) = levels.get(&ilvl) else {
+            return String::new();
+        };
         if level.format == "bullet" || level.format == "none" {
             return String::new();
         }
@@ -188,9 +221,18 @@ impl Numbering {
 
 fn render(value: u32, format: &str) -> String {
     match format {
-        "chineseCounting" | "chineseCountingThousand" | "ideographTraditional" | "chineseLegalSimplified" => chinese(value),
-        "decimalEnclosedCircle" | "decimalEnclosedCircleChinese" => char::from_u32(0x245F + value).filter(|_| (1..=20).contains(&value)).map_or(value.to_string(), String::from),
-        "decimalFullWidth" | "decimalFullWidth2" => value.to_string().chars().map(|c| char::from_u32(c as u32 - '0' as u32 + '０' as u32).unwrap_or(c)).collect(),
+        "chineseCounting"
+        | "chineseCountingThousand"
+        | "ideographTraditional"
+        | "chineseLegalSimplified" => chinese(value),
+        "decimalEnclosedCircle" | "decimalEnclosedCircleChinese" => char::from_u32(0x245F + value)
+            .filter(|_| (1..=20).contains(&value))
+            .map_or(value.to_string(), String::from),
+        "decimalFullWidth" | "decimalFullWidth2" => value
+            .to_string()
+            .chars()
+            .map(|c| char::from_u32(c as u32 - '0' as u32 + '０' as u32).unwrap_or(c))
+            .collect(),
         _ => value.to_string(),
     }
 }
@@ -198,10 +240,16 @@ fn render(value: u32, format: &str) -> String {
 fn chinese(value: u32) -> String {
     const DIGITS: [char; 10] = ['〇', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
     let digit = |d: u32| DIGITS[d as usize % 10];
+    // 十, 十二, 二十, 二十三: the ones digit is left out when it is zero.
+    let ones = if value.is_multiple_of(10) {
+        String::new()
+    } else {
+        digit(value % 10).to_string()
+    };
     match value {
         0..=9 => digit(value).to_string(),
-        10..=19 => format!("十{}", if value % 10 == 0 { String::new() } else { digit(value % 10).to_string() }),
-        20..=99 => format!("{}十{}", digit(value / 10), if value % 10 == 0 { String::new() } else { digit(value % 10).to_string() }),
+        10..=19 => format!("十{ones}"),
+        20..=99 => format!("{}十{ones}", digit(value / 10)),
         _ => value.to_string(),
     }
 }
@@ -226,8 +274,19 @@ mod tests {
 <w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="（%2）"/></w:lvl>
 <w:lvl w:ilvl="2"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%3."/></w:lvl>
 </w:abstractNum><w:num w:numId="7"><w:abstractNumId w:val="0"/></w:num></w:numbering>"#;
-        let p = |lvl: u8, text: &str| format!(r#"<w:p><w:pPr><w:numPr><w:ilvl w:val="{lvl}"/><w:numId w:val="7"/></w:numPr></w:pPr><w:r><w:t>{text}</w:t></w:r></w:p>"#);
-        let document = format!("<w:document xmlns:w=\"w\"><w:body>{}{}{}{}{}</w:body></w:document>", p(0, "任务"), p(1, "甲"), p(2, "一"), p(2, "二"), p(1, "乙"));
+        let p = |lvl: u8, text: &str| {
+            format!(
+                r#"<w:p><w:pPr><w:numPr><w:ilvl w:val="{lvl}"/><w:numId w:val="7"/></w:numPr></w:pPr><w:r><w:t>{text}</w:t></w:r></w:p>"#
+            )
+        };
+        let document = format!(
+            "<w:document xmlns:w=\"w\"><w:body>{}{}{}{}{}</w:body></w:document>",
+            p(0, "任务"),
+            p(1, "甲"),
+            p(2, "一"),
+            p(2, "二"),
+            p(1, "乙")
+        );
         let text = paragraphs(&document, Numbering::parse(numbering)).expect("parses");
         assert_eq!(text, "一、任务\n（一）甲\n1.一\n2.二\n（二）乙\n");
     }

@@ -4,13 +4,38 @@
 use html5gum::{Token, Tokenizer};
 
 const BLOCKS: [&str; 22] = [
-    "p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "table", "section", "article", "header",
-    "footer", "ul", "ol", "blockquote", "pre", "hr", "title",
+    "p",
+    "div",
+    "br",
+    "li",
+    "tr",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "table",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "ul",
+    "ol",
+    "blockquote",
+    "pre",
+    "hr",
+    "title",
 ];
 const HIDDEN: [&str; 5] = ["script", "style", "noscript", "template", "head"];
 
 pub fn looks_like_html(text: &str) -> bool {
-    let start: String = text.trim_start().chars().take(200).collect::<String>().to_ascii_lowercase();
+    let start: String = text
+        .trim_start()
+        .chars()
+        .take(200)
+        .collect::<String>()
+        .to_ascii_lowercase();
     start.starts_with("<!doctype html") || start.starts_with("<html") || start.contains("<body")
 }
 
@@ -28,7 +53,11 @@ pub fn text(html: &str) -> String {
                 } else if HIDDEN.contains(&name.as_str()) && !tag.self_closing {
                     hidden_depth += 1;
                 } else if BLOCKS.contains(&name.as_str()) || name == "td" || name == "th" {
-                    out.push(if name == "td" || name == "th" { '\t' } else { '\n' });
+                    out.push(if name == "td" || name == "th" {
+                        '\t'
+                    } else {
+                        '\n'
+                    });
                 }
             }
             Token::EndTag(tag) => {
@@ -70,7 +99,10 @@ mod tests {
 <table><tr><td>序号</td><td>任务</td></tr></table></body></html>";
         let text = text(page);
         assert!(text.contains("一、主要任务\n"));
-        assert!(text.contains("新增企业\u{a0}20家。\n（牵头单位：市科技局&市财政局）"), "{text}");
+        assert!(
+            text.contains("新增企业\u{a0}20家。\n（牵头单位：市科技局&市财政局）"),
+            "{text}"
+        );
         assert!(!text.contains("var a"));
         assert!(text.contains("序号\t"));
     }

@@ -75,7 +75,11 @@ fn finish(text: String, format: Format, encoding: &'static str) -> Result<Docume
     if text.trim().is_empty() {
         return Err(DocumentError::NoText);
     }
-    Ok(Document { text, format, encoding })
+    Ok(Document {
+        text,
+        format,
+        encoding,
+    })
 }
 
 /// UTF-16 and UTF-8 by their byte-order mark, then UTF-8 if the bytes are valid UTF-8, then
@@ -103,7 +107,10 @@ fn binary_reason(text: &str) -> Option<&'static str> {
         return Some("含有空字节");
     }
     let total = text.chars().count().max(1);
-    let control = text.chars().filter(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}')).count();
+    let control = text
+        .chars()
+        .filter(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}'))
+        .count();
     (control * 100 > total).then_some("含有大量控制字符")
 }
 
@@ -136,9 +143,21 @@ mod tests {
         assert_eq!(read("a.txt", b""), Err(DocumentError::Empty));
         assert_eq!(read("a.txt", b"  \n "), Err(DocumentError::Empty));
         assert_eq!(read("a.txt", b"%PDF-1.7 ..."), Err(DocumentError::Pdf));
-        assert_eq!(read("a.doc", &[0xD0, 0xCF, 0x11, 0xE0, 0, 0]), Err(DocumentError::LegacyWord));
-        assert_eq!(read("a.txt", &[0x00, 0x01, 0x02, 0x41]), Err(DocumentError::Binary("含有空字节")));
-        assert_eq!(read("a.txt", &[0xFF, 0xFF, 0xFF, 0x80]), Err(DocumentError::UnknownEncoding));
-        assert!(matches!(read("a.docx", b"PK\x03\x04garbage"), Err(DocumentError::Docx(_))));
+        assert_eq!(
+            read("a.doc", &[0xD0, 0xCF, 0x11, 0xE0, 0, 0]),
+            Err(DocumentError::LegacyWord)
+        );
+        assert_eq!(
+            read("a.txt", &[0x00, 0x01, 0x02, 0x41]),
+            Err(DocumentError::Binary("含有空字节"))
+        );
+        assert_eq!(
+            read("a.txt", &[0xFF, 0xFF, 0xFF, 0x80]),
+            Err(DocumentError::UnknownEncoding)
+        );
+        assert!(matches!(
+            read("a.docx", b"PK\x03\x04garbage"),
+            Err(DocumentError::Docx(_))
+        ));
     }
 }

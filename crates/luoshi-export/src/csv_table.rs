@@ -10,5 +10,7 @@ pub fn to_csv(plan: &PlanDraft) -> Result<Vec<u8>, csv::Error> {
     for row in rows(plan) {
         writer.write_record(row.cells())?;
     }
-    writer.into_inner().map_err(|e| csv::Error::from(e.into_error()))
+    writer
+        .into_inner()
+        .map_err(|e| csv::Error::from(e.into_error()))
 }

@@ -12,7 +12,10 @@ pub struct PlanJson<'a> {
 }
 
 pub fn to_json(plan: &PlanDraft) -> Result<String, serde_json::Error> {
-    let mut text = serde_json::to_string_pretty(&PlanJson { format_version: FORMAT_VERSION, plan })?;
+    let mut text = serde_json::to_string_pretty(&PlanJson {
+        format_version: FORMAT_VERSION,
+        plan,
+    })?;
     text.push('\n');
     Ok(text)
 }

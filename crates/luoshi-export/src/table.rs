@@ -19,7 +19,14 @@ pub struct Row {
 
 impl Row {
     pub fn cells(&self) -> [&str; 6] {
-        [&self.path, &self.task, &self.target, &self.lead, &self.responsible, &self.note]
+        [
+            &self.path,
+            &self.task,
+            &self.target,
+            &self.lead,
+            &self.responsible,
+            &self.note,
+        ]
     }
 }
 
@@ -30,7 +37,11 @@ pub fn rows(plan: &PlanDraft) -> Vec<Row> {
         let responsible = task.responsible.join("、");
         let task_note = task_note(plan, task);
         let n = task.targets.len().max(1);
-        let targets: Vec<Option<&Target>> = if task.targets.is_empty() { vec![None] } else { task.targets.iter().map(Some).collect() };
+        let targets: Vec<Option<&Target>> = if task.targets.is_empty() {
+            vec![None]
+        } else {
+            task.targets.iter().map(Some).collect()
+        };
         for (i, target) in targets.into_iter().enumerate() {
             let mut notes: Vec<String> = Vec::new();
             if let Some(t) = target {
@@ -57,8 +68,15 @@ pub fn rows(plan: &PlanDraft) -> Vec<Row> {
 pub fn target_note(t: &Target) -> Vec<String> {
     let mut notes = Vec::new();
     if let Some(group) = &t.per_each {
-        let count = if t.districts.is_empty() { String::new() } else { format!("（{}个）", t.districts.len()) };
-        notes.push(format!("{group}{count}分别完成{}", amount(t.value, t.max, &t.unit, t.qualifier)));
+        let count = if t.districts.is_empty() {
+            String::new()
+        } else {
+            format!("（{}个）", t.districts.len())
+        };
+        notes.push(format!(
+            "{group}{count}分别完成{}",
+            amount(t.value, t.max, &t.unit, t.qualifier)
+        ));
     }
     if t.aspirational {
         notes.push("力争目标".into());
@@ -83,11 +101,20 @@ pub fn amount(value: f64, max: Option<f64>, unit: &str, qualifier: Qualifier) ->
 }
 
 pub fn number(v: f64) -> String {
-    if v.fract() == 0.0 && v.abs() < 1e15 { format!("{}", v as i64) } else { format!("{v}") }
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        format!("{}", v as i64)
+    } else {
+        format!("{v}")
+    }
 }
 
 fn task_note(plan: &PlanDraft, task: &Task) -> String {
-    let mut notes: Vec<String> = plan.review.iter().filter(|f| f.path.as_deref() == Some(task.path.as_str())).map(|f| format!("待核对：{}", f.reason)).collect();
+    let mut notes: Vec<String> = plan
+        .review
+        .iter()
+        .filter(|f| f.path.as_deref() == Some(task.path.as_str()))
+        .map(|f| format!("待核对：{}", f.reason))
+        .collect();
     for focus in &task.district_focus {
         notes.push(format!("{}：{}", focus.district, focus.focus.join("、")));
     }
@@ -100,7 +127,9 @@ mod tests {
 
     #[test]
     fn one_row_per_target_and_one_for_a_task_without() {
-        let plan = luoshi_extract::extract("一、任务\n1. 甲，新增企业 20 家，建成园区 3 个以上。（牵头单位：市科技局；责任单位：市财政局、各区人民政府）\n2. 乙。（牵头单位：市商务局）");
+        let plan = luoshi_extract::extract(
+            "一、任务\n1. 甲，新增企业 20 家，建成园区 3 个以上。（牵头单位：市科技局；责任单位：市财政局、各区人民政府）\n2. 乙。（牵头单位：市商务局）",
+        );
         let rows = rows(&plan);
         assert_eq!(rows.len(), 3);
         assert_eq!(rows[0].task_rows, 2);

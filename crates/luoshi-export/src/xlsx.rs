@@ -12,11 +12,23 @@ const A4: u8 = 9;
 
 pub fn to_xlsx(plan: &PlanDraft) -> Result<Vec<u8>, XlsxError> {
     let mut workbook = Workbook::new();
-    let title = plan.plan_title.as_deref().or(plan.title.as_deref()).unwrap_or("实施方案");
-    let cell = Format::new().set_text_wrap().set_border(FormatBorder::Thin).set_align(FormatAlign::VerticalCenter).set_font_size(10.5);
+    let title = plan
+        .plan_title
+        .as_deref()
+        .or(plan.title.as_deref())
+        .unwrap_or("实施方案");
+    let cell = Format::new()
+        .set_text_wrap()
+        .set_border(FormatBorder::Thin)
+        .set_align(FormatAlign::VerticalCenter)
+        .set_font_size(10.5);
     let centered = cell.clone().set_align(FormatAlign::Center);
     let header = centered.clone().set_bold().set_background_color("#D9E1F2");
-    let heading = Format::new().set_bold().set_font_size(16).set_align(FormatAlign::Center).set_align(FormatAlign::VerticalCenter);
+    let heading = Format::new()
+        .set_bold()
+        .set_font_size(16)
+        .set_align(FormatAlign::Center)
+        .set_align(FormatAlign::VerticalCenter);
 
     let sheet = workbook.add_worksheet();
     sheet.set_name("任务分解表")?;
@@ -39,7 +51,12 @@ pub fn to_xlsx(plan: &PlanDraft) -> Result<Vec<u8>, XlsxError> {
             continue;
         }
         let last = r + row.task_rows as u32 - 1;
-        for (col, text, format) in [(0u16, &row.path, &centered), (1, &row.task, &cell), (3, &row.lead, &cell), (4, &row.responsible, &cell)] {
+        for (col, text, format) in [
+            (0u16, &row.path, &centered),
+            (1, &row.task, &cell),
+            (3, &row.lead, &cell),
+            (4, &row.responsible, &cell),
+        ] {
             if last > r {
                 sheet.merge_range(r, col, last, col, text, format)?;
             } else {
@@ -53,7 +70,11 @@ pub fn to_xlsx(plan: &PlanDraft) -> Result<Vec<u8>, XlsxError> {
         sheet.set_name("主要目标")?;
         page_setup(sheet, "主要目标")?;
         let headers = ["指标", "目标值", "单位", "要求", "原文"];
-        for (col, (name, width)) in headers.iter().zip([36.0, 12.0, 10.0, 10.0, 50.0]).enumerate() {
+        for (col, (name, width)) in headers
+            .iter()
+            .zip([36.0, 12.0, 10.0, 10.0, 50.0])
+            .enumerate()
+        {
             sheet.write_string_with_format(0, col as u16, *name, &header)?;
             sheet.set_column_width(col as u16, width)?;
         }
@@ -72,7 +93,11 @@ pub fn to_xlsx(plan: &PlanDraft) -> Result<Vec<u8>, XlsxError> {
         let sheet = workbook.add_worksheet();
         sheet.set_name("待核对事项")?;
         page_setup(sheet, "待核对事项")?;
-        for (col, (name, width)) in ["序号", "行号", "字段", "原因"].iter().zip([12.0, 8.0, 12.0, 70.0]).enumerate() {
+        for (col, (name, width)) in ["序号", "行号", "字段", "原因"]
+            .iter()
+            .zip([12.0, 8.0, 12.0, 70.0])
+            .enumerate()
+        {
             sheet.write_string_with_format(0, col as u16, *name, &header)?;
             sheet.set_column_width(col as u16, width)?;
         }

@@ -16,27 +16,43 @@ fn plan() -> luoshi_extract::PlanDraft {
 fn xlsx_is_a_real_spreadsheet_with_the_table() {
     let bytes = render(&plan(), Format::Xlsx).expect("xlsx");
     let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes.clone())).expect("opens");
-    assert_eq!(book.sheet_names(), vec!["任务分解表", "主要目标", "待核对事项"]);
+    assert_eq!(
+        book.sheet_names(),
+        vec!["任务分解表", "主要目标", "待核对事项"]
+    );
     let range = book.worksheet_range("任务分解表").expect("sheet");
     let text = |r: u32, c: u32| match range.get_value((r, c)) {
         Some(Data::String(s)) => s.clone(),
         _ => String::new(),
     };
     let headers: Vec<String> = (0..6).map(|c| text(1, c)).collect();
-    assert_eq!(headers, vec!["序号", "工作任务", "目标", "牵头单位", "责任单位", "备注"]);
+    assert_eq!(
+        headers,
+        vec!["序号", "工作任务", "目标", "牵头单位", "责任单位", "备注"]
+    );
     assert_eq!(text(2, 0), "二.（一）.1");
     assert_eq!(text(2, 1), "加快东湖科学城规划建设");
     assert_eq!(text(2, 3), "武汉东湖新技术开发区管委会");
     let targets: usize = plan().tasks.iter().map(|t| t.targets.len().max(1)).sum();
-    assert_eq!(range.height(), 2 + targets, "title, header, one row per target");
+    assert_eq!(
+        range.height(),
+        2 + targets,
+        "title, header, one row per target"
+    );
     let all: Vec<String> = (2..range.height() as u32).map(|r| text(r, 2)).collect();
     assert!(all.iter().any(|t| t == "各区分别举办对接活动 5 场以上"));
 
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).expect("zip");
     let mut sheet = String::new();
-    zip.by_name("xl/worksheets/sheet1.xml").expect("sheet1").read_to_string(&mut sheet).expect("utf-8");
+    zip.by_name("xl/worksheets/sheet1.xml")
+        .expect("sheet1")
+        .read_to_string(&mut sheet)
+        .expect("utf-8");
     assert!(sheet.contains(r#"state="frozen""#), "header is frozen");
-    assert!(sheet.contains("<mergeCell "), "task cells merged over their targets");
+    assert!(
+        sheet.contains("<mergeCell "),
+        "task cells merged over their targets"
+    );
     assert!(sheet.contains(r#"orientation="landscape""#));
 }
 
@@ -45,12 +61,20 @@ fn csv_has_the_same_rows_with_a_bom() {
     let bytes = render(&plan(), Format::Csv).expect("csv");
     assert!(bytes.starts_with(&[0xEF, 0xBB, 0xBF]));
     let mut reader = csv::Reader::from_reader(&bytes[3..]);
-    let headers: Vec<String> = reader.headers().expect("headers").iter().map(str::to_string).collect();
+    let headers: Vec<String> = reader
+        .headers()
+        .expect("headers")
+        .iter()
+        .map(str::to_string)
+        .collect();
     assert_eq!(headers[0], "序号");
     let rows: Vec<csv::StringRecord> = reader.records().collect::<Result<_, _>>().expect("rows");
     let targets: usize = plan().tasks.iter().map(|t| t.targets.len().max(1)).sum();
     assert_eq!(rows.len(), targets);
-    assert!(rows.iter().any(|r| r[0] == *"二.（三）.1" && r[5].contains("待核对")));
+    assert!(
+        rows.iter()
+            .any(|r| r[0] == *"二.（三）.1" && r[5].contains("待核对"))
+    );
 }
 
 #[test]
@@ -69,7 +93,10 @@ fn json_carries_the_format_version_and_gold_field_names() {
     let value: serde_json::Value = serde_json::from_str(&text).expect("json");
     assert_eq!(value["format_version"], 1);
     assert_eq!(value["doc_number"], "武政办〔2021〕26号");
-    assert_eq!(value["tasks"][0]["assignees"][0]["unit"], "武汉东湖新技术开发区管委会");
+    assert_eq!(
+        value["tasks"][0]["assignees"][0]["unit"],
+        "武汉东湖新技术开发区管委会"
+    );
 }
 
 #[test]

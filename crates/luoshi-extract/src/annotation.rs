@@ -46,8 +46,27 @@ const ROLE_VERBS: [(&str, Role); 10] = [
 
 /// Endings of names that are units, for bare lists in brackets (`（市发改委、市科技局）`).
 const UNIT_ENDINGS: [&str; 21] = [
-    "局", "委", "办", "厅", "部", "院", "会", "政府", "中心", "公司", "集团", "单位", "部门", "法院",
-    "办公室", "银行", "署", "馆", "团", "社", "所",
+    "局",
+    "委",
+    "办",
+    "厅",
+    "部",
+    "院",
+    "会",
+    "政府",
+    "中心",
+    "公司",
+    "集团",
+    "单位",
+    "部门",
+    "法院",
+    "办公室",
+    "银行",
+    "署",
+    "馆",
+    "团",
+    "社",
+    "所",
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -96,7 +115,13 @@ pub fn find(text: &str) -> Vec<Found> {
     for line in text.split('\n') {
         let line_end = line_start + line.len();
         if starts_with_role_key(line) {
-            found.push(Found { span: Span { start: line_start, end: line_end }, content: trim(line).to_string() });
+            found.push(Found {
+                span: Span {
+                    start: line_start,
+                    end: line_end,
+                },
+                content: trim(line).to_string(),
+            });
         } else {
             find_in_line(line, line_start, &mut found);
         }
@@ -118,10 +143,19 @@ fn find_in_line(line: &str, offset: usize, found: &mut Vec<Found>) {
             depth -= 1;
             if depth == 0 {
                 let end = i + c.len_utf8();
-                let inner = &line[open_at + line[open_at..].chars().next().map_or(0, char::len_utf8)..i];
-                let at_end = line[end..].chars().all(|c| is_space(c) || matches!(c, '。' | '；' | ';' | '.' | '，' | ','));
+                let inner =
+                    &line[open_at + line[open_at..].chars().next().map_or(0, char::len_utf8)..i];
+                let at_end = line[end..]
+                    .chars()
+                    .all(|c| is_space(c) || matches!(c, '。' | '；' | ';' | '.' | '，' | ','));
                 if is_annotation(inner, at_end) {
-                    found.push(Found { span: Span { start: offset + open_at, end: offset + end }, content: trim(inner).to_string() });
+                    found.push(Found {
+                        span: Span {
+                            start: offset + open_at,
+                            end: offset + end,
+                        },
+                        content: trim(inner).to_string(),
+                    });
                 }
             }
         }
@@ -135,7 +169,13 @@ fn find_in_line(line: &str, offset: usize, found: &mut Vec<Found>) {
             let rest = &line[i + c.len_utf8()..];
             if starts_with_role_key(rest) {
                 let start = i + c.len_utf8();
-                found.push(Found { span: Span { start: offset + start, end: offset + line.len() }, content: trim(rest).to_string() });
+                found.push(Found {
+                    span: Span {
+                        start: offset + start,
+                        end: offset + line.len(),
+                    },
+                    content: trim(rest).to_string(),
+                });
                 return;
             }
         }
@@ -150,7 +190,9 @@ fn is_annotation(inner: &str, at_end: bool) -> bool {
     if !at_end || inner.is_empty() {
         return false;
     }
-    let has_role_word = ["牵头", "负责", "配合", "参与", "协助", "落实"].iter().any(|w| inner.contains(w));
+    let has_role_word = ["牵头", "负责", "配合", "参与", "协助", "落实"]
+        .iter()
+        .any(|w| inner.contains(w));
     if has_role_word {
         // `A牵头，B配合` / `A、B等负责`: some piece must end with a role verb.
         return split_ranges(inner, |c| matches!(c, '，' | ',' | '；' | ';' | '。'))
@@ -251,7 +293,11 @@ pub fn parse(content: &str, rules: &mut Rules) -> Parsed {
         let mut names = Vec::new();
         for (name, note) in split_list(&list) {
             if let Some((note, carries_forward)) = note {
-                parsed.notes.push(Note { unit: name.clone(), note, carries_forward });
+                parsed.notes.push(Note {
+                    unit: name.clone(),
+                    note,
+                    carries_forward,
+                });
             }
             names.push(name);
         }
@@ -261,7 +307,11 @@ pub fn parse(content: &str, rules: &mut Rules) -> Parsed {
         }
     }
     let take = |role: Role| -> Vec<String> {
-        by_role.iter().filter(|(r, _)| *r == role).flat_map(|(_, n)| n.clone()).collect()
+        by_role
+            .iter()
+            .filter(|(r, _)| *r == role)
+            .flat_map(|(_, n)| n.clone())
+            .collect()
     };
     let lead = take(Role::Lead);
     let responsible = take(Role::Responsible);
@@ -285,12 +335,18 @@ pub fn parse(content: &str, rules: &mut Rules) -> Parsed {
         if !(unspecified.is_empty() && parsed.responsible.is_empty()) {
             parsed.flags.push((
                 "lead",
-                format!("注释未写明牵头单位，暂按列第一位的「{}」作为牵头单位，请确认", parsed.lead[0]),
+                format!(
+                    "注释未写明牵头单位，暂按列第一位的「{}」作为牵头单位，请确认",
+                    parsed.lead[0]
+                ),
             ));
         }
     } else {
         parsed.responsible = responsible;
-        parsed.flags.push(("lead", "注释只列出责任单位，未明确牵头单位，请指定".to_string()));
+        parsed.flags.push((
+            "lead",
+            "注释只列出责任单位，未明确牵头单位，请指定".to_string(),
+        ));
     }
     dedup(&mut parsed.lead);
     dedup(&mut parsed.responsible);
@@ -304,16 +360,28 @@ fn dedup(names: &mut Vec<String>) {
 
 fn states_first_listed_leads(sentence: &str) -> bool {
     sentence.contains("牵头")
-        && ["第一位", "第一个", "首位", "排名第一", "排在第一", "排序第一", "列第一", "排第一", "居首"]
-            .iter()
-            .any(|w| sentence.contains(w))
+        && [
+            "第一位",
+            "第一个",
+            "首位",
+            "排名第一",
+            "排在第一",
+            "排序第一",
+            "列第一",
+            "排第一",
+            "居首",
+        ]
+        .iter()
+        .any(|w| sentence.contains(w))
 }
 
 /// Splits a printed list of units on 、，；/ and 及, keeping bracketed parts of names whole. Each
 /// name comes with the scope note printed after it, if any (`含开发区管委会`, carried forward).
 pub fn split_list(list: &str) -> Vec<(String, Option<(String, bool)>)> {
     let mut out = Vec::new();
-    for (a, b) in split_ranges(list, |c| matches!(c, '、' | '，' | ',' | '；' | ';' | '/' | '／')) {
+    for (a, b) in split_ranges(list, |c| {
+        matches!(c, '、' | '，' | ',' | '；' | ';' | '/' | '／')
+    }) {
         let piece = &list[a..b];
         for part in split_on_ji(piece) {
             let part = trim(part);
@@ -326,8 +394,14 @@ pub fn split_list(list: &str) -> Vec<(String, Option<(String, bool)>)> {
             }
             let note = note.map(|inner| {
                 let carries = inner.contains("下同");
-                let text = inner.replace("，下同", "").replace(",下同", "").replace("下同", "");
-                (trim(&text).trim_end_matches(['，', ',']).to_string(), carries)
+                let text = inner
+                    .replace("，下同", "")
+                    .replace(",下同", "")
+                    .replace("下同", "");
+                (
+                    trim(&text).trim_end_matches(['，', ',']).to_string(),
+                    carries,
+                )
             });
             out.push((name.to_string(), note));
         }
@@ -340,8 +414,7 @@ fn split_on_ji(piece: &str) -> Vec<&str> {
     let mut parts = Vec::new();
     let mut depth = 0usize;
     let mut start = 0;
-    let mut iter = piece.char_indices().peekable();
-    while let Some((i, c)) = iter.next() {
+    for (i, c) in piece.char_indices() {
         if is_open_bracket(c) {
             depth += 1;
         } else if is_close_bracket(c) {
@@ -382,7 +455,10 @@ fn strip_trailing_group(name: &str) -> (&str, Option<String>) {
 
 fn is_scope_note(inner: &str) -> bool {
     let inner = trim(inner);
-    ["含", "包括", "包含", "不含", "不包括"].iter().any(|p| inner.starts_with(p)) || inner.contains("下同")
+    ["含", "包括", "包含", "不含", "不包括"]
+        .iter()
+        .any(|p| inner.starts_with(p))
+        || inner.contains("下同")
 }
 
 fn clean_name(name: &str) -> &str {
@@ -413,14 +489,27 @@ mod tests {
     #[test]
     fn lead_and_responsible_with_semicolon() {
         assert_eq!(
-            roles("牵头单位：市发展改革委；责任单位：市科技局、市自然资源和规划局、市经济和信息化局，武汉东湖新技术开发区管委会"),
-            (v(&["市发展改革委"]), v(&["市科技局", "市自然资源和规划局", "市经济和信息化局", "武汉东湖新技术开发区管委会"]))
+            roles(
+                "牵头单位：市发展改革委；责任单位：市科技局、市自然资源和规划局、市经济和信息化局，武汉东湖新技术开发区管委会"
+            ),
+            (
+                v(&["市发展改革委"]),
+                v(&[
+                    "市科技局",
+                    "市自然资源和规划局",
+                    "市经济和信息化局",
+                    "武汉东湖新技术开发区管委会"
+                ])
+            )
         );
     }
 
     #[test]
     fn lead_and_cooperating_with_comma() {
-        assert_eq!(roles("牵头单位：市商务局，配合单位：市财政局、市税务局"), (v(&["市商务局"]), v(&["市财政局", "市税务局"])));
+        assert_eq!(
+            roles("牵头单位：市商务局，配合单位：市财政局、市税务局"),
+            (v(&["市商务局"]), v(&["市财政局", "市税务局"]))
+        );
     }
 
     #[test]
@@ -442,27 +531,52 @@ mod tests {
     #[test]
     fn first_listed_rule_carries_forward() {
         let mut rules = Rules::default();
-        let first = parse("市科技局、市财政局等负责。列第一位者为牵头单位，下同", &mut rules);
-        assert_eq!((first.lead, first.responsible), (v(&["市科技局"]), v(&["市财政局"])));
+        let first = parse(
+            "市科技局、市财政局等负责。列第一位者为牵头单位，下同",
+            &mut rules,
+        );
+        assert_eq!(
+            (first.lead, first.responsible),
+            (v(&["市科技局"]), v(&["市财政局"]))
+        );
         assert!(first.flags.is_empty());
         assert!(rules.first_listed_leads);
         let later = parse("市教育局、市民政局负责", &mut rules);
-        assert_eq!((later.lead, later.responsible), (v(&["市教育局"]), v(&["市民政局"])));
+        assert_eq!(
+            (later.lead, later.responsible),
+            (v(&["市教育局"]), v(&["市民政局"]))
+        );
         assert!(later.flags.is_empty());
     }
 
     #[test]
     fn verb_forms() {
-        assert_eq!(roles("市科技局牵头，市财政局、各区人民政府配合"), (v(&["市科技局"]), v(&["市财政局", "各区人民政府"])));
+        assert_eq!(
+            roles("市科技局牵头，市财政局、各区人民政府配合"),
+            (v(&["市科技局"]), v(&["市财政局", "各区人民政府"]))
+        );
         assert_eq!(roles("由市民政局负责"), (v(&["市民政局"]), v(&[])));
     }
 
     #[test]
     fn brackets_inside_names_stay_and_scope_notes_come_off() {
-        let parsed = parse("牵头单位：市委组织部（市委人才办）；责任单位：各县（市、区）政府，各相关区人民政府〈含开发区管委会，下同〉", &mut Rules::default());
+        let parsed = parse(
+            "牵头单位：市委组织部（市委人才办）；责任单位：各县（市、区）政府，各相关区人民政府〈含开发区管委会，下同〉",
+            &mut Rules::default(),
+        );
         assert_eq!(parsed.lead, v(&["市委组织部（市委人才办）"]));
-        assert_eq!(parsed.responsible, v(&["各县（市、区）政府", "各相关区人民政府"]));
-        assert_eq!(parsed.notes, vec![Note { unit: "各相关区人民政府".into(), note: "含开发区管委会".into(), carries_forward: true }]);
+        assert_eq!(
+            parsed.responsible,
+            v(&["各县（市、区）政府", "各相关区人民政府"])
+        );
+        assert_eq!(
+            parsed.notes,
+            vec![Note {
+                unit: "各相关区人民政府".into(),
+                note: "含开发区管委会".into(),
+                carries_forward: true
+            }]
+        );
     }
 
     #[test]
@@ -485,7 +599,11 @@ mod tests {
 
     #[test]
     fn brackets_that_are_not_annotations() {
-        for text in ["推进中国（武汉）知识产权保护中心建设。", "制定各区“一区一表”（附后），压实责任。", "建立龙头企业牵头的核心技术攻关新机制（试行）。"] {
+        for text in [
+            "推进中国（武汉）知识产权保护中心建设。",
+            "制定各区“一区一表”（附后），压实责任。",
+            "建立龙头企业牵头的核心技术攻关新机制（试行）。",
+        ] {
             assert!(find(text).is_empty(), "{text}");
         }
     }

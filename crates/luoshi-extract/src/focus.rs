@@ -9,6 +9,12 @@ const GROUP_ENDINGS: [&str; 6] = ["开发区", "中心城区", "新城区", "远
 
 pub fn find(text: &str) -> Vec<DistrictFocus> {
     let mut out = Vec::new();
+    if !["重点", "突出", "聚焦", "为主"]
+        .iter()
+        .any(|w| text.contains(w))
+    {
+        return out;
+    }
     let mut group: Option<String> = None;
     for (a, b) in split_ranges(text, |c| matches!(c, '。' | '\n')) {
         let sentence = trim(&text[a..b]);
@@ -23,7 +29,11 @@ pub fn find(text: &str) -> Vec<DistrictFocus> {
             let statement = trim(&sentence[c..d]);
             if let Some((district, focus)) = statement_focus(statement) {
                 let group = if in_list { group.clone() } else { None };
-                out.push(DistrictFocus { district, group, focus });
+                out.push(DistrictFocus {
+                    district,
+                    group,
+                    focus,
+                });
             }
         }
     }
@@ -31,7 +41,10 @@ pub fn find(text: &str) -> Vec<DistrictFocus> {
 }
 
 fn group_at_start(sentence: &str) -> Option<String> {
-    let head: String = sentence.chars().take_while(|c| !matches!(c, '，' | ',' | '；')).collect();
+    let head = sentence.split(['，', ',', '；']).next().unwrap_or(sentence);
+    if !head.contains('区') {
+        return None;
+    }
     for ending in GROUP_ENDINGS {
         if let Some(pos) = head.find(ending) {
             let phrase = &head[..pos + ending.len()];
@@ -44,29 +57,50 @@ fn group_at_start(sentence: &str) -> Option<String> {
     None
 }
 
+/// Verbs that follow a district's name and introduce its list (`X区重点突出A、B`).
+const FOCUS_VERBS: [&str; 6] = [
+    "重点突出",
+    "重点打造",
+    "重点建设",
+    "重点推进",
+    "突出",
+    "聚焦",
+];
+
+/// `X区以A、B为重点` or `X区重点突出A、B等…`: the district opens the statement and a focus verb
+/// (or 以…为重点) follows its name directly.
 fn statement_focus(statement: &str) -> Option<(String, Vec<String>)> {
-    for keyword in ["重点突出", "重点打造", "重点建设", "重点推进", "突出", "聚焦"] {
-        if let Some(pos) = statement.find(keyword) {
-            let district = trim(&statement[..pos]);
-            if is_district(district) {
-                let list = &statement[pos + keyword.len()..];
+    for (i, c) in statement.char_indices().take(25) {
+        if !matches!(c, '区' | '县' | '市' | '）' | ')') {
+            continue;
+        }
+        let end = i + c.len_utf8();
+        let district = trim(&statement[..end]);
+        if !is_district(district) {
+            continue;
+        }
+        let rest = &statement[end..];
+        for verb in FOCUS_VERBS {
+            if let Some(list) = rest.strip_prefix(verb) {
                 let list = list.split(['，', ',']).next().unwrap_or(list);
                 return Some((district.to_string(), items(list)));
             }
         }
+        if let Some(rest) = rest.strip_prefix('以') {
+            let list_end = rest.find("为重点").or_else(|| rest.find("为主"))?;
+            return Some((district.to_string(), items(&rest[..list_end])));
+        }
     }
-    let pos = statement.find('以')?;
-    let district = trim(&statement[..pos]);
-    let rest = &statement[pos + '以'.len_utf8()..];
-    let end = rest.find("为重点").or_else(|| rest.find("为主"))?;
-    is_district(district).then(|| (district.to_string(), items(&rest[..end])))
+    None
 }
 
 fn is_district(name: &str) -> bool {
     let n = name.chars().count();
     (2..=24).contains(&n)
         && !name.contains(['，', ',', '、'])
-        && ["区", "县", "市", "）", ")"].iter().any(|e| name.ends_with(e))
+        && ["区", "县", "市", "）", ")"]
+            .iter()
+            .any(|e| name.ends_with(e))
 }
 
 fn items(list: &str) -> Vec<String> {
@@ -103,9 +137,14 @@ mod tests {
 
     #[test]
     fn highlighted_streets_with_yiji_and_deng() {
-        let found = find("其中，武汉经济技术开发区（汉南区）重点突出智能网联汽车示范区、南太子湖创谷以及智慧生态城等创新园区街区建设。");
+        let found = find(
+            "其中，武汉经济技术开发区（汉南区）重点突出智能网联汽车示范区、南太子湖创谷以及智慧生态城等创新园区街区建设。",
+        );
         assert_eq!(found[0].district, "武汉经济技术开发区（汉南区）");
-        assert_eq!(found[0].focus, vec!["智能网联汽车示范区", "南太子湖创谷", "智慧生态城"]);
+        assert_eq!(
+            found[0].focus,
+            vec!["智能网联汽车示范区", "南太子湖创谷", "智慧生态城"]
+        );
         assert_eq!(found[0].group, None);
     }
 }

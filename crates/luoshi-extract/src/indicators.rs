@@ -6,7 +6,9 @@ use crate::outline::Outline;
 use crate::targets::targets;
 use crate::text::trim;
 
-const CREATION_VERBS: [&str; 8] = ["新增", "增加", "新建", "引进", "培育", "建成", "减少", "累计"];
+const CREATION_VERBS: [&str; 8] = [
+    "新增", "增加", "新建", "引进", "培育", "建成", "减少", "累计",
+];
 const TRAILING_WORDS: [&str; 6] = ["达到", "达", "为", "超过", "突破", "实现"];
 
 /// Indicators from every goals section (a section whose title names 目标).
@@ -14,7 +16,8 @@ pub fn collect(outline: &Outline, is_task: &[bool]) -> Vec<Indicator> {
     let mut out = Vec::new();
     for (index, block) in outline.blocks.iter().enumerate() {
         let is_goals = block.head.contains("目标") && !is_task[index];
-        let inside_goals = ancestors(outline, index).any(|a| outline.blocks[a].head.contains("目标") && !is_task[a]);
+        let inside_goals = ancestors(outline, index)
+            .any(|a| outline.blocks[a].head.contains("目标") && !is_task[a]);
         if !is_goals || inside_goals {
             continue;
         }
@@ -56,7 +59,9 @@ fn read_line(text: &str, line: usize, out: &mut Vec<Indicator>) {
 /// starts with 占 borrows the subject of the clause before it.
 fn name(target: &Target, previous: Option<&str>) -> String {
     let text = target.text.as_str();
-    let number_at = text.find(|c: char| c.is_ascii_digit() || ('０'..='９').contains(&c)).unwrap_or(text.len());
+    let number_at = text
+        .find(|c: char| c.is_ascii_digit() || ('０'..='９').contains(&c))
+        .unwrap_or(text.len());
     let mut prefix = trim(&text[..number_at]).to_string();
     let mut growth = false;
     for word in ["增长", "增速"] {
@@ -89,8 +94,16 @@ fn name(target: &Target, previous: Option<&str>) -> String {
     if prefix.starts_with('占')
         && let Some(previous) = previous
     {
-        let base = ["增长率", "增速", "增长"].iter().fold(previous.to_string(), |acc, w| acc.strip_suffix(w).map(str::to_string).unwrap_or(acc));
+        let base = ["增长率", "增速", "增长"]
+            .iter()
+            .fold(previous.to_string(), |acc, w| {
+                acc.strip_suffix(w).map(str::to_string).unwrap_or(acc)
+            });
         prefix = format!("{base}{prefix}");
     }
-    if prefix.is_empty() { target.text.clone() } else { prefix }
+    if prefix.is_empty() {
+        target.text.clone()
+    } else {
+        prefix
+    }
 }

@@ -20,9 +20,27 @@ use outline::Outline;
 use text::trim_punct;
 
 /// Section titles under which unannotated items are still tasks.
-const TASK_SECTION_WORDS: [&str; 8] = ["任务", "重点工作", "主要措施", "工作措施", "具体措施", "重点举措", "主要内容", "工作内容"];
+const TASK_SECTION_WORDS: [&str; 8] = [
+    "任务",
+    "重点工作",
+    "主要措施",
+    "工作措施",
+    "具体措施",
+    "重点举措",
+    "主要内容",
+    "工作内容",
+];
 /// Section titles whose items are not tasks unless annotated.
-const NON_TASK_SECTION_WORDS: [&str; 8] = ["目标", "指导思想", "基本原则", "总体要求", "保障", "工作要求", "组织实施", "实施步骤"];
+const NON_TASK_SECTION_WORDS: [&str; 8] = [
+    "目标",
+    "指导思想",
+    "基本原则",
+    "总体要求",
+    "保障",
+    "工作要求",
+    "组织实施",
+    "实施步骤",
+];
 
 /// Reads a plan document's text.
 pub fn extract(input: &str) -> PlanDraft {
@@ -30,7 +48,11 @@ pub fn extract(input: &str) -> PlanDraft {
     let mut draft = PlanDraft::default();
     metadata::fill(&mut draft, &outline);
 
-    let annotations: Vec<Vec<annotation::Found>> = outline.blocks.iter().map(|b| annotation::find(&b.own_text())).collect();
+    let annotations: Vec<Vec<annotation::Found>> = outline
+        .blocks
+        .iter()
+        .map(|b| annotation::find(&b.own_text()))
+        .collect();
     let is_task = classify(&outline, &annotations);
 
     let mut rules = annotation::Rules::default();
@@ -51,15 +73,34 @@ pub fn extract(input: &str) -> PlanDraft {
         } else if !in_task {
             let title = block_title(&block.head);
             if block.depth == 1 || !block.children.is_empty() {
-                draft.sections.push(Section { path: block.path.clone(), title: title.clone(), level: block.depth, line: block.line });
+                draft.sections.push(Section {
+                    path: block.path.clone(),
+                    title: title.clone(),
+                    level: block.depth,
+                    line: block.line,
+                });
             }
             let own = block.own_text();
-            let body = own.strip_prefix(title.as_str()).map(|rest| rest.trim_start_matches(['。', '：', ':', '\n'])).unwrap_or(&own);
+            let body = own
+                .strip_prefix(title.as_str())
+                .map(|rest| rest.trim_start_matches(['。', '：', ':', '\n']))
+                .unwrap_or(&own);
             mechanisms::find(&block.path, &title, body, &mut draft.mechanisms);
         }
     }
     draft.indicators = indicators::collect(&outline, &is_task);
-    let body: String = outline.blocks.iter().map(|b| b.head.as_str()).chain(outline.blocks.iter().flat_map(|b| b.rest.iter().map(|p| p.text.as_str()))).collect::<Vec<_>>().join("\n");
+    let body: String = outline
+        .blocks
+        .iter()
+        .map(|b| b.head.as_str())
+        .chain(
+            outline
+                .blocks
+                .iter()
+                .flat_map(|b| b.rest.iter().map(|p| p.text.as_str())),
+        )
+        .collect::<Vec<_>>()
+        .join("\n");
     draft.year = metadata::plan_year(&draft, &body);
     let mut units: Vec<String> = Vec::new();
     for task in &draft.tasks {
@@ -91,17 +132,28 @@ fn classify(outline: &Outline, annotations: &[Vec<annotation::Found>]) -> Vec<bo
     }
     let mut is_task: Vec<bool> = (0..n).map(|i| annotated[i] && !below[i]).collect();
     let any_annotated = annotated.iter().any(|a| *a);
-    let title_has = |i: usize, words: &[&str]| words.iter().any(|w| block_title(&outline.blocks[i].head).contains(w));
+    let title_has = |i: usize, words: &[&str]| {
+        words
+            .iter()
+            .any(|w| block_title(&outline.blocks[i].head).contains(w))
+    };
     for index in 0..n {
         let block = &outline.blocks[index];
-        if is_task[index] || !block.children.is_empty() || ancestors(outline, index).any(|a| is_task[a]) {
+        if is_task[index]
+            || !block.children.is_empty()
+            || ancestors(outline, index).any(|a| is_task[a])
+        {
             continue;
         }
         let siblings: Vec<usize> = match block.parent {
             Some(parent) => outline.blocks[parent].children.clone(),
-            None => (0..n).filter(|&i| outline.blocks[i].parent.is_none()).collect(),
+            None => (0..n)
+                .filter(|&i| outline.blocks[i].parent.is_none())
+                .collect(),
         };
-        let sibling_task = siblings.iter().any(|&s| s != index && annotated[s] && !below[s]);
+        let sibling_task = siblings
+            .iter()
+            .any(|&s| s != index && annotated[s] && !below[s]);
         let in_task_section = block.depth >= 2
             && ancestors(outline, index).any(|a| title_has(a, &TASK_SECTION_WORDS))
             && !ancestors(outline, index).any(|a| title_has(a, &NON_TASK_SECTION_WORDS));
@@ -117,34 +169,64 @@ fn block_title(head: &str) -> String {
     trim_punct(&head[..end]).to_string()
 }
 
-fn read_task(outline: &Outline, index: usize, found: &[annotation::Found], rules: &mut annotation::Rules, draft: &mut PlanDraft) -> Task {
+fn read_task(
+    outline: &Outline,
+    index: usize,
+    found: &[annotation::Found],
+    rules: &mut annotation::Rules,
+    draft: &mut PlanDraft,
+) -> Task {
     let block = &outline.blocks[index];
     let text = outline.subtree_text(index);
     let mut lead = Vec::new();
     let mut responsible = Vec::new();
     let flag = |field: &str, reason: String, draft: &mut PlanDraft| {
-        draft.review.push(ReviewFlag { path: Some(block.path.clone()), line: Some(block.line), field: field.into(), reason });
+        draft.review.push(ReviewFlag {
+            path: Some(block.path.clone()),
+            line: Some(block.line),
+            field: field.into(),
+            reason,
+        });
     };
     for f in found {
         let parsed = annotation::parse(&f.content, rules);
         lead.extend(parsed.lead);
         responsible.extend(parsed.responsible);
         for note in parsed.notes {
-            draft.scope_notes.push(ScopeNote { unit: note.unit, note: note.note, carries_forward: note.carries_forward, path: block.path.clone() });
+            draft.scope_notes.push(ScopeNote {
+                unit: note.unit,
+                note: note.note,
+                carries_forward: note.carries_forward,
+                path: block.path.clone(),
+            });
         }
         for (field, reason) in parsed.flags {
             flag(field, reason, draft);
         }
     }
     if found.is_empty() {
-        flag("annotation", "未找到牵头单位和责任单位，请指定".into(), draft);
+        flag(
+            "annotation",
+            "未找到牵头单位和责任单位，请指定".into(),
+            draft,
+        );
     }
     let masked: Vec<(usize, usize)> = found.iter().map(|f| (f.span.start, f.span.end)).collect();
     let annotation_span = match (found.first(), found.last()) {
-        (Some(first), Some(last)) => Some(Span { start: first.span.start, end: last.span.end }),
+        (Some(first), Some(last)) => Some(Span {
+            start: first.span.start,
+            end: last.span.end,
+        }),
         _ => None,
     };
-    let title_end = [text.find(['。', '！', '？', '\n']), annotation_span.map(|s| s.start)].into_iter().flatten().min().unwrap_or(text.len());
+    let title_end = [
+        text.find(['。', '！', '？', '\n']),
+        annotation_span.map(|s| s.start),
+    ]
+    .into_iter()
+    .flatten()
+    .min()
+    .unwrap_or(text.len());
     let mut title = trim_punct(&text[..title_end]).to_string();
     // `加快东湖科学城规划建设：编制…` keeps only the heading before a colon near the start.
     if let Some(pos) = title.find(['：', ':'])
@@ -156,14 +238,23 @@ fn read_task(outline: &Outline, index: usize, found: &[annotation::Found], rules
     let district_focus = focus::find(&text);
     Task {
         path: block.path.clone(),
-        section: block.parent.map(|p| outline.blocks[p].path.clone()).unwrap_or_default(),
+        section: block
+            .parent
+            .map(|p| outline.blocks[p].path.clone())
+            .unwrap_or_default(),
         title,
         lead,
         responsible,
         annotation_present: !found.is_empty(),
         targets,
         district_focus,
-        annotation: (!found.is_empty()).then(|| found.iter().map(|f| f.content.as_str()).collect::<Vec<_>>().join("；")),
+        annotation: (!found.is_empty()).then(|| {
+            found
+                .iter()
+                .map(|f| f.content.as_str())
+                .collect::<Vec<_>>()
+                .join("；")
+        }),
         annotation_span,
         text: text.trim_end().to_string(),
         line: block.line,

@@ -19,29 +19,60 @@ const CADENCE: [Cadence; 4] = [
     },
     Cadence {
         kind: MechanismKind::QuarterlySummary,
-        slogans: &["每季一小结", "每季度一小结", "每季一通报", "每季度通报", "季度小结", "季小结", "季通报"],
+        slogans: &[
+            "每季一小结",
+            "每季度一小结",
+            "每季一通报",
+            "每季度通报",
+            "季度小结",
+            "季小结",
+            "季通报",
+        ],
         time_words: &["每季", "按季"],
     },
     Cadence {
         kind: MechanismKind::SemiannualReview,
-        slogans: &["半年一讲评", "半年一总结", "半年一评估", "半年讲评", "半年总结"],
+        slogans: &[
+            "半年一讲评",
+            "半年一总结",
+            "半年一评估",
+            "半年讲评",
+            "半年总结",
+        ],
         time_words: &["半年", "年中"],
     },
     Cadence {
         kind: MechanismKind::AnnualAssessment,
-        slogans: &["全年一考核", "年终一考核", "年终考核", "年度考核", "年底考核", "全年考核"],
+        slogans: &[
+            "全年一考核",
+            "年终一考核",
+            "年终考核",
+            "年度考核",
+            "年底考核",
+            "全年考核",
+        ],
         time_words: &["年终", "年底", "年末"],
     },
 ];
 
 /// Mechanisms stated in one block of text (`path`, `title` say where).
 pub fn find(path: &str, title: &str, text: &str, out: &mut Vec<Mechanism>) {
-    let mention = |kind, text: String, detail| Mechanism { path: path.to_string(), title: title.to_string(), kind, text, detail };
-    if let Some(clause) = clauses(text).into_iter().find(|c| is_district_table(c)) {
+    let mention = |kind, text: String, detail| Mechanism {
+        path: path.to_string(),
+        title: title.to_string(),
+        kind,
+        text,
+        detail,
+    };
+    if text.contains('表')
+        && let Some(clause) = clauses(text).into_iter().find(|c| is_district_table(c))
+    {
         out.push(mention(MechanismKind::DistrictTable, clause, None));
     }
     for cadence in &CADENCE {
-        let Some(slogan) = cadence.slogans.iter().find(|s| text.contains(**s)) else { continue };
+        let Some(slogan) = cadence.slogans.iter().find(|s| text.contains(**s)) else {
+            continue;
+        };
         let detail = detail(text, cadence);
         out.push(mention(cadence.kind, (*slogan).to_string(), detail));
     }
@@ -52,7 +83,11 @@ pub fn find(path: &str, title: &str, text: &str, out: &mut Vec<Mechanism>) {
             .filter(|s| !s.is_empty())
             .collect();
         if let Some(first) = sentences.first() {
-            out.push(mention(MechanismKind::Publicity, first.clone(), sentences.get(1).cloned()));
+            out.push(mention(
+                MechanismKind::Publicity,
+                first.clone(),
+                sentences.get(1).cloned(),
+            ));
         }
     }
 }
@@ -69,7 +104,9 @@ fn is_district_table(clause: &str) -> bool {
     clause.char_indices().any(|(i, c)| {
         c == '一' && {
             let rest = &clause[i + c.len_utf8()..];
-            rest.char_indices().take(4).any(|(j, d)| d == '一' && rest[j + d.len_utf8()..].starts_with('表'))
+            rest.char_indices()
+                .take(4)
+                .any(|(j, d)| d == '一' && rest[j + d.len_utf8()..].starts_with('表'))
         }
     })
 }
@@ -78,7 +115,10 @@ fn is_district_table(clause: &str) -> bool {
 fn detail(text: &str, cadence: &Cadence) -> Option<String> {
     for (a, b) in split_ranges(text, |c| c == '。') {
         let sentence = &text[a..b];
-        if CADENCE.iter().any(|c| c.slogans.iter().any(|s| sentence.contains(s))) {
+        if CADENCE
+            .iter()
+            .any(|c| c.slogans.iter().any(|s| sentence.contains(s)))
+        {
             continue;
         }
         // Clauses that open with a time word start a new step; the rest belong to the step before.
@@ -86,7 +126,10 @@ fn detail(text: &str, cadence: &Cadence) -> Option<String> {
         let mut collected: Vec<&str> = Vec::new();
         for (c, d) in split_ranges(sentence, |ch| matches!(ch, '，' | '；')) {
             let clause = trim(&sentence[c..d]);
-            if let Some(step) = CADENCE.iter().find(|k| k.time_words.iter().any(|w| clause.starts_with(w))) {
+            if let Some(step) = CADENCE
+                .iter()
+                .find(|k| k.time_words.iter().any(|w| clause.starts_with(w)))
+            {
                 if current.is_some_and(|k| k.kind == cadence.kind) {
                     break;
                 }
@@ -113,15 +156,29 @@ mod tests {
         let mut out = Vec::new();
         find("三.（二）", "建立常态高效推进机制", text, &mut out);
         let kinds: Vec<MechanismKind> = out.iter().map(|m| m.kind).collect();
-        assert_eq!(kinds, vec![MechanismKind::MonthlyDispatch, MechanismKind::QuarterlySummary, MechanismKind::SemiannualReview, MechanismKind::AnnualAssessment]);
-        assert_eq!(out[0].detail.as_deref(), Some("每月召开工作调度会，推进落实落地"));
+        assert_eq!(
+            kinds,
+            vec![
+                MechanismKind::MonthlyDispatch,
+                MechanismKind::QuarterlySummary,
+                MechanismKind::SemiannualReview,
+                MechanismKind::AnnualAssessment
+            ]
+        );
+        assert_eq!(
+            out[0].detail.as_deref(),
+            Some("每月召开工作调度会，推进落实落地")
+        );
         assert_eq!(out[2].detail.as_deref(), Some("半年召开一次工作讲评会"));
         assert_eq!(out[3].detail.as_deref(), Some("年终进行一次综合考核"));
     }
 
     #[test]
     fn district_table_in_other_wordings() {
-        for text in ["制定各区“一区一表”（附后），压实责任。", "建立“一县一表”工作台账。"] {
+        for text in [
+            "制定各区“一区一表”（附后），压实责任。",
+            "建立“一县一表”工作台账。",
+        ] {
             let mut out = Vec::new();
             find("三", "机制", text, &mut out);
             assert_eq!(out.len(), 1, "{text}");

@@ -52,7 +52,9 @@ fn field_of(text: &str) -> Option<(Field, &str)> {
 pub fn fill(draft: &mut PlanDraft, outline: &Outline) {
     let preamble = &outline.preamble;
     for p in preamble {
-        let Some((field, value)) = field_of(&p.text) else { continue };
+        let Some((field, value)) = field_of(&p.text) else {
+            continue;
+        };
         if value.is_empty() {
             continue;
         }
@@ -105,16 +107,27 @@ pub fn fill(draft: &mut PlanDraft, outline: &Outline) {
 }
 
 fn guess_title(preamble: &[Paragraph]) -> Option<String> {
-    let candidates = preamble.iter().filter(|p| field_of(&p.text).is_none() && !p.text.ends_with('。'));
-    let headed = preamble.iter().find(|p| p.heading && field_of(&p.text).is_none());
-    headed.or_else(|| candidates.clone().next()).map(|p| p.text.clone())
+    let candidates = preamble
+        .iter()
+        .filter(|p| field_of(&p.text).is_none() && !p.text.ends_with('。'));
+    let headed = preamble
+        .iter()
+        .find(|p| p.heading && field_of(&p.text).is_none());
+    headed
+        .or_else(|| candidates.clone().next())
+        .map(|p| p.text.clone())
 }
 
 /// `关于印发武汉市…实施方案的通知` → `武汉市…实施方案`.
 fn plan_title(title: &str) -> String {
-    let inner = title.split_once("印发").map(|(_, rest)| rest).unwrap_or(title);
+    let inner = title
+        .split_once("印发")
+        .map(|(_, rest)| rest)
+        .unwrap_or(title);
     let inner = inner.strip_suffix("的通知").unwrap_or(inner);
-    trim(inner).trim_matches(|c| c == '《' || c == '》').to_string()
+    trim(inner)
+        .trim_matches(|c| c == '《' || c == '》')
+        .to_string()
 }
 
 fn signature(paragraphs: &[Paragraph]) -> Option<(String, String)> {
@@ -127,7 +140,19 @@ fn signature(paragraphs: &[Paragraph]) -> Option<(String, String)> {
         let looks_like_issuer = issuer.chars().count() <= 30
             && !issuer.ends_with(['。', '：', ':', '；'])
             && field_of(issuer).is_none()
-            && ["政府", "办公厅", "办公室", "委员会", "局", "委", "厅", "部", "院"].iter().any(|s| issuer.ends_with(s));
+            && [
+                "政府",
+                "办公厅",
+                "办公室",
+                "委员会",
+                "局",
+                "委",
+                "厅",
+                "部",
+                "院",
+            ]
+            .iter()
+            .any(|s| issuer.ends_with(s));
         looks_like_issuer.then(|| (issuer.to_string(), date))
     })
 }
@@ -139,13 +164,19 @@ pub fn find_doc_number(text: &str) -> Option<String> {
             continue;
         }
         let after = &text[i + c.len_utf8()..];
-        let Some(year) = arabic_at(after).filter(|y| y.len == 4) else { continue };
-        let Some(close) = after[year.len..].chars().next() else { continue };
+        let Some(year) = arabic_at(after).filter(|y| y.len == 4) else {
+            continue;
+        };
+        let Some(close) = after[year.len..].chars().next() else {
+            continue;
+        };
         if !matches!(close, '〕' | ']' | '］' | '）' | ')') {
             continue;
         }
         let rest = &after[year.len + close.len_utf8()..];
-        let Some(number) = arabic_at(rest) else { continue };
+        let Some(number) = arabic_at(rest) else {
+            continue;
+        };
         if !rest[number.len..].starts_with('号') {
             continue;
         }
@@ -208,9 +239,16 @@ fn year_at(text: &str) -> Option<(u32, &str)> {
 }
 
 fn small_number(text: &str) -> Option<(u32, &str)> {
-    let digits: usize = text.chars().take_while(|c| crate::text::digit(*c).is_some()).map(char::len_utf8).sum();
+    let digits: usize = text
+        .chars()
+        .take_while(|c| crate::text::digit(*c).is_some())
+        .map(char::len_utf8)
+        .sum();
     if digits > 0 {
-        let value = text[..digits].chars().filter_map(crate::text::digit).fold(0, |acc, d| acc * 10 + d);
+        let value = text[..digits]
+            .chars()
+            .filter_map(crate::text::digit)
+            .fold(0, |acc, d| acc * 10 + d);
         return Some((value, &text[digits..]));
     }
     let n = chinese_at(text)?;
@@ -222,18 +260,35 @@ pub fn plan_year(draft: &PlanDraft, body: &str) -> Option<i32> {
     let mut search = body;
     while let Some(pos) = search.find('年') {
         let head = &search[..pos];
-        let digits: String = head.chars().rev().take_while(|c| c.is_ascii_digit()).collect();
+        let digits: String = head
+            .chars()
+            .rev()
+            .take_while(|c| c.is_ascii_digit())
+            .collect();
         let tail = &search[pos + '年'.len_utf8()..];
         if digits.len() == 4 {
             let year: String = digits.chars().rev().collect();
-            let goal_year = ["的主要目标", "主要目标", "工作目标", "年度目标", "目标", "度"].iter().any(|w| tail.starts_with(w));
+            let goal_year = [
+                "的主要目标",
+                "主要目标",
+                "工作目标",
+                "年度目标",
+                "目标",
+                "度",
+            ]
+            .iter()
+            .any(|w| tail.starts_with(w));
             if goal_year && let Ok(y) = year.parse() {
                 return Some(y);
             }
         }
         search = tail;
     }
-    draft.date_written.as_deref().and_then(|d| d.get(..4)).and_then(|y| y.parse().ok())
+    draft
+        .date_written
+        .as_deref()
+        .and_then(|d| d.get(..4))
+        .and_then(|y| y.parse().ok())
 }
 
 #[cfg(test)]
@@ -246,21 +301,33 @@ mod tests {
         assert_eq!(parse_date("2021年3月28日").as_deref(), Some("2021-03-28"));
         assert_eq!(parse_date("2021-3-28").as_deref(), Some("2021-03-28"));
         assert_eq!(parse_date("2021.03.28").as_deref(), Some("2021-03-28"));
-        assert_eq!(parse_date("二〇二一年三月二十八日").as_deref(), Some("2021-03-28"));
+        assert_eq!(
+            parse_date("二〇二一年三月二十八日").as_deref(),
+            Some("2021-03-28")
+        );
         assert_eq!(parse_date("2021年13月28日"), None);
         assert_eq!(parse_date("2021年3月28日印发"), None);
     }
 
     #[test]
     fn document_numbers() {
-        assert_eq!(find_doc_number("武政办〔2021〕26号").as_deref(), Some("武政办〔2021〕26号"));
-        assert_eq!(find_doc_number("鄂政发[2022]3号文件").as_deref(), Some("鄂政发[2022]3号"));
+        assert_eq!(
+            find_doc_number("武政办〔2021〕26号").as_deref(),
+            Some("武政办〔2021〕26号")
+        );
+        assert_eq!(
+            find_doc_number("鄂政发[2022]3号文件").as_deref(),
+            Some("鄂政发[2022]3号")
+        );
         assert_eq!(find_doc_number("（2021年）"), None);
     }
 
     #[test]
     fn plan_title_from_a_notice() {
-        assert_eq!(plan_title("市人民政府办公厅关于印发武汉市大力推进科技创新提能工作实施方案的通知"), "武汉市大力推进科技创新提能工作实施方案");
+        assert_eq!(
+            plan_title("市人民政府办公厅关于印发武汉市大力推进科技创新提能工作实施方案的通知"),
+            "武汉市大力推进科技创新提能工作实施方案"
+        );
         assert_eq!(plan_title("关于印发《某某行动计划》的通知"), "某某行动计划");
         assert_eq!(plan_title("某某实施方案"), "某某实施方案");
     }

@@ -23,7 +23,12 @@ pub fn arabic_at(s: &str) -> Option<Number> {
             len = i + c.len_utf8();
         } else if matches!(c, '.' | '．') && !ascii.is_empty() && !seen_point {
             // Only a decimal point when a digit follows; `1.` is a list number.
-            if s[i + c.len_utf8()..].chars().next().and_then(digit).is_none() {
+            if s[i + c.len_utf8()..]
+                .chars()
+                .next()
+                .and_then(digit)
+                .is_none()
+            {
                 break;
             }
             seen_point = true;
@@ -40,7 +45,11 @@ pub fn arabic_at(s: &str) -> Option<Number> {
         }
     }
     let value = ascii.parse::<f64>().ok()?;
-    Some(Number { value, len, chinese: false })
+    Some(Number {
+        value,
+        len,
+        chinese: false,
+    })
 }
 
 fn chinese_digit(c: char) -> Option<u32> {
@@ -103,7 +112,11 @@ pub fn chinese_at(s: &str) -> Option<Number> {
         return None;
     }
     total += pending.unwrap_or(0);
-    Some(Number { value: f64::from(total), len, chinese: true })
+    Some(Number {
+        value: f64::from(total),
+        len,
+        chinese: true,
+    })
 }
 
 /// Reads a small Chinese or Arabic ordinal, as used in numbering (`十二`, `3`).
@@ -137,7 +150,10 @@ mod tests {
         assert_eq!(arabic_at("3.24%").map(|n| n.value), Some(3.24));
         assert_eq!(arabic_at("１２％").map(|n| n.value), Some(12.0));
         assert_eq!(arabic_at("1,000家").map(|n| n.value), Some(1000.0));
-        assert_eq!(arabic_at("1.加快").map(|n| (n.value, n.len)), Some((1.0, 1)));
+        assert_eq!(
+            arabic_at("1.加快").map(|n| (n.value, n.len)),
+            Some((1.0, 1))
+        );
         assert_eq!(arabic_at("12,5").map(|n| n.value), Some(12.0));
         assert_eq!(arabic_at("家"), None);
     }

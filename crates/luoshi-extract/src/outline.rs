@@ -35,16 +35,32 @@ pub fn marker_at(text: &str) -> Option<Marker> {
     let first = text.chars().next()?;
     let after_first = first.len_utf8();
     let rest_after_space = |used: usize| -> usize {
-        used + text[used..].chars().take_while(|c| is_space(*c)).map(char::len_utf8).sum::<usize>()
+        used + text[used..]
+            .chars()
+            .take_while(|c| is_space(*c))
+            .map(char::len_utf8)
+            .sum::<usize>()
     };
     if let Some(pos) = CIRCLED.chars().position(|c| c == first) {
-        return Some(Marker { style: Style::Circled, label: CIRCLED.chars().nth(pos)?.to_string(), len: rest_after_space(after_first) });
+        return Some(Marker {
+            style: Style::Circled,
+            label: CIRCLED.chars().nth(pos)?.to_string(),
+            len: rest_after_space(after_first),
+        });
     }
     if let Some(pos) = PAREN_DIGITS.chars().position(|c| c == first) {
-        return Some(Marker { style: Style::ArabicParen, label: format!("（{}）", pos + 1), len: rest_after_space(after_first) });
+        return Some(Marker {
+            style: Style::ArabicParen,
+            label: format!("（{}）", pos + 1),
+            len: rest_after_space(after_first),
+        });
     }
     if let Some(pos) = DOT_DIGITS.chars().position(|c| c == first) {
-        return Some(Marker { style: Style::ArabicDot, label: (pos + 1).to_string(), len: rest_after_space(after_first) });
+        return Some(Marker {
+            style: Style::ArabicDot,
+            label: (pos + 1).to_string(),
+            len: rest_after_space(after_first),
+        });
     }
     if first == '第' {
         let n = chinese_at(&text[after_first..]).or_else(|| arabic_at(&text[after_first..]))?;
@@ -60,7 +76,11 @@ pub fn marker_at(text: &str) -> Option<Marker> {
             return None;
         };
         let label = text[..after_n + word.len()].to_string();
-        return Some(Marker { style, label, len: rest_after_space(after_n + word.len()) });
+        return Some(Marker {
+            style,
+            label,
+            len: rest_after_space(after_n + word.len()),
+        });
     }
     if matches!(first, '（' | '(') {
         let inner = &text[after_first..];
@@ -79,7 +99,11 @@ pub fn marker_at(text: &str) -> Option<Marker> {
             Style::ArabicParen => format!("（{value}）"),
             _ => format!("（{}）", &inner[..n.len]),
         };
-        return Some(Marker { style, label, len: rest_after_space(used) });
+        return Some(Marker {
+            style,
+            label,
+            len: rest_after_space(used),
+        });
     }
     if let Some(n) = arabic_at(text) {
         if n.len > 3 {
@@ -97,7 +121,11 @@ pub fn marker_at(text: &str) -> Option<Marker> {
             Style::ArabicHalfParen => format!("{}）", n.value as u32),
             _ => (n.value as u32).to_string(),
         };
-        return Some(Marker { style, label, len: rest_after_space(used) });
+        return Some(Marker {
+            style,
+            label,
+            len: rest_after_space(used),
+        });
     }
     if let Some(n) = chinese_at(text) {
         let sep = text[n.len..].chars().next()?;
@@ -105,7 +133,11 @@ pub fn marker_at(text: &str) -> Option<Marker> {
             return None;
         }
         let used = n.len + sep.len_utf8();
-        return Some(Marker { style: Style::ChineseComma, label: text[..n.len].to_string(), len: rest_after_space(used) });
+        return Some(Marker {
+            style: Style::ChineseComma,
+            label: text[..n.len].to_string(),
+            len: rest_after_space(used),
+        });
     }
     None
 }
@@ -158,7 +190,10 @@ impl Outline {
                 }
                 continue;
             };
-            if let Some(pos) = stack.iter().position(|&b| outline.blocks[b].style == marker.style) {
+            if let Some(pos) = stack
+                .iter()
+                .position(|&b| outline.blocks[b].style == marker.style)
+            {
                 stack.truncate(pos);
             }
             let parent = stack.last().copied();
@@ -234,25 +269,55 @@ mod tests {
 
     #[test]
     fn recognises_every_numbering_style() {
-        assert_eq!(label("一、工作目标"), Some((Style::ChineseComma, "一".into())));
-        assert_eq!(label("（一）建设"), Some((Style::ChineseParen, "（一）".into())));
-        assert_eq!(label("(十二)建设"), Some((Style::ChineseParen, "（十二）".into())));
+        assert_eq!(
+            label("一、工作目标"),
+            Some((Style::ChineseComma, "一".into()))
+        );
+        assert_eq!(
+            label("（一）建设"),
+            Some((Style::ChineseParen, "（一）".into()))
+        );
+        assert_eq!(
+            label("(十二)建设"),
+            Some((Style::ChineseParen, "（十二）".into()))
+        );
         assert_eq!(label("1. 加快"), Some((Style::ArabicDot, "1".into())));
         assert_eq!(label("1．加快"), Some((Style::ArabicDot, "1".into())));
         assert_eq!(label("12、加快"), Some((Style::ArabicDot, "12".into())));
         assert_eq!(label("１．加快"), Some((Style::ArabicDot, "1".into())));
-        assert_eq!(label("（1）加快"), Some((Style::ArabicParen, "（1）".into())));
+        assert_eq!(
+            label("（1）加快"),
+            Some((Style::ArabicParen, "（1）".into()))
+        );
         assert_eq!(label("(3)加快"), Some((Style::ArabicParen, "（3）".into())));
-        assert_eq!(label("2）加快"), Some((Style::ArabicHalfParen, "2）".into())));
+        assert_eq!(
+            label("2）加快"),
+            Some((Style::ArabicHalfParen, "2）".into()))
+        );
         assert_eq!(label("①加快"), Some((Style::Circled, "①".into())));
         assert_eq!(label("⑵加快"), Some((Style::ArabicParen, "（2）".into())));
-        assert_eq!(label("第三章 保障"), Some((Style::Chapter, "第三章".into())));
-        assert_eq!(label("第十二条 任务"), Some((Style::Article, "第十二条".into())));
+        assert_eq!(
+            label("第三章 保障"),
+            Some((Style::Chapter, "第三章".into()))
+        );
+        assert_eq!(
+            label("第十二条 任务"),
+            Some((Style::Article, "第十二条".into()))
+        );
     }
 
     #[test]
     fn ignores_numbers_that_are_not_numbering() {
-        for s in ["2021年的主要目标：", "3.24%", "1000家企业", "十大高端产业", "一是加强", "（牵头单位：市科技局）", "5G基站", "（2021年）"] {
+        for s in [
+            "2021年的主要目标：",
+            "3.24%",
+            "1000家企业",
+            "十大高端产业",
+            "一是加强",
+            "（牵头单位：市科技局）",
+            "5G基站",
+            "（2021年）",
+        ] {
             assert_eq!(label(s), None, "{s}");
         }
     }
@@ -262,7 +327,20 @@ mod tests {
         let text = "# 一、目标\n正文。\n## 二、任务\n#### （一）第一组\n1. 甲。\n2. 乙。\n### （二）第二组\n3. 丙。\n三、保障\n（一）机制。";
         let outline = Outline::build(paragraphs(text));
         let paths: Vec<&str> = outline.blocks.iter().map(|b| b.path.as_str()).collect();
-        assert_eq!(paths, vec!["一", "二", "二.（一）", "二.（一）.1", "二.（一）.2", "二.（二）", "二.（二）.3", "三", "三.（一）"]);
+        assert_eq!(
+            paths,
+            vec![
+                "一",
+                "二",
+                "二.（一）",
+                "二.（一）.1",
+                "二.（一）.2",
+                "二.（二）",
+                "二.（二）.3",
+                "三",
+                "三.（一）"
+            ]
+        );
         assert_eq!(outline.blocks[0].rest.len(), 1);
     }
 }

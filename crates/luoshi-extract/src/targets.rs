@@ -3,7 +3,7 @@
 
 use crate::model::{Qualifier, Span, Target, TargetKind};
 use crate::numbers::{Number, arabic_at, chinese_at};
-use crate::text::{is_clause_break, is_cjk, is_space, split_ranges, trim, trim_punct};
+use crate::text::{is_cjk, is_clause_break, is_space, split_ranges, trim, trim_punct};
 
 /// A number with its unit and qualifier as found in a text.
 #[derive(Debug, Clone, PartialEq)]
@@ -24,11 +24,78 @@ pub struct Quantity {
 
 /// Measure words, longest first so that `人次` wins over `人`.
 const MEASURES: [&str; 72] = [
-    "个百分点", "平方公里", "万千瓦时", "千瓦时", "立方米", "标准箱", "平方米", "万千瓦", "千瓦", "兆瓦", "公里",
-    "千米", "公顷", "美元", "人次", "家次", "项次", "场次", "户次", "架次", "课时", "小时", "所学校", "倍", "家",
-    "个", "项", "场", "名", "人", "次", "所", "座", "条", "台", "套", "件", "批", "类", "户", "支", "部", "种",
-    "篇", "处", "栋", "艘", "辆", "吨", "元", "天", "亩", "只", "株", "头", "张", "本", "册", "份", "笔", "宗",
-    "起", "门", "间", "床", "站", "片", "块", "幢", "位", "组", "%",
+    "个百分点",
+    "平方公里",
+    "万千瓦时",
+    "千瓦时",
+    "立方米",
+    "标准箱",
+    "平方米",
+    "万千瓦",
+    "千瓦",
+    "兆瓦",
+    "公里",
+    "千米",
+    "公顷",
+    "美元",
+    "人次",
+    "家次",
+    "项次",
+    "场次",
+    "户次",
+    "架次",
+    "课时",
+    "小时",
+    "所学校",
+    "倍",
+    "家",
+    "个",
+    "项",
+    "场",
+    "名",
+    "人",
+    "次",
+    "所",
+    "座",
+    "条",
+    "台",
+    "套",
+    "件",
+    "批",
+    "类",
+    "户",
+    "支",
+    "部",
+    "种",
+    "篇",
+    "处",
+    "栋",
+    "艘",
+    "辆",
+    "吨",
+    "元",
+    "天",
+    "亩",
+    "只",
+    "株",
+    "头",
+    "张",
+    "本",
+    "册",
+    "份",
+    "笔",
+    "宗",
+    "起",
+    "门",
+    "间",
+    "床",
+    "站",
+    "片",
+    "块",
+    "幢",
+    "位",
+    "组",
+    "%",
 ];
 
 /// Measure words that only count as a unit after a magnitude (`30万`), never alone.
@@ -77,7 +144,9 @@ const ASPIRATION: [&str; 3] = ["力争", "争取", "努力"];
 /// Words before a count that make it the object of work on what exists (`对 7 个实验室`).
 const EXISTING_CUES_STRONG: [&str; 7] = ["对", "现有", "已有", "已建", "依托", "围绕", "针对"];
 const EXISTING_CUES_WEAK: [&str; 7] = ["推动", "整合", "聚焦", "带动", "用好", "服务", "支持"];
-const IMPROVEMENT_WORDS: [&str; 9] = ["优化", "调整", "提升", "改造", "升级", "服务", "运行", "整合", "管理"];
+const IMPROVEMENT_WORDS: [&str; 9] = [
+    "优化", "调整", "提升", "改造", "升级", "服务", "运行", "整合", "管理",
+];
 
 /// Byte ranges inside quotation marks and book-title marks, where numerals are names.
 pub fn quoted_ranges(text: &str) -> Vec<(usize, usize)> {
@@ -108,6 +177,40 @@ pub fn quoted_ranges(text: &str) -> Vec<(usize, usize)> {
         }
     }
     ranges
+}
+
+/// Cheap test before trying to read a number here: a digit, a Chinese numeral, or 百分之.
+fn may_start_number(c: char) -> bool {
+    crate::text::digit(c).is_some()
+        || matches!(
+            c,
+            '零' | '〇'
+                | '一'
+                | '二'
+                | '两'
+                | '三'
+                | '四'
+                | '五'
+                | '六'
+                | '七'
+                | '八'
+                | '九'
+                | '十'
+                | '百'
+                | '千'
+                | '壹'
+                | '贰'
+                | '叁'
+                | '肆'
+                | '伍'
+                | '陆'
+                | '柒'
+                | '捌'
+                | '玖'
+                | '拾'
+                | '佰'
+                | '仟'
+        )
 }
 
 fn inside(ranges: &[(usize, usize)], at: usize) -> bool {
@@ -143,7 +246,7 @@ pub fn quantities(text: &str, masked: &[(usize, usize)]) -> Vec<Quantity> {
     for (i, c) in text.char_indices() {
         let before = prev;
         prev = Some(c);
-        if i < skip_until || inside(&quoted, i) || inside(masked, i) {
+        if i < skip_until || !may_start_number(c) {
             continue;
         }
         let mid_token = matches!(before, Some(p) if p.is_ascii_alphanumeric() || crate::text::digit(p).is_some() || matches!(p, '.' | '．' | '第'));
@@ -151,21 +254,37 @@ pub fn quantities(text: &str, masked: &[(usize, usize)]) -> Vec<Quantity> {
             continue;
         }
         let percent_words = text[i..].starts_with("百分之");
-        let number_start = if percent_words { i + "百分之".len() } else { i };
+        let number_start = if percent_words {
+            i + "百分之".len()
+        } else {
+            i
+        };
         let Some(q) = quantity_at(text, i, number_start, percent_words) else {
             continue;
         };
+        if inside(&quoted, i) || inside(masked, i) {
+            continue;
+        }
         skip_until = q.end;
         out.push(q);
     }
     out
 }
 
-fn quantity_at(text: &str, start: usize, number_start: usize, percent_words: bool) -> Option<Quantity> {
+fn quantity_at(
+    text: &str,
+    start: usize,
+    number_start: usize,
+    percent_words: bool,
+) -> Option<Quantity> {
     let n = number_at(text, number_start)?;
     let mut at = number_start + n.len;
     // `5G`, `3D`: a Latin letter glued to the number makes a name.
-    if text[at..].chars().next().is_some_and(|c| c.is_ascii_alphabetic()) {
+    if text[at..]
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic())
+    {
         return None;
     }
     // `1.` / `2、` inside a sentence is list numbering.
@@ -235,7 +354,16 @@ fn quantity_at(text: &str, start: usize, number_start: usize, percent_words: boo
     } else {
         qualifier.or(pre).unwrap_or(Qualifier::Exact)
     };
-    Some(Quantity { start, end, value: n.value, max, unit, qualifier, lead_in, unit_end })
+    Some(Quantity {
+        start,
+        end,
+        value: n.value,
+        max,
+        unit,
+        qualifier,
+        lead_in,
+        unit_end,
+    })
 }
 
 fn pre_qualifier(text: &str, start: usize) -> (Option<Qualifier>, usize) {
@@ -255,8 +383,14 @@ pub fn targets(text: &str, masked: &[(usize, usize)]) -> Vec<Target> {
     if found.is_empty() {
         return out;
     }
+    // `found` is in text order, so each clause takes the quantities that start before its end.
+    let mut taken = 0;
     for (clause_start, clause_end) in split_ranges(text, is_clause_break) {
-        let in_clause: Vec<&Quantity> = found.iter().filter(|q| q.start >= clause_start && q.start < clause_end).collect();
+        let first_in_clause = taken;
+        while taken < found.len() && found[taken].start < clause_end {
+            taken += 1;
+        }
+        let in_clause = &found[first_in_clause..taken];
         if in_clause.is_empty() {
             continue;
         }
@@ -270,7 +404,8 @@ pub fn targets(text: &str, masked: &[(usize, usize)]) -> Vec<Target> {
         };
         let mut next_item = 0;
         for q in in_clause {
-            let Some(item_index) = items.iter().position(|&(a, b)| q.start >= a && q.start < b) else {
+            let Some(item_index) = items.iter().position(|&(a, b)| q.start >= a && q.start < b)
+            else {
                 continue;
             };
             let first = next_item.min(item_index);
@@ -282,9 +417,18 @@ pub fn targets(text: &str, masked: &[(usize, usize)]) -> Vec<Target> {
     out
 }
 
-fn target(text: &str, q: &Quantity, clause_start: usize, span_start: usize, span_end: usize) -> Target {
+fn target(
+    text: &str,
+    q: &Quantity,
+    clause_start: usize,
+    span_start: usize,
+    span_end: usize,
+) -> Target {
     let raw = &text[span_start..span_end];
-    let lead_trimmed = raw.len() - raw.trim_start_matches(|c: char| is_space(c) || matches!(c, '，' | '、' | '；')).len();
+    let lead_trimmed = raw.len()
+        - raw
+            .trim_start_matches(|c: char| is_space(c) || matches!(c, '，' | '、' | '；'))
+            .len();
     let start = span_start + lead_trimmed;
     let target_text = trim_punct(&text[start..span_end]).to_string();
     let end = start + target_text.len();
@@ -321,9 +465,19 @@ fn per_each(before: &str) -> Option<String> {
     }
     if let Some(pos) = before.find('每') {
         let rest = &before[pos..];
-        let noun_end = ["个区", "区", "个县", "县", "个街道", "个乡镇", "个单位", "个开发区", "个园区"]
-            .iter()
-            .find_map(|n| rest[3..].starts_with(n).then(|| 3 + n.len()));
+        let noun_end = [
+            "个区",
+            "区",
+            "个县",
+            "县",
+            "个街道",
+            "个乡镇",
+            "个单位",
+            "个开发区",
+            "个园区",
+        ]
+        .iter()
+        .find_map(|n| rest[3..].starts_with(n).then(|| 3 + n.len()));
         if let Some(len) = noun_end {
             return Some(rest[..len].to_string());
         }
@@ -357,7 +511,9 @@ fn kind(text: &str, q: &Quantity, before: &str, aspirational: bool) -> TargetKin
     if EXISTING_CUES_STRONG.iter().any(|c| word.ends_with(c)) {
         return TargetKind::ExistingCount;
     }
-    if EXISTING_CUES_WEAK.iter().any(|c| word.ends_with(c)) && IMPROVEMENT_WORDS.iter().any(|w| clause_rest.contains(w)) {
+    if EXISTING_CUES_WEAK.iter().any(|c| word.ends_with(c))
+        && IMPROVEMENT_WORDS.iter().any(|w| clause_rest.contains(w))
+    {
         return TargetKind::ExistingCount;
     }
     TargetKind::Target
@@ -381,7 +537,11 @@ fn subject(text: &str, q: &Quantity, start: usize, end: usize, per_each: Option<
             prefix = trim(&prefix[pos + w.len()..]);
         }
     }
-    let suffix = if q.end < end { trim(&text[q.end..end]) } else { "" };
+    let suffix = if q.end < end {
+        trim(&text[q.end..end])
+    } else {
+        ""
+    };
     let suffix = suffix.strip_prefix('的').unwrap_or(suffix);
     let mut subject = String::new();
     subject.push_str(prefix);
@@ -410,7 +570,10 @@ mod tests {
         assert_eq!(one("建成园区 30 个以上").qualifier, Qualifier::AtLeast);
         assert_eq!(one("建成园区不少于30个").qualifier, Qualifier::AtLeast);
         assert_eq!(one("建成园区不低于30个").qualifier, Qualifier::AtLeast);
-        assert_eq!(one("引进 10 名左右战略科技人才").qualifier, Qualifier::About);
+        assert_eq!(
+            one("引进 10 名左右战略科技人才").qualifier,
+            Qualifier::About
+        );
         assert_eq!(one("增长率超过 14%").qualifier, Qualifier::MoreThan);
         assert_eq!(one("能耗不超过 500 吨").qualifier, Qualifier::AtMost);
         assert_eq!(one("成交额达到1000亿元").qualifier, Qualifier::Exact);
@@ -419,19 +582,32 @@ mod tests {
 
     #[test]
     fn ranges_in_every_notation() {
-        for text in ["力争立项 1—2 个", "立项1-2个", "立项1～2个", "立项1到2个", "立项1~2个", "立项两到三个"] {
+        for text in [
+            "力争立项 1—2 个",
+            "立项1-2个",
+            "立项1～2个",
+            "立项1到2个",
+            "立项1~2个",
+            "立项两到三个",
+        ] {
             let t = one(text);
             assert_eq!(t.qualifier, Qualifier::Range, "{text}");
             assert!(t.max.is_some(), "{text}");
         }
         let t = one("力争立项 1—2 个");
-        assert_eq!((t.value, t.max, t.unit.as_str(), t.aspirational), (1.0, Some(2.0), "个", true));
+        assert_eq!(
+            (t.value, t.max, t.unit.as_str(), t.aspirational),
+            (1.0, Some(2.0), "个", true)
+        );
     }
 
     #[test]
     fn magnitudes_stay_in_the_unit() {
         let t = one("力争 30 万以上大学毕业生留汉就业创业");
-        assert_eq!((t.value, t.unit.as_str(), t.qualifier), (30.0, "万", Qualifier::AtLeast));
+        assert_eq!(
+            (t.value, t.unit.as_str(), t.qualifier),
+            (30.0, "万", Qualifier::AtLeast)
+        );
         let t = one("技术合同成交额达到1000亿元");
         assert_eq!((t.value, t.unit.as_str()), (1000.0, "亿元"));
         assert_eq!(one("投入5000万元").unit, "万元");
@@ -465,32 +641,61 @@ mod tests {
 
     #[test]
     fn per_each_names_the_printed_group() {
-        assert_eq!(one("各区分别举办对接活动 5 场以上").per_each.as_deref(), Some("各区"));
-        assert_eq!(one("三大国家级开发区分别举办对接活动 10 场以上").per_each.as_deref(), Some("三大国家级开发区"));
+        assert_eq!(
+            one("各区分别举办对接活动 5 场以上").per_each.as_deref(),
+            Some("各区")
+        );
+        assert_eq!(
+            one("三大国家级开发区分别举办对接活动 10 场以上")
+                .per_each
+                .as_deref(),
+            Some("三大国家级开发区")
+        );
         assert_eq!(one("每个区举办活动2场").per_each.as_deref(), Some("每个区"));
         assert_eq!(one("全年组织市级大型专场对接活动 10 场以上").per_each, None);
     }
 
     #[test]
     fn existing_counts() {
-        assert_eq!(one("加强对 7 个湖北实验室的对口服务").kind, TargetKind::ExistingCount);
-        assert_eq!(one("推动 28 家国家重点实验室优化调整").kind, TargetKind::ExistingCount);
-        assert_eq!(one("推动 50 项以上院士专家项目落地转化").kind, TargetKind::Target);
-        assert_eq!(one("新谋划布局 8 个重大科技基础设施").kind, TargetKind::Target);
-        assert_eq!(one("派驻 100 名科技成果转化联络员").kind, TargetKind::Target);
+        assert_eq!(
+            one("加强对 7 个湖北实验室的对口服务").kind,
+            TargetKind::ExistingCount
+        );
+        assert_eq!(
+            one("推动 28 家国家重点实验室优化调整").kind,
+            TargetKind::ExistingCount
+        );
+        assert_eq!(
+            one("推动 50 项以上院士专家项目落地转化").kind,
+            TargetKind::Target
+        );
+        assert_eq!(
+            one("新谋划布局 8 个重大科技基础设施").kind,
+            TargetKind::Target
+        );
+        assert_eq!(
+            one("派驻 100 名科技成果转化联络员").kind,
+            TargetKind::Target
+        );
     }
 
     #[test]
     fn two_targets_in_one_clause_are_split_at_the_enumeration_comma() {
         let found = targets("引进 10 名左右战略科技人才、200 名左右产业领军人才。", &[]);
         let texts: Vec<&str> = found.iter().map(|t| t.text.as_str()).collect();
-        assert_eq!(texts, vec!["引进 10 名左右战略科技人才", "200 名左右产业领军人才"]);
+        assert_eq!(
+            texts,
+            vec!["引进 10 名左右战略科技人才", "200 名左右产业领军人才"]
+        );
     }
 
     #[test]
     fn aspiration_covers_its_clause_only() {
         let found = targets("力争立项 1—2 个，新增企业 20 家", &[]);
-        assert_eq!(found.iter().map(|t| t.aspirational).collect::<Vec<_>>(), vec![true, false]);
+        assert_eq!(
+            found.iter().map(|t| t.aspirational).collect::<Vec<_>>(),
+            vec![true, false]
+        );
     }
 
     #[test]

@@ -30,16 +30,25 @@ pub fn is_space(c: char) -> bool {
 }
 
 pub fn is_open_bracket(c: char) -> bool {
-    matches!(c, '（' | '(' | '【' | '〔' | '[' | '［' | '〈' | '《' | '「' | '『' | '{' | '｛')
+    matches!(
+        c,
+        '（' | '(' | '【' | '〔' | '[' | '［' | '〈' | '《' | '「' | '『' | '{' | '｛'
+    )
 }
 
 pub fn is_close_bracket(c: char) -> bool {
-    matches!(c, '）' | ')' | '】' | '〕' | ']' | '］' | '〉' | '》' | '」' | '』' | '}' | '｝')
+    matches!(
+        c,
+        '）' | ')' | '】' | '〕' | ']' | '］' | '〉' | '》' | '」' | '』' | '}' | '｝'
+    )
 }
 
 /// Punctuation that ends a clause inside a sentence or the sentence itself.
 pub fn is_clause_break(c: char) -> bool {
-    matches!(c, '，' | ',' | '。' | '；' | ';' | '！' | '!' | '？' | '?' | '：' | ':' | '\n')
+    matches!(
+        c,
+        '，' | ',' | '。' | '；' | ';' | '！' | '!' | '？' | '?' | '：' | ':' | '\n'
+    )
 }
 
 pub fn is_sentence_end(c: char) -> bool {
@@ -53,7 +62,9 @@ pub fn trim(s: &str) -> &str {
 /// Trims spaces and trailing sentence punctuation.
 pub fn trim_punct(s: &str) -> &str {
     trim(s)
-        .trim_end_matches(|c: char| matches!(c, '。' | '；' | ';' | '，' | ',' | '、' | '：' | ':') || is_space(c))
+        .trim_end_matches(|c: char| {
+            matches!(c, '。' | '；' | ';' | '，' | ',' | '、' | '：' | ':') || is_space(c)
+        })
         .trim_start_matches(|c: char| matches!(c, '，' | ',' | '、' | '；' | ';') || is_space(c))
 }
 
@@ -89,19 +100,24 @@ pub fn paragraphs(input: &str) -> Vec<Paragraph> {
             continue;
         }
         let line = index + 1;
-        if open && !starts_block(&text) && !heading {
-            if let Some(last) = out.last_mut() {
-                let glue = needs_space(&last.text, &text);
-                if glue {
-                    last.text.push(' ');
-                }
-                last.text.push_str(&text);
-                open = may_continue(&last.text, false);
-                continue;
+        if open
+            && !starts_block(&text)
+            && !heading
+            && let Some(last) = out.last_mut()
+        {
+            if needs_space(&last.text, &text) {
+                last.text.push(' ');
             }
+            last.text.push_str(&text);
+            open = may_continue(&last.text, false);
+            continue;
         }
         open = may_continue(&text, heading);
-        out.push(Paragraph { text, line, heading });
+        out.push(Paragraph {
+            text,
+            line,
+            heading,
+        });
     }
     out
 }
@@ -126,6 +142,9 @@ fn clean_line(raw: &str) -> (String, bool) {
             s = trim(rest);
             break;
         }
+    }
+    if !s.contains(['*', '_']) {
+        return (s.to_string(), heading);
     }
     let mut text = String::with_capacity(s.len());
     let mut chars = s.chars().peekable();
@@ -152,7 +171,10 @@ fn starts_block(text: &str) -> bool {
         return true;
     }
     let first = text.chars().next();
-    if matches!(first, Some('—' | '-' | '|' | '•' | '·' | '●' | '▲' | '■' | '◆' | '★')) {
+    if matches!(
+        first,
+        Some('—' | '-' | '|' | '•' | '·' | '●' | '▲' | '■' | '◆' | '★')
+    ) {
         return true;
     }
     crate::annotation::starts_with_role_key(text)
@@ -163,7 +185,12 @@ fn starts_block(text: &str) -> bool {
 
 /// A `标签：值` line of a document header (`索引号： K2804…`, `成文日期：…`).
 fn is_field_line(text: &str) -> bool {
-    let Some(pos) = text.find(['：', ':']) else {
+    // Labels are short: look for the colon among the first few characters only.
+    let Some((pos, _)) = text
+        .char_indices()
+        .take(8)
+        .find(|(_, c)| matches!(c, '：' | ':'))
+    else {
         return false;
     };
     let label = &text[..pos];
@@ -194,7 +221,8 @@ fn may_continue(text: &str, heading: bool) -> bool {
         }
     }
     const DOCUMENT_KINDS: [&str; 12] = [
-        "方案", "计划", "意见", "通知", "办法", "规划", "要点", "清单", "决定", "细则", "报告", "纲要",
+        "方案", "计划", "意见", "通知", "办法", "规划", "要点", "清单", "决定", "细则", "报告",
+        "纲要",
     ];
     if DOCUMENT_KINDS.iter().any(|k| text.ends_with(k)) {
         return false;
@@ -221,7 +249,9 @@ mod tests {
         let input = "其中，东湖新技术开发区重点突出大学科技园、环大学创新带、硅谷小镇、移动\n\n互联创谷以及创业街等创新街区建设。";
         assert_eq!(
             texts(input),
-            vec!["其中，东湖新技术开发区重点突出大学科技园、环大学创新带、硅谷小镇、移动互联创谷以及创业街等创新街区建设。"]
+            vec![
+                "其中，东湖新技术开发区重点突出大学科技园、环大学创新带、硅谷小镇、移动互联创谷以及创业街等创新街区建设。"
+            ]
         );
     }
 
@@ -249,13 +279,19 @@ mod tests {
     #[test]
     fn joins_latin_words_with_a_space() {
         let ps = texts("围绕新一代信息技术领域开展研究，推动建设 high\nperformance 计算平台。");
-        assert_eq!(ps, vec!["围绕新一代信息技术领域开展研究，推动建设 high performance 计算平台。"]);
+        assert_eq!(
+            ps,
+            vec!["围绕新一代信息技术领域开展研究，推动建设 high performance 计算平台。"]
+        );
     }
 
     #[test]
     fn split_ranges_ignores_breaks_inside_brackets() {
         let text = "甲（乙，丙）丁，戊";
-        let parts: Vec<&str> = split_ranges(text, |c| c == '，').into_iter().map(|(a, b)| &text[a..b]).collect();
+        let parts: Vec<&str> = split_ranges(text, |c| c == '，')
+            .into_iter()
+            .map(|(a, b)| &text[a..b])
+            .collect();
         assert_eq!(parts, vec!["甲（乙，丙）丁", "戊"]);
     }
 }

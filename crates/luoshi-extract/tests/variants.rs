@@ -22,15 +22,30 @@ fn plain_text_with_circled_and_parenthesised_numbering_running_on() {
     assert_eq!(paths, vec!["一.（一）.1", "一.（一）.2", "一.（二）.3"]);
     assert_eq!(d.tasks[0].lead, v(&["市通信管理局"]));
     assert_eq!(d.tasks[0].responsible, v(&["市经信局"]));
-    assert_eq!(d.tasks[0].targets.len(), 1, "5G is a name, 3000 个以上 the target");
-    assert_eq!((d.tasks[0].targets[0].value, d.tasks[0].targets[0].qualifier), (3000.0, Qualifier::AtLeast));
+    assert_eq!(
+        d.tasks[0].targets.len(),
+        1,
+        "5G is a name, 3000 个以上 the target"
+    );
+    assert_eq!(
+        (d.tasks[0].targets[0].value, d.tasks[0].targets[0].qualifier),
+        (3000.0, Qualifier::AtLeast)
+    );
     assert!(d.tasks[1].lead.is_empty());
     assert_eq!(d.tasks[1].responsible, v(&["市发改委"]));
-    assert!(d.review.iter().any(|f| f.path.as_deref() == Some("一.（一）.2") && f.field == "lead"));
+    assert!(
+        d.review
+            .iter()
+            .any(|f| f.path.as_deref() == Some("一.（一）.2") && f.field == "lead")
+    );
     assert_eq!(d.tasks[2].targets[0].value, 120.0);
     assert_eq!(d.tasks[2].lead, v(&["市经信局"]));
     assert_eq!(d.tasks[2].responsible, v(&["各区政府"]));
-    assert!(d.mechanisms.iter().any(|m| m.kind == luoshi_extract::MechanismKind::MonthlyDispatch));
+    assert!(
+        d.mechanisms
+            .iter()
+            .any(|m| m.kind == luoshi_extract::MechanismKind::MonthlyDispatch)
+    );
 }
 
 #[test]
@@ -63,7 +78,11 @@ fn first_listed_rule_stated_once_applies_later() {
     assert_eq!(d.tasks[0].responsible, v(&["市人社局"]));
     assert_eq!(d.tasks[1].lead, v(&["各县（市、区）政府"]));
     assert_eq!(d.tasks[1].targets[0].per_each.as_deref(), Some("每个县"));
-    assert_eq!(d.tasks[2].lead, v(&["市科技局"]), "责任单位 line after the task, rule in force");
+    assert_eq!(
+        d.tasks[2].lead,
+        v(&["市科技局"]),
+        "责任单位 line after the task, rule in force"
+    );
     assert_eq!(d.tasks[2].responsible, v(&["市财政局"]));
     assert!(d.review.is_empty(), "{:?}", d.review);
 }
@@ -76,7 +95,10 @@ fn page_break_inside_a_sentence_and_inside_a_number_clause() {
     assert!(d.tasks[0].text.contains("移动互联创谷"));
     let t = &d.tasks[0].targets;
     assert_eq!(t.len(), 2, "{t:?}");
-    assert_eq!((t[1].value, t[1].max, t[1].aspirational), (1.0, Some(2.0), true));
+    assert_eq!(
+        (t[1].value, t[1].max, t[1].aspirational),
+        (1.0, Some(2.0), true)
+    );
 }
 
 #[test]
@@ -86,7 +108,11 @@ fn qualifiers_and_magnitudes_in_goals() {
 二、主要任务\n\
 1. 推进工作。（牵头单位：市科技局）";
     let d = extract(doc);
-    let got: Vec<(f64, &str, Qualifier)> = d.indicators.iter().map(|i| (i.value, i.unit.as_str(), i.qualifier)).collect();
+    let got: Vec<(f64, &str, Qualifier)> = d
+        .indicators
+        .iter()
+        .map(|i| (i.value, i.unit.as_str(), i.qualifier))
+        .collect();
     assert_eq!(
         got,
         vec![
@@ -105,7 +131,10 @@ fn unannotated_plan_takes_items_of_its_task_section() {
     let d = extract(doc);
     let paths: Vec<&str> = d.tasks.iter().map(|t| t.path.as_str()).collect();
     assert_eq!(paths, vec!["二.（一）", "二.（二）"]);
-    assert_eq!(d.review.iter().filter(|f| f.field == "annotation").count(), 2);
+    assert_eq!(
+        d.review.iter().filter(|f| f.field == "annotation").count(),
+        2
+    );
     assert_eq!(d.tasks[0].targets[0].kind, TargetKind::Target);
 }
 
@@ -127,7 +156,13 @@ fn duplicate_numbers_are_flagged() {
 
 #[test]
 fn empty_and_odd_input_gives_an_empty_draft() {
-    for doc in ["", "\n\n\n", "没有编号的一段文字。", "（）【】〔〕", "1.\n2.\n（一）"] {
+    for doc in [
+        "",
+        "\n\n\n",
+        "没有编号的一段文字。",
+        "（）【】〔〕",
+        "1.\n2.\n（一）",
+    ] {
         let d = extract(doc);
         assert!(d.tasks.iter().all(|t| !t.path.is_empty()), "{doc}");
     }

@@ -14,13 +14,23 @@ fn both() -> (Value, Value) {
 }
 
 fn list<'a>(v: &'a Value, key: &str) -> &'a Vec<Value> {
-    v[key].as_array().unwrap_or_else(|| panic!("{key} is a list"))
+    v[key]
+        .as_array()
+        .unwrap_or_else(|| panic!("{key} is a list"))
 }
 
 #[test]
 fn metadata_matches() {
     let (ours, gold) = both();
-    for key in ["title", "issuer", "doc_number", "index_no", "date_written", "date_published", "year"] {
+    for key in [
+        "title",
+        "issuer",
+        "doc_number",
+        "index_no",
+        "date_written",
+        "date_published",
+        "year",
+    ] {
         assert_eq!(ours[key], gold[key], "{key}");
     }
 }
@@ -32,7 +42,15 @@ fn all_six_indicators_match() {
     assert_eq!(ours.len(), 6);
     assert_eq!(ours.len(), gold.len());
     for (o, g) in ours.iter().zip(gold) {
-        for key in ["text", "name", "value", "max", "unit", "qualifier", "aspirational"] {
+        for key in [
+            "text",
+            "name",
+            "value",
+            "max",
+            "unit",
+            "qualifier",
+            "aspirational",
+        ] {
             assert_eq!(o[key], g[key], "indicator {} field {key}", g["text"]);
         }
     }
@@ -64,12 +82,27 @@ fn all_nineteen_tasks_match_field_by_field() {
         let (ot, gt) = (list(o, "targets"), list(g, "targets"));
         assert_eq!(ot.len(), gt.len(), "task {path} number of targets: {ot:#?}");
         for (a, b) in ot.iter().zip(gt) {
-            for key in ["value", "max", "unit", "qualifier", "aspirational", "per_each", "kind"] {
-                assert_eq!(a[key], b[key], "task {path} target {} field {key}", b["text"]);
+            for key in [
+                "value",
+                "max",
+                "unit",
+                "qualifier",
+                "aspirational",
+                "per_each",
+                "kind",
+            ] {
+                assert_eq!(
+                    a[key], b[key],
+                    "task {path} target {} field {key}",
+                    b["text"]
+                );
             }
             let text = a["text"].as_str().unwrap_or_default();
             let gold_text = b["text"].as_str().unwrap_or_default();
-            assert!(text.contains(gold_text) || gold_text.contains(text), "task {path} target text {text} vs {gold_text}");
+            assert!(
+                text.contains(gold_text) || gold_text.contains(text),
+                "task {path} target text {text} vs {gold_text}"
+            );
         }
     }
 }
@@ -77,7 +110,13 @@ fn all_nineteen_tasks_match_field_by_field() {
 #[test]
 fn district_focus_matches() {
     let (ours, gold) = both();
-    let task = |v: &Value| list(v, "tasks").iter().find(|t| t["path"] == "二.（二）.1").cloned().unwrap_or(Value::Null);
+    let task = |v: &Value| {
+        list(v, "tasks")
+            .iter()
+            .find(|t| t["path"] == "二.（二）.1")
+            .cloned()
+            .unwrap_or(Value::Null)
+    };
     let (o, g) = (task(&ours), task(&gold));
     let (of, gf) = (list(&o, "district_focus"), list(&g, "district_focus"));
     assert_eq!(of.len(), 10);
@@ -113,9 +152,18 @@ fn units_in_order_of_appearance() {
 #[test]
 fn the_unannotated_task_is_flagged_for_review() {
     let draft = extract(PLAN);
-    let flagged: Vec<&str> = draft.review.iter().filter_map(|f| f.path.as_deref()).collect();
+    let flagged: Vec<&str> = draft
+        .review
+        .iter()
+        .filter_map(|f| f.path.as_deref())
+        .collect();
     assert!(flagged.contains(&"二.（三）.1"), "{:?}", draft.review);
-    assert!(draft.scope_notes.iter().any(|n| n.note == "含开发区管委会" && n.carries_forward));
+    assert!(
+        draft
+            .scope_notes
+            .iter()
+            .any(|n| n.note == "含开发区管委会" && n.carries_forward)
+    );
 }
 
 #[test]
@@ -123,7 +171,12 @@ fn spans_point_into_the_task_text() {
     let draft = extract(PLAN);
     for task in &draft.tasks {
         for target in &task.targets {
-            assert_eq!(task.text.get(target.span.start..target.span.end), Some(target.text.as_str()), "{}", task.path);
+            assert_eq!(
+                task.text.get(target.span.start..target.span.end),
+                Some(target.text.as_str()),
+                "{}",
+                task.path
+            );
         }
         if let (Some(span), Some(annotation)) = (task.annotation_span, &task.annotation) {
             let printed = task.text.get(span.start..span.end).unwrap_or_default();
