@@ -29,18 +29,25 @@ fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
     path
 }
 
+fn xml_escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+fn word_paragraph(text: &str) -> String {
+    format!(
+        "<w:p><w:r><w:t xml:space=\"preserve\">{}</w:t></w:r></w:p>",
+        xml_escape(text)
+    )
+}
+
 /// A real .docx with one paragraph per line of `text`, as Word saves it.
 fn docx(text: &str) -> Vec<u8> {
-    let mut body = String::new();
-    for line in text.lines() {
-        let escaped = line
-            .replace('&', "&amp;")
-            .replace('<', "&lt;")
-            .replace('>', "&gt;");
-        body.push_str(&format!(
-            "<w:p><w:r><w:t xml:space=\"preserve\">{escaped}</w:t></w:r></w:p>"
-        ));
-    }
+    docx_body(&text.lines().map(word_paragraph).collect::<String>())
+}
+
+fn docx_body(body: &str) -> Vec<u8> {
     let document = format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:body>{body}<w:sectPr/></w:body></w:document>"
     );
@@ -72,6 +79,23 @@ fn html(text: &str) -> Vec<u8> {
     }
     page.push_str("</body></html>\n");
     page.into_bytes()
+}
+
+/// The JSON of `text` without source line numbers, which count the lines of the text as read.
+fn without_lines(text: String) -> serde_json::Value {
+    fn walk(v: &mut serde_json::Value) {
+        match v {
+            serde_json::Value::Object(map) => {
+                map.remove("line");
+                map.values_mut().for_each(walk);
+            }
+            serde_json::Value::Array(items) => items.iter_mut().for_each(walk),
+            _ => {}
+        }
+    }
+    let mut value: serde_json::Value = serde_json::from_str(&text).expect("json");
+    walk(&mut value);
+    value
 }
 
 #[test]
@@ -110,24 +134,9 @@ fn saved_html_gives_the_same_table() {
     let dir = tempfile::tempdir().expect("tempdir");
     let txt = write(dir.path(), "plan.txt", PLAN.as_bytes());
     let page = write(dir.path(), "plan.html", &html(PLAN));
-    let strip_lines = |s: String| -> serde_json::Value {
-        let mut v: serde_json::Value = serde_json::from_str(&s).expect("json");
-        fn walk(v: &mut serde_json::Value) {
-            match v {
-                serde_json::Value::Object(map) => {
-                    map.remove("line");
-                    map.values_mut().for_each(walk);
-                }
-                serde_json::Value::Array(items) => items.iter_mut().for_each(walk),
-                _ => {}
-            }
-        }
-        walk(&mut v);
-        v
-    };
-    let reference = strip_lines(stdout(&luoshi(&["parse", &txt.to_string_lossy()])));
+    let reference = without_lines(stdout(&luoshi(&["parse", &txt.to_string_lossy()])));
     assert_eq!(
-        strip_lines(stdout(&luoshi(&["parse", &page.to_string_lossy()]))),
+        without_lines(stdout(&luoshi(&["parse", &page.to_string_lossy()]))),
         reference
     );
 }
@@ -236,4 +245,69 @@ fn a_plan_from_another_city_uses_an_empty_directory_that_learns() {
         serde_json::json!(["东城区", "西城区"])
     );
     assert_eq!(json["review"], serde_json::json!([]));
+}
+
+#[test]
+fn task_tables_in_word_and_html_become_tasks() {
+    let rows = [
+        ["序号", "重点任务", "牵头单位", "配合单位", "完成时限"],
+        [
+            "1",
+            "新建市级以上孵化载体 50 家以上",
+            "市科技局",
+            "各区人民政府",
+            "2021年12月底",
+        ],
+        [
+            "2",
+            "推动 30 家企业上市",
+            "市金融局",
+            "市财政局、市发改委",
+            "2021年底",
+        ],
+    ];
+    let cell = |t: &str| format!("<w:tc>{}</w:tc>", word_paragraph(t));
+    let table: String = rows
+        .iter()
+        .map(|r| {
+            format!(
+                "<w:tr>{}</w:tr>",
+                r.iter().map(|c| cell(c)).collect::<String>()
+            )
+        })
+        .collect();
+    let body = format!(
+        "{}{}<w:tbl>{table}</w:tbl>",
+        word_paragraph("某市2021年科技创新工作要点"),
+        word_paragraph("附件：重点任务分工表")
+    );
+    let page = format!(
+        "<html><body><p>某市2021年科技创新工作要点</p><p>附件：重点任务分工表</p><table>{}</table></body></html>",
+        rows.iter()
+            .map(|r| format!(
+                "<tr>{}</tr>",
+                r.iter()
+                    .map(|c| format!("<td>{c}</td>"))
+                    .collect::<String>()
+            ))
+            .collect::<String>()
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    let word = write(dir.path(), "tasks.docx", &docx_body(&body));
+    let html_file = write(dir.path(), "tasks.html", page.as_bytes());
+    let from_word = without_lines(stdout(&luoshi(&["parse", &word.to_string_lossy()])));
+    let from_html = without_lines(stdout(&luoshi(&["parse", &html_file.to_string_lossy()])));
+    for json in [&from_word, &from_html] {
+        let tasks = json["tasks"].as_array().expect("tasks");
+        assert_eq!(tasks.len(), 2);
+        assert_eq!(tasks[0]["path"], "附表.1");
+        assert_eq!(tasks[0]["lead"], serde_json::json!(["市科技局"]));
+        assert_eq!(tasks[0]["deadline"], "2021年12月底");
+        assert_eq!(tasks[0]["targets"][0]["qualifier"], "at_least");
+        assert_eq!(
+            tasks[1]["responsible"],
+            serde_json::json!(["市财政局", "市发改委"])
+        );
+    }
+    assert_eq!(from_word["tasks"], from_html["tasks"]);
 }

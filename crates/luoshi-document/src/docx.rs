@@ -8,6 +8,7 @@ use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 
 use crate::DocumentError;
+use crate::table::TableWriter;
 
 /// Largest part we inflate; a .docx's document.xml is a few MB at most (zip bombs stop here).
 const MAX_PART: u64 = 64 * 1024 * 1024;
@@ -60,11 +61,17 @@ fn paragraphs(xml: &str, mut numbering: Numbering) -> Result<String, DocumentErr
     let mut paragraph = String::new();
     let mut in_text = false;
     let mut num: (Option<String>, usize) = (None, 0);
+    // Tables: depth of nesting (inner tables read as part of the outer cell) and the cell's span.
+    let mut table_depth = 0usize;
+    let mut table = TableWriter::default();
+    let mut span = 1usize;
     loop {
         let event = reader
             .read_event()
             .map_err(|e| DocumentError::Docx(format!("document.xml 格式错误（{e}）")))?;
         match event {
+            // An empty paragraph is a blank line of the document.
+            Event::Empty(e) if e.name().as_ref() == "w:p" && table_depth == 0 => out.push('\n'),
             Event::Start(e) | Event::Empty(e) => match e.name().as_ref() {
                 "w:p" => {
                     paragraph.clear();
@@ -75,21 +82,38 @@ fn paragraphs(xml: &str, mut numbering: Numbering) -> Result<String, DocumentErr
                 "w:br" | "w:cr" => paragraph.push('\n'),
                 "w:numId" => num.0 = attr(&e, "w:val"),
                 "w:ilvl" => num.1 = attr(&e, "w:val").and_then(|v| v.parse().ok()).unwrap_or(0),
+                "w:tbl" => table_depth += 1,
+                "w:tr" if table_depth == 1 => table.start_row(),
+                "w:tc" if table_depth == 1 => {
+                    table.start_cell();
+                    span = 1;
+                }
+                "w:gridSpan" if table_depth == 1 => {
+                    span = attr(&e, "w:val").and_then(|v| v.parse().ok()).unwrap_or(1);
+                }
                 _ => {}
             },
             Event::End(e) => match e.name().as_ref() {
                 "w:t" => in_text = false,
                 "w:p" => {
+                    let mut text = String::new();
                     if let Some(id) = &num.0
                         && !paragraph.trim().is_empty()
                     {
-                        out.push_str(&numbering.next(id, num.1));
+                        text.push_str(&numbering.next(id, num.1));
                     }
-                    out.push_str(&paragraph);
-                    out.push('\n');
+                    text.push_str(&paragraph);
+                    if table_depth == 0 {
+                        out.push_str(&text);
+                        out.push('\n');
+                    } else {
+                        table.push_paragraph(&text);
+                    }
                     paragraph.clear();
                 }
-                "w:tc" => out.push('\t'),
+                "w:tc" if table_depth == 1 => table.end_cell(span, 1),
+                "w:tr" if table_depth == 1 => table.end_row(&mut out),
+                "w:tbl" => table_depth = table_depth.saturating_sub(1),
                 _ => {}
             },
             Event::Text(t) if in_text => paragraph.push_str(&t.xml10_content()),
@@ -289,5 +313,41 @@ mod tests {
         );
         let text = paragraphs(&document, Numbering::parse(numbering)).expect("parses");
         assert_eq!(text, "一、任务\n（一）甲\n1.一\n2.二\n（二）乙\n");
+    }
+
+    #[test]
+    fn tables_become_rows_with_merged_cells_expanded() {
+        let cell = |text: &str, extra: &str| {
+            format!("<w:tc><w:tcPr>{extra}</w:tcPr><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:tc>")
+        };
+        let row = |cells: String| format!("<w:tr>{cells}</w:tr>");
+        let document = format!(
+            "<w:document xmlns:w=\"w\"><w:body><w:p><w:r><w:t>附件</w:t></w:r></w:p><w:tbl>{}{}{}</w:tbl><w:p/></w:body></w:document>",
+            row(format!(
+                "{}{}{}",
+                cell("序号", ""),
+                cell("重点任务", "<w:gridSpan w:val=\"2\"/>"),
+                cell("牵头单位", "")
+            )),
+            row(format!(
+                "{}{}{}{}",
+                cell("1", ""),
+                cell("创新", "<w:vMerge w:val=\"restart\"/>"),
+                cell("新增企业 20 家", ""),
+                cell("市科技局", "")
+            )),
+            row(format!(
+                "{}{}{}{}",
+                cell("2", ""),
+                cell("", "<w:vMerge/>"),
+                cell("建设平台", ""),
+                cell("市发改委", "")
+            )),
+        );
+        let text = paragraphs(&document, Numbering::default()).expect("parses");
+        assert_eq!(
+            text,
+            "附件\n| 序号 | 重点任务 |  | 牵头单位 |\n| 1 | 创新 | 新增企业 20 家 | 市科技局 |\n| 2 |  | 建设平台 | 市发改委 |\n\n"
+        );
     }
 }

@@ -5,6 +5,7 @@
 
 mod docx;
 mod html;
+mod table;
 
 use std::borrow::Cow;
 

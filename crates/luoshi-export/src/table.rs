@@ -109,12 +109,14 @@ pub fn number(v: f64) -> String {
 }
 
 fn task_note(plan: &PlanDraft, task: &Task) -> String {
-    let mut notes: Vec<String> = plan
-        .review
-        .iter()
-        .filter(|f| f.path.as_deref() == Some(task.path.as_str()))
-        .map(|f| format!("待核对：{}", f.reason))
-        .collect();
+    let deadline = task.deadline.iter().map(|d| format!("完成时限：{d}"));
+    let mut notes: Vec<String> = deadline.collect();
+    notes.extend(
+        plan.review
+            .iter()
+            .filter(|f| f.path.as_deref() == Some(task.path.as_str()))
+            .map(|f| format!("待核对：{}", f.reason)),
+    );
     for focus in &task.district_focus {
         notes.push(format!("{}：{}", focus.district, focus.focus.join("、")));
     }

@@ -7,10 +7,9 @@ use crate::model::Span;
 use crate::text::{is_close_bracket, is_open_bracket, is_space, split_ranges, trim};
 
 /// Role words followed by a colon, longest first.
-const ROLE_KEYS: [(&str, Role); 20] = [
+const ROLE_KEYS: [(&str, Role); 19] = [
     ("牵头单位", Role::Lead),
     ("牵头部门", Role::Lead),
-    ("牵头领导", Role::Lead),
     ("责任单位", Role::Responsible),
     ("责任部门", Role::Responsible),
     ("责任主体", Role::Responsible),
@@ -200,7 +199,7 @@ fn is_annotation(inner: &str, at_end: bool) -> bool {
             .any(|(a, b)| verb_suffix(trim(&inner[a..b])).is_some());
     }
     let items = split_list(inner);
-    !items.is_empty() && items.iter().all(|(name, _)| looks_like_unit(name))
+    !items.is_empty() && items.iter().all(|item| looks_like_unit(&item.name))
 }
 
 fn looks_like_unit(name: &str) -> bool {
@@ -242,6 +241,8 @@ pub struct Parsed {
     pub notes: Vec<Note>,
     /// `(field, reason)` for what the annotation leaves undecided.
     pub flags: Vec<(&'static str, String)>,
+    /// `完成时限：2021年底` printed inside the annotation.
+    pub deadline: Option<String>,
 }
 
 /// Reads who leads and who is responsible. `rules` carries `下同` rules from earlier annotations
@@ -277,6 +278,11 @@ pub fn parse(content: &str, rules: &mut Rules) -> Parsed {
         }
         if let Some((role, used)) = role_key_at(segment) {
             lists.push((role, segment[used..].to_string()));
+        } else if let Some((label, value)) = other_field(segment) {
+            // `完成时限：…`, `责任领导：…`: not units.
+            if label.contains('时') || label.contains("节点") {
+                parsed.deadline = Some(value.to_string());
+            }
         } else if let Some((role, list)) = verb_suffix(segment) {
             lists.push((role, list.to_string()));
         } else if let Some((_, list)) = lists.last_mut() {
@@ -289,17 +295,22 @@ pub fn parse(content: &str, rules: &mut Rules) -> Parsed {
     }
 
     let mut by_role: Vec<(Role, Vec<String>)> = Vec::new();
+    let mut marked_leads = Vec::new();
     for (role, list) in lists {
         let mut names = Vec::new();
-        for (name, note) in split_list(&list) {
-            if let Some((note, carries_forward)) = note {
+        for item in split_list(&list) {
+            if let Some((note, carries_forward)) = item.note {
                 parsed.notes.push(Note {
-                    unit: name.clone(),
+                    unit: item.name.clone(),
                     note,
                     carries_forward,
                 });
             }
-            names.push(name);
+            if item.marked_lead {
+                marked_leads.push(item.name);
+            } else {
+                names.push(item.name);
+            }
         }
         match by_role.iter_mut().find(|(r, _)| *r == role) {
             Some((_, existing)) => existing.extend(names),
@@ -313,7 +324,7 @@ pub fn parse(content: &str, rules: &mut Rules) -> Parsed {
             .flat_map(|(_, n)| n.clone())
             .collect()
     };
-    let lead = take(Role::Lead);
+    let lead: Vec<String> = marked_leads.into_iter().chain(take(Role::Lead)).collect();
     let responsible = take(Role::Responsible);
     let duty = take(Role::Duty);
     let unspecified = take(Role::Unspecified);
@@ -375,38 +386,100 @@ fn states_first_listed_leads(sentence: &str) -> bool {
         .any(|w| sentence.contains(w))
 }
 
-/// Splits a printed list of units on 、，；/ and 及, keeping bracketed parts of names whole. Each
-/// name comes with the scope note printed after it, if any (`含开发区管委会`, carried forward).
-pub fn split_list(list: &str) -> Vec<(String, Option<(String, bool)>)> {
-    let mut out = Vec::new();
-    for (a, b) in split_ranges(list, |c| {
+/// One name of a printed list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Item {
+    pub name: String,
+    /// The scope note printed after the name (`含开发区管委会`) and whether it carries forward.
+    pub note: Option<(String, bool)>,
+    /// `市发展改革委（牵头）`: the list marks this name as the lead.
+    pub marked_lead: bool,
+}
+
+/// Splits a printed list of units on 、，；/ and 及, keeping bracketed parts of names whole and
+/// `各市、州、县人民政府` as one name.
+pub fn split_list(list: &str) -> Vec<Item> {
+    let pieces: Vec<&str> = split_ranges(list, |c| {
         matches!(c, '、' | '，' | ',' | '；' | ';' | '/' | '／')
-    }) {
-        let piece = &list[a..b];
-        for part in split_on_ji(piece) {
-            let part = trim(part);
-            let (name, note) = strip_trailing_group(part);
-            let note = note.filter(|inner| is_scope_note(inner));
-            let name = if note.is_some() { name } else { part };
-            let name = clean_name(name);
-            if name.is_empty() {
-                continue;
-            }
-            let note = note.map(|inner| {
-                let carries = inner.contains("下同");
-                let text = inner
-                    .replace("，下同", "")
-                    .replace(",下同", "")
-                    .replace("下同", "");
-                (
-                    trim(&text).trim_end_matches(['，', ',']).to_string(),
-                    carries,
-                )
-            });
-            out.push((name.to_string(), note));
+    })
+    .into_iter()
+    .flat_map(|(a, b)| split_on_ji(&list[a..b]))
+    .map(trim)
+    .collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < pieces.len() {
+        let (part, used) = merged_short_list(&pieces[i..]);
+        i += used;
+        let (name, group) = strip_trailing_group(&part);
+        let marked_lead = group
+            .as_deref()
+            .is_some_and(|g| matches!(trim(g), "牵头" | "牵头单位" | "牵头部门"));
+        let note = group.filter(|inner| is_scope_note(inner));
+        let name = if note.is_some() || marked_lead {
+            name
+        } else {
+            part.as_str()
+        };
+        let name = clean_name(name);
+        if name.is_empty() {
+            continue;
         }
+        let note = note.map(|inner| {
+            let carries = inner.contains("下同");
+            let text = inner
+                .replace("，下同", "")
+                .replace(",下同", "")
+                .replace("下同", "");
+            (
+                trim(&text).trim_end_matches(['，', ',']).to_string(),
+                carries,
+            )
+        });
+        out.push(Item {
+            name: name.to_string(),
+            note,
+            marked_lead,
+        });
     }
     out
+}
+
+/// `各市、州、县人民政府` is printed as a list but names one group: a short `各X` followed by
+/// one- or two-character pieces up to one ending in 政府. Returns the name and pieces used.
+fn merged_short_list(pieces: &[&str]) -> (String, usize) {
+    let first = pieces[0];
+    let short = |p: &str| (1..=2).contains(&p.chars().count());
+    if let Some(rest) = first.strip_prefix('各')
+        && short(rest)
+    {
+        for end in 1..pieces.len().min(6) {
+            let piece = pieces[end];
+            if ["政府", "管委会", "党委"]
+                .iter()
+                .any(|s| piece.ends_with(s))
+                && piece.chars().count() <= 8
+            {
+                return (pieces[..=end].join("、"), end + 1);
+            }
+            if !short(piece) {
+                break;
+            }
+        }
+    }
+    (first.to_string(), 1)
+}
+
+/// A `标签：值` segment whose label is not a role (`完成时限：2021年底`, `责任领导：…`).
+fn other_field(segment: &str) -> Option<(&str, &str)> {
+    let (pos, c) = segment
+        .char_indices()
+        .take(8)
+        .find(|(_, c)| matches!(c, '：' | ':'))?;
+    let label = &segment[..pos];
+    let is_label =
+        (2..=6).contains(&label.chars().count()) && label.chars().all(crate::text::is_cjk);
+    is_label.then(|| (label, trim(&segment[pos + c.len_utf8()..])))
 }
 
 /// `A及B` / `A以及B` outside brackets.
@@ -547,6 +620,18 @@ mod tests {
             (v(&["市教育局"]), v(&["市民政局"]))
         );
         assert!(later.flags.is_empty());
+    }
+
+    #[test]
+    fn lead_marked_in_the_list_fields_that_are_not_units_and_grouped_lists() {
+        let parsed = parse(
+            "责任单位：市科技局、市发展改革委（牵头）、各市、州、县人民政府；完成时限：2021年12月底",
+            &mut Rules::default(),
+        );
+        assert_eq!(parsed.lead, v(&["市发展改革委"]));
+        assert_eq!(parsed.responsible, v(&["市科技局", "各市、州、县人民政府"]));
+        assert_eq!(parsed.deadline.as_deref(), Some("2021年12月底"));
+        assert!(parsed.flags.is_empty());
     }
 
     #[test]

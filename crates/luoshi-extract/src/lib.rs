@@ -11,6 +11,7 @@ pub mod metadata;
 pub mod model;
 pub mod numbers;
 pub mod outline;
+pub mod tables;
 pub mod targets;
 pub mod text;
 
@@ -44,7 +45,8 @@ const NON_TASK_SECTION_WORDS: [&str; 8] = [
 
 /// Reads a plan document's text.
 pub fn extract(input: &str) -> PlanDraft {
-    let outline = Outline::build(text::paragraphs(input));
+    let (prose, tables) = tables::split_off(text::paragraphs(input));
+    let outline = Outline::build(prose);
     let mut draft = PlanDraft::default();
     metadata::fill(&mut draft, &outline);
 
@@ -56,19 +58,10 @@ pub fn extract(input: &str) -> PlanDraft {
     let is_task = classify(&outline, &annotations);
 
     let mut rules = annotation::Rules::default();
-    let mut seen_paths = std::collections::HashSet::new();
     for (index, block) in outline.blocks.iter().enumerate() {
         let in_task = ancestors(&outline, index).any(|a| is_task[a]);
         if is_task[index] {
             let task = read_task(&outline, index, &annotations[index], &mut rules, &mut draft);
-            if !seen_paths.insert(task.path.clone()) {
-                draft.review.push(ReviewFlag {
-                    path: Some(task.path.clone()),
-                    line: Some(task.line),
-                    field: "path".into(),
-                    reason: format!("编号「{}」重复出现，请核对任务编号", task.path),
-                });
-            }
             draft.tasks.push(task);
         } else if !in_task {
             let title = block_title(&block.head);
@@ -86,6 +79,19 @@ pub fn extract(input: &str) -> PlanDraft {
                 .map(|rest| rest.trim_start_matches(['。', '：', ':', '\n']))
                 .unwrap_or(&own);
             mechanisms::find(&block.path, &title, body, &mut draft.mechanisms);
+        }
+    }
+    let table_tasks = tables::read(&tables, &mut rules, &mut draft.sections, &mut draft.review);
+    draft.tasks.extend(table_tasks);
+    let mut seen_paths = std::collections::HashSet::new();
+    for task in &draft.tasks {
+        if !seen_paths.insert(task.path.as_str()) {
+            draft.review.push(ReviewFlag {
+                path: Some(task.path.clone()),
+                line: Some(task.line),
+                field: "path".into(),
+                reason: format!("编号「{}」重复出现，请核对任务编号", task.path),
+            });
         }
     }
     draft.indicators = indicators::collect(&outline, &is_task);
@@ -188,8 +194,10 @@ fn read_task(
             reason,
         });
     };
+    let mut deadline = deadline_line(&text);
     for f in found {
         let parsed = annotation::parse(&f.content, rules);
+        deadline = deadline.or(parsed.deadline);
         lead.extend(parsed.lead);
         responsible.extend(parsed.responsible);
         for note in parsed.notes {
@@ -246,6 +254,7 @@ fn read_task(
         lead,
         responsible,
         annotation_present: !found.is_empty(),
+        deadline,
         targets,
         district_focus,
         annotation: (!found.is_empty()).then(|| {
@@ -260,4 +269,17 @@ fn read_task(
         line: block.line,
         assignees: Vec::new(),
     }
+}
+
+/// A `完成时限：…` line of a task.
+fn deadline_line(text: &str) -> Option<String> {
+    text.lines().find_map(|line| {
+        ["完成时限", "完成时间", "时间节点", "时限要求", "时限"]
+            .iter()
+            .find_map(|key| {
+                let rest = line.trim().strip_prefix(key)?;
+                let value = rest.trim_start().strip_prefix(['：', ':'])?;
+                Some(trim_punct(value).to_string()).filter(|v| !v.is_empty())
+            })
+    })
 }

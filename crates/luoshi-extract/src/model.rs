@@ -64,6 +64,9 @@ pub struct Task {
     pub lead: Vec<String>,
     pub responsible: Vec<String>,
     pub annotation_present: bool,
+    /// 完成时限 as printed (`2021年12月底`), when the plan gives one.
+    #[serde(default)]
+    pub deadline: Option<String>,
     pub targets: Vec<Target>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub district_focus: Vec<DistrictFocus>,

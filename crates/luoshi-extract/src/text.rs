@@ -183,6 +183,11 @@ fn starts_block(text: &str) -> bool {
         || text.starts_with("附表")
 }
 
+/// A row of a table as the document reader writes it (`| 1 | 任务 | 市科技局 |`).
+pub fn is_table_row(text: &str) -> bool {
+    text.starts_with('|') && text.len() > 1
+}
+
 /// A `标签：值` line of a document header (`索引号： K2804…`, `成文日期：…`).
 fn is_field_line(text: &str) -> bool {
     // Labels are short: look for the colon among the first few characters only.
@@ -200,7 +205,7 @@ fn is_field_line(text: &str) -> bool {
 
 /// Whether a paragraph looks cut off mid-sentence, so the next line continues it.
 fn may_continue(text: &str, heading: bool) -> bool {
-    if heading || is_field_line(text) {
+    if heading || is_field_line(text) || is_table_row(text) {
         return false;
     }
     let Some(last) = text.chars().next_back() else {
