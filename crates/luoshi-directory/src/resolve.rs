@@ -167,7 +167,7 @@ impl Resolver {
                 .collect();
             let reason = if members.is_empty() {
                 Some(format!(
-                    "「{printed}」应展开到每个区，但名录中没有区，请先在名录中补充"
+                    "「{printed}」应展开到每个下辖区（县、市），但名录中还没有，请在名录中补充"
                 ))
             } else if is_selective(printed) {
                 Some(format!("「{printed}」未写明具体是哪些区，请勾选"))

@@ -13,12 +13,12 @@ const ROLE_KEYS: [(&str, Role); 19] = [
     ("责任单位", Role::Responsible),
     ("责任部门", Role::Responsible),
     ("责任主体", Role::Responsible),
-    ("配合单位", Role::Responsible),
-    ("配合部门", Role::Responsible),
-    ("参与单位", Role::Responsible),
-    ("参与部门", Role::Responsible),
-    ("协办单位", Role::Responsible),
-    ("协同单位", Role::Responsible),
+    ("配合单位", Role::Cooperating),
+    ("配合部门", Role::Cooperating),
+    ("参与单位", Role::Cooperating),
+    ("参与部门", Role::Cooperating),
+    ("协办单位", Role::Cooperating),
+    ("协同单位", Role::Cooperating),
     ("成员单位", Role::Responsible),
     ("实施单位", Role::Responsible),
     ("主办单位", Role::Lead),
@@ -26,7 +26,7 @@ const ROLE_KEYS: [(&str, Role); 19] = [
     ("主责单位", Role::Lead),
     ("牵头", Role::Lead),
     ("责任", Role::Responsible),
-    ("配合", Role::Responsible),
+    ("配合", Role::Cooperating),
 ];
 
 /// Role verbs that follow a list (`A牵头`, `B配合`), longest first.
@@ -37,9 +37,9 @@ const ROLE_VERBS: [(&str, Role); 10] = [
     ("牵头负责", Role::Lead),
     ("牵头", Role::Lead),
     ("负责", Role::Duty),
-    ("配合", Role::Responsible),
-    ("参与", Role::Responsible),
-    ("协助", Role::Responsible),
+    ("配合", Role::Cooperating),
+    ("参与", Role::Cooperating),
+    ("协助", Role::Cooperating),
     ("落实", Role::Responsible),
 ];
 
@@ -72,6 +72,8 @@ const UNIT_ENDINGS: [&str; 21] = [
 enum Role {
     Lead,
     Responsible,
+    /// 配合单位 / 参与单位: works with the others; beside a 责任单位 it is the 责任单位 that leads.
+    Cooperating,
     /// `负责`: carries the task; who leads depends on the rules in force.
     Duty,
     /// A list printed with no role at all.
@@ -109,18 +111,26 @@ pub struct Found {
 
 /// Finds the annotations in a task's own text.
 pub fn find(text: &str) -> Vec<Found> {
-    let mut found = Vec::new();
+    let mut found: Vec<Found> = Vec::new();
     let mut line_start = 0;
     for line in text.split('\n') {
         let line_end = line_start + line.len();
         if starts_with_role_key(line) {
-            found.push(Found {
-                span: Span {
-                    start: line_start,
-                    end: line_end,
-                },
-                content: trim(line).to_string(),
-            });
+            // `责任单位：…` and `配合单位：…` on consecutive lines are one annotation.
+            match found.last_mut() {
+                Some(previous) if previous.span.end + 1 == line_start => {
+                    previous.span.end = line_end;
+                    previous.content.push('；');
+                    previous.content.push_str(trim(line));
+                }
+                _ => found.push(Found {
+                    span: Span {
+                        start: line_start,
+                        end: line_end,
+                    },
+                    content: trim(line).to_string(),
+                }),
+            }
         } else {
             find_in_line(line, line_start, &mut found);
         }
@@ -277,7 +287,12 @@ pub fn parse(content: &str, rules: &mut Rules) -> Parsed {
             continue;
         }
         if let Some((role, used)) = role_key_at(segment) {
-            lists.push((role, segment[used..].to_string()));
+            // `责任单位：市经信局牵头` — a role verb after the list outranks the key.
+            let list = &segment[used..];
+            match verb_suffix(list) {
+                Some((verb_role, names)) => lists.push((verb_role, names.to_string())),
+                None => lists.push((role, list.to_string())),
+            }
         } else if let Some((label, value)) = other_field(segment) {
             // `完成时限：…`, `责任领导：…`: not units.
             if label.contains('时') || label.contains("节点") {
@@ -326,21 +341,38 @@ pub fn parse(content: &str, rules: &mut Rules) -> Parsed {
     };
     let lead: Vec<String> = marked_leads.into_iter().chain(take(Role::Lead)).collect();
     let responsible = take(Role::Responsible);
+    let cooperating = take(Role::Cooperating);
     let duty = take(Role::Duty);
     let unspecified = take(Role::Unspecified);
     let undecided: Vec<String> = duty.iter().chain(unspecified.iter()).cloned().collect();
 
     if !lead.is_empty() {
         parsed.lead = lead;
-        parsed.responsible = undecided.into_iter().chain(responsible).collect();
+        parsed.responsible = undecided
+            .into_iter()
+            .chain(responsible)
+            .chain(cooperating)
+            .collect();
     } else if first_listed_leads {
-        let mut all: Vec<String> = undecided.into_iter().chain(responsible).collect();
+        let mut all: Vec<String> = undecided
+            .into_iter()
+            .chain(responsible)
+            .chain(cooperating)
+            .collect();
         if !all.is_empty() {
             parsed.lead = vec![all.remove(0)];
         }
         parsed.responsible = all;
+    } else if !responsible.is_empty() && !cooperating.is_empty() {
+        // `责任单位：X；配合单位：Y`: the responsible units lead and the others cooperate.
+        parsed.lead = responsible;
+        parsed.responsible = undecided.into_iter().chain(cooperating).collect();
     } else if !undecided.is_empty() {
-        let mut all: Vec<String> = undecided.into_iter().chain(responsible).collect();
+        let mut all: Vec<String> = undecided
+            .into_iter()
+            .chain(responsible)
+            .chain(cooperating)
+            .collect();
         parsed.lead = vec![all.remove(0)];
         parsed.responsible = all;
         if !(unspecified.is_empty() && parsed.responsible.is_empty()) {
@@ -353,11 +385,13 @@ pub fn parse(content: &str, rules: &mut Rules) -> Parsed {
             ));
         }
     } else {
-        parsed.responsible = responsible;
-        parsed.flags.push((
-            "lead",
-            "注释只列出责任单位，未明确牵头单位，请指定".to_string(),
-        ));
+        parsed.responsible = responsible.into_iter().chain(cooperating).collect();
+        if !parsed.responsible.is_empty() {
+            parsed.flags.push((
+                "lead",
+                "注释只列出责任单位，未明确牵头单位，请指定".to_string(),
+            ));
+        }
     }
     dedup(&mut parsed.lead);
     dedup(&mut parsed.responsible);
@@ -632,6 +666,36 @@ mod tests {
         assert_eq!(parsed.responsible, v(&["市科技局", "各市、州、县人民政府"]));
         assert_eq!(parsed.deadline.as_deref(), Some("2021年12月底"));
         assert!(parsed.flags.is_empty());
+    }
+
+    #[test]
+    fn responsible_beside_cooperating_leads() {
+        assert_eq!(
+            roles("责任单位：县行政审批局；配合单位：县直各相关部门、各乡镇人民政府"),
+            (
+                v(&["县行政审批局"]),
+                v(&["县直各相关部门", "各乡镇人民政府"])
+            )
+        );
+        assert_eq!(
+            roles("责任单位：市经信局（市新经济委）牵头，市通信管理局、各区（市）县政府配合"),
+            (
+                v(&["市经信局（市新经济委）"]),
+                v(&["市通信管理局", "各区（市）县政府"])
+            )
+        );
+    }
+
+    #[test]
+    fn role_lines_on_consecutive_lines_are_one_annotation() {
+        let found = find(
+            "深化改革。\n责任单位：县行政审批局\n配合单位：各乡镇人民政府\n完成时限：2022年6月底",
+        );
+        assert_eq!(found.len(), 1);
+        assert_eq!(
+            found[0].content,
+            "责任单位：县行政审批局；配合单位：各乡镇人民政府"
+        );
     }
 
     #[test]

@@ -59,10 +59,14 @@ fn read_line(text: &str, line: usize, out: &mut Vec<Indicator>) {
 /// starts with 占 borrows the subject of the clause before it.
 fn name(target: &Target, previous: Option<&str>) -> String {
     let text = target.text.as_str();
-    let number_at = text
-        .find(|c: char| c.is_ascii_digit() || ('０'..='９').contains(&c))
-        .unwrap_or(text.len());
-    let mut prefix = trim(&text[..number_at]).to_string();
+    // Everything before the number (and before the qualifier word that leads into it).
+    let quantity = crate::targets::quantities(text, &[]).into_iter().next();
+    let number_at = quantity.as_ref().map_or(text.len(), |q| q.start);
+    let lead_in = quantity.as_ref().map_or(number_at, |q| q.lead_in);
+    let mut prefix = trim(&text[..lead_in]).to_string();
+    if text[lead_in..number_at].contains("增长") || text[lead_in..number_at].contains("增速") {
+        prefix.push_str("增长");
+    }
     let mut growth = false;
     for word in ["增长", "增速"] {
         if let Some(stripped) = prefix.strip_suffix(word) {
@@ -91,10 +95,13 @@ fn name(target: &Target, previous: Option<&str>) -> String {
     if growth && target.unit == "%" {
         prefix.push_str("增长率");
     }
-    if prefix.starts_with('占')
-        && let Some(previous) = previous
-    {
-        let base = ["增长率", "增速", "增长"]
+    // `占…比重`, `年均增长15%`: a clause without its own subject takes the one before it.
+    let needs_subject = prefix.starts_with('占')
+        || prefix.starts_with("年均")
+        || prefix.starts_with("同比")
+        || prefix.chars().count() <= 2;
+    if needs_subject && let Some(previous) = previous {
+        let base = ["年均增长率", "增长率", "增速", "增长"]
             .iter()
             .fold(previous.to_string(), |acc, w| {
                 acc.strip_suffix(w).map(str::to_string).unwrap_or(acc)
@@ -105,5 +112,36 @@ fn name(target: &Target, previous: Option<&str>) -> String {
         target.text.clone()
     } else {
         prefix
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(line: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        read_line(line, 1, &mut out);
+        out.into_iter().map(|i| i.name).collect()
+    }
+
+    #[test]
+    fn names_in_the_plan_s_words() {
+        assert_eq!(
+            names("——全社会研发投入增长12%，R&D经费支出占地区生产总值的比重达到3.24%；"),
+            vec!["全社会研发投入增长率", "R&D经费支出占地区生产总值比重"]
+        );
+        assert_eq!(
+            names("——高新技术企业数量新增2000家；"),
+            vec!["新增高新技术企业数量"]
+        );
+        assert_eq!(
+            names("数字经济核心产业增加值突破3000亿元，年均增长15%以上；建成5G基站6万个。"),
+            vec![
+                "数字经济核心产业增加值",
+                "数字经济核心产业增加值年均增长率",
+                "建成5G基站"
+            ]
+        );
     }
 }

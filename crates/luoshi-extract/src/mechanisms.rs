@@ -14,13 +14,24 @@ struct Cadence {
 const CADENCE: [Cadence; 4] = [
     Cadence {
         kind: MechanismKind::MonthlyDispatch,
-        slogans: &["每月一调度", "每月一通报", "每月调度", "按月调度", "月调度"],
+        slogans: &[
+            "每月一调度",
+            "每月一通报",
+            "每月调度",
+            "按月调度",
+            "月度调度",
+            "月调度",
+            "月通报",
+        ],
         time_words: &["每月", "按月"],
     },
     Cadence {
         kind: MechanismKind::QuarterlySummary,
         slogans: &[
             "每季一小结",
+            "季度通报",
+            "按季通报",
+            "季度调度",
             "每季度一小结",
             "每季一通报",
             "每季度通报",

@@ -64,6 +64,7 @@ struct Columns {
     target: Option<usize>,
     lead: Option<usize>,
     responsible: Option<usize>,
+    cooperating: Option<usize>,
     deadline: Option<usize>,
 }
 
@@ -78,16 +79,18 @@ fn columns(header: &[String]) -> Option<Columns> {
             c.number.get_or_insert(i);
         } else if h.contains("牵头") {
             c.lead.get_or_insert(i);
+        } else if ["配合", "参与", "协办", "协同"]
+            .iter()
+            .any(|w| h.contains(w))
+        {
+            c.cooperating.get_or_insert(i);
         } else if [
             "责任单位",
             "责任部门",
-            "配合",
-            "参与",
-            "协办",
-            "协同",
             "责任主体",
             "实施单位",
             "承办",
+            "责任处室",
         ]
         .iter()
         .any(|w| h.contains(w))
@@ -121,7 +124,8 @@ fn columns(header: &[String]) -> Option<Columns> {
             }
         }
     }
-    (c.tasks[0].is_some() && (c.lead.is_some() || c.responsible.is_some())).then_some(c)
+    let names_units = c.lead.is_some() || c.responsible.is_some() || c.cooperating.is_some();
+    (c.tasks[0].is_some() && names_units).then_some(c)
 }
 
 /// The tasks of every task table. `number` is the table's place among task tables, for paths.
@@ -218,6 +222,7 @@ fn read_rows(
         let second = cell(cols.tasks[1]);
         let lead = cell(cols.lead);
         let responsible = cell(cols.responsible);
+        let cooperating = cell(cols.cooperating);
         let target_text = get(cols.target).to_string();
         let deadline = get(cols.deadline).to_string();
         let number = get(cols.number).to_string();
@@ -243,21 +248,17 @@ fn read_rows(
             text.push_str("\n目标：");
             text.push_str(&target_text);
         }
-        let mut annotation_text = String::new();
-        if !lead.is_empty() {
-            annotation_text.push_str(&format!("牵头单位：{lead}"));
-        }
-        if !responsible.is_empty() {
-            if !annotation_text.is_empty() {
-                annotation_text.push('；');
-            }
-            let key = if cols.lead.is_some() {
-                "配合单位"
-            } else {
-                "责任单位"
-            };
-            annotation_text.push_str(&format!("{key}：{responsible}"));
-        }
+        // The row's units, written as an annotation so the same rules decide who leads.
+        let annotation_text = [
+            ("牵头单位", &lead),
+            ("责任单位", &responsible),
+            ("配合单位", &cooperating),
+        ]
+        .iter()
+        .filter(|(_, names)| !names.is_empty())
+        .map(|(key, names)| format!("{key}：{names}"))
+        .collect::<Vec<_>>()
+        .join("；");
         if !deadline.is_empty() {
             text.push_str("\n完成时限：");
             text.push_str(&deadline);

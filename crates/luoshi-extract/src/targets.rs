@@ -23,8 +23,10 @@ pub struct Quantity {
 }
 
 /// Measure words, longest first so that `人次` wins over `人`.
-const MEASURES: [&str; 72] = [
+const MEASURES: &[&str] = &[
     "个百分点",
+    "个工作日",
+    "工作日",
     "平方公里",
     "万千瓦时",
     "千瓦时",
@@ -101,7 +103,7 @@ const MEASURES: [&str; 72] = [
 /// Measure words that only count as a unit after a magnitude (`30万`), never alone.
 const MAGNITUDES: [&str; 5] = ["万亿", "千万", "百万", "亿", "万"];
 
-const PRE_QUALIFIERS: [(&str, Qualifier); 21] = [
+const PRE_QUALIFIERS: &[(&str, Qualifier)] = &[
     ("不少于", Qualifier::AtLeast),
     ("不低于", Qualifier::AtLeast),
     ("不下于", Qualifier::AtLeast),
@@ -110,6 +112,15 @@ const PRE_QUALIFIERS: [(&str, Qualifier); 21] = [
     ("不高于", Qualifier::AtMost),
     ("不多于", Qualifier::AtMost),
     ("控制在", Qualifier::AtMost),
+    ("压缩至", Qualifier::AtMost),
+    ("压缩到", Qualifier::AtMost),
+    ("压减至", Qualifier::AtMost),
+    ("缩短至", Qualifier::AtMost),
+    ("缩短到", Qualifier::AtMost),
+    ("降低至", Qualifier::AtMost),
+    ("降低到", Qualifier::AtMost),
+    ("降至", Qualifier::AtMost),
+    ("减少至", Qualifier::AtMost),
     ("低于", Qualifier::AtMost),
     ("超过", Qualifier::MoreThan),
     ("高于", Qualifier::MoreThan),
@@ -122,6 +133,11 @@ const PRE_QUALIFIERS: [(&str, Qualifier); 21] = [
     ("达到", Qualifier::Exact),
     ("达", Qualifier::Exact),
     ("提高到", Qualifier::Exact),
+    ("提高至", Qualifier::Exact),
+    ("提升到", Qualifier::Exact),
+    ("提升至", Qualifier::Exact),
+    ("增加到", Qualifier::Exact),
+    ("增加至", Qualifier::Exact),
     ("增长", Qualifier::Exact),
 ];
 
@@ -368,7 +384,7 @@ fn quantity_at(
 
 fn pre_qualifier(text: &str, start: usize) -> (Option<Qualifier>, usize) {
     let before = text[..start].trim_end_matches(|c: char| is_space(c) && c != '\n');
-    for (word, q) in PRE_QUALIFIERS {
+    for &(word, q) in PRE_QUALIFIERS {
         if before.ends_with(word) {
             return (Some(q), before.len() - word.len());
         }
@@ -390,7 +406,13 @@ pub fn targets(text: &str, masked: &[(usize, usize)]) -> Vec<Target> {
         while taken < found.len() && found[taken].start < clause_end {
             taken += 1;
         }
-        let in_clause = &found[first_in_clause..taken];
+        let all_in_clause = &found[first_in_clause..taken];
+        let in_clause: Vec<&Quantity> = all_in_clause
+            .iter()
+            .enumerate()
+            .filter(|(k, q)| !is_descriptor(text, q, all_in_clause.get(k + 1)))
+            .map(|(_, q)| q)
+            .collect();
         if in_clause.is_empty() {
             continue;
         }
@@ -417,6 +439,21 @@ pub fn targets(text: &str, masked: &[(usize, usize)]) -> Vec<Target> {
     out
 }
 
+/// A number that describes what is counted rather than setting a target: `超百亿元软件企业3家`,
+/// `千亿级产业集群`, `1亿元以上的企业达到100家`.
+fn is_descriptor(text: &str, q: &Quantity, next: Option<&Quantity>) -> bool {
+    if text[..q.start].ends_with('超') || text[q.unit_end..].starts_with('级') {
+        return true;
+    }
+    let has_trailing_qualifier = q.end > q.unit_end;
+    match next {
+        Some(next) if has_trailing_qualifier && q.qualifier == Qualifier::AtLeast => {
+            !text[q.end..next.start].contains(['、', '和', '及', '与', '，'])
+        }
+        _ => false,
+    }
+}
+
 fn target(
     text: &str,
     q: &Quantity,
@@ -434,6 +471,12 @@ fn target(
     let end = start + target_text.len();
     let before = &text[clause_start..q.lead_in];
     let aspirational = ASPIRATION.iter().any(|w| before.contains(w));
+    // `每个乡镇至少帮扶企业5家`: 至少 governs the clause even when not next to the number.
+    let qualifier = if q.qualifier == Qualifier::Exact && before.contains("至少") {
+        Qualifier::AtLeast
+    } else {
+        q.qualifier
+    };
     let per_each = per_each(before);
     let kind = kind(text, q, before, aspirational);
     let subject = subject(text, q, start, end, per_each.as_deref());
@@ -442,7 +485,7 @@ fn target(
         value: q.value,
         max: q.max,
         unit: q.unit.clone(),
-        qualifier: q.qualifier,
+        qualifier,
         aspirational,
         per_each,
         subject,
@@ -677,6 +720,21 @@ mod tests {
             one("派驻 100 名科技成果转化联络员").kind,
             TargetKind::Target
         );
+    }
+
+    #[test]
+    fn numbers_that_describe_what_is_counted() {
+        let t = one("培育超百亿元软件企业3家");
+        assert_eq!((t.value, t.unit.as_str()), (3.0, "家"));
+        let t = one("年营业收入1亿元以上的企业达到100家");
+        assert_eq!((t.value, t.unit.as_str()), (100.0, "家"));
+        none("打造千亿级产业集群");
+        assert_eq!(
+            one("企业开办时间压缩至1个工作日以内").qualifier,
+            Qualifier::AtMost
+        );
+        assert_eq!(one("企业开办时间压缩至1个工作日以内").unit, "个工作日");
+        assert_eq!(one("每个乡镇至少帮扶企业5家").qualifier, Qualifier::AtLeast);
     }
 
     #[test]
