@@ -311,3 +311,52 @@ fn task_tables_in_word_and_html_become_tasks() {
     }
     assert_eq!(from_word["tasks"], from_html["tasks"]);
 }
+
+/// A government web page saved as it is served: GB2312 declared, navigation, a metadata table,
+/// the notice as paragraphs, a footer.
+#[test]
+fn a_saved_government_page_in_gbk_reads_like_the_text() {
+    let fields = [
+        "索引号",
+        "发文机构",
+        "发文字号",
+        "主题分类",
+        "成文日期",
+        "发布日期",
+        "有效性",
+    ];
+    let lines: Vec<&str> = PLAN
+        .lines()
+        .map(|l| l.trim_start_matches('#').trim())
+        .filter(|l| !l.is_empty())
+        .collect();
+    let (title, body): (&str, Vec<&str>) = (
+        lines[0],
+        lines[1..]
+            .iter()
+            .copied()
+            .filter(|l| !fields.iter().any(|f| l.starts_with(f)))
+            .collect(),
+    );
+    let paragraphs: String = body
+        .iter()
+        .map(|l| format!("<p>{}</p>\n", l.replace('&', "&amp;").replace('<', "&lt;")))
+        .collect();
+    let page = format!(
+        "<!DOCTYPE html><html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=gb2312\"><title>{title}_武汉市人民政府</title>\
+<script>var nav = \"<p>x</p>\";</script></head><body><div class=\"nav\"><a href=\"/\">首页</a> &gt; <a>政务公开</a></div>\
+<table><tr><td>索引号：</td><td>K28044908/2021-29412</td><td>主题分类：</td><td>科技</td></tr>\
+<tr><td>发文机构：</td><td>武汉市人民政府办公厅</td><td>成文日期：</td><td>2021年03月28日</td></tr>\
+<tr><td>发文字号：</td><td>武政办〔2021〕26号</td><td>发布日期：</td><td>2021年04月02日</td></tr></table>\
+<h1>{title}</h1><div class=\"article\">{paragraphs}</div><div class=\"footer\">主办：武汉市人民政府办公厅 | 网站标识码：4201000003</div></body></html>"
+    );
+    let (gbk, _, unmappable) = encoding_rs::GB18030.encode(&page);
+    assert!(!unmappable);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = write(dir.path(), "wuhan.htm", &gbk);
+    let txt = write(dir.path(), "wuhan.txt", PLAN.as_bytes());
+    assert_eq!(
+        without_lines(stdout(&luoshi(&["parse", &file.to_string_lossy()]))),
+        without_lines(stdout(&luoshi(&["parse", &txt.to_string_lossy()])))
+    );
+}

@@ -106,15 +106,31 @@ pub fn fill(draft: &mut PlanDraft, outline: &Outline) {
     draft.plan_title = draft.title.as_deref().map(plan_title);
 }
 
+/// Names of the kinds of document a plan is published as; a title ends with one.
+const DOCUMENT_KINDS: [&str; 16] = [
+    "方案", "计划", "意见", "通知", "办法", "规划", "要点", "清单", "决定", "细则", "纲要", "措施",
+    "行动", "规定", "函", "报告",
+];
+
+/// The title: the first line that reads like one (ends with 方案, 通知 … possibly followed by a
+/// bracketed period such as `（2021—2023年）`), else the first markdown heading, else the first
+/// line that is not a sentence. Saved web pages start with navigation, which this skips.
 fn guess_title(preamble: &[Paragraph]) -> Option<String> {
-    let candidates = preamble
-        .iter()
-        .filter(|p| field_of(&p.text).is_none() && !p.text.ends_with('。'));
-    let headed = preamble
-        .iter()
-        .find(|p| p.heading && field_of(&p.text).is_none());
-    headed
-        .or_else(|| candidates.clone().next())
+    let not_field = |p: &&Paragraph| field_of(&p.text).is_none() && !p.text.ends_with('。');
+    let titled = preamble.iter().filter(not_field).find(|p| {
+        let text = p
+            .text
+            .trim_end_matches(|c| c != '）' && c != ')' && !crate::text::is_cjk(c));
+        let base = match text.rfind(['（', '(']) {
+            Some(pos) if text.ends_with(['）', ')']) => &text[..pos],
+            _ => text,
+        };
+        p.text.chars().count() <= 100 && DOCUMENT_KINDS.iter().any(|k| base.ends_with(k))
+    });
+    let headed = preamble.iter().filter(not_field).find(|p| p.heading);
+    titled
+        .or(headed)
+        .or_else(|| preamble.iter().find(not_field))
         .map(|p| p.text.clone())
 }
 
@@ -320,6 +336,30 @@ mod tests {
             Some("鄂政发[2022]3号")
         );
         assert_eq!(find_doc_number("（2021年）"), None);
+    }
+
+    #[test]
+    fn title_skips_page_navigation() {
+        let para = |text: &str| Paragraph {
+            text: text.into(),
+            line: 1,
+            heading: false,
+        };
+        let preamble = [
+            para("首页"),
+            para("政务公开"),
+            para("当前位置：首页 > 文件"),
+            para("成都市促进数字经济发展三年行动计划（2021—2023年）"),
+            para("为加快发展，制定本计划。"),
+        ];
+        assert_eq!(
+            guess_title(&preamble).as_deref(),
+            Some("成都市促进数字经济发展三年行动计划（2021—2023年）")
+        );
+        assert_eq!(
+            guess_title(&[para("某某工作"), para("正文。")]).as_deref(),
+            Some("某某工作")
+        );
     }
 
     #[test]

@@ -29,6 +29,16 @@ pub fn split_off(paragraphs: Vec<Paragraph>) -> (Vec<Paragraph>, Vec<Table>) {
             continue;
         }
         let cells = cells(&p.text);
+        if let Some(fields) = field_pairs(&cells) {
+            // A web page's header table (`| 索引号： | K2804… | 主题分类： | 科技 |`) is metadata.
+            in_table = false;
+            prose.extend(fields.into_iter().map(|text| Paragraph {
+                text,
+                line: p.line,
+                heading: false,
+            }));
+            continue;
+        }
         if !in_table {
             let caption = prose
                 .last()
@@ -49,6 +59,24 @@ pub fn split_off(paragraphs: Vec<Paragraph>) -> (Vec<Paragraph>, Vec<Table>) {
         }
     }
     (prose, tables)
+}
+
+/// `label：` cells each followed by a value cell → `label：value` lines.
+fn field_pairs(cells: &[String]) -> Option<Vec<String>> {
+    if cells.len() < 2 || cells.len() % 2 != 0 {
+        return None;
+    }
+    let pairs: Vec<String> = cells
+        .chunks(2)
+        .map(|pair| format!("{}{}", pair[0], pair[1]))
+        .collect();
+    let all_labels = cells.chunks(2).all(|pair| {
+        let label = pair[0].trim_end_matches(['：', ':']);
+        pair[0].ends_with(['：', ':'])
+            && (2..=6).contains(&label.chars().count())
+            && label.chars().all(crate::text::is_cjk)
+    });
+    all_labels.then_some(pairs)
 }
 
 fn cells(row: &str) -> Vec<String> {
@@ -365,6 +393,24 @@ mod tests {
         assert!(tasks[0].lead.is_empty());
         assert_eq!(tasks[0].responsible, vec!["市科技局", "市财政局"]);
         assert_eq!(review.len(), 2, "no lead column: lead to be decided");
+    }
+
+    #[test]
+    fn header_tables_of_web_pages_are_metadata() {
+        let (prose, tables) = split_off(paragraphs(
+            "| 索引号： | K28044908/2021-29412 | 主题分类： | 科技 |\n| 发文字号： | 武政办〔2021〕26号 | 成文日期： | 2021年03月28日 |",
+        ));
+        assert!(tables.is_empty());
+        let texts: Vec<&str> = prose.iter().map(|p| p.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            vec![
+                "索引号：K28044908/2021-29412",
+                "主题分类：科技",
+                "发文字号：武政办〔2021〕26号",
+                "成文日期：2021年03月28日"
+            ]
+        );
     }
 
     #[test]
