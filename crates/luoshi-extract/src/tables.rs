@@ -63,7 +63,7 @@ pub fn split_off(paragraphs: Vec<Paragraph>) -> (Vec<Paragraph>, Vec<Table>) {
 
 /// `label：` cells each followed by a value cell → `label：value` lines.
 fn field_pairs(cells: &[String]) -> Option<Vec<String>> {
-    if cells.len() < 2 || cells.len() % 2 != 0 {
+    if cells.len() < 2 || !cells.len().is_multiple_of(2) {
         return None;
     }
     let pairs: Vec<String> = cells
