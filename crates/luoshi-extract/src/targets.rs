@@ -20,6 +20,8 @@ pub struct Quantity {
     pub lead_in: usize,
     /// Where the unit ends; what follows up to `end` is the trailing qualifier.
     pub unit_end: usize,
+    /// Written in Chinese numerals (两, 十, 一百二十).
+    pub chinese: bool,
 }
 
 /// Measure words, longest first so that `人次` wins over `人`.
@@ -195,6 +197,24 @@ pub fn quoted_ranges(text: &str) -> Vec<(usize, usize)> {
     ranges
 }
 
+/// Verbs after which a count in Chinese numerals is a target (`引进两名院士`, `举办十场活动`).
+const CHINESE_COUNT_VERBS: &[&str] = &[
+    "新增", "新建", "建成", "引进", "培育", "举办", "组织", "召开", "开展", "完成", "实现", "支持",
+    "认定", "创建", "争创", "获批", "立项", "招引", "派驻", "选派", "培训", "评选", "遴选", "达到",
+    "突破", "新设", "设立", "布局",
+];
+
+/// Official writing puts counts in Arabic numerals and keeps Chinese numerals for set phrases
+/// (`打造五个中心`, `四个全面`); a Chinese-numeral count is a target only with a qualifier or
+/// after a verb that produces something.
+fn is_slogan_number(text: &str, q: &Quantity) -> bool {
+    if !q.chinese || q.qualifier != Qualifier::Exact || q.max.is_some() || q.unit == "%" {
+        return false;
+    }
+    let before = text[..q.lead_in].trim_end_matches(|c: char| is_space(c) && c != '\n');
+    !CHINESE_COUNT_VERBS.iter().any(|v| before.ends_with(v))
+}
+
 /// Cheap test before trying to read a number here: a digit, a Chinese numeral, or 百分之.
 fn may_start_number(c: char) -> bool {
     crate::text::digit(c).is_some()
@@ -278,7 +298,7 @@ pub fn quantities(text: &str, masked: &[(usize, usize)]) -> Vec<Quantity> {
         let Some(q) = quantity_at(text, i, number_start, percent_words) else {
             continue;
         };
-        if inside(&quoted, i) || inside(masked, i) {
+        if inside(&quoted, i) || inside(masked, i) || is_slogan_number(text, &q) {
             continue;
         }
         skip_until = q.end;
@@ -379,6 +399,7 @@ fn quantity_at(
         qualifier,
         lead_in,
         unit_end,
+        chinese: n.chinese,
     })
 }
 
@@ -673,6 +694,7 @@ mod tests {
         none("打造“五个中心”");
         none("实施传统企业“百企转高”专项");
         none("推进十大高端产业发展行动");
+        none("加快打造五个中心，落实两个维护");
         none("建设5G基站网络");
         none("按照一个实验室一个专班服务模式");
         none("推进第四代同步辐射光源建设");
