@@ -206,13 +206,16 @@ const CHINESE_COUNT_VERBS: &[&str] = &[
 
 /// Official writing puts counts in Arabic numerals and keeps Chinese numerals for set phrases
 /// (`打造五个中心`, `四个全面`); a Chinese-numeral count is a target only with a qualifier or
-/// after a verb that produces something.
+/// in a clause with a verb that produces something (`引进两名院士`, `举办活动十场`).
 fn is_slogan_number(text: &str, q: &Quantity) -> bool {
     if !q.chinese || q.qualifier != Qualifier::Exact || q.max.is_some() || q.unit == "%" {
         return false;
     }
-    let before = text[..q.lead_in].trim_end_matches(|c: char| is_space(c) && c != '\n');
-    !CHINESE_COUNT_VERBS.iter().any(|v| before.ends_with(v))
+    let before = &text[..q.lead_in];
+    let clause = before
+        .rfind(is_clause_break)
+        .map_or(before, |pos| &before[pos..]);
+    !CHINESE_COUNT_VERBS.iter().any(|v| clause.contains(v))
 }
 
 /// Cheap test before trying to read a number here: a digit, a Chinese numeral, or 百分之.
