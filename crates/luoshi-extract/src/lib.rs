@@ -143,6 +143,9 @@ fn classify(outline: &Outline, annotations: &[Vec<annotation::Found>]) -> Vec<bo
             .iter()
             .any(|w| block_title(&outline.blocks[i].head).contains(w))
     };
+    let roots: Vec<usize> = (0..n)
+        .filter(|&i| outline.blocks[i].parent.is_none())
+        .collect();
     for index in 0..n {
         let block = &outline.blocks[index];
         if is_task[index]
@@ -151,11 +154,9 @@ fn classify(outline: &Outline, annotations: &[Vec<annotation::Found>]) -> Vec<bo
         {
             continue;
         }
-        let siblings: Vec<usize> = match block.parent {
-            Some(parent) => outline.blocks[parent].children.clone(),
-            None => (0..n)
-                .filter(|&i| outline.blocks[i].parent.is_none())
-                .collect(),
+        let siblings: &[usize] = match block.parent {
+            Some(parent) => &outline.blocks[parent].children,
+            None => &roots,
         };
         let sibling_task = siblings
             .iter()
@@ -164,6 +165,27 @@ fn classify(outline: &Outline, annotations: &[Vec<annotation::Found>]) -> Vec<bo
             && ancestors(outline, index).any(|a| title_has(a, &TASK_SECTION_WORDS))
             && !ancestors(outline, index).any(|a| title_has(a, &NON_TASK_SECTION_WORDS));
         is_task[index] = sibling_task || (!any_annotated && in_task_section);
+    }
+    if !any_annotated && !is_task.iter().any(|t| *t) {
+        // No annotations and no section called 任务: the numbered items outside the goals and
+        // safeguards are the tasks — the deepest ones, or the top-level ones of a flat plan.
+        let outside_non_task = |i: usize| {
+            !title_has(i, &NON_TASK_SECTION_WORDS)
+                && !ancestors(outline, i).any(|a| title_has(a, &NON_TASK_SECTION_WORDS))
+        };
+        for index in 0..n {
+            let block = &outline.blocks[index];
+            is_task[index] =
+                block.children.is_empty() && block.depth >= 2 && outside_non_task(index);
+        }
+        if !is_task.iter().any(|t| *t) {
+            for index in 0..n {
+                let block = &outline.blocks[index];
+                is_task[index] = block.children.is_empty()
+                    && block.own_text().contains('。')
+                    && outside_non_task(index);
+            }
+        }
     }
     is_task
 }

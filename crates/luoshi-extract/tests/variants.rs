@@ -167,3 +167,13 @@ fn empty_and_odd_input_gives_an_empty_draft() {
         assert!(d.tasks.iter().all(|t| !t.path.is_empty()), "{doc}");
     }
 }
+
+#[test]
+fn unannotated_plan_without_a_task_section_takes_its_items() {
+    let doc = "一、总体要求\n（一）指导思想。坚持创新驱动。\n二、聚焦重点领域\n（一）发展数字经济。新建数据中心 2 个。\n（二）发展生物医药。引进企业 10 家。\n三、保障措施\n（一）加强领导。";
+    let paths: Vec<String> = extract(doc).tasks.into_iter().map(|t| t.path).collect();
+    assert_eq!(paths, vec!["二.（一）", "二.（二）"]);
+    let flat = "一、加快发展数字经济。新建数据中心 2 个。\n二、加快发展生物医药。引进企业 10 家。\n三、加强组织保障。";
+    let paths: Vec<String> = extract(flat).tasks.into_iter().map(|t| t.path).collect();
+    assert_eq!(paths, vec!["一", "二"]);
+}
