@@ -173,18 +173,14 @@ fn classify(outline: &Outline, annotations: &[Vec<annotation::Found>]) -> Vec<bo
             !title_has(i, &NON_TASK_SECTION_WORDS)
                 && !ancestors(outline, i).any(|a| title_has(a, &NON_TASK_SECTION_WORDS))
         };
-        for index in 0..n {
-            let block = &outline.blocks[index];
-            is_task[index] =
-                block.children.is_empty() && block.depth >= 2 && outside_non_task(index);
-        }
+        let leaf_outside = |i: usize| outline.blocks[i].children.is_empty() && outside_non_task(i);
+        is_task = (0..n)
+            .map(|i| leaf_outside(i) && outline.blocks[i].depth >= 2)
+            .collect();
         if !is_task.iter().any(|t| *t) {
-            for index in 0..n {
-                let block = &outline.blocks[index];
-                is_task[index] = block.children.is_empty()
-                    && block.own_text().contains('。')
-                    && outside_non_task(index);
-            }
+            is_task = (0..n)
+                .map(|i| leaf_outside(i) && outline.blocks[i].own_text().contains('。'))
+                .collect();
         }
     }
     is_task
