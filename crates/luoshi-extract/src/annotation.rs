@@ -516,7 +516,8 @@ fn other_field(segment: &str) -> Option<(&str, &str)> {
     is_label.then(|| (label, trim(&segment[pos + c.len_utf8()..])))
 }
 
-/// `A及B` / `A以及B` outside brackets.
+/// `A及B` / `A以及B` outside brackets; `A和B` / `A与B` only where both sides are unit names
+/// (so `市自然资源和规划局` stays whole).
 fn split_on_ji(piece: &str) -> Vec<&str> {
     let mut parts = Vec::new();
     let mut depth = 0usize;
@@ -526,11 +527,21 @@ fn split_on_ji(piece: &str) -> Vec<&str> {
             depth += 1;
         } else if is_close_bracket(c) {
             depth = depth.saturating_sub(1);
-        } else if depth == 0 && c == '及' && i > start {
+        } else if depth == 0 && i > start {
             let before = &piece[start..i];
-            let before = before.strip_suffix('以').unwrap_or(before);
-            parts.push(before);
-            start = i + c.len_utf8();
+            let after = &piece[i + c.len_utf8()..];
+            let split = match c {
+                '及' => true,
+                '和' | '与' => {
+                    looks_like_unit(before)
+                        && looks_like_unit(after.split(['和', '与']).next().unwrap_or(after))
+                }
+                _ => false,
+            };
+            if split {
+                parts.push(before.strip_suffix('以').unwrap_or(before));
+                start = i + c.len_utf8();
+            }
         }
     }
     parts.push(&piece[start..]);
@@ -616,6 +627,17 @@ mod tests {
         assert_eq!(
             roles("牵头单位：市商务局，配合单位：市财政局、市税务局"),
             (v(&["市商务局"]), v(&["市财政局", "市税务局"]))
+        );
+    }
+
+    #[test]
+    fn splits_on_he_only_between_unit_names() {
+        assert_eq!(
+            roles("牵头单位：市科技局和市财政局；责任单位：市自然资源和规划局、市经济和信息化局"),
+            (
+                v(&["市科技局", "市财政局"]),
+                v(&["市自然资源和规划局", "市经济和信息化局"])
+            )
         );
     }
 

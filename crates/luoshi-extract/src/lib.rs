@@ -295,9 +295,11 @@ fn deadline_line(text: &str) -> Option<String> {
         ["完成时限", "完成时间", "时间节点", "时限要求", "时限"]
             .iter()
             .find_map(|key| {
-                let rest = line.trim().strip_prefix(key)?;
+                let line = line.trim().trim_start_matches(['（', '(', '【', '〔']);
+                let rest = line.strip_prefix(key)?;
                 let value = rest.trim_start().strip_prefix(['：', ':'])?;
-                Some(trim_punct(value).to_string()).filter(|v| !v.is_empty())
+                let value = trim_punct(value).trim_end_matches(['）', ')', '】', '〕']);
+                Some(value.to_string()).filter(|v| !v.is_empty())
             })
     })
 }

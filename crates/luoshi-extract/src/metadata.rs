@@ -300,11 +300,30 @@ pub fn plan_year(draft: &PlanDraft, body: &str) -> Option<i32> {
         }
         search = tail;
     }
-    draft
-        .date_written
-        .as_deref()
-        .and_then(|d| d.get(..4))
-        .and_then(|y| y.parse().ok())
+    title_year(draft).or_else(|| {
+        draft
+            .date_written
+            .as_deref()
+            .and_then(|d| d.get(..4))
+            .and_then(|y| y.parse().ok())
+    })
+}
+
+/// `××县2022年优化营商环境工作方案` → 2022; a span of years (`2021—2023年`) names no single year.
+fn title_year(draft: &PlanDraft) -> Option<i32> {
+    let title = draft.plan_title.as_deref().or(draft.title.as_deref())?;
+    let pos = title.find('年')?;
+    let head = &title[..pos];
+    let digits: String = head
+        .chars()
+        .rev()
+        .take_while(|c| c.is_ascii_digit())
+        .collect();
+    let before_digits = head[..head.len() - digits.len()].chars().next_back();
+    let is_span = matches!(before_digits, Some('—' | '-' | '－' | '～' | '~' | '至'));
+    (digits.len() == 4 && !is_span)
+        .then(|| digits.chars().rev().collect::<String>().parse().ok())
+        .flatten()
 }
 
 #[cfg(test)]

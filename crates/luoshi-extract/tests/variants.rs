@@ -177,3 +177,16 @@ fn unannotated_plan_without_a_task_section_takes_its_items() {
     let paths: Vec<String> = extract(flat).tasks.into_iter().map(|t| t.path).collect();
     assert_eq!(paths, vec!["一", "二"]);
 }
+
+#[test]
+fn deadline_in_brackets_and_year_from_the_title() {
+    let d = extract(
+        "某县2022年招商引资工作方案\n一、重点任务\n1. 签约项目 30 个。（牵头单位：县商务局）\n（完成时限：2022年12月底）",
+    );
+    assert_eq!(d.tasks[0].deadline.as_deref(), Some("2022年12月底"));
+    assert_eq!(d.year, Some(2022));
+    let span = extract(
+        "某市数字经济三年行动计划（2021—2023年）\n一、重点任务\n1. 建设平台 3 个。（牵头单位：市经信局）",
+    );
+    assert_eq!(span.year, None);
+}
