@@ -41,16 +41,57 @@ pub fn looks_like_html(text: &str) -> bool {
     start.starts_with("<!doctype html") || start.starts_with("<html") || start.contains("<body")
 }
 
+/// The text being written and the table cell being filled, if any.
+#[derive(Default)]
+struct Writer {
+    out: String,
+    table_depth: usize,
+    table: TableWriter,
+    cell: Option<(usize, usize)>,
+    cell_paragraph: String,
+}
+
+impl Writer {
+    /// A paragraph boundary: a new paragraph of the cell, or a line break outside tables.
+    fn boundary(&mut self) {
+        if self.cell.is_some() {
+            self.table
+                .push_paragraph(&std::mem::take(&mut self.cell_paragraph));
+        } else if self.table_depth == 0 {
+            self.out.push('\n');
+        }
+    }
+
+    fn start_cell(&mut self, columns: usize, rows: usize) {
+        self.table.start_cell();
+        self.cell = Some((columns, rows));
+        self.cell_paragraph.clear();
+    }
+
+    fn end_cell(&mut self) {
+        if let Some((columns, rows)) = self.cell.take() {
+            self.table
+                .push_paragraph(&std::mem::take(&mut self.cell_paragraph));
+            self.table.end_cell(columns, rows);
+        }
+    }
+
+    fn text(&mut self, s: &str) {
+        // Inside a paragraph, source line breaks are only layout.
+        let s = s.replace(['\n', '\r'], "");
+        if self.cell.is_some() {
+            self.cell_paragraph.push_str(&s);
+        } else if self.table_depth == 0 {
+            self.out.push_str(&s);
+        }
+    }
+}
+
 pub fn text(html: &str) -> String {
-    let mut out = String::new();
+    let mut w = Writer::default();
     let mut hidden_depth = 0usize;
     let mut title = String::new();
     let mut in_title = false;
-    let mut table_depth = 0usize;
-    let mut table = TableWriter::default();
-    let mut cell_span = (1usize, 1usize);
-    let mut in_cell = false;
-    let mut cell_paragraph = String::new();
     for token in Tokenizer::new(html).flatten() {
         match token {
             Token::StartTag(tag) => {
@@ -65,22 +106,13 @@ pub fn text(html: &str) -> String {
                 };
                 match name.as_str() {
                     "title" => in_title = true,
-                    "table" => table_depth += 1,
-                    "tr" if table_depth == 1 => table.start_row(),
-                    "td" | "th" if table_depth == 1 => {
-                        table.start_cell();
-                        cell_span = (number(b"colspan"), number(b"rowspan"));
-                        in_cell = true;
-                        cell_paragraph.clear();
+                    "table" => w.table_depth += 1,
+                    "tr" if w.table_depth == 1 => w.table.start_row(),
+                    "td" | "th" if w.table_depth == 1 => {
+                        w.start_cell(number(b"colspan"), number(b"rowspan"))
                     }
                     _ if HIDDEN.contains(&name.as_str()) && !tag.self_closing => hidden_depth += 1,
-                    _ if BLOCKS.contains(&name.as_str()) => {
-                        if in_cell {
-                            table.push_paragraph(&std::mem::take(&mut cell_paragraph));
-                        } else if table_depth == 0 {
-                            out.push('\n');
-                        }
-                    }
+                    _ if BLOCKS.contains(&name.as_str()) => w.boundary(),
                     _ => {}
                 }
             }
@@ -88,52 +120,28 @@ pub fn text(html: &str) -> String {
                 let name = String::from_utf8_lossy(&tag.name).to_ascii_lowercase();
                 match name.as_str() {
                     "title" => in_title = false,
-                    "table" => table_depth = table_depth.saturating_sub(1),
-                    "td" | "th" if table_depth == 1 && in_cell => {
-                        table.push_paragraph(&std::mem::take(&mut cell_paragraph));
-                        table.end_cell(cell_span.0, cell_span.1);
-                        in_cell = false;
-                    }
-                    "tr" if table_depth == 1 => {
-                        if in_cell {
-                            table.push_paragraph(&std::mem::take(&mut cell_paragraph));
-                            table.end_cell(cell_span.0, cell_span.1);
-                            in_cell = false;
-                        }
-                        table.end_row(&mut out);
+                    "table" => w.table_depth = w.table_depth.saturating_sub(1),
+                    "td" | "th" if w.table_depth == 1 => w.end_cell(),
+                    "tr" if w.table_depth == 1 => {
+                        w.end_cell();
+                        w.table.end_row(&mut w.out);
                     }
                     _ if HIDDEN.contains(&name.as_str()) => {
                         hidden_depth = hidden_depth.saturating_sub(1)
                     }
-                    _ if BLOCKS.contains(&name.as_str()) => {
-                        if in_cell {
-                            table.push_paragraph(&std::mem::take(&mut cell_paragraph));
-                        } else if table_depth == 0 {
-                            out.push('\n');
-                        }
-                    }
+                    _ if BLOCKS.contains(&name.as_str()) => w.boundary(),
                     _ => {}
                 }
             }
-            Token::String(s) => {
-                let s = String::from_utf8_lossy(&s);
-                if in_title {
-                    title.push_str(&s);
-                } else if hidden_depth > 0 {
-                } else if in_cell {
-                    cell_paragraph.push_str(&s.replace(['\n', '\r'], ""));
-                } else if table_depth == 0 {
-                    // Inside a paragraph, source line breaks are only layout.
-                    out.push_str(&s.replace(['\n', '\r'], ""));
-                }
-            }
+            Token::String(s) if in_title => title.push_str(&String::from_utf8_lossy(&s)),
+            Token::String(s) if hidden_depth == 0 => w.text(&String::from_utf8_lossy(&s)),
             _ => {}
         }
     }
-    if out.trim().is_empty() {
+    if w.out.trim().is_empty() {
         return title;
     }
-    out
+    w.out
 }
 
 #[cfg(test)]

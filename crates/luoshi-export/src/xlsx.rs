@@ -69,16 +69,17 @@ pub fn to_xlsx(plan: &PlanDraft) -> Result<Vec<u8>, XlsxError> {
         let sheet = workbook.add_worksheet();
         sheet.set_name("主要目标")?;
         page_setup(sheet, "主要目标")?;
-        let headers = ["指标", "目标值", "单位", "要求", "原文"];
-        for (col, (name, width)) in headers
-            .iter()
-            .zip([36.0, 12.0, 10.0, 10.0, 50.0])
-            .enumerate()
-        {
-            sheet.write_string_with_format(0, col as u16, *name, &header)?;
-            sheet.set_column_width(col as u16, width)?;
-        }
-        sheet.set_freeze_panes(1, 0)?;
+        header_row(
+            sheet,
+            &[
+                ("指标", 36.0),
+                ("目标值", 12.0),
+                ("单位", 10.0),
+                ("要求", 10.0),
+                ("原文", 50.0),
+            ],
+            &header,
+        )?;
         for (i, ind) in plan.indicators.iter().enumerate() {
             let r = (i + 1) as u32;
             sheet.write_string_with_format(r, 0, &ind.name, &cell)?;
@@ -93,15 +94,16 @@ pub fn to_xlsx(plan: &PlanDraft) -> Result<Vec<u8>, XlsxError> {
         let sheet = workbook.add_worksheet();
         sheet.set_name("待核对事项")?;
         page_setup(sheet, "待核对事项")?;
-        for (col, (name, width)) in ["序号", "行号", "字段", "原因"]
-            .iter()
-            .zip([12.0, 8.0, 12.0, 70.0])
-            .enumerate()
-        {
-            sheet.write_string_with_format(0, col as u16, *name, &header)?;
-            sheet.set_column_width(col as u16, width)?;
-        }
-        sheet.set_freeze_panes(1, 0)?;
+        header_row(
+            sheet,
+            &[
+                ("序号", 12.0),
+                ("行号", 8.0),
+                ("字段", 12.0),
+                ("原因", 70.0),
+            ],
+            &header,
+        )?;
         for (i, flag) in plan.review.iter().enumerate() {
             let r = (i + 1) as u32;
             sheet.write_string_with_format(r, 0, flag.path.as_deref().unwrap_or(""), &centered)?;
@@ -114,6 +116,20 @@ pub fn to_xlsx(plan: &PlanDraft) -> Result<Vec<u8>, XlsxError> {
         }
     }
     workbook.save_to_buffer()
+}
+
+/// A frozen first row of headers with the columns' widths.
+fn header_row(
+    sheet: &mut Worksheet,
+    columns: &[(&str, f64)],
+    format: &Format,
+) -> Result<(), XlsxError> {
+    for (col, (name, width)) in columns.iter().enumerate() {
+        sheet.write_string_with_format(0, col as u16, *name, format)?;
+        sheet.set_column_width(col as u16, *width)?;
+    }
+    sheet.set_freeze_panes(1, 0)?;
+    Ok(())
 }
 
 fn page_setup(sheet: &mut Worksheet, title: &str) -> Result<(), XlsxError> {
