@@ -46,9 +46,10 @@ const NON_TASK_SECTION_WORDS: [&str; 8] = [
 /// Reads a plan document's text.
 pub fn extract(input: &str) -> PlanDraft {
     let (prose, tables) = tables::split_off(text::paragraphs(input));
+    let (prose, closing) = metadata::split_closing(prose);
     let outline = Outline::build(prose);
     let mut draft = PlanDraft::default();
-    metadata::fill(&mut draft, &outline);
+    metadata::fill(&mut draft, &outline, &closing);
 
     let annotations: Vec<Vec<annotation::Found>> = outline
         .blocks

@@ -49,7 +49,7 @@ fn field_of(text: &str) -> Option<(Field, &str)> {
     None
 }
 
-pub fn fill(draft: &mut PlanDraft, outline: &Outline) {
+pub fn fill(draft: &mut PlanDraft, outline: &Outline, closing: &[Paragraph]) {
     let preamble = &outline.preamble;
     for p in preamble {
         let Some((field, value)) = field_of(&p.text) else {
@@ -84,10 +84,7 @@ pub fn fill(draft: &mut PlanDraft, outline: &Outline) {
         draft.doc_number = preamble.iter().find_map(|p| find_doc_number(&p.text));
     }
     // A signature is an issuer line followed by a date line, usually closing the notice.
-    let signature = signature(preamble).or_else(|| {
-        let last_block = outline.blocks.last()?;
-        signature(&last_block.rest)
-    });
+    let signature = signature(preamble).or_else(|| signature(closing));
     if let Some((issuer, date)) = signature {
         if draft.issuer.is_none() {
             draft.issuer = Some(issuer);
@@ -171,6 +168,41 @@ fn signature(paragraphs: &[Paragraph]) -> Option<(String, String)> {
             .any(|s| issuer.ends_with(s));
         looks_like_issuer.then(|| (issuer.to_string(), date))
     })
+}
+
+/// Splits off what closes a document after its last item: the signature (issuer and date), the
+/// 印发 line, 抄送, `（此件公开发布）`. They belong to no task.
+pub fn split_closing(mut paragraphs: Vec<Paragraph>) -> (Vec<Paragraph>, Vec<Paragraph>) {
+    let mut closing = Vec::new();
+    while let Some(last) = paragraphs.last() {
+        let text = trim(&last.text);
+        let is_date =
+            parse_date(text).is_some() || (text.ends_with("印发") && text.chars().count() <= 40);
+        let is_note = (text.starts_with('（') || text.starts_with('('))
+            && (text.contains("此件") || text.contains("公开"));
+        let is_copy = text.starts_with("抄送");
+        let before_date = closing
+            .last()
+            .is_some_and(|p: &Paragraph| parse_date(&p.text).is_some());
+        let is_issuer = before_date
+            && signature(&[
+                last.clone(),
+                Paragraph {
+                    text: String::from("2000年1月1日"),
+                    line: 0,
+                    heading: false,
+                },
+            ])
+            .is_some();
+        if !(is_date || is_note || is_copy || is_issuer) {
+            break;
+        }
+        if let Some(p) = paragraphs.pop() {
+            closing.push(p);
+        }
+    }
+    closing.reverse();
+    (paragraphs, closing)
 }
 
 /// `武政办〔2021〕26号`, also with `[2021]`, `［2021］`, `（2021）`.
@@ -329,6 +361,26 @@ fn title_year(draft: &PlanDraft) -> Option<i32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn closing_lines_are_split_off() {
+        let para = |text: &str| Paragraph {
+            text: text.into(),
+            line: 1,
+            heading: false,
+        };
+        let (body, closing) = split_closing(vec![
+            para("3. 任务。（牵头单位：市科技局）"),
+            para("某市人民政府办公厅"),
+            para("2022年3月15日"),
+            para("（此件公开发布）"),
+        ]);
+        assert_eq!(body.len(), 1);
+        assert_eq!(closing.len(), 3);
+        let (body, closing) =
+            split_closing(vec![para("3. 任务。"), para("推进工作，完成全年任务")]);
+        assert_eq!((body.len(), closing.len()), (2, 0));
+    }
 
     #[test]
     fn dates_in_every_form() {
