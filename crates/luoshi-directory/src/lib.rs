@@ -52,9 +52,10 @@ pub struct District {
     pub government: String,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub aliases: Vec<String>,
-    /// A development-zone committee: covered by 各区人民政府 only under 〈含开发区管委会〉.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub zone: bool,
+    /// A functional zone run by a committee (`开发区`, `风景区`, `新区`): covered by 各区人民政府
+    /// only where a scope note names its kind (〈含开发区管委会〉) or 功能区.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zone: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -161,15 +162,29 @@ impl Directory {
             .find(|g| g.name == name || g.aliases.iter().any(|a| a == name))
     }
 
-    /// The districts a group covers; development zones only when `with_zones`.
-    pub fn members(&self, group: &Group, with_zones: bool) -> Vec<String> {
+    /// Whether a district-wide name covers `district` under the scope note in force, if any:
+    /// districts always, zones only when the note names their kind (`含开发区管委会`) or 功能区.
+    pub fn covers(district: &District, scope: Option<&str>) -> bool {
+        match (&district.zone, scope) {
+            (None, _) => true,
+            (Some(kind), Some(note)) => note.contains(kind.as_str()) || note.contains("功能区"),
+            (Some(_), None) => false,
+        }
+    }
+
+    /// Every district a district-wide name covers under `scope`.
+    pub fn all_districts(&self, scope: Option<&str>) -> Vec<String> {
+        self.districts
+            .iter()
+            .filter(|d| Directory::covers(d, scope))
+            .map(|d| d.name.clone())
+            .collect()
+    }
+
+    /// The districts a group covers under the scope note in force.
+    pub fn members(&self, group: &Group, scope: Option<&str>) -> Vec<String> {
         if group.all_districts {
-            return self
-                .districts
-                .iter()
-                .filter(|d| with_zones || !d.zone)
-                .map(|d| d.name.clone())
-                .collect();
+            return self.all_districts(scope);
         }
         let mut out: Vec<String> = group.members.clone();
         if let Some(rank) = &group.district_group {
@@ -209,7 +224,7 @@ mod tests {
     #[test]
     fn the_shipped_wuhan_directory_loads() {
         let d = Directory::from_toml(WUHAN_TOML).expect("wuhan.toml is valid");
-        assert_eq!(d.districts.len(), 14);
+        assert_eq!(d.districts.len(), 16);
         assert_eq!(
             d.district("东湖高新区").map(|d| d.government.as_str()),
             Some("武汉东湖新技术开发区管委会")
@@ -219,10 +234,12 @@ mod tests {
             Some("市发展改革委")
         );
         let all = d.group("各区人民政府").expect("group");
-        assert_eq!(d.members(all, false).len(), 13);
-        assert_eq!(d.members(all, true).len(), 14);
+        assert_eq!(d.members(all, None).len(), 13);
+        assert_eq!(d.members(all, Some("含开发区管委会")).len(), 14);
+        assert_eq!(d.members(all, Some("含开发区、风景区管委会")).len(), 15);
+        assert_eq!(d.members(all, Some("含功能区")).len(), 16);
         assert_eq!(
-            d.members(d.group("三大国家级开发区").expect("group"), true)
+            d.members(d.group("三大国家级开发区").expect("group"), None)
                 .len(),
             3
         );

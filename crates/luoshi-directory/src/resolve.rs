@@ -26,7 +26,8 @@ pub fn resolve(mut draft: PlanDraft, directory: &Directory) -> Resolution {
     if learning {
         resolver.learn_districts(&draft);
     }
-    let mut zones_from_here_on = false;
+    // The scope note carried forward (`含开发区管委会，下同`), once printed.
+    let mut scope_from_here_on: Option<String> = None;
     let mut flags = Vec::new();
     for task in &mut draft.tasks {
         let notes: Vec<_> = draft
@@ -47,12 +48,14 @@ pub fn resolve(mut draft: PlanDraft, directory: &Directory) -> Resolution {
         let mut assignees = Vec::new();
         for (role, printed) in names {
             let note = notes.iter().find(|n| n.unit == printed);
-            let zones_here = note.is_some_and(|n| adds_zones(&n.note));
-            if note.is_some_and(|n| n.carries_forward && adds_zones(&n.note)) {
-                zones_from_here_on = true;
+            if let Some(note) = note.filter(|n| n.carries_forward && widens(&n.note)) {
+                scope_from_here_on = Some(note.note.clone());
             }
-            let (assignee, reason) =
-                resolver.name(&printed, role, zones_here || zones_from_here_on);
+            let scope = note
+                .filter(|n| widens(&n.note))
+                .map(|n| n.note.as_str())
+                .or(scope_from_here_on.as_deref());
+            let (assignee, reason) = resolver.name(&printed, role, scope);
             if let Some(reason) = reason {
                 let field = match role {
                     Role::Lead => "lead",
@@ -72,7 +75,8 @@ pub fn resolve(mut draft: PlanDraft, directory: &Directory) -> Resolution {
             let Some(group) = &target.per_each else {
                 continue;
             };
-            let (assignee, _) = resolver.name(group, Role::Responsible, zones_from_here_on);
+            let (assignee, _) =
+                resolver.name(group, Role::Responsible, scope_from_here_on.as_deref());
             target.districts = assignee.districts;
         }
         for focus in &mut task.district_focus {
@@ -92,10 +96,9 @@ pub fn resolve(mut draft: PlanDraft, directory: &Directory) -> Resolution {
     }
 }
 
-/// `含开发区管委会`: district-wide names cover the development-zone committees too.
-fn adds_zones(note: &str) -> bool {
-    (note.starts_with('含') || note.starts_with("包括") || note.starts_with("包含"))
-        && note.contains("开发区")
+/// `含开发区管委会`: a note that widens district-wide names to some functional zones.
+fn widens(note: &str) -> bool {
+    ["含", "包括", "包含"].iter().any(|w| note.starts_with(w))
 }
 
 struct Resolver {
@@ -123,14 +126,19 @@ impl Resolver {
                     group: None,
                     government,
                     aliases: Vec::new(),
-                    zone: false,
+                    zone: None,
                 });
                 self.learned.push(district);
             }
         }
     }
 
-    fn name(&mut self, printed: &str, role: Role, with_zones: bool) -> (Assignee, Option<String>) {
+    fn name(
+        &mut self,
+        printed: &str,
+        role: Role,
+        scope: Option<&str>,
+    ) -> (Assignee, Option<String>) {
         let assignee = |unit: &str, kind, districts: Vec<String>| Assignee {
             printed: printed.to_string(),
             role,
@@ -151,20 +159,14 @@ impl Resolver {
             );
         }
         if let Some(group) = self.directory.group(printed).cloned() {
-            let members = self.directory.members(&group, with_zones);
+            let members = self.directory.members(&group, scope);
             let reason = group
                 .selective
                 .then(|| format!("「{printed}」未写明具体是哪些区，请勾选"));
             return (assignee(&group.name, AssigneeKind::Group, members), reason);
         }
         if is_district_wide(printed) {
-            let members: Vec<String> = self
-                .directory
-                .districts
-                .iter()
-                .filter(|d| with_zones || !d.zone)
-                .map(|d| d.name.clone())
-                .collect();
+            let members = self.directory.all_districts(scope);
             let reason = if members.is_empty() {
                 Some(format!(
                     "「{printed}」应展开到每个下辖区（县、市），但名录中还没有，请在名录中补充"
