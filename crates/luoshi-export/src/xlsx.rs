@@ -64,6 +64,32 @@ pub fn to_xlsx(plan: &PlanDraft) -> Result<Vec<u8>, XlsxError> {
             }
         }
     }
+    // Spreadsheets do not grow rows for wrapped text in merged cells, so heights are set here:
+    // each row fits its own cells, and a task's rows together fit its merged cells.
+    let mut heights: Vec<f64> = all
+        .iter()
+        .map(|row| row_height(&[(&row.target, WIDTHS[2]), (&row.note, WIDTHS[5])]))
+        .collect();
+    for (i, row) in all.iter().enumerate() {
+        if row.task_rows == 0 {
+            continue;
+        }
+        let span = i..(i + row.task_rows).min(all.len());
+        let needed = row_height(&[
+            (&row.path, WIDTHS[0]),
+            (&row.task, WIDTHS[1]),
+            (&row.lead, WIDTHS[3]),
+            (&row.responsible, WIDTHS[4]),
+        ]);
+        let have: f64 = heights[span.clone()].iter().sum();
+        if needed > have {
+            let extra = (needed - have) / span.len() as f64;
+            heights[span].iter_mut().for_each(|h| *h += extra);
+        }
+    }
+    for (i, height) in heights.into_iter().enumerate() {
+        sheet.set_row_height((i + 2) as u32, height)?;
+    }
 
     if !plan.indicators.is_empty() {
         let sheet = workbook.add_worksheet();
@@ -116,6 +142,24 @@ pub fn to_xlsx(plan: &PlanDraft) -> Result<Vec<u8>, XlsxError> {
         }
     }
     workbook.save_to_buffer()
+}
+
+/// Points a row needs to show each `(text, column width)` wrapped: a CJK character takes about
+/// two width units at this font size, a line about 14 points.
+fn row_height(cells: &[(&str, f64)]) -> f64 {
+    const LINE: f64 = 14.0;
+    const PADDING: f64 = 4.0;
+    let lines = cells
+        .iter()
+        .map(|(text, width)| {
+            let units: f64 = text
+                .chars()
+                .map(|c| if c.is_ascii() { 1.1 } else { 2.1 })
+                .sum();
+            (units / (width - 1.0).max(1.0)).ceil().max(1.0)
+        })
+        .fold(1.0, f64::max);
+    lines * LINE + PADDING
 }
 
 /// A frozen first row of headers with the columns' widths.

@@ -54,6 +54,10 @@ fn xlsx_is_a_real_spreadsheet_with_the_table() {
         "task cells merged over their targets"
     );
     assert!(sheet.contains(r#"orientation="landscape""#));
+    assert!(
+        sheet.contains(r#"customHeight="1""#),
+        "rows sized for their wrapped text"
+    );
 }
 
 #[test]
