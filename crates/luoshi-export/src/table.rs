@@ -100,6 +100,17 @@ pub fn amount(value: f64, max: Option<f64>, unit: &str, qualifier: Qualifier) ->
     }
 }
 
+/// The Chinese name of a review flag's field, for people.
+pub fn field_label(field: &str) -> &str {
+    match field {
+        "annotation" => "责任分工注释",
+        "lead" => "牵头单位",
+        "responsible" => "责任单位",
+        "path" => "编号",
+        other => other,
+    }
+}
+
 pub fn number(v: f64) -> String {
     if v.fract() == 0.0 && v.abs() < 1e15 {
         format!("{}", v as i64)

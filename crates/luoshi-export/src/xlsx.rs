@@ -5,7 +5,7 @@
 use luoshi_extract::PlanDraft;
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
 
-use crate::table::{HEADERS, rows};
+use crate::table::{HEADERS, field_label, rows};
 
 const WIDTHS: [f64; 6] = [12.0, 36.0, 40.0, 24.0, 36.0, 30.0];
 const A4: u8 = 9;
@@ -125,7 +125,7 @@ pub fn to_xlsx(plan: &PlanDraft) -> Result<Vec<u8>, XlsxError> {
             &[
                 ("序号", 12.0),
                 ("行号", 8.0),
-                ("字段", 12.0),
+                ("事项", 14.0),
                 ("原因", 70.0),
             ],
             &header,
@@ -137,7 +137,7 @@ pub fn to_xlsx(plan: &PlanDraft) -> Result<Vec<u8>, XlsxError> {
                 Some(line) => sheet.write_number_with_format(r, 1, line as f64, &centered)?,
                 None => sheet.write_string_with_format(r, 1, "", &centered)?,
             };
-            sheet.write_string_with_format(r, 2, &flag.field, &centered)?;
+            sheet.write_string_with_format(r, 2, field_label(&flag.field), &centered)?;
             sheet.write_string_with_format(r, 3, &flag.reason, &cell)?;
         }
     }

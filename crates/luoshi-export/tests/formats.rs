@@ -42,6 +42,12 @@ fn xlsx_is_a_real_spreadsheet_with_the_table() {
     let all: Vec<String> = (2..range.height() as u32).map(|r| text(r, 2)).collect();
     assert!(all.iter().any(|t| t == "各区分别举办对接活动 5 场以上"));
 
+    let review = book.worksheet_range("待核对事项").expect("review sheet");
+    assert!(
+        matches!(review.get_value((1, 2)), Some(Data::String(s)) if s == "责任分工注释"),
+        "field names in Chinese"
+    );
+
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).expect("zip");
     let mut sheet = String::new();
     zip.by_name("xl/worksheets/sheet1.xml")
