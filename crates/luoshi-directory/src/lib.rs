@@ -7,7 +7,7 @@
 
 mod resolve;
 
-pub use resolve::resolve;
+pub use resolve::{Resolution, resolve};
 
 use serde::{Deserialize, Serialize};
 

@@ -71,6 +71,12 @@ pub fn resolve(mut draft: PlanDraft, directory: &Directory) -> Resolution {
             assignees.push(assignee);
         }
         task.assignees = assignees;
+        task.district_scope = scope_from_here_on.clone().or_else(|| {
+            notes
+                .iter()
+                .find(|n| widens(&n.note))
+                .map(|n| n.note.clone())
+        });
         for target in &mut task.targets {
             let Some(group) = &target.per_each else {
                 continue;
@@ -139,50 +145,8 @@ impl Resolver {
         role: Role,
         scope: Option<&str>,
     ) -> (Assignee, Option<String>) {
-        let assignee = |unit: &str, kind, districts: Vec<String>| Assignee {
-            printed: printed.to_string(),
-            role,
-            unit: unit.to_string(),
-            kind,
-            districts,
-        };
-        if let Some(unit) = self.directory.unit(printed) {
-            return (
-                assignee(&unit.name.clone(), AssigneeKind::Unit, Vec::new()),
-                None,
-            );
-        }
-        if let Some(d) = self.district_named(printed) {
-            return (
-                assignee(&d.government, AssigneeKind::District, vec![d.name.clone()]),
-                None,
-            );
-        }
-        if let Some(group) = self.directory.group(printed).cloned() {
-            let members = self.directory.members(&group, scope);
-            let reason = group
-                .selective
-                .then(|| format!("「{printed}」未写明具体是哪些区，请勾选"));
-            return (assignee(&group.name, AssigneeKind::Group, members), reason);
-        }
-        if is_district_wide(printed) {
-            let members = self.directory.all_districts(scope);
-            let reason = if members.is_empty() {
-                Some(format!(
-                    "「{printed}」应展开到每个下辖区（县、市），但名录中还没有，请在名录中补充"
-                ))
-            } else if is_selective(printed) {
-                Some(format!("「{printed}」未写明具体是哪些区，请勾选"))
-            } else {
-                None
-            };
-            return (assignee(printed, AssigneeKind::Group, members), reason);
-        }
-        if is_unspecified(printed) {
-            return (
-                assignee(printed, AssigneeKind::Unspecified, Vec::new()),
-                Some(format!("「{printed}」未指明具体单位，请确认由哪些单位承担")),
-            );
+        if let Some(found) = self.directory.lookup(printed, role, scope) {
+            return found;
         }
         self.directory.units.push(Unit {
             name: printed.to_string(),
@@ -192,16 +156,79 @@ impl Resolver {
         let reason = (!self.learning).then(|| {
             format!("名录中没有「{printed}」，已按原文新增；如是已有单位的别称，请在名录中合并")
         });
-        (assignee(printed, AssigneeKind::Unit, Vec::new()), reason)
+        (
+            Assignee {
+                printed: printed.to_string(),
+                role,
+                unit: printed.to_string(),
+                kind: AssigneeKind::Unit,
+                districts: Vec::new(),
+            },
+            reason,
+        )
+    }
+}
+
+impl Directory {
+    /// What a printed name stands for under the scope note in force, with the reason a person
+    /// must look at it, if any; `None` for a name the directory does not know.
+    pub fn lookup(
+        &self,
+        printed: &str,
+        role: Role,
+        scope: Option<&str>,
+    ) -> Option<(Assignee, Option<String>)> {
+        let assignee = |unit: &str, kind, districts: Vec<String>| Assignee {
+            printed: printed.to_string(),
+            role,
+            unit: unit.to_string(),
+            kind,
+            districts,
+        };
+        if let Some(unit) = self.unit(printed) {
+            return Some((assignee(&unit.name, AssigneeKind::Unit, Vec::new()), None));
+        }
+        if let Some(d) = self.district_named(printed) {
+            return Some((
+                assignee(&d.government, AssigneeKind::District, vec![d.name.clone()]),
+                None,
+            ));
+        }
+        if let Some(group) = self.group(printed) {
+            let members = self.members(group, scope);
+            let reason = group
+                .selective
+                .then(|| format!("「{printed}」未写明具体是哪些区，请勾选"));
+            return Some((assignee(&group.name, AssigneeKind::Group, members), reason));
+        }
+        if is_district_wide(printed) {
+            let members = self.all_districts(scope);
+            let reason = if members.is_empty() {
+                Some(format!(
+                    "「{printed}」应展开到每个下辖区（县、市），但名录中还没有，请在名录中补充"
+                ))
+            } else if is_selective(printed) {
+                Some(format!("「{printed}」未写明具体是哪些区，请勾选"))
+            } else {
+                None
+            };
+            return Some((assignee(printed, AssigneeKind::Group, members), reason));
+        }
+        if is_unspecified(printed) {
+            return Some((
+                assignee(printed, AssigneeKind::Unspecified, Vec::new()),
+                Some(format!("「{printed}」未指明具体单位，请确认由哪些单位承担")),
+            ));
+        }
+        None
     }
 
-    fn district_named(&self, printed: &str) -> Option<&District> {
-        self.directory.district(printed).or_else(|| {
-            GOVERNMENT_SUFFIXES.iter().find_map(|s| {
-                printed
-                    .strip_suffix(s)
-                    .and_then(|base| self.directory.district(base))
-            })
+    /// A district by its name, alias or government, also as `X区人民政府` / `X区政府`.
+    pub fn district_named(&self, printed: &str) -> Option<&District> {
+        self.district(printed).or_else(|| {
+            GOVERNMENT_SUFFIXES
+                .iter()
+                .find_map(|s| printed.strip_suffix(s).and_then(|base| self.district(base)))
         })
     }
 }

@@ -287,6 +287,7 @@ fn read_task(
         text: text.trim_end().to_string(),
         line: block.line,
         assignees: Vec::new(),
+        district_scope: None,
     }
 }
 

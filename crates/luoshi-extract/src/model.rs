@@ -80,6 +80,10 @@ pub struct Task {
     /// Every printed unit resolved through the directory (filled by `luoshi-directory`).
     #[serde(default)]
     pub assignees: Vec<Assignee>,
+    /// The scope note in force for district-wide names in this task (`含开发区管委会`), if any
+    /// (filled by `luoshi-directory`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub district_scope: Option<String>,
 }
 
 /// A printed unit of a task's annotation and what it stands for in the directory.

@@ -329,6 +329,7 @@ fn read_rows(
             text,
             line: *line,
             assignees: Vec::new(),
+            district_scope: None,
         });
     }
 }

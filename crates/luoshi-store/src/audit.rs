@@ -1,0 +1,260 @@
+//! The audit log: every write appends who, when, what, before and after, each record chained by
+//! SHA-256 to the one before it, so that editing or deleting a row by hand is detectable.
+
+use serde::Serialize;
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+use sqlx::{Any, AnyConnection, Row, Transaction};
+
+use crate::{Backend, Result, Store, now};
+
+/// The hash before the first record.
+const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// One change a write makes, for the log.
+#[derive(Debug, Clone)]
+pub(crate) struct Change {
+    pub action: &'static str,
+    pub entity: &'static str,
+    pub entity_id: Option<i64>,
+    pub before: Option<Value>,
+    pub after: Option<Value>,
+}
+
+impl Change {
+    pub fn new(action: &'static str, entity: &'static str, entity_id: Option<i64>) -> Change {
+        Change {
+            action,
+            entity,
+            entity_id,
+            before: None,
+            after: None,
+        }
+    }
+
+    pub fn before(mut self, value: impl Serialize) -> Change {
+        self.before = serde_json::to_value(value).ok();
+        self
+    }
+
+    pub fn after(mut self, value: impl Serialize) -> Change {
+        self.after = serde_json::to_value(value).ok();
+        self
+    }
+}
+
+/// A write in progress: its transaction, the changes it has recorded, and the writer lock.
+pub(crate) struct Write<'s> {
+    tx: Transaction<'static, Any>,
+    actor: String,
+    changes: Vec<Change>,
+    _turn: tokio::sync::MutexGuard<'s, ()>,
+}
+
+impl Store {
+    /// Starts a write by `actor`. Nothing is stored unless [`Write::commit`] runs, which also
+    /// appends the audit records.
+    pub(crate) async fn begin_write(&self, actor: &str) -> Result<Write<'_>> {
+        let turn = self.writer.lock().await;
+        let mut tx = self.pool.begin().await?;
+        if self.backend == Backend::Postgres {
+            // Other processes writing the same database wait here too.
+            sqlx::query("SELECT pg_advisory_xact_lock(7215)")
+                .execute(&mut *tx)
+                .await?;
+        }
+        Ok(Write {
+            tx,
+            actor: actor.to_string(),
+            changes: Vec::new(),
+            _turn: turn,
+        })
+    }
+}
+
+impl Write<'_> {
+    pub fn conn(&mut self) -> &mut AnyConnection {
+        &mut self.tx
+    }
+
+    pub fn actor(&self) -> &str {
+        &self.actor
+    }
+
+    pub fn record(&mut self, change: Change) {
+        self.changes.push(change);
+    }
+
+    pub async fn commit(mut self) -> Result<()> {
+        let last = sqlx::query("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1")
+            .fetch_optional(&mut *self.tx)
+            .await?;
+        let mut prev = match last {
+            Some(row) => row.try_get::<String, _>("hash")?,
+            None => GENESIS.to_string(),
+        };
+        let at = now();
+        for change in std::mem::take(&mut self.changes) {
+            let before = change.before.as_ref().map(Value::to_string);
+            let after = change.after.as_ref().map(Value::to_string);
+            let record = AuditRecord {
+                id: 0,
+                at: at.clone(),
+                actor: self.actor.clone(),
+                action: change.action.to_string(),
+                entity: change.entity.to_string(),
+                entity_id: change.entity_id,
+                before,
+                after,
+                prev_hash: prev.clone(),
+                hash: String::new(),
+            };
+            let hash = record.compute_hash();
+            sqlx::query(
+                "INSERT INTO audit_log (at, actor, action, entity, entity_id, before_json, after_json, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            )
+            .bind(&record.at)
+            .bind(&record.actor)
+            .bind(&record.action)
+            .bind(&record.entity)
+            .bind(record.entity_id)
+            .bind(&record.before)
+            .bind(&record.after)
+            .bind(&record.prev_hash)
+            .bind(&hash)
+            .execute(&mut *self.tx)
+            .await?;
+            prev = hash;
+        }
+        self.tx.commit().await?;
+        Ok(())
+    }
+}
+
+/// A row of the audit log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AuditRecord {
+    pub id: i64,
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: Option<i64>,
+    pub before: Option<String>,
+    pub after: Option<String>,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+impl AuditRecord {
+    /// SHA-256 over the previous hash and every field, separated so that no two records can
+    /// run together into the same input.
+    fn compute_hash(&self) -> String {
+        let mut h = Sha256::new();
+        let fields = [
+            self.prev_hash.as_str(),
+            self.at.as_str(),
+            self.actor.as_str(),
+            self.action.as_str(),
+            self.entity.as_str(),
+            &self.entity_id.map(|i| i.to_string()).unwrap_or_default(),
+            self.before.as_deref().unwrap_or("\u{0}"),
+            self.after.as_deref().unwrap_or("\u{0}"),
+        ];
+        for f in fields {
+            h.update((f.len() as u64).to_be_bytes());
+            h.update(f.as_bytes());
+        }
+        h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    }
+}
+
+/// What `verify_audit` found wrong, naming the row.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AuditProblem {
+    pub id: i64,
+    pub reason: String,
+}
+
+impl Store {
+    /// Checks the whole chain. `Ok(count)` when intact; otherwise the first broken row.
+    pub async fn verify_audit(&self) -> Result<std::result::Result<u64, AuditProblem>> {
+        let mut prev = GENESIS.to_string();
+        let mut after_id = 0i64;
+        let mut count = 0u64;
+        loop {
+            let rows = sqlx::query(
+                "SELECT id, at, actor, action, entity, entity_id, before_json, after_json, prev_hash, hash FROM audit_log WHERE id > $1 ORDER BY id LIMIT 5000",
+            )
+            .bind(after_id)
+            .fetch_all(&self.pool)
+            .await?;
+            if rows.is_empty() {
+                return Ok(Ok(count));
+            }
+            for row in rows {
+                let record = AuditRecord {
+                    id: row.try_get("id")?,
+                    at: row.try_get("at")?,
+                    actor: row.try_get("actor")?,
+                    action: row.try_get("action")?,
+                    entity: row.try_get("entity")?,
+                    entity_id: row.try_get("entity_id")?,
+                    before: row.try_get("before_json")?,
+                    after: row.try_get("after_json")?,
+                    prev_hash: row.try_get("prev_hash")?,
+                    hash: row.try_get("hash")?,
+                };
+                if record.prev_hash != prev {
+                    let reason = format!(
+                        "第 {} 条记录的前一哈希与上一条不符：上一条记录被删除、插入或改动过",
+                        record.id
+                    );
+                    return Ok(Err(AuditProblem {
+                        id: record.id,
+                        reason,
+                    }));
+                }
+                if record.compute_hash() != record.hash {
+                    let reason = format!(
+                        "第 {} 条记录（{} {}）的内容与其哈希不符：该记录被改动过",
+                        record.id, record.action, record.entity
+                    );
+                    return Ok(Err(AuditProblem {
+                        id: record.id,
+                        reason,
+                    }));
+                }
+                prev = record.hash;
+                after_id = record.id;
+                count += 1;
+            }
+        }
+    }
+
+    /// The newest audit records, newest first.
+    pub async fn audit_log(&self, limit: i64) -> Result<Vec<AuditRecord>> {
+        let rows = sqlx::query(
+            "SELECT id, at, actor, action, entity, entity_id, before_json, after_json, prev_hash, hash FROM audit_log ORDER BY id DESC LIMIT $1",
+        )
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|row| {
+                Ok(AuditRecord {
+                    id: row.try_get("id")?,
+                    at: row.try_get("at")?,
+                    actor: row.try_get("actor")?,
+                    action: row.try_get("action")?,
+                    entity: row.try_get("entity")?,
+                    entity_id: row.try_get("entity_id")?,
+                    before: row.try_get("before_json")?,
+                    after: row.try_get("after_json")?,
+                    prev_hash: row.try_get("prev_hash")?,
+                    hash: row.try_get("hash")?,
+                })
+            })
+            .collect()
+    }
+}

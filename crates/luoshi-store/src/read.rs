@@ -1,0 +1,713 @@
+//! Reading the ledger: plans, their parts, tasks with filters and pages, units, districts,
+//! assignments, and the district table (一区一表), which is a query, not a copy.
+
+use serde::{Deserialize, Serialize};
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
+
+use crate::rows::*;
+use crate::{Result, Store, StoreError};
+
+/// Filters of the task list; every one is optional and they combine with AND.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaskFilter {
+    /// A unit (canonical name or alias) that leads or is responsible.
+    pub unit: Option<String>,
+    /// A district whose government or zone committee is assigned, or that has a target share.
+    pub district: Option<String>,
+    /// A section path; tasks in it and below it.
+    pub section: Option<String>,
+    /// `lead` or `responsible` (with `unit` or `district`).
+    pub role: Option<String>,
+    /// Words in the title or text.
+    pub text: Option<String>,
+    /// Only tasks with (true) or without (false) numeric targets.
+    pub has_target: Option<bool>,
+}
+
+/// A page of results and the total count.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: i64,
+    pub offset: i64,
+    pub limit: i64,
+}
+
+fn opt_bool(row: &AnyRow, col: &str) -> Result<bool> {
+    Ok(row.try_get::<i64, _>(col)? != 0)
+}
+
+/// Values bound to a dynamically built query, in `$n` order.
+enum Arg {
+    Int(i64),
+    Text(String),
+}
+
+struct Query {
+    sql: String,
+    args: Vec<Arg>,
+}
+
+impl Query {
+    fn new(sql: &str) -> Query {
+        Query {
+            sql: sql.to_string(),
+            args: Vec::new(),
+        }
+    }
+
+    /// Appends SQL with one placeholder `?` replaced by the next `$n`.
+    fn push(&mut self, sql: &str, arg: Arg) -> &mut Query {
+        self.args.push(arg);
+        self.sql
+            .push_str(&sql.replace('?', &format!("${}", self.args.len())));
+        self
+    }
+
+    fn text(&mut self, sql: &str) -> &mut Query {
+        self.sql.push_str(sql);
+        self
+    }
+
+    async fn fetch_all(&self, conn: &mut AnyConnection) -> Result<Vec<AnyRow>> {
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(self.sql.clone()));
+        for arg in &self.args {
+            q = match arg {
+                Arg::Int(i) => q.bind(*i),
+                Arg::Text(t) => q.bind(t.clone()),
+            };
+        }
+        Ok(q.fetch_all(&mut *conn).await?)
+    }
+}
+
+/// `%` and `_` in user text match themselves.
+fn like(text: &str) -> String {
+    let escaped = text
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+impl Store {
+    async fn conn(&self) -> Result<sqlx::pool::PoolConnection<sqlx::Any>> {
+        Ok(self.pool.acquire().await?)
+    }
+
+    pub async fn plans(&self) -> Result<Vec<PlanSummary>> {
+        let mut conn = self.conn().await?;
+        let rows = sqlx::query(PLAN_SELECT_ALL).fetch_all(&mut *conn).await?;
+        rows.iter().map(plan_row).collect()
+    }
+
+    pub async fn plan(&self, plan_id: i64) -> Result<PlanSummary> {
+        let mut conn = self.conn().await?;
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "{PLAN_SELECT} WHERE p.id = $1"
+        )))
+        .bind(plan_id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or(StoreError::NotFound {
+            entity: "方案",
+            id: plan_id.to_string(),
+        })?;
+        plan_row(&row)
+    }
+
+    pub async fn sections(&self, plan_id: i64) -> Result<Vec<SectionRow>> {
+        self.plan(plan_id).await?;
+        let mut conn = self.conn().await?;
+        let rows = sqlx::query(
+            "SELECT s.id, s.path, s.title, s.level, s.line, \
+             (SELECT COUNT(*) FROM tasks t WHERE t.plan_id = s.plan_id AND (t.section_path = s.path OR t.section_path LIKE s.path || '.%')) AS task_count \
+             FROM sections s WHERE s.plan_id = $1 ORDER BY s.ord",
+        )
+        .bind(plan_id)
+        .fetch_all(&mut *conn)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(SectionRow {
+                    id: r.try_get("id")?,
+                    path: r.try_get("path")?,
+                    title: r.try_get("title")?,
+                    level: r.try_get("level")?,
+                    line: r.try_get("line")?,
+                    task_count: r.try_get("task_count")?,
+                })
+            })
+            .collect()
+    }
+
+    pub async fn indicators(&self, plan_id: i64) -> Result<Vec<IndicatorRow>> {
+        self.plan(plan_id).await?;
+        let mut conn = self.conn().await?;
+        let rows = sqlx::query("SELECT id, text, name, value, max_value, unit, qualifier, aspirational, line FROM indicators WHERE plan_id = $1 ORDER BY ord")
+            .bind(plan_id)
+            .fetch_all(&mut *conn)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(IndicatorRow {
+                    id: r.try_get("id")?,
+                    text: r.try_get("text")?,
+                    name: r.try_get("name")?,
+                    value: r.try_get("value")?,
+                    max: r.try_get("max_value")?,
+                    unit: r.try_get("unit")?,
+                    qualifier: r.try_get("qualifier")?,
+                    aspirational: opt_bool(r, "aspirational")?,
+                    line: r.try_get("line")?,
+                })
+            })
+            .collect()
+    }
+
+    /// The tasks of a plan that pass `filter`, in plan order, `limit` from `offset`.
+    pub async fn tasks(
+        &self,
+        plan_id: i64,
+        filter: &TaskFilter,
+        offset: i64,
+        limit: i64,
+    ) -> Result<Page<TaskRow>> {
+        if !(1..=1000).contains(&limit) {
+            return Err(StoreError::invalid("limit", "每页条数须在 1 到 1000 之间"));
+        }
+        if offset < 0 {
+            return Err(StoreError::invalid("offset", "起始位置不能为负数"));
+        }
+        if let Some(role) = &filter.role
+            && role != "lead"
+            && role != "responsible"
+        {
+            return Err(StoreError::invalid(
+                "role",
+                "只能是 lead（牵头）或 responsible（责任）",
+            ));
+        }
+        self.plan(plan_id).await?;
+        let mut conn = self.conn().await?;
+        let mut q = Query::new("FROM tasks t WHERE ");
+        q.push("t.plan_id = ?", Arg::Int(plan_id));
+        let role_clause = |q: &mut Query| {
+            if let Some(role) = &filter.role {
+                q.push(" AND a.role = ?", Arg::Text(role.clone()));
+            }
+        };
+        if let Some(unit) = filter
+            .unit
+            .as_deref()
+            .map(str::trim)
+            .filter(|u| !u.is_empty())
+        {
+            q.text(" AND EXISTS (SELECT 1 FROM assignments a JOIN units u ON u.id = a.unit_id LEFT JOIN unit_aliases al ON al.unit_id = u.id WHERE a.task_id = t.id");
+            q.push(" AND (u.name = ?", Arg::Text(unit.to_string()));
+            q.push(" OR al.alias = ?)", Arg::Text(unit.to_string()));
+            role_clause(&mut q);
+            q.text(")");
+        }
+        if let Some(district) = filter
+            .district
+            .as_deref()
+            .map(str::trim)
+            .filter(|d| !d.is_empty())
+        {
+            let id = self.district_id(district).await?;
+            q.push(" AND (EXISTS (SELECT 1 FROM assignments a WHERE a.task_id = t.id AND a.district_id = ?", Arg::Int(id));
+            role_clause(&mut q);
+            q.push(") OR EXISTS (SELECT 1 FROM targets g JOIN target_shares s ON s.target_id = g.id WHERE g.task_id = t.id AND s.district_id = ?))", Arg::Int(id));
+        }
+        if let Some(section) = filter
+            .section
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            q.push(" AND (t.section_path = ?", Arg::Text(section.to_string()));
+            q.push(
+                " OR t.section_path LIKE ?)",
+                Arg::Text(format!("{section}.%")),
+            );
+        }
+        if let Some(text) = filter
+            .text
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+        {
+            q.push(" AND (t.title LIKE ? ESCAPE '\\'", Arg::Text(like(text)));
+            q.push(" OR t.text LIKE ? ESCAPE '\\')", Arg::Text(like(text)));
+        }
+        match filter.has_target {
+            Some(true) => q.text(" AND EXISTS (SELECT 1 FROM targets g WHERE g.task_id = t.id)"),
+            Some(false) => {
+                q.text(" AND NOT EXISTS (SELECT 1 FROM targets g WHERE g.task_id = t.id)")
+            }
+            None => &mut q,
+        };
+        let mut count = Query {
+            sql: format!("SELECT COUNT(*) AS n {}", q.sql),
+            args: Vec::new(),
+        };
+        count.args = q
+            .args
+            .iter()
+            .map(|a| match a {
+                Arg::Int(i) => Arg::Int(*i),
+                Arg::Text(t) => Arg::Text(t.clone()),
+            })
+            .collect();
+        let total: i64 = count
+            .fetch_all(&mut conn)
+            .await?
+            .first()
+            .map(|r| r.try_get("n"))
+            .transpose()?
+            .unwrap_or(0);
+        q.sql = format!(
+            "SELECT t.id, t.plan_id, t.path, t.section_path, t.title, t.deadline, (SELECT COUNT(*) FROM targets g WHERE g.task_id = t.id) AS target_count {}",
+            q.sql
+        );
+        q.push(" ORDER BY t.ord LIMIT ?", Arg::Int(limit));
+        q.push(" OFFSET ?", Arg::Int(offset));
+        let rows = q.fetch_all(&mut conn).await?;
+        let mut items = Vec::with_capacity(rows.len());
+        for r in &rows {
+            items.push(task_row(&mut conn, r).await?);
+        }
+        Ok(Page {
+            items,
+            total,
+            offset,
+            limit,
+        })
+    }
+
+    pub async fn task(&self, task_id: i64) -> Result<TaskDetail> {
+        let mut conn = self.conn().await?;
+        let r = sqlx::query("SELECT t.id, t.plan_id, t.path, t.section_path, t.title, t.deadline, t.text, t.annotation, t.annotation_present, t.line, (SELECT COUNT(*) FROM targets g WHERE g.task_id = t.id) AS target_count FROM tasks t WHERE t.id = $1")
+            .bind(task_id)
+            .fetch_optional(&mut *conn)
+            .await?
+            .ok_or(StoreError::NotFound { entity: "任务", id: task_id.to_string() })?;
+        let row = task_row(&mut conn, &r).await?;
+        let targets = targets_of(&mut conn, task_id).await?;
+        let focuses = sqlx::query(
+            "SELECT district_name, grp, items FROM focuses WHERE task_id = $1 ORDER BY ord",
+        )
+        .bind(task_id)
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(|f| {
+            Ok(FocusRow {
+                district: f.try_get("district_name")?,
+                group: f.try_get("grp")?,
+                items: serde_json::from_str(&f.try_get::<String, _>("items")?)?,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+        let assignments = self
+            .assignments_where(&mut conn, "a.task_id = $1", task_id)
+            .await?;
+        let review_items = review_rows(&mut conn, "task_id = $1", task_id).await?;
+        Ok(TaskDetail {
+            row,
+            text: r.try_get("text")?,
+            annotation: r.try_get("annotation")?,
+            annotation_present: opt_bool(&r, "annotation_present")?,
+            line: r.try_get("line")?,
+            targets,
+            focuses,
+            assignments,
+            review_items,
+        })
+    }
+
+    pub async fn review_items(&self, plan_id: i64) -> Result<Vec<ReviewItem>> {
+        self.plan(plan_id).await?;
+        let mut conn = self.conn().await?;
+        review_rows(&mut conn, "plan_id = $1", plan_id).await
+    }
+
+    /// Units with how many tasks of `plan_id` each leads and shares (all plans when `None`).
+    pub async fn units(&self, plan_id: Option<i64>) -> Result<Vec<UnitRow>> {
+        let mut conn = self.conn().await?;
+        let rows = sqlx::query(
+            "SELECT u.id, u.name, u.kind, d.name AS district, \
+             (SELECT COUNT(DISTINCT a.task_id) FROM assignments a WHERE a.unit_id = u.id AND a.role = 'lead' AND ($1 = 0 OR a.plan_id = $1)) AS lead_count, \
+             (SELECT COUNT(DISTINCT a.task_id) FROM assignments a WHERE a.unit_id = u.id AND a.role = 'responsible' AND ($1 = 0 OR a.plan_id = $1)) AS responsible_count \
+             FROM units u LEFT JOIN districts d ON d.unit_id = u.id ORDER BY u.id",
+        )
+        .bind(plan_id.unwrap_or(0))
+        .fetch_all(&mut *conn)
+        .await?;
+        let aliases = sqlx::query("SELECT alias, unit_id FROM unit_aliases ORDER BY alias")
+            .fetch_all(&mut *conn)
+            .await?;
+        let mut by_unit: std::collections::HashMap<i64, Vec<String>> =
+            std::collections::HashMap::new();
+        for a in aliases {
+            by_unit
+                .entry(a.try_get("unit_id")?)
+                .or_default()
+                .push(a.try_get("alias")?);
+        }
+        rows.iter()
+            .map(|r| {
+                let id: i64 = r.try_get("id")?;
+                let name: String = r.try_get("name")?;
+                let aliases = by_unit
+                    .remove(&id)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .filter(|a| *a != name)
+                    .collect();
+                Ok(UnitRow {
+                    id,
+                    name,
+                    kind: r.try_get("kind")?,
+                    aliases,
+                    district: r.try_get("district")?,
+                    lead_count: r.try_get("lead_count")?,
+                    responsible_count: r.try_get("responsible_count")?,
+                })
+            })
+            .collect()
+    }
+
+    pub async fn districts(&self) -> Result<Vec<DistrictRow>> {
+        let mut conn = self.conn().await?;
+        let rows = sqlx::query("SELECT d.id, d.name, d.grp, d.zone, u.name AS government FROM districts d JOIN units u ON u.id = d.unit_id ORDER BY d.id").fetch_all(&mut *conn).await?;
+        rows.iter().map(district_row).collect()
+    }
+
+    async fn district_id(&self, name: &str) -> Result<i64> {
+        let mut conn = self.conn().await?;
+        let row = sqlx::query("SELECT d.id FROM districts d JOIN units u ON u.id = d.unit_id LEFT JOIN unit_aliases a ON a.unit_id = d.unit_id WHERE d.name = $1 OR u.name = $1 OR a.alias = $1 LIMIT 1")
+            .bind(name)
+            .fetch_optional(&mut *conn)
+            .await?;
+        match row {
+            Some(r) => Ok(r.try_get("id")?),
+            None => Err(StoreError::invalid(
+                "district",
+                format!("「{name}」不是名录中的区"),
+            )),
+        }
+    }
+
+    /// Every assignment of a plan, optionally of one unit or district.
+    pub async fn assignments(
+        &self,
+        plan_id: i64,
+        unit: Option<&str>,
+        district: Option<&str>,
+    ) -> Result<Vec<AssignmentRow>> {
+        self.plan(plan_id).await?;
+        let mut conn = self.conn().await?;
+        let mut q = Query::new(ASSIGNMENT_SELECT);
+        q.push(" WHERE a.plan_id = ?", Arg::Int(plan_id));
+        if let Some(unit) = unit.map(str::trim).filter(|u| !u.is_empty()) {
+            q.push(" AND (u.name = ?", Arg::Text(unit.to_string()));
+            q.push(
+                " OR u.id IN (SELECT unit_id FROM unit_aliases WHERE alias = ?))",
+                Arg::Text(unit.to_string()),
+            );
+        }
+        if let Some(district) = district.map(str::trim).filter(|d| !d.is_empty()) {
+            let id = self.district_id(district).await?;
+            q.push(" AND a.district_id = ?", Arg::Int(id));
+        }
+        q.text(" ORDER BY t.ord, a.role, a.id");
+        q.fetch_all(&mut conn)
+            .await?
+            .iter()
+            .map(assignment_row)
+            .collect()
+    }
+
+    async fn assignments_where(
+        &self,
+        conn: &mut AnyConnection,
+        condition: &str,
+        value: i64,
+    ) -> Result<Vec<AssignmentRow>> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "{ASSIGNMENT_SELECT} WHERE {condition} ORDER BY a.role, a.id"
+        )))
+        .bind(value)
+        .fetch_all(&mut *conn)
+        .await?;
+        rows.iter().map(assignment_row).collect()
+    }
+
+    /// The district's table (一区一表) in a plan: every task it leads or shares, every target it
+    /// owes a share of, its focuses and the rows added for it by hand.
+    pub async fn district_table(&self, plan_id: i64, district: &str) -> Result<DistrictTable> {
+        self.plan(plan_id).await?;
+        let district_id = self.district_id(district.trim()).await?;
+        let mut conn = self.conn().await?;
+        let d = sqlx::query("SELECT d.id, d.name, d.grp, d.zone, u.name AS government FROM districts d JOIN units u ON u.id = d.unit_id WHERE d.id = $1").bind(district_id).fetch_one(&mut *conn).await?;
+        let district = district_row(&d)?;
+        let tasks = sqlx::query(
+            "SELECT t.id, t.plan_id, t.path, t.section_path, t.title, t.deadline, 0 AS target_count, \
+             (SELECT MIN(a.role) FROM assignments a WHERE a.task_id = t.id AND a.district_id = $2) AS role \
+             FROM tasks t WHERE t.plan_id = $1 AND (EXISTS (SELECT 1 FROM assignments a WHERE a.task_id = t.id AND a.district_id = $2) \
+             OR EXISTS (SELECT 1 FROM targets g JOIN target_shares s ON s.target_id = g.id WHERE g.task_id = t.id AND s.district_id = $2)) ORDER BY t.ord",
+        )
+        .bind(plan_id)
+        .bind(district_id)
+        .fetch_all(&mut *conn)
+        .await?;
+        let mut rows = Vec::new();
+        for t in &tasks {
+            let task = task_row(&mut conn, t).await?;
+            let role: Option<String> = t.try_get("role")?;
+            let targets = sqlx::query(
+                "SELECT g.id, g.text, g.value, g.unit, g.qualifier, s.value AS share, s.source FROM targets g \
+                 LEFT JOIN target_shares s ON s.target_id = g.id AND s.district_id = $2 WHERE g.task_id = $1 ORDER BY g.ord",
+            )
+            .bind(task.id)
+            .bind(district_id)
+            .fetch_all(&mut *conn)
+            .await?
+            .iter()
+            .map(|g| {
+                let share: Option<f64> = g.try_get("share")?;
+                let source: Option<String> = g.try_get("source")?;
+                Ok(DistrictTarget {
+                    target_id: Some(g.try_get("id")?),
+                    text: g.try_get("text")?,
+                    value: share.or(g.try_get("value")?),
+                    unit: Some(g.try_get("unit")?),
+                    qualifier: Some(g.try_get("qualifier")?),
+                    source: source.unwrap_or_else(|| "city".to_string()),
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+            rows.push(DistrictTableRow {
+                task_id: Some(task.id),
+                path: task.path.clone(),
+                title: task.title.clone(),
+                role: role.unwrap_or_else(|| "share".to_string()),
+                lead: task.lead.clone(),
+                responsible: task.responsible.clone(),
+                targets,
+                deadline: task.deadline.clone(),
+                note: None,
+                hand_added: false,
+            });
+        }
+        let hand = sqlx::query("SELECT r.id, r.task_id, r.text, r.value, r.unit, r.deadline, r.note, t.path, t.title FROM district_rows r LEFT JOIN tasks t ON t.id = r.task_id WHERE r.plan_id = $1 AND r.district_id = $2 ORDER BY r.id")
+            .bind(plan_id)
+            .bind(district_id)
+            .fetch_all(&mut *conn)
+            .await?;
+        for (i, r) in hand.iter().enumerate() {
+            let text: String = r.try_get("text")?;
+            let path: Option<String> = r.try_get("path")?;
+            rows.push(DistrictTableRow {
+                task_id: r.try_get("task_id")?,
+                path: path.unwrap_or_else(|| format!("补{}", i + 1)),
+                title: r
+                    .try_get::<Option<String>, _>("title")?
+                    .unwrap_or_else(|| text.clone()),
+                role: "lead".to_string(),
+                lead: vec![district.government.clone()],
+                responsible: Vec::new(),
+                targets: vec![DistrictTarget {
+                    target_id: None,
+                    text,
+                    value: r.try_get("value")?,
+                    unit: r.try_get("unit")?,
+                    qualifier: None,
+                    source: "manual".to_string(),
+                }],
+                deadline: r.try_get("deadline")?,
+                note: r.try_get("note")?,
+                hand_added: true,
+            });
+        }
+        let focuses = sqlx::query("SELECT f.items FROM focuses f JOIN tasks t ON t.id = f.task_id WHERE t.plan_id = $1 AND f.district_id = $2 ORDER BY t.ord, f.ord")
+            .bind(plan_id)
+            .bind(district_id)
+            .fetch_all(&mut *conn)
+            .await?
+            .iter()
+            .map(|f| Ok(serde_json::from_str::<Vec<String>>(&f.try_get::<String, _>("items")?)?))
+            .collect::<Result<Vec<_>>>()?
+            .into_iter()
+            .flatten()
+            .collect();
+        Ok(DistrictTable {
+            plan_id,
+            district,
+            rows,
+            focuses,
+        })
+    }
+}
+
+const PLAN_SELECT: &str = "SELECT p.id, p.title, p.plan_title, p.issuer, p.doc_number, p.index_no, p.date_written, p.date_published, p.year, p.source_name, p.status, p.created_at, p.published_at, \
+    (SELECT COUNT(*) FROM tasks t WHERE t.plan_id = p.id) AS task_count, \
+    (SELECT COUNT(*) FROM targets g JOIN tasks t ON t.id = g.task_id WHERE t.plan_id = p.id) AS target_count, \
+    (SELECT COUNT(*) FROM review_items r WHERE r.plan_id = p.id AND r.resolved = 0) AS open_review_items FROM plans p";
+const PLAN_SELECT_ALL: &str = "SELECT p.id, p.title, p.plan_title, p.issuer, p.doc_number, p.index_no, p.date_written, p.date_published, p.year, p.source_name, p.status, p.created_at, p.published_at, \
+    (SELECT COUNT(*) FROM tasks t WHERE t.plan_id = p.id) AS task_count, \
+    (SELECT COUNT(*) FROM targets g JOIN tasks t ON t.id = g.task_id WHERE t.plan_id = p.id) AS target_count, \
+    (SELECT COUNT(*) FROM review_items r WHERE r.plan_id = p.id AND r.resolved = 0) AS open_review_items FROM plans p ORDER BY p.id";
+const ASSIGNMENT_SELECT: &str = "SELECT a.id, a.plan_id, a.task_id, t.path, t.title, u.name AS unit, a.role, a.printed, d.name AS district \
+    FROM assignments a JOIN tasks t ON t.id = a.task_id JOIN units u ON u.id = a.unit_id LEFT JOIN districts d ON d.id = a.district_id";
+
+fn plan_row(r: &AnyRow) -> Result<PlanSummary> {
+    Ok(PlanSummary {
+        id: r.try_get("id")?,
+        title: r.try_get("title")?,
+        plan_title: r.try_get("plan_title")?,
+        issuer: r.try_get("issuer")?,
+        doc_number: r.try_get("doc_number")?,
+        index_no: r.try_get("index_no")?,
+        date_written: r.try_get("date_written")?,
+        date_published: r.try_get("date_published")?,
+        year: r.try_get("year")?,
+        source_name: r.try_get("source_name")?,
+        status: r.try_get("status")?,
+        created_at: r.try_get("created_at")?,
+        published_at: r.try_get("published_at")?,
+        task_count: r.try_get("task_count")?,
+        target_count: r.try_get("target_count")?,
+        open_review_items: r.try_get("open_review_items")?,
+    })
+}
+
+fn district_row(r: &AnyRow) -> Result<DistrictRow> {
+    Ok(DistrictRow {
+        id: r.try_get("id")?,
+        name: r.try_get("name")?,
+        group: r.try_get("grp")?,
+        government: r.try_get("government")?,
+        zone: r.try_get("zone")?,
+    })
+}
+
+fn assignment_row(r: &AnyRow) -> Result<AssignmentRow> {
+    Ok(AssignmentRow {
+        id: r.try_get("id")?,
+        plan_id: r.try_get("plan_id")?,
+        task_id: r.try_get("task_id")?,
+        task_path: r.try_get("path")?,
+        task_title: r.try_get("title")?,
+        unit: r.try_get("unit")?,
+        role: r.try_get("role")?,
+        printed: r.try_get("printed")?,
+        district: r.try_get("district")?,
+    })
+}
+
+/// A task row with its units as the draft names them.
+async fn task_row(conn: &mut AnyConnection, r: &AnyRow) -> Result<TaskRow> {
+    let id: i64 = r.try_get("id")?;
+    let units = sqlx::query("SELECT role, printed FROM task_units WHERE task_id = $1 ORDER BY ord")
+        .bind(id)
+        .fetch_all(&mut *conn)
+        .await?;
+    let mut lead = Vec::new();
+    let mut responsible = Vec::new();
+    for u in units {
+        let role: String = u.try_get("role")?;
+        let printed: String = u.try_get("printed")?;
+        if role == "lead" {
+            lead.push(printed)
+        } else {
+            responsible.push(printed)
+        }
+    }
+    Ok(TaskRow {
+        id,
+        plan_id: r.try_get("plan_id")?,
+        path: r.try_get("path")?,
+        section_path: r.try_get("section_path")?,
+        title: r.try_get("title")?,
+        lead,
+        responsible,
+        deadline: r.try_get("deadline")?,
+        target_count: r.try_get("target_count")?,
+    })
+}
+
+async fn targets_of(conn: &mut AnyConnection, task_id: i64) -> Result<Vec<TargetRow>> {
+    let rows = sqlx::query("SELECT id, task_id, text, value, max_value, unit, qualifier, aspirational, per_each, subject, kind, span_start, span_end FROM targets WHERE task_id = $1 ORDER BY ord")
+        .bind(task_id)
+        .fetch_all(&mut *conn)
+        .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        let id: i64 = r.try_get("id")?;
+        let value: f64 = r.try_get("value")?;
+        let shares = sqlx::query("SELECT d.name, s.value, s.source FROM target_shares s JOIN districts d ON d.id = s.district_id WHERE s.target_id = $1 ORDER BY d.id")
+            .bind(id)
+            .fetch_all(&mut *conn)
+            .await?
+            .iter()
+            .map(|s| Ok(ShareRow { district: s.try_get("name")?, value: s.try_get("value")?, source: s.try_get("source")? }))
+            .collect::<Result<Vec<_>>>()?;
+        let manual: f64 = shares
+            .iter()
+            .filter(|s| s.source == "manual")
+            .map(|s| s.value)
+            .sum();
+        let has_manual = shares.iter().any(|s| s.source == "manual");
+        let share_warning = (has_manual && (manual - value).abs() > 1e-9)
+            .then(|| format!("各区分解合计 {manual} 与目标 {value} 不一致"));
+        let start: Option<i64> = r.try_get("span_start")?;
+        let end: Option<i64> = r.try_get("span_end")?;
+        out.push(TargetRow {
+            id,
+            task_id: r.try_get("task_id")?,
+            text: r.try_get("text")?,
+            value,
+            max: r.try_get("max_value")?,
+            unit: r.try_get("unit")?,
+            qualifier: r.try_get("qualifier")?,
+            aspirational: opt_bool(&r, "aspirational")?,
+            per_each: r.try_get("per_each")?,
+            subject: r.try_get("subject")?,
+            kind: r.try_get("kind")?,
+            span: start.zip(end).map(|(a, b)| [a, b]),
+            shares,
+            share_warning,
+        });
+    }
+    Ok(out)
+}
+
+async fn review_rows(
+    conn: &mut AnyConnection,
+    condition: &str,
+    value: i64,
+) -> Result<Vec<ReviewItem>> {
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT id, plan_id, task_id, path, line, field, reason, resolved, resolution FROM review_items WHERE {condition} ORDER BY id")))
+        .bind(value)
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(ReviewItem {
+                id: r.try_get("id")?,
+                plan_id: r.try_get("plan_id")?,
+                task_id: r.try_get("task_id")?,
+                path: r.try_get("path")?,
+                line: r.try_get("line")?,
+                field: r.try_get("field")?,
+                reason: r.try_get("reason")?,
+                resolved: opt_bool(r, "resolved")?,
+                resolution: r.try_get("resolution")?,
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,196 @@
+//! What the ledger answers with: plain serialisable rows, the same whichever database holds them.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlanSummary {
+    pub id: i64,
+    pub title: Option<String>,
+    pub plan_title: Option<String>,
+    pub issuer: Option<String>,
+    pub doc_number: Option<String>,
+    pub index_no: Option<String>,
+    pub date_written: Option<String>,
+    pub date_published: Option<String>,
+    pub year: Option<i64>,
+    pub source_name: String,
+    /// `draft` or `published`.
+    pub status: String,
+    pub created_at: String,
+    pub published_at: Option<String>,
+    pub task_count: i64,
+    pub target_count: i64,
+    pub open_review_items: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SectionRow {
+    pub id: i64,
+    pub path: String,
+    pub title: String,
+    pub level: i64,
+    pub line: i64,
+    pub task_count: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IndicatorRow {
+    pub id: i64,
+    pub text: String,
+    pub name: String,
+    pub value: f64,
+    pub max: Option<f64>,
+    pub unit: String,
+    pub qualifier: String,
+    pub aspirational: bool,
+    pub line: i64,
+}
+
+/// A task in a list: who leads, who is responsible, how many targets.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TaskRow {
+    pub id: i64,
+    pub plan_id: i64,
+    pub path: String,
+    pub section_path: String,
+    pub title: String,
+    pub lead: Vec<String>,
+    pub responsible: Vec<String>,
+    pub deadline: Option<String>,
+    pub target_count: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TaskDetail {
+    #[serde(flatten)]
+    pub row: TaskRow,
+    pub text: String,
+    pub annotation: Option<String>,
+    pub annotation_present: bool,
+    pub line: i64,
+    pub targets: Vec<TargetRow>,
+    pub focuses: Vec<FocusRow>,
+    pub assignments: Vec<AssignmentRow>,
+    pub review_items: Vec<ReviewItem>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TargetRow {
+    pub id: i64,
+    pub task_id: i64,
+    pub text: String,
+    pub value: f64,
+    pub max: Option<f64>,
+    pub unit: String,
+    pub qualifier: String,
+    pub aspirational: bool,
+    pub per_each: Option<String>,
+    pub subject: String,
+    pub kind: String,
+    /// Byte range of `text` in the task's text, when it was read from it.
+    pub span: Option<[i64; 2]>,
+    pub shares: Vec<ShareRow>,
+    /// Set when hand-split shares do not add up to the target (a warning, not an error).
+    pub share_warning: Option<String>,
+}
+
+/// A district's share of a target.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ShareRow {
+    pub district: String,
+    pub value: f64,
+    /// `per_each` (the full value, from 分别) or `manual` (split by the office).
+    pub source: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FocusRow {
+    pub district: String,
+    pub group: Option<String>,
+    pub items: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UnitRow {
+    pub id: i64,
+    pub name: String,
+    /// `department`, `district_government`, `unspecified`, `learned`.
+    pub kind: String,
+    pub aliases: Vec<String>,
+    pub district: Option<String>,
+    pub lead_count: i64,
+    pub responsible_count: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DistrictRow {
+    pub id: i64,
+    pub name: String,
+    pub group: Option<String>,
+    pub government: String,
+    pub zone: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AssignmentRow {
+    pub id: i64,
+    pub plan_id: i64,
+    pub task_id: i64,
+    pub task_path: String,
+    pub task_title: String,
+    pub unit: String,
+    pub role: String,
+    /// The name as printed in the plan that this assignment comes from.
+    pub printed: String,
+    pub district: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReviewItem {
+    pub id: i64,
+    pub plan_id: i64,
+    pub task_id: Option<i64>,
+    pub path: Option<String>,
+    pub line: Option<i64>,
+    pub field: String,
+    pub reason: String,
+    pub resolved: bool,
+    pub resolution: Option<String>,
+}
+
+/// The annual table of one district (一区一表): everything that falls to it in one plan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DistrictTable {
+    pub plan_id: i64,
+    pub district: DistrictRow,
+    pub rows: Vec<DistrictTableRow>,
+    pub focuses: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DistrictTableRow {
+    pub task_id: Option<i64>,
+    pub path: String,
+    pub title: String,
+    /// The district's role on the task: `lead`, `responsible`, or `share` (a target share only).
+    pub role: String,
+    pub lead: Vec<String>,
+    pub responsible: Vec<String>,
+    pub targets: Vec<DistrictTarget>,
+    pub deadline: Option<String>,
+    pub note: Option<String>,
+    /// Added by hand by the office (the plan's 一区一表 attachment is not in the document).
+    pub hand_added: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DistrictTarget {
+    pub target_id: Option<i64>,
+    pub text: String,
+    /// The district's own value where it has a share; otherwise the city-wide value.
+    pub value: Option<f64>,
+    pub unit: Option<String>,
+    pub qualifier: Option<String>,
+    /// `per_each`, `manual`, or `city` (the target as a whole, carried jointly).
+    pub source: String,
+}
