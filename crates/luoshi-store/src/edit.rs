@@ -47,6 +47,9 @@ pub(crate) async fn insert_target(
     .bind(t.kind)
     .bind(t.span.map(|s| s.0))
     .bind(t.span.map(|s| s.1))
+    // sqlx 0.9's Any driver sends a missing f64 as a float4 NULL; a statement cached with that
+    // type then refuses a real f64. Unprepared statements take each call's types afresh.
+    .persistent(false)
     .fetch_one(&mut *conn)
     .await?;
     Ok(row.try_get("id")?)
@@ -418,6 +421,7 @@ impl Store {
             .bind(&input.unit)
             .bind(&input.deadline)
             .bind(&input.note)
+            .persistent(false) // see insert_target: an optional f64 is bound
             .fetch_one(&mut *conn)
             .await?;
         let id: i64 = row.try_get("id")?;
@@ -632,6 +636,9 @@ async fn derive_assignments(
         }
     };
     let mut assignments = 0u64;
+    // Two printed names can reach one unit (各区人民政府 and 江岸区): one assignment, and no
+    // `ON CONFLICT`, which spends PostgreSQL ids and would make ids differ between databases.
+    let mut seen = std::collections::HashSet::new();
     for row in units {
         let task_id: i64 = row.try_get("task_id")?;
         let role_name: String = row.try_get("role")?;
@@ -677,9 +684,10 @@ async fn derive_assignments(
             }
         }
         for (unit, district) in targets {
-            let inserted = sqlx::query(
-                "INSERT INTO assignments (plan_id, task_id, unit_id, role, printed, district_id) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (task_id, unit_id, role) DO NOTHING",
-            )
+            if !seen.insert((task_id, unit, role_name.clone())) {
+                continue;
+            }
+            let inserted = sqlx::query("INSERT INTO assignments (plan_id, task_id, unit_id, role, printed, district_id) VALUES ($1, $2, $3, $4, $5, $6)")
             .bind(plan_id)
             .bind(task_id)
             .bind(unit)
@@ -722,15 +730,28 @@ async fn derive_assignments(
             .bind(target_id)
             .execute(&mut *conn)
             .await?;
+        // Districts the office already split by hand keep their share.
+        let kept = sqlx::query("SELECT district_id FROM target_shares WHERE target_id = $1")
+            .bind(target_id)
+            .fetch_all(&mut *conn)
+            .await?;
+        let mut taken: std::collections::HashSet<i64> = kept
+            .iter()
+            .map(|r| r.try_get("district_id"))
+            .collect::<Result<_, _>>()?;
         for name in &assignee.districts {
             let d = sqlx::query("SELECT id FROM districts WHERE name = $1")
                 .bind(name)
                 .fetch_optional(&mut *conn)
                 .await?;
             if let Some(d) = d {
-                shares += sqlx::query("INSERT INTO target_shares (target_id, district_id, value, source) VALUES ($1, $2, $3, 'per_each') ON CONFLICT (target_id, district_id) DO NOTHING")
+                let district: i64 = d.try_get("id")?;
+                if !taken.insert(district) {
+                    continue;
+                }
+                shares += sqlx::query("INSERT INTO target_shares (target_id, district_id, value, source) VALUES ($1, $2, $3, 'per_each')")
                     .bind(target_id)
-                    .bind(d.try_get::<i64, _>("id")?)
+                    .bind(district)
                     .bind(value)
                     .execute(&mut *conn)
                     .await?

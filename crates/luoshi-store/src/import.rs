@@ -45,27 +45,36 @@ impl Store {
     }
 }
 
+// Look before inserting: PostgreSQL spends an id on every `ON CONFLICT DO NOTHING`, and the
+// ledger's ids should not depend on the database.
 pub(crate) async fn unit_id(conn: &mut AnyConnection, name: &str, kind: &str) -> Result<i64> {
-    sqlx::query("INSERT INTO units (name, kind) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING")
+    if let Some(row) = sqlx::query("SELECT id FROM units WHERE name = $1")
+        .bind(name)
+        .fetch_optional(&mut *conn)
+        .await?
+    {
+        return Ok(row.try_get("id")?);
+    }
+    let row = sqlx::query("INSERT INTO units (name, kind) VALUES ($1, $2) RETURNING id")
         .bind(name)
         .bind(kind)
-        .execute(&mut *conn)
-        .await?;
-    let row = sqlx::query("SELECT id FROM units WHERE name = $1")
-        .bind(name)
         .fetch_one(&mut *conn)
         .await?;
     Ok(row.try_get("id")?)
 }
 
 pub(crate) async fn add_alias(conn: &mut AnyConnection, alias: &str, unit: i64) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO unit_aliases (alias, unit_id) VALUES ($1, $2) ON CONFLICT (alias) DO NOTHING",
-    )
-    .bind(alias)
-    .bind(unit)
-    .execute(&mut *conn)
-    .await?;
+    let known = sqlx::query("SELECT unit_id FROM unit_aliases WHERE alias = $1")
+        .bind(alias)
+        .fetch_optional(&mut *conn)
+        .await?;
+    if known.is_none() {
+        sqlx::query("INSERT INTO unit_aliases (alias, unit_id) VALUES ($1, $2)")
+            .bind(alias)
+            .bind(unit)
+            .execute(&mut *conn)
+            .await?;
+    }
     Ok(())
 }
 
@@ -79,16 +88,21 @@ async fn upsert_directory(conn: &mut AnyConnection, directory: &Directory) -> Re
     }
     for district in &directory.districts {
         let government = unit_id(conn, &district.government, "district_government").await?;
-        sqlx::query(
-            "INSERT INTO districts (name, grp, unit_id, zone) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (name) DO UPDATE SET grp = excluded.grp, unit_id = excluded.unit_id, zone = excluded.zone",
-        )
-        .bind(&district.name)
-        .bind(&district.group)
-        .bind(government)
-        .bind(&district.zone)
-        .execute(&mut *conn)
-        .await?;
+        let existing = sqlx::query("SELECT id FROM districts WHERE name = $1")
+            .bind(&district.name)
+            .fetch_optional(&mut *conn)
+            .await?;
+        let sql = match existing {
+            Some(_) => "UPDATE districts SET grp = $2, unit_id = $3, zone = $4 WHERE name = $1",
+            None => "INSERT INTO districts (name, grp, unit_id, zone) VALUES ($1, $2, $3, $4)",
+        };
+        sqlx::query(sql)
+            .bind(&district.name)
+            .bind(&district.group)
+            .bind(government)
+            .bind(&district.zone)
+            .execute(&mut *conn)
+            .await?;
         for alias in std::iter::once(&district.name).chain(&district.aliases) {
             add_alias(conn, alias, government).await?;
         }
@@ -160,6 +174,7 @@ async fn insert_contents(conn: &mut AnyConnection, plan_id: i64, draft: &PlanDra
         .bind(qualifier_name(i.qualifier))
         .bind(i64::from(i.aspirational))
         .bind(i.line as i64)
+        .persistent(false) // an optional f64 is bound; see edit::insert_target
         .execute(&mut *conn)
         .await?;
     }

@@ -416,3 +416,78 @@ async fn tampering_with_the_audit_log_is_detected_and_named() {
     assert_eq!(problem.id, 1);
     assert!(problem.reason.contains("第 1 条"));
 }
+
+/// SQLite and PostgreSQL hold the same ledger: every read answers the same (ids and times
+/// aside). Runs where CI provides a PostgreSQL server.
+#[tokio::test]
+async fn sqlite_and_postgres_answer_the_same() {
+    let Some(pg) = postgres().await else { return };
+    let lite = sqlite().await;
+    let mut answers = Vec::new();
+    for t in [&lite, &pg] {
+        let id = published(&t.store).await;
+        let mut a = serde_json::Map::new();
+        let mut plan = serde_json::to_value(t.store.plan(id).await.expect("plan")).expect("json");
+        for key in ["created_at", "published_at"] {
+            plan[key] = serde_json::Value::Null;
+        }
+        a.insert("plan".into(), plan);
+        a.insert(
+            "sections".into(),
+            serde_json::to_value(t.store.sections(id).await.expect("sections")).expect("json"),
+        );
+        a.insert(
+            "indicators".into(),
+            serde_json::to_value(t.store.indicators(id).await.expect("indicators")).expect("json"),
+        );
+        let tasks = t
+            .store
+            .tasks(id, &TaskFilter::default(), 0, 1000)
+            .await
+            .expect("tasks");
+        let mut details = Vec::new();
+        for task in &tasks.items {
+            details.push(
+                serde_json::to_value(t.store.task(task.id).await.expect("task")).expect("json"),
+            );
+        }
+        a.insert("tasks".into(), serde_json::to_value(&tasks).expect("json"));
+        a.insert("details".into(), serde_json::Value::Array(details));
+        a.insert(
+            "units".into(),
+            serde_json::to_value(t.store.units(Some(id)).await.expect("units")).expect("json"),
+        );
+        a.insert(
+            "districts".into(),
+            serde_json::to_value(t.store.districts().await.expect("districts")).expect("json"),
+        );
+        for d in t.store.districts().await.expect("districts") {
+            a.insert(
+                format!("table {}", d.name),
+                serde_json::to_value(t.store.district_table(id, &d.name).await.expect("table"))
+                    .expect("json"),
+            );
+        }
+        a.insert(
+            "assignments".into(),
+            serde_json::to_value(
+                t.store
+                    .assignments(id, None, None)
+                    .await
+                    .expect("assignments"),
+            )
+            .expect("json"),
+        );
+        a.insert(
+            "review".into(),
+            serde_json::to_value(t.store.review_items(id).await.expect("review")).expect("json"),
+        );
+        answers.push(serde_json::Value::Object(a));
+    }
+    for key in answers[0].as_object().expect("object").keys() {
+        assert_eq!(
+            answers[0][key], answers[1][key],
+            "{key} differs between SQLite and PostgreSQL"
+        );
+    }
+}
