@@ -132,7 +132,7 @@ impl Write<'_> {
 }
 
 /// A row of the audit log.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct AuditRecord {
     pub id: i64,
     pub at: String,
@@ -170,7 +170,7 @@ impl AuditRecord {
 }
 
 /// What `verify_audit` found wrong, naming the row.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct AuditProblem {
     pub id: i64,
     pub reason: String,

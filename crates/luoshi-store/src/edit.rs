@@ -56,9 +56,10 @@ pub(crate) async fn insert_target(
 }
 
 /// The units of a task, as the office sets them.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct UnitsInput {
     pub lead: Vec<String>,
+    #[serde(default)]
     pub responsible: Vec<String>,
     /// Why, for the audit log and, on a published plan, the amendment.
     #[serde(default)]
@@ -66,7 +67,7 @@ pub struct UnitsInput {
 }
 
 /// One part of a target being split.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct TargetPart {
     pub text: String,
     pub value: f64,
@@ -77,7 +78,7 @@ pub struct TargetPart {
 }
 
 /// A row the office adds to a district's table by hand.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct DistrictRowInput {
     pub district: String,
     pub text: String,

@@ -9,7 +9,17 @@ use crate::rows::*;
 use crate::{Result, Store, StoreError};
 
 /// Filters of the task list; every one is optional and they combine with AND.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Default,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+    utoipa::IntoParams,
+)]
 pub struct TaskFilter {
     /// A unit (canonical name or alias) that leads or is responsible.
     pub unit: Option<String>,
@@ -26,7 +36,7 @@ pub struct TaskFilter {
 }
 
 /// A page of results and the total count.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Page<T> {
     pub items: Vec<T>,
     pub total: i64,

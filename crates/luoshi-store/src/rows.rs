@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct PlanSummary {
     pub id: i64,
     pub title: Option<String>,
@@ -23,7 +23,7 @@ pub struct PlanSummary {
     pub open_review_items: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct SectionRow {
     pub id: i64,
     pub path: String,
@@ -33,7 +33,7 @@ pub struct SectionRow {
     pub task_count: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct IndicatorRow {
     pub id: i64,
     pub text: String,
@@ -47,7 +47,7 @@ pub struct IndicatorRow {
 }
 
 /// A task in a list: who leads, who is responsible, how many targets.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct TaskRow {
     pub id: i64,
     pub plan_id: i64,
@@ -60,7 +60,7 @@ pub struct TaskRow {
     pub target_count: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct TaskDetail {
     #[serde(flatten)]
     pub row: TaskRow,
@@ -74,7 +74,7 @@ pub struct TaskDetail {
     pub review_items: Vec<ReviewItem>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct TargetRow {
     pub id: i64,
     pub task_id: i64,
@@ -95,7 +95,7 @@ pub struct TargetRow {
 }
 
 /// A district's share of a target.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ShareRow {
     pub district: String,
     pub value: f64,
@@ -103,14 +103,14 @@ pub struct ShareRow {
     pub source: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct FocusRow {
     pub district: String,
     pub group: Option<String>,
     pub items: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct UnitRow {
     pub id: i64,
     pub name: String,
@@ -122,7 +122,7 @@ pub struct UnitRow {
     pub responsible_count: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct DistrictRow {
     pub id: i64,
     pub name: String,
@@ -131,7 +131,7 @@ pub struct DistrictRow {
     pub zone: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct AssignmentRow {
     pub id: i64,
     pub plan_id: i64,
@@ -145,7 +145,7 @@ pub struct AssignmentRow {
     pub district: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ReviewItem {
     pub id: i64,
     pub plan_id: i64,
@@ -159,7 +159,7 @@ pub struct ReviewItem {
 }
 
 /// The annual table of one district (一区一表): everything that falls to it in one plan.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct DistrictTable {
     pub plan_id: i64,
     pub district: DistrictRow,
@@ -167,7 +167,7 @@ pub struct DistrictTable {
     pub focuses: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct DistrictTableRow {
     pub task_id: Option<i64>,
     pub path: String,
@@ -183,7 +183,7 @@ pub struct DistrictTableRow {
     pub hand_added: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct DistrictTarget {
     pub target_id: Option<i64>,
     pub text: String,

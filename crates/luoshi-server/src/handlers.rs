@@ -1,0 +1,432 @@
+//! The handlers: parse the request, call the store, answer JSON.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum_extra_free::{JsonBody, QueryParams};
+use luoshi_store::*;
+use serde::{Deserialize, Serialize};
+
+use crate::AppState;
+use crate::error::{ApiError, ApiResult};
+
+/// Who is acting, until accounts exist: the `X-Luoshi-Actor` header, else the office.
+fn actor(headers: &HeaderMap) -> String {
+    headers
+        .get("x-luoshi-actor")
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map_or_else(|| "协调办公室".to_string(), str::to_string)
+}
+
+/// JSON and query extractors whose rejections answer in the API's error format.
+mod axum_extra_free {
+    use axum::extract::{FromRequest, FromRequestParts, Request};
+    use axum::http::request::Parts;
+    use serde::de::DeserializeOwned;
+
+    use crate::error::ApiError;
+
+    pub struct JsonBody<T>(pub T);
+
+    impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
+        type Rejection = ApiError;
+        async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+            let axum::Json(value) = axum::Json::<T>::from_request(req, state).await?;
+            Ok(JsonBody(value))
+        }
+    }
+
+    pub struct QueryParams<T>(pub T);
+
+    impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for QueryParams<T> {
+        type Rejection = ApiError;
+        async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+            let axum::extract::Query(value) =
+                axum::extract::Query::<T>::from_request_parts(parts, state).await?;
+            Ok(QueryParams(value))
+        }
+    }
+}
+
+#[utoipa::path(get, path = "/api/plans", tag = "方案", responses((status = 200, body = Vec<PlanSummary>)))]
+pub async fn list_plans(State(s): State<AppState>) -> ApiResult<Vec<PlanSummary>> {
+    Ok(Json(s.store.plans().await?))
+}
+
+/// A plan document to import, as text (already decoded).
+#[derive(Debug, Deserialize, Serialize, utoipa::ToSchema)]
+pub struct ImportRequest {
+    /// A name for the source (usually the file name).
+    pub source_name: String,
+    /// The plan's text.
+    pub text: String,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Created {
+    pub id: i64,
+}
+
+#[utoipa::path(post, path = "/api/plans", tag = "方案", request_body = ImportRequest,
+    responses((status = 201, body = Created), (status = 400, body = crate::ErrorBody), (status = 422, body = crate::ErrorBody)))]
+pub async fn import_plan(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    JsonBody(req): JsonBody<ImportRequest>,
+) -> Result<(StatusCode, Json<Created>), ApiError> {
+    if req.source_name.trim().is_empty() {
+        return Err(ApiError::bad_request(
+            Some("source_name".into()),
+            "请给出来源名称",
+        ));
+    }
+    if req.text.trim().is_empty() {
+        return Err(ApiError::bad_request(Some("text".into()), "方案内容是空的"));
+    }
+    let resolution = luoshi_directory::resolve(luoshi_extract::extract(&req.text), &s.directory);
+    if resolution.draft.tasks.is_empty() {
+        return Err(ApiError::bad_request(
+            Some("text".into()),
+            "没有找到编号的任务条目（如“1.”“（一）”），不像是实施方案",
+        ));
+    }
+    let id = s
+        .store
+        .import_plan(
+            &resolution,
+            req.source_name.trim(),
+            req.text.as_bytes(),
+            &actor(&headers),
+        )
+        .await?;
+    Ok((StatusCode::CREATED, Json(Created { id })))
+}
+
+#[utoipa::path(get, path = "/api/plans/{id}", tag = "方案", params(("id" = i64, Path, description = "方案编号")),
+    responses((status = 200, body = PlanSummary), (status = 404, body = crate::ErrorBody)))]
+pub async fn get_plan(State(s): State<AppState>, Path(id): Path<i64>) -> ApiResult<PlanSummary> {
+    Ok(Json(s.store.plan(id).await?))
+}
+
+#[utoipa::path(get, path = "/api/plans/{id}/sections", tag = "方案", params(("id" = i64, Path)), responses((status = 200, body = Vec<SectionRow>)))]
+pub async fn list_sections(
+    State(s): State<AppState>,
+    Path(id): Path<i64>,
+) -> ApiResult<Vec<SectionRow>> {
+    Ok(Json(s.store.sections(id).await?))
+}
+
+#[utoipa::path(get, path = "/api/plans/{id}/indicators", tag = "方案", params(("id" = i64, Path)), responses((status = 200, body = Vec<IndicatorRow>)))]
+pub async fn list_indicators(
+    State(s): State<AppState>,
+    Path(id): Path<i64>,
+) -> ApiResult<Vec<IndicatorRow>> {
+    Ok(Json(s.store.indicators(id).await?))
+}
+
+/// Filters and page of the task list.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct TaskQuery {
+    /// A unit (canonical name or alias) that leads or is responsible.
+    pub unit: Option<String>,
+    /// A district (name, alias or government).
+    pub district: Option<String>,
+    /// A section path (`二.（一）`); tasks in it and below.
+    pub section: Option<String>,
+    /// `lead` or `responsible`, with `unit` or `district`.
+    pub role: Option<String>,
+    /// Words in the title or text.
+    pub text: Option<String>,
+    /// Only tasks with (true) or without (false) numeric targets.
+    pub has_target: Option<bool>,
+    /// First item, from 0.
+    pub offset: Option<i64>,
+    /// Items per page, 1–1000 (default 50).
+    pub limit: Option<i64>,
+}
+
+#[utoipa::path(get, path = "/api/plans/{id}/tasks", tag = "任务", params(("id" = i64, Path), TaskQuery),
+    responses((status = 200, body = Page<TaskRow>), (status = 422, body = crate::ErrorBody)))]
+pub async fn list_tasks(
+    State(s): State<AppState>,
+    Path(id): Path<i64>,
+    QueryParams(q): QueryParams<TaskQuery>,
+) -> ApiResult<Page<TaskRow>> {
+    let filter = TaskFilter {
+        unit: q.unit,
+        district: q.district,
+        section: q.section,
+        role: q.role,
+        text: q.text,
+        has_target: q.has_target,
+    };
+    Ok(Json(
+        s.store
+            .tasks(id, &filter, q.offset.unwrap_or(0), q.limit.unwrap_or(50))
+            .await?,
+    ))
+}
+
+#[utoipa::path(get, path = "/api/tasks/{id}", tag = "任务", params(("id" = i64, Path)), responses((status = 200, body = TaskDetail), (status = 404, body = crate::ErrorBody)))]
+pub async fn get_task(State(s): State<AppState>, Path(id): Path<i64>) -> ApiResult<TaskDetail> {
+    Ok(Json(s.store.task(id).await?))
+}
+
+#[utoipa::path(get, path = "/api/plans/{id}/review-items", tag = "待核对", params(("id" = i64, Path)), responses((status = 200, body = Vec<ReviewItem>)))]
+pub async fn list_review_items(
+    State(s): State<AppState>,
+    Path(id): Path<i64>,
+) -> ApiResult<Vec<ReviewItem>> {
+    Ok(Json(s.store.review_items(id).await?))
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AssignmentQuery {
+    pub unit: Option<String>,
+    pub district: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/plans/{id}/assignments", tag = "任务", params(("id" = i64, Path), AssignmentQuery), responses((status = 200, body = Vec<AssignmentRow>)))]
+pub async fn list_assignments(
+    State(s): State<AppState>,
+    Path(id): Path<i64>,
+    QueryParams(q): QueryParams<AssignmentQuery>,
+) -> ApiResult<Vec<AssignmentRow>> {
+    Ok(Json(
+        s.store
+            .assignments(id, q.unit.as_deref(), q.district.as_deref())
+            .await?,
+    ))
+}
+
+#[utoipa::path(get, path = "/api/plans/{id}/districts/{district}/table", tag = "一区一表",
+    params(("id" = i64, Path), ("district" = String, Path, description = "区名、别称或区政府名")),
+    responses((status = 200, body = DistrictTable), (status = 404, body = crate::ErrorBody), (status = 422, body = crate::ErrorBody)))]
+pub async fn district_table(
+    State(s): State<AppState>,
+    Path((id, district)): Path<(i64, String)>,
+) -> ApiResult<DistrictTable> {
+    Ok(Json(s.store.district_table(id, &district).await?))
+}
+
+#[utoipa::path(post, path = "/api/plans/{id}/district-rows", tag = "一区一表", params(("id" = i64, Path)), request_body = DistrictRowInput,
+    responses((status = 201, body = Created), (status = 422, body = crate::ErrorBody)))]
+pub async fn add_district_row(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    JsonBody(input): JsonBody<DistrictRowInput>,
+) -> Result<(StatusCode, Json<Created>), ApiError> {
+    let row = s
+        .store
+        .add_district_row(id, &input, &actor(&headers))
+        .await?;
+    Ok((StatusCode::CREATED, Json(Created { id: row })))
+}
+
+#[derive(Debug, Deserialize, Serialize, utoipa::ToSchema)]
+pub struct MergeRequest {
+    /// The spelling to replace.
+    pub from: String,
+    /// The name it is merged into.
+    pub into: String,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Changed {
+    pub changed: u64,
+}
+
+#[utoipa::path(post, path = "/api/plans/{id}/merge-units", tag = "方案", params(("id" = i64, Path)), request_body = MergeRequest,
+    responses((status = 200, body = Changed), (status = 409, body = crate::ErrorBody), (status = 422, body = crate::ErrorBody)))]
+pub async fn merge_units(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    JsonBody(req): JsonBody<MergeRequest>,
+) -> ApiResult<Changed> {
+    Ok(Json(Changed {
+        changed: s
+            .store
+            .merge_units(id, &req.from, &req.into, &actor(&headers))
+            .await?,
+    }))
+}
+
+#[utoipa::path(post, path = "/api/plans/{id}/publish", tag = "方案", params(("id" = i64, Path)),
+    responses((status = 200, body = PlanSummary), (status = 409, body = crate::ErrorBody)))]
+pub async fn publish(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+) -> ApiResult<PlanSummary> {
+    s.store.publish(id, &s.directory, &actor(&headers)).await?;
+    Ok(Json(s.store.plan(id).await?))
+}
+
+#[utoipa::path(put, path = "/api/tasks/{id}/units", tag = "任务", params(("id" = i64, Path)), request_body = UnitsInput,
+    responses((status = 200, body = TaskDetail), (status = 422, body = crate::ErrorBody)))]
+pub async fn set_task_units(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    JsonBody(input): JsonBody<UnitsInput>,
+) -> ApiResult<TaskDetail> {
+    s.store
+        .set_task_units(id, &input, &s.directory, &actor(&headers))
+        .await?;
+    Ok(Json(s.store.task(id).await?))
+}
+
+#[derive(Debug, Deserialize, Serialize, utoipa::ToSchema)]
+pub struct SplitRequest {
+    pub parts: Vec<TargetPart>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct CreatedMany {
+    pub ids: Vec<i64>,
+}
+
+#[utoipa::path(post, path = "/api/targets/{id}/split", tag = "任务", params(("id" = i64, Path)), request_body = SplitRequest,
+    responses((status = 201, body = CreatedMany), (status = 409, body = crate::ErrorBody), (status = 422, body = crate::ErrorBody)))]
+pub async fn split_target(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    JsonBody(req): JsonBody<SplitRequest>,
+) -> Result<(StatusCode, Json<CreatedMany>), ApiError> {
+    let ids = s
+        .store
+        .split_target(id, &req.parts, &actor(&headers))
+        .await?;
+    Ok((StatusCode::CREATED, Json(CreatedMany { ids })))
+}
+
+#[derive(Debug, Deserialize, Serialize, utoipa::ToSchema)]
+pub struct Share {
+    pub district: String,
+    pub value: f64,
+}
+
+#[derive(Debug, Deserialize, Serialize, utoipa::ToSchema)]
+pub struct SharesRequest {
+    pub shares: Vec<Share>,
+}
+
+#[utoipa::path(put, path = "/api/targets/{id}/shares", tag = "一区一表", params(("id" = i64, Path)), request_body = SharesRequest,
+    responses((status = 204), (status = 422, body = crate::ErrorBody)))]
+pub async fn set_shares(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    JsonBody(req): JsonBody<SharesRequest>,
+) -> Result<StatusCode, ApiError> {
+    let shares: Vec<(String, f64)> = req
+        .shares
+        .into_iter()
+        .map(|s| (s.district, s.value))
+        .collect();
+    s.store
+        .set_target_shares(id, &shares, &actor(&headers))
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Deserialize, Serialize, utoipa::ToSchema)]
+pub struct ResolveRequest {
+    pub resolution: String,
+}
+
+#[utoipa::path(post, path = "/api/review-items/{id}/resolve", tag = "待核对", params(("id" = i64, Path)), request_body = ResolveRequest,
+    responses((status = 204), (status = 404, body = crate::ErrorBody), (status = 422, body = crate::ErrorBody)))]
+pub async fn resolve_review_item(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    JsonBody(req): JsonBody<ResolveRequest>,
+) -> Result<StatusCode, ApiError> {
+    s.store
+        .resolve_review_item(id, &req.resolution, &actor(&headers))
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct UnitQuery {
+    /// Count tasks of this plan only.
+    pub plan: Option<i64>,
+}
+
+#[utoipa::path(get, path = "/api/units", tag = "单位", params(UnitQuery), responses((status = 200, body = Vec<UnitRow>)))]
+pub async fn list_units(
+    State(s): State<AppState>,
+    QueryParams(q): QueryParams<UnitQuery>,
+) -> ApiResult<Vec<UnitRow>> {
+    Ok(Json(s.store.units(q.plan).await?))
+}
+
+#[utoipa::path(get, path = "/api/districts", tag = "单位", responses((status = 200, body = Vec<DistrictRow>)))]
+pub async fn list_districts(State(s): State<AppState>) -> ApiResult<Vec<DistrictRow>> {
+    Ok(Json(s.store.districts().await?))
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AuditQuery {
+    /// How many of the newest records (default 100, at most 1000).
+    pub limit: Option<i64>,
+}
+
+#[utoipa::path(get, path = "/api/audit", tag = "审计", params(AuditQuery), responses((status = 200, body = Vec<AuditRecord>)))]
+pub async fn audit_log(
+    State(s): State<AppState>,
+    QueryParams(q): QueryParams<AuditQuery>,
+) -> ApiResult<Vec<AuditRecord>> {
+    let limit = q.limit.unwrap_or(100);
+    if !(1..=1000).contains(&limit) {
+        return Err(ApiError::bad_request(
+            Some("limit".into()),
+            "条数须在 1 到 1000 之间",
+        ));
+    }
+    Ok(Json(s.store.audit_log(limit).await?))
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct AuditCheck {
+    pub intact: bool,
+    pub records: Option<u64>,
+    pub problem: Option<AuditProblem>,
+}
+
+#[utoipa::path(get, path = "/api/audit/verify", tag = "审计", responses((status = 200, body = AuditCheck)))]
+pub async fn verify_audit(State(s): State<AppState>) -> ApiResult<AuditCheck> {
+    Ok(Json(match s.store.verify_audit().await? {
+        Ok(records) => AuditCheck {
+            intact: true,
+            records: Some(records),
+            problem: None,
+        },
+        Err(problem) => AuditCheck {
+            intact: false,
+            records: None,
+            problem: Some(problem),
+        },
+    }))
+}
+
+pub async fn not_found() -> ApiError {
+    ApiError {
+        status: StatusCode::NOT_FOUND,
+        body: crate::ErrorBody {
+            error: "没有这个地址".into(),
+            field: None,
+        },
+    }
+}

@@ -1,0 +1,71 @@
+//! luoshi-server: the ledger's JSON API. Handlers only translate between HTTP and the store;
+//! the OpenAPI document is served at `/api/openapi.json`.
+
+mod error;
+mod handlers;
+mod openapi;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::routing::{get, post, put};
+use luoshi_directory::Directory;
+use luoshi_store::Store;
+
+pub use error::{ApiError, ErrorBody};
+pub use openapi::ApiDoc;
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    /// Resolves unit names when plans are imported, corrected and published.
+    pub directory: Arc<Directory>,
+}
+
+/// The API's routes over `state`.
+pub fn router(state: AppState) -> Router {
+    use handlers::*;
+    Router::new()
+        .route("/api/openapi.json", get(openapi::document))
+        .route("/api/plans", get(list_plans).post(import_plan))
+        .route("/api/plans/{id}", get(get_plan))
+        .route("/api/plans/{id}/sections", get(list_sections))
+        .route("/api/plans/{id}/indicators", get(list_indicators))
+        .route("/api/plans/{id}/tasks", get(list_tasks))
+        .route("/api/plans/{id}/review-items", get(list_review_items))
+        .route("/api/plans/{id}/assignments", get(list_assignments))
+        .route(
+            "/api/plans/{id}/districts/{district}/table",
+            get(district_table),
+        )
+        .route("/api/plans/{id}/district-rows", post(add_district_row))
+        .route("/api/plans/{id}/merge-units", post(merge_units))
+        .route("/api/plans/{id}/publish", post(publish))
+        .route("/api/tasks/{id}", get(get_task))
+        .route("/api/tasks/{id}/units", put(set_task_units))
+        .route("/api/targets/{id}/split", post(split_target))
+        .route("/api/targets/{id}/shares", put(set_shares))
+        .route("/api/review-items/{id}/resolve", post(resolve_review_item))
+        .route("/api/units", get(list_units))
+        .route("/api/districts", get(list_districts))
+        .route("/api/audit", get(audit_log))
+        .route("/api/audit/verify", get(verify_audit))
+        .fallback(not_found)
+        .with_state(state)
+}
+
+/// Serves the API on `listener` until `shutdown` resolves.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+}

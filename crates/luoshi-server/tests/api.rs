@@ -1,0 +1,382 @@
+//! The JSON API end to end through the router, on a fresh SQLite ledger.
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use http_body_util::BodyExt;
+use luoshi_directory::{Directory, resolve};
+use luoshi_server::{AppState, router};
+use luoshi_store::Store;
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+const PLAN: &str = include_str!("../../../data/plans/wuhan-2021-tech-innovation-plan.txt");
+
+struct App {
+    state: AppState,
+    _dir: tempfile::TempDir,
+}
+
+async fn app(publish: bool) -> (App, i64) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = Store::open(&format!("sqlite://{}", dir.path().join("api.db").display()))
+        .await
+        .expect("store");
+    let directory = Arc::new(Directory::wuhan());
+    let id = store
+        .import_plan(
+            &resolve(luoshi_extract::extract(PLAN), &directory),
+            "wuhan.txt",
+            PLAN.as_bytes(),
+            "测试",
+        )
+        .await
+        .expect("import");
+    if publish {
+        store
+            .publish(id, &directory, "测试")
+            .await
+            .expect("publish");
+    }
+    (
+        App {
+            state: AppState { store, directory },
+            _dir: dir,
+        },
+        id,
+    )
+}
+
+async fn call(app: &App, method: &str, uri: &str, body: Option<Value>) -> (StatusCode, Value) {
+    let mut request = Request::builder().method(method).uri(uri);
+    let body = match body {
+        Some(b) => {
+            request = request.header("content-type", "application/json");
+            Body::from(b.to_string())
+        }
+        None => Body::empty(),
+    };
+    send(app, request.body(body).expect("request")).await
+}
+
+async fn send(app: &App, request: Request<Body>) -> (StatusCode, Value) {
+    let response = router(app.state.clone())
+        .oneshot(request)
+        .await
+        .expect("response");
+    let status = response.status();
+    let bytes = response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes();
+    let value = if bytes.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_slice(&bytes)
+            .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into()))
+    };
+    (status, value)
+}
+
+fn encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn reads_plans_tasks_and_district_tables() {
+    let (app, id) = app(true).await;
+    let (status, plans) = call(&app, "GET", "/api/plans", None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(plans[0]["doc_number"], "武政办〔2021〕26号");
+    assert_eq!(plans[0]["status"], "published");
+
+    let (status, table) = call(
+        &app,
+        "GET",
+        &format!("/api/plans/{id}/districts/{}/table", encode("江岸区")),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{table}");
+    assert_eq!(
+        table["focuses"],
+        json!(["汉口文创谷", "岱家山知识产权创业小镇"])
+    );
+    let rows = table["rows"].as_array().expect("rows");
+    let docking = rows
+        .iter()
+        .find(|r| r["path"] == "二.（三）.2")
+        .expect("二.（三）.2");
+    assert!(
+        docking["targets"]
+            .as_array()
+            .expect("targets")
+            .iter()
+            .any(|t| t["text"] == "各区分别举办对接活动 5 场以上" && t["value"] == 5.0)
+    );
+
+    let (status, page) = call(
+        &app,
+        "GET",
+        &format!(
+            "/api/plans/{id}/tasks?unit={}&role=lead&limit=5",
+            encode("市科技局")
+        ),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        (
+            page["total"].as_i64(),
+            page["items"].as_array().map(Vec::len)
+        ),
+        (Some(9), Some(5))
+    );
+    let task_id = page["items"][0]["id"].as_i64().expect("id");
+    let (status, task) = call(&app, "GET", &format!("/api/tasks/{task_id}"), None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        task["assignments"]
+            .as_array()
+            .is_some_and(|a| !a.is_empty())
+    );
+
+    for uri in [
+        format!("/api/plans/{id}/sections"),
+        format!("/api/plans/{id}/indicators"),
+        format!("/api/plans/{id}/review-items"),
+        format!("/api/plans/{id}/assignments?district={}", encode("江岸区")),
+        "/api/units".into(),
+        "/api/districts".into(),
+        "/api/audit".into(),
+    ] {
+        let (status, body) = call(&app, "GET", &uri, None).await;
+        assert_eq!(status, StatusCode::OK, "{uri}: {body}");
+        assert!(body.as_array().is_some_and(|a| !a.is_empty()), "{uri}");
+    }
+    let (status, check) = call(&app, "GET", "/api/audit/verify", None).await;
+    assert_eq!((status, &check["intact"]), (StatusCode::OK, &json!(true)));
+}
+
+#[tokio::test]
+async fn bad_requests_name_the_field() {
+    let (app, id) = app(false).await;
+    let cases = [
+        (
+            "GET",
+            format!("/api/plans/{id}/tasks?limit=abc"),
+            None,
+            StatusCode::BAD_REQUEST,
+            Some("limit"),
+        ),
+        (
+            "GET",
+            format!("/api/plans/{id}/tasks?limit=0"),
+            None,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("limit"),
+        ),
+        (
+            "GET",
+            format!("/api/plans/{id}/tasks?role=boss"),
+            None,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("role"),
+        ),
+        (
+            "GET",
+            "/api/plans/999".into(),
+            None,
+            StatusCode::NOT_FOUND,
+            None,
+        ),
+        (
+            "GET",
+            format!("/api/plans/{id}/districts/{}/table", encode("火星区")),
+            None,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("district"),
+        ),
+        (
+            "PUT",
+            "/api/tasks/1/units".into(),
+            Some(json!({ "lead": [], "responsible": ["市科技局"] })),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("lead"),
+        ),
+        (
+            "PUT",
+            "/api/tasks/1/units".into(),
+            Some(json!({ "responsible": ["市科技局"] })),
+            StatusCode::BAD_REQUEST,
+            Some("lead"),
+        ),
+        (
+            "POST",
+            format!("/api/plans/{id}/merge-units"),
+            Some(json!({ "from": "不存在", "into": "市科技局" })),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("from"),
+        ),
+        (
+            "POST",
+            "/api/plans".into(),
+            Some(json!({ "source_name": "空.txt", "text": "  " })),
+            StatusCode::BAD_REQUEST,
+            Some("text"),
+        ),
+        (
+            "POST",
+            "/api/plans".into(),
+            Some(json!({ "source_name": "散文.txt", "text": "今天天气很好。" })),
+            StatusCode::BAD_REQUEST,
+            Some("text"),
+        ),
+        (
+            "GET",
+            "/api/nowhere".into(),
+            None,
+            StatusCode::NOT_FOUND,
+            None,
+        ),
+    ];
+    for (method, uri, body, status, field) in cases {
+        let (got, answer) = call(&app, method, &uri, body).await;
+        assert_eq!(got, status, "{method} {uri}: {answer}");
+        assert!(
+            answer["error"].as_str().is_some_and(|e| !e.is_empty()),
+            "{method} {uri}: {answer}"
+        );
+        if let Some(field) = field {
+            assert_eq!(answer["field"], field, "{method} {uri}: {answer}");
+        }
+    }
+    // Malformed JSON.
+    let request = Request::builder()
+        .method("PUT")
+        .uri("/api/tasks/1/units")
+        .header("content-type", "application/json")
+        .body(Body::from("{not json"))
+        .expect("request");
+    let (status, answer) = send(&app, request).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{answer}");
+    // Nothing of the above reached the audit log beyond the import.
+    let (_, log) = call(&app, "GET", "/api/audit", None).await;
+    assert_eq!(log.as_array().map(Vec::len), Some(1));
+}
+
+#[tokio::test]
+async fn import_correct_and_publish_through_the_api() {
+    let (app, _) = app(false).await;
+    let (status, created) = call(
+        &app,
+        "POST",
+        "/api/plans",
+        Some(json!({ "source_name": "wuhan-copy.txt", "text": PLAN })),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let id = created["id"].as_i64().expect("id");
+    let (_, page) = call(
+        &app,
+        "GET",
+        &format!("/api/plans/{id}/tasks?section={}", encode("二.（三）")),
+        None,
+    )
+    .await;
+    let first = page["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|t| t["path"] == "二.（三）.1")
+        .expect("二.（三）.1")["id"]
+        .as_i64()
+        .expect("id");
+    let (status, task) = call(
+        &app,
+        "PUT",
+        &format!("/api/tasks/{first}/units"),
+        Some(json!({ "lead": ["市科技局"], "responsible": ["各区人民政府"] })),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{task}");
+    assert_eq!(task["lead"], json!(["市科技局"]));
+    let (status, plan) = call(&app, "POST", &format!("/api/plans/{id}/publish"), None).await;
+    assert_eq!(
+        (status, &plan["status"]),
+        (StatusCode::OK, &json!("published"))
+    );
+    let (status, answer) = call(&app, "POST", &format!("/api/plans/{id}/publish"), None).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{answer}");
+    let (status, answer) = call(
+        &app,
+        "PUT",
+        &format!("/api/tasks/{first}/units"),
+        Some(json!({ "lead": ["市发展改革委"] })),
+    )
+    .await;
+    assert_eq!(
+        (status, &answer["field"]),
+        (StatusCode::UNPROCESSABLE_ENTITY, &json!("reason")),
+        "amendments need a reason"
+    );
+    let (status, _) = call(
+        &app,
+        "POST",
+        &format!("/api/plans/{id}/district-rows"),
+        Some(
+            json!({ "district": "江岸区", "text": "建设汉口文创谷二期", "value": 1, "unit": "个" }),
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (_, table) = call(
+        &app,
+        "GET",
+        &format!("/api/plans/{id}/districts/{}/table", encode("江岸区")),
+        None,
+    )
+    .await;
+    assert!(
+        table["rows"]
+            .as_array()
+            .expect("rows")
+            .iter()
+            .any(|r| r["hand_added"] == true)
+    );
+}
+
+#[tokio::test]
+async fn openapi_document_describes_every_route() {
+    let (app, _) = app(false).await;
+    let (status, doc) = call(&app, "GET", "/api/openapi.json", None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(doc["openapi"].as_str().is_some_and(|v| v.starts_with("3.")));
+    let paths = doc["paths"].as_object().expect("paths");
+    for path in [
+        "/api/plans",
+        "/api/plans/{id}/tasks",
+        "/api/plans/{id}/districts/{district}/table",
+        "/api/tasks/{id}/units",
+        "/api/plans/{id}/publish",
+        "/api/audit/verify",
+    ] {
+        assert!(
+            paths.contains_key(path),
+            "{path} missing from the OpenAPI document"
+        );
+    }
+    assert!(doc["components"]["schemas"]["DistrictTable"].is_object());
+}
