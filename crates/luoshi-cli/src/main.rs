@@ -2,6 +2,8 @@
 //! document, extract, resolve through a directory, render.
 
 mod directory;
+mod input;
+mod ledger;
 mod parse;
 
 use std::process::ExitCode;
@@ -26,6 +28,15 @@ enum Command {
     Parse(parse::Args),
     /// 导出内置的单位和区名录（TOML），供编辑后用 --directory 指定
     Directory(directory::Args),
+    /// 把方案导入台账（文件或文件夹），每个方案存为待核对的草稿
+    Import(ledger::ImportArgs),
+    /// 发布草稿：冻结任务清单，生成任务×单位×角色的分工和各区分解
+    Publish(ledger::PublishArgs),
+    /// 启动 JSON API 服务；新台账会先导入并发布内置的武汉方案
+    Serve(ledger::ServeArgs),
+    /// 审计日志
+    #[command(subcommand)]
+    Audit(ledger::AuditCommand),
 }
 
 /// A failure and the exit code it maps to: 2 for bad input, 1 for anything else.
@@ -56,6 +67,10 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Parse(args) => parse::run(args),
         Command::Directory(args) => directory::run(args),
+        Command::Import(args) => ledger::import(args),
+        Command::Publish(args) => ledger::publish(args),
+        Command::Serve(args) => ledger::serve(args),
+        Command::Audit(command) => ledger::audit(command),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

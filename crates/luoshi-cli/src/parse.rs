@@ -1,18 +1,14 @@
 //! `luoshi parse [FILE] [--format json|md|csv|xlsx] [-o OUT] [--directory auto|wuhan|empty|FILE]`
 
 use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::anyhow;
-use luoshi_directory::{Directory, resolve};
+use luoshi_directory::resolve;
 use luoshi_export::{Format, render};
 
+use crate::input::{choose_directory, read_document};
 use crate::{Failure, write_output};
-
-/// The plan luoshi ships with: 武政办〔2021〕26号.
-pub const BUILTIN_PLAN: &str =
-    include_str!("../../../data/plans/wuhan-2021-tech-innovation-plan.txt");
-const BUILTIN_NAME: &str = "内置方案（武政办〔2021〕26号）";
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -61,7 +57,10 @@ pub fn run(args: Args) -> Result<(), Failure> {
     }
     let (name, text) = match &args.file {
         Some(path) => (path.display().to_string(), read_document(path)?),
-        None => (BUILTIN_NAME.to_string(), BUILTIN_PLAN.to_string()),
+        None => (
+            crate::input::BUILTIN_NAME.to_string(),
+            crate::input::BUILTIN_PLAN.to_string(),
+        ),
     };
     let draft = luoshi_extract::extract(&text);
     if draft.tasks.is_empty() {
@@ -88,49 +87,4 @@ pub fn run(args: Args) -> Result<(), Failure> {
         plan.review.len()
     );
     Ok(())
-}
-
-fn read_document(path: &Path) -> Result<String, Failure> {
-    let shown = path.display();
-    let bytes = std::fs::read(path)
-        .map_err(|e| Failure::input(anyhow!("无法读取 {shown}：{}", io_reason(&e))))?;
-    let document = luoshi_document::read(&path.to_string_lossy(), &bytes)
-        .map_err(|e| Failure::input(anyhow!("无法读取 {shown}：{e}")))?;
-    Ok(document.text)
-}
-
-pub fn io_reason(e: &std::io::Error) -> String {
-    use std::io::ErrorKind;
-    match e.kind() {
-        ErrorKind::NotFound => "文件不存在".into(),
-        ErrorKind::PermissionDenied => "没有读取权限".into(),
-        ErrorKind::IsADirectory => "这是一个目录，不是文件".into(),
-        _ => e.to_string(),
-    }
-}
-
-fn choose_directory(choice: &str, draft: &luoshi_extract::PlanDraft) -> Result<Directory, Failure> {
-    Ok(match choice {
-        "wuhan" => Directory::wuhan(),
-        "empty" => Directory::empty(),
-        "auto" => {
-            let about_wuhan = [&draft.title, &draft.issuer, &draft.doc_number]
-                .iter()
-                .any(|f| {
-                    f.as_deref()
-                        .is_some_and(|t| t.contains("武汉") || t.starts_with("武政"))
-                });
-            if about_wuhan {
-                Directory::wuhan()
-            } else {
-                Directory::empty()
-            }
-        }
-        path => {
-            let text = std::fs::read_to_string(path)
-                .map_err(|e| Failure::input(anyhow!("无法读取名录 {path}：{}", io_reason(&e))))?;
-            Directory::from_toml(&text)
-                .map_err(|e| Failure::input(anyhow!("名录 {path} 有误：{e}")))?
-        }
-    })
 }

@@ -84,16 +84,25 @@ pub fn extract(input: &str) -> PlanDraft {
     }
     let table_tasks = tables::read(&tables, &mut rules, &mut draft.sections, &mut draft.review);
     draft.tasks.extend(table_tasks);
+    // A path names one task: a number printed twice gets a suffix (`1-2`) and a review flag.
     let mut seen_paths = std::collections::HashSet::new();
-    for task in &draft.tasks {
-        if !seen_paths.insert(task.path.as_str()) {
-            draft.review.push(ReviewFlag {
-                path: Some(task.path.clone()),
-                line: Some(task.line),
-                field: "path".into(),
-                reason: format!("编号「{}」重复出现，请核对任务编号", task.path),
-            });
+    for task in &mut draft.tasks {
+        if seen_paths.insert(task.path.clone()) {
+            continue;
         }
+        let printed = task.path.clone();
+        let unique = (2..)
+            .map(|n| format!("{printed}-{n}"))
+            .find(|p| !seen_paths.contains(p))
+            .unwrap_or_default();
+        seen_paths.insert(unique.clone());
+        task.path = unique.clone();
+        draft.review.push(ReviewFlag {
+            path: Some(unique.clone()),
+            line: Some(task.line),
+            field: "path".into(),
+            reason: format!("编号「{printed}」重复出现，此处暂记为「{unique}」，请核对任务编号"),
+        });
     }
     draft.indicators = indicators::collect(&outline, &is_task);
     let body: String = outline

@@ -151,7 +151,13 @@ fn chapter_and_article_numbering() {
 fn duplicate_numbers_are_flagged() {
     let doc = "一、任务\n1. 甲任务。（牵头单位：市科技局）\n1. 乙任务。（牵头单位：市财政局）";
     let d = extract(doc);
-    assert!(d.review.iter().any(|f| f.field == "path"));
+    let paths: Vec<&str> = d.tasks.iter().map(|t| t.path.as_str()).collect();
+    assert_eq!(paths, vec!["一.1", "一.1-2"], "paths stay unique");
+    assert!(
+        d.review
+            .iter()
+            .any(|f| f.field == "path" && f.path.as_deref() == Some("一.1-2"))
+    );
 }
 
 #[test]

@@ -35,9 +35,10 @@ pub enum Backend {
 pub enum StoreError {
     #[error("数据库地址无法识别：{0}（应为 sqlite://文件 或 postgres://…）")]
     BadUrl(String),
-    #[error("数据库错误：{0}")]
+    // The cause is the error's source, so that a chain of causes prints each once.
+    #[error("数据库错误")]
     Database(#[from] sqlx::Error),
-    #[error("数据库结构升级失败：{0}")]
+    #[error("数据库结构升级失败")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("{entity} {id} 不存在")]
     NotFound { entity: &'static str, id: String },
@@ -46,7 +47,7 @@ pub enum StoreError {
     Invalid { field: String, message: String },
     #[error("方案已发布，任务清单已冻结；请以修订（amendment）方式变更：{0}")]
     Published(String),
-    #[error("数据格式错误：{0}")]
+    #[error("数据格式错误")]
     Json(#[from] serde_json::Error),
 }
 

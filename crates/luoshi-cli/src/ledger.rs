@@ -1,0 +1,331 @@
+//! Commands over the ledger: `import`, `publish`, `serve`, `audit verify`.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::anyhow;
+use luoshi_directory::resolve;
+use luoshi_store::Store;
+
+use crate::Failure;
+use crate::input::{BUILTIN_NAME, BUILTIN_PLAN, choose_directory, directory_for, read_document};
+
+/// Where the ledger is: `sqlite://luoshi.db` (the default, created when missing) or
+/// `postgres://user:password@host/db`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Database {
+    /// 台账数据库：sqlite://文件 或 postgres://用户:密码@主机/库
+    #[arg(
+        long = "database",
+        env = "LUOSHI_DATABASE_URL",
+        default_value = "sqlite://luoshi.db"
+    )]
+    url: String,
+}
+
+impl Database {
+    async fn open(&self) -> Result<Store, Failure> {
+        Store::open(&self.url).await.map_err(|e| {
+            Failure::input(anyhow::Error::from(e).context(format!("无法打开台账 {}", self.url)))
+        })
+    }
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(Failure::other)
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ImportArgs {
+    /// 方案文件或文件夹（文件夹中的 .txt .md .docx .html 都会导入）
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+    #[command(flatten)]
+    database: Database,
+    /// 单位名录：auto、wuhan、empty 或 TOML 文件
+    #[arg(short, long, default_value = "auto")]
+    directory: String,
+    /// 导入后立即发布
+    #[arg(long)]
+    publish: bool,
+    /// 操作人（写入审计日志）
+    #[arg(long, default_value = "协调办公室")]
+    actor: String,
+}
+
+const DOCUMENT_EXTENSIONS: [&str; 6] = ["txt", "md", "markdown", "docx", "html", "htm"];
+
+fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Failure> {
+    let mut files = Vec::new();
+    for path in paths {
+        let meta = std::fs::metadata(path).map_err(|e| {
+            Failure::input(anyhow!(
+                "无法读取 {}：{}",
+                path.display(),
+                crate::input::io_reason(&e)
+            ))
+        })?;
+        if meta.is_dir() {
+            walk(path, &mut files)
+                .map_err(|e| Failure::input(anyhow!("无法读取文件夹 {}：{e}", path.display())))?;
+        } else {
+            files.push(path.clone());
+        }
+    }
+    Ok(files)
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<Result<_, _>>()?;
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            walk(&path, out)?;
+        } else if path
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| DOCUMENT_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+        {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+pub fn import(args: ImportArgs) -> Result<(), Failure> {
+    let files = collect(&args.paths)?;
+    if files.is_empty() {
+        return Err(Failure::input(anyhow!(
+            "没有找到可导入的方案文件（.txt .md .docx .html）"
+        )));
+    }
+    runtime()?.block_on(async {
+        let store = args.database.open().await?;
+        let bar = indicatif::ProgressBar::new(files.len() as u64);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {msg}")
+                .map_err(Failure::other)?,
+        );
+        let mut failed = 0usize;
+        for file in &files {
+            bar.set_message(file.display().to_string());
+            match import_one(&store, file, &args).await {
+                // `suspend` prints whether or not the bar is drawn (it is not when stderr is no terminal).
+                Ok((id, summary)) => {
+                    bar.suspend(|| eprintln!("已导入 {}：方案 {id}，{summary}", file.display()))
+                }
+                Err(e) => {
+                    failed += 1;
+                    bar.suspend(|| eprintln!("导入失败 {}：{:#}", file.display(), e.error));
+                }
+            }
+            bar.inc(1);
+        }
+        bar.finish_and_clear();
+        let done = files.len() - failed;
+        let state = if args.publish {
+            "已发布"
+        } else {
+            "草稿，待核对后发布"
+        };
+        eprintln!("共导入 {done} 个方案（{state}），{failed} 个失败");
+        if failed > 0 {
+            Err(Failure::input(anyhow!("{failed} 个文件未能导入，见上")))
+        } else {
+            Ok(())
+        }
+    })
+}
+
+async fn import_one(
+    store: &Store,
+    file: &Path,
+    args: &ImportArgs,
+) -> Result<(i64, String), Failure> {
+    let bytes = std::fs::read(file)
+        .map_err(|e| Failure::input(anyhow!("{}", crate::input::io_reason(&e))))?;
+    let text = read_document(file)?;
+    let draft = luoshi_extract::extract(&text);
+    if draft.tasks.is_empty() {
+        return Err(Failure::input(anyhow!(
+            "没有找到编号的任务条目（如“1.”“（一）”），不像是实施方案"
+        )));
+    }
+    let directory = choose_directory(&args.directory, &draft)?;
+    let resolution = resolve(draft, &directory);
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let id = store
+        .import_plan(&resolution, &name, &bytes, &args.actor)
+        .await
+        .map_err(Failure::other)?;
+    if args.publish {
+        store
+            .publish(id, &directory, &args.actor)
+            .await
+            .map_err(Failure::other)?;
+    }
+    let summary = format!(
+        "{} 项任务，待核对 {} 项",
+        resolution.draft.tasks.len(),
+        resolution.draft.review.len()
+    );
+    Ok((id, summary))
+}
+
+#[derive(Debug, clap::Args)]
+pub struct PublishArgs {
+    /// 方案编号（见 import 的输出或 /api/plans）
+    plan: i64,
+    #[command(flatten)]
+    database: Database,
+    #[arg(short, long, default_value = "auto")]
+    directory: String,
+    #[arg(long, default_value = "协调办公室")]
+    actor: String,
+}
+
+pub fn publish(args: PublishArgs) -> Result<(), Failure> {
+    runtime()?.block_on(async {
+        let store = args.database.open().await?;
+        let plan = store.plan(args.plan).await.map_err(Failure::input)?;
+        let directory = directory_for(
+            &args.directory,
+            &[
+                plan.title.as_deref(),
+                plan.issuer.as_deref(),
+                plan.doc_number.as_deref(),
+            ],
+        )?;
+        store
+            .publish(args.plan, &directory, &args.actor)
+            .await
+            .map_err(Failure::input)?;
+        let plan = store.plan(args.plan).await.map_err(Failure::other)?;
+        eprintln!(
+            "已发布方案 {}：{} 项任务，仍有 {} 项待核对",
+            plan.id, plan.task_count, plan.open_review_items
+        );
+        Ok(())
+    })
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    database: Database,
+    /// 监听地址；默认只监听本机
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    listen: String,
+    #[arg(short, long, default_value = "auto")]
+    directory: String,
+}
+
+pub fn serve(args: ServeArgs) -> Result<(), Failure> {
+    runtime()?.block_on(async {
+        let store = args.database.open().await?;
+        let plans = store.plans().await.map_err(Failure::other)?;
+        let about: Vec<Option<String>> = plans.iter().flat_map(|p| [p.title.clone(), p.issuer.clone()]).collect();
+        let about: Vec<Option<&str>> = if plans.is_empty() { vec![Some("武汉")] } else { about.iter().map(Option::as_deref).collect() };
+        let directory = Arc::new(directory_for(&args.directory, &about)?);
+        if plans.is_empty() {
+            seed(&store, &directory).await?;
+        }
+        let listener = tokio::net::TcpListener::bind(&args.listen).await.map_err(|e| Failure::input(anyhow!("无法监听 {}：{e}", args.listen)))?;
+        let address = listener.local_addr().map_err(Failure::other)?;
+        eprintln!("luoshi 已启动：http://{address}/api/plans （OpenAPI：http://{address}/api/openapi.json）；按 Ctrl-C 停止");
+        let state = luoshi_server::AppState { store, directory };
+        luoshi_server::serve(listener, state, shutdown()).await.map_err(Failure::other)
+    })
+}
+
+/// A fresh ledger starts with the bundled Wuhan plan, imported and published, its review items
+/// listed so that nobody mistakes them for settled.
+async fn seed(store: &Store, directory: &luoshi_directory::Directory) -> Result<(), Failure> {
+    let resolution = resolve(luoshi_extract::extract(BUILTIN_PLAN), directory);
+    let id = store
+        .import_plan(
+            &resolution,
+            "wuhan-2021-tech-innovation-plan.txt",
+            BUILTIN_PLAN.as_bytes(),
+            "luoshi",
+        )
+        .await
+        .map_err(Failure::other)?;
+    store
+        .publish(id, directory, "luoshi")
+        .await
+        .map_err(Failure::other)?;
+    let items = store.review_items(id).await.map_err(Failure::other)?;
+    eprintln!(
+        "新台账：已导入并发布{BUILTIN_NAME}（方案 {id}），待核对 {} 项：",
+        items.len()
+    );
+    for item in &items {
+        eprintln!(
+            "  - {}（第 {} 行）：{}",
+            item.path.as_deref().unwrap_or("全文"),
+            item.line.unwrap_or_default(),
+            item.reason
+        );
+    }
+    Ok(())
+}
+
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum AuditCommand {
+    /// 校验审计日志的哈希链，发现被改动的记录即指出
+    Verify {
+        #[command(flatten)]
+        database: Database,
+    },
+}
+
+pub fn audit(command: AuditCommand) -> Result<(), Failure> {
+    let AuditCommand::Verify { database } = command;
+    runtime()?.block_on(async {
+        let store = database.open().await?;
+        match store.verify_audit().await.map_err(Failure::other)? {
+            Ok(count) => {
+                eprintln!("审计日志完好：共 {count} 条记录，哈希链连续");
+                Ok(())
+            }
+            Err(problem) => Err(Failure {
+                code: 1,
+                error: anyhow!(
+                    "审计日志校验失败（记录 {}）：{}",
+                    problem.id,
+                    problem.reason
+                ),
+            }),
+        }
+    })
+}
