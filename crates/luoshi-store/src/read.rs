@@ -49,6 +49,7 @@ fn opt_bool(row: &AnyRow, col: &str) -> Result<bool> {
 }
 
 /// Values bound to a dynamically built query, in `$n` order.
+#[derive(Clone)]
 enum Arg {
     Int(i64),
     Text(String),
@@ -106,6 +107,19 @@ impl Store {
         Ok(self.pool.acquire().await?)
     }
 
+    /// Fails with NotFound unless the plan exists (cheaper than `plan`, which counts).
+    async fn ensure_plan(&self, plan_id: i64) -> Result<()> {
+        let mut conn = self.conn().await?;
+        let found = sqlx::query("SELECT id FROM plans WHERE id = $1")
+            .bind(plan_id)
+            .fetch_optional(&mut *conn)
+            .await?;
+        found.map(|_| ()).ok_or(StoreError::NotFound {
+            entity: "方案",
+            id: plan_id.to_string(),
+        })
+    }
+
     pub async fn plans(&self) -> Result<Vec<PlanSummary>> {
         let mut conn = self.conn().await?;
         let rows = sqlx::query(PLAN_SELECT_ALL).fetch_all(&mut *conn).await?;
@@ -128,7 +142,7 @@ impl Store {
     }
 
     pub async fn sections(&self, plan_id: i64) -> Result<Vec<SectionRow>> {
-        self.plan(plan_id).await?;
+        self.ensure_plan(plan_id).await?;
         let mut conn = self.conn().await?;
         let rows = sqlx::query(
             "SELECT s.id, s.path, s.title, s.level, s.line, \
@@ -153,7 +167,7 @@ impl Store {
     }
 
     pub async fn indicators(&self, plan_id: i64) -> Result<Vec<IndicatorRow>> {
-        self.plan(plan_id).await?;
+        self.ensure_plan(plan_id).await?;
         let mut conn = self.conn().await?;
         let rows = sqlx::query("SELECT id, text, name, value, max_value, unit, qualifier, aspirational, line FROM indicators WHERE plan_id = $1 ORDER BY ord")
             .bind(plan_id)
@@ -199,7 +213,16 @@ impl Store {
                 "只能是 lead（牵头）或 responsible（责任）",
             ));
         }
-        self.plan(plan_id).await?;
+        self.ensure_plan(plan_id).await?;
+        let district = match filter
+            .district
+            .as_deref()
+            .map(str::trim)
+            .filter(|d| !d.is_empty())
+        {
+            Some(name) => Some(self.district_id(name).await?),
+            None => None,
+        };
         let mut conn = self.conn().await?;
         let mut q = Query::new("FROM tasks t WHERE ");
         q.push("t.plan_id = ?", Arg::Int(plan_id));
@@ -214,19 +237,16 @@ impl Store {
             .map(str::trim)
             .filter(|u| !u.is_empty())
         {
-            q.text(" AND EXISTS (SELECT 1 FROM assignments a JOIN units u ON u.id = a.unit_id LEFT JOIN unit_aliases al ON al.unit_id = u.id WHERE a.task_id = t.id");
+            q.text(" AND EXISTS (SELECT 1 FROM assignments a JOIN units u ON u.id = a.unit_id WHERE a.task_id = t.id");
             q.push(" AND (u.name = ?", Arg::Text(unit.to_string()));
-            q.push(" OR al.alias = ?)", Arg::Text(unit.to_string()));
+            q.push(
+                " OR u.id IN (SELECT unit_id FROM unit_aliases WHERE alias = ?))",
+                Arg::Text(unit.to_string()),
+            );
             role_clause(&mut q);
             q.text(")");
         }
-        if let Some(district) = filter
-            .district
-            .as_deref()
-            .map(str::trim)
-            .filter(|d| !d.is_empty())
-        {
-            let id = self.district_id(district).await?;
+        if let Some(id) = district {
             q.push(" AND (EXISTS (SELECT 1 FROM assignments a WHERE a.task_id = t.id AND a.district_id = ?", Arg::Int(id));
             role_clause(&mut q);
             q.push(") OR EXISTS (SELECT 1 FROM targets g JOIN target_shares s ON s.target_id = g.id WHERE g.task_id = t.id AND s.district_id = ?))", Arg::Int(id));
@@ -259,18 +279,10 @@ impl Store {
             }
             None => &mut q,
         };
-        let mut count = Query {
+        let count = Query {
             sql: format!("SELECT COUNT(*) AS n {}", q.sql),
-            args: Vec::new(),
+            args: q.args.clone(),
         };
-        count.args = q
-            .args
-            .iter()
-            .map(|a| match a {
-                Arg::Int(i) => Arg::Int(*i),
-                Arg::Text(t) => Arg::Text(t.clone()),
-            })
-            .collect();
         let total: i64 = count
             .fetch_all(&mut conn)
             .await?
@@ -285,9 +297,26 @@ impl Store {
         q.push(" ORDER BY t.ord LIMIT ?", Arg::Int(limit));
         q.push(" OFFSET ?", Arg::Int(offset));
         let rows = q.fetch_all(&mut conn).await?;
+        let mut units = if rows.is_empty() {
+            Default::default()
+        } else {
+            plan_units(&mut conn, plan_id).await?
+        };
         let mut items = Vec::with_capacity(rows.len());
         for r in &rows {
-            items.push(task_row(&mut conn, r).await?);
+            let id: i64 = r.try_get("id")?;
+            let (lead, responsible) = units.remove(&id).unwrap_or_default();
+            items.push(TaskRow {
+                id,
+                plan_id: r.try_get("plan_id")?,
+                path: r.try_get("path")?,
+                section_path: r.try_get("section_path")?,
+                title: r.try_get("title")?,
+                lead,
+                responsible,
+                deadline: r.try_get("deadline")?,
+                target_count: r.try_get("target_count")?,
+            });
         }
         Ok(Page {
             items,
@@ -339,7 +368,7 @@ impl Store {
     }
 
     pub async fn review_items(&self, plan_id: i64) -> Result<Vec<ReviewItem>> {
-        self.plan(plan_id).await?;
+        self.ensure_plan(plan_id).await?;
         let mut conn = self.conn().await?;
         review_rows(&mut conn, "plan_id = $1", plan_id).await
     }
@@ -418,7 +447,12 @@ impl Store {
         unit: Option<&str>,
         district: Option<&str>,
     ) -> Result<Vec<AssignmentRow>> {
-        self.plan(plan_id).await?;
+        self.ensure_plan(plan_id).await?;
+        // Looked up before taking a connection of our own, so one request never holds two.
+        let district = match district.map(str::trim).filter(|d| !d.is_empty()) {
+            Some(name) => Some(self.district_id(name).await?),
+            None => None,
+        };
         let mut conn = self.conn().await?;
         let mut q = Query::new(ASSIGNMENT_SELECT);
         q.push(" WHERE a.plan_id = ?", Arg::Int(plan_id));
@@ -429,8 +463,7 @@ impl Store {
                 Arg::Text(unit.to_string()),
             );
         }
-        if let Some(district) = district.map(str::trim).filter(|d| !d.is_empty()) {
-            let id = self.district_id(district).await?;
+        if let Some(id) = district {
             q.push(" AND a.district_id = ?", Arg::Int(id));
         }
         q.text(" ORDER BY t.ord, a.role, a.id");
@@ -457,15 +490,16 @@ impl Store {
     }
 
     /// The district's table (一区一表) in a plan: every task it leads or shares, every target it
-    /// owes a share of, its focuses and the rows added for it by hand.
+    /// owes a share of, its focuses and the rows added for it by hand. A handful of queries,
+    /// whatever the plan's size.
     pub async fn district_table(&self, plan_id: i64, district: &str) -> Result<DistrictTable> {
-        self.plan(plan_id).await?;
+        self.ensure_plan(plan_id).await?;
         let district_id = self.district_id(district.trim()).await?;
         let mut conn = self.conn().await?;
         let d = sqlx::query("SELECT d.id, d.name, d.grp, d.zone, u.name AS government FROM districts d JOIN units u ON u.id = d.unit_id WHERE d.id = $1").bind(district_id).fetch_one(&mut *conn).await?;
         let district = district_row(&d)?;
         let tasks = sqlx::query(
-            "SELECT t.id, t.plan_id, t.path, t.section_path, t.title, t.deadline, 0 AS target_count, \
+            "SELECT t.id, t.path, t.title, t.deadline, \
              (SELECT MIN(a.role) FROM assignments a WHERE a.task_id = t.id AND a.district_id = $2) AS role \
              FROM tasks t WHERE t.plan_id = $1 AND (EXISTS (SELECT 1 FROM assignments a WHERE a.task_id = t.id AND a.district_id = $2) \
              OR EXISTS (SELECT 1 FROM targets g JOIN target_shares s ON s.target_id = g.id WHERE g.task_id = t.id AND s.district_id = $2)) ORDER BY t.ord",
@@ -474,41 +508,46 @@ impl Store {
         .bind(district_id)
         .fetch_all(&mut *conn)
         .await?;
-        let mut rows = Vec::new();
-        for t in &tasks {
-            let task = task_row(&mut conn, t).await?;
-            let role: Option<String> = t.try_get("role")?;
-            let targets = sqlx::query(
-                "SELECT g.id, g.text, g.value, g.unit, g.qualifier, s.value AS share, s.source FROM targets g \
-                 LEFT JOIN target_shares s ON s.target_id = g.id AND s.district_id = $2 WHERE g.task_id = $1 ORDER BY g.ord",
-            )
-            .bind(task.id)
-            .bind(district_id)
-            .fetch_all(&mut *conn)
-            .await?
-            .iter()
-            .map(|g| {
-                let share: Option<f64> = g.try_get("share")?;
-                let source: Option<String> = g.try_get("source")?;
-                Ok(DistrictTarget {
+        let mut units = plan_units(&mut conn, plan_id).await?;
+        let mut targets: std::collections::HashMap<i64, Vec<DistrictTarget>> =
+            std::collections::HashMap::new();
+        let target_rows = sqlx::query(
+            "SELECT g.task_id, g.id, g.text, g.value, g.unit, g.qualifier, s.value AS share, s.source FROM targets g JOIN tasks t ON t.id = g.task_id \
+             LEFT JOIN target_shares s ON s.target_id = g.id AND s.district_id = $2 WHERE t.plan_id = $1 ORDER BY g.task_id, g.ord",
+        )
+        .bind(plan_id)
+        .bind(district_id)
+        .fetch_all(&mut *conn)
+        .await?;
+        for g in &target_rows {
+            let share: Option<f64> = g.try_get("share")?;
+            let source: Option<String> = g.try_get("source")?;
+            targets
+                .entry(g.try_get("task_id")?)
+                .or_default()
+                .push(DistrictTarget {
                     target_id: Some(g.try_get("id")?),
                     text: g.try_get("text")?,
                     value: share.or(g.try_get("value")?),
                     unit: Some(g.try_get("unit")?),
                     qualifier: Some(g.try_get("qualifier")?),
                     source: source.unwrap_or_else(|| "city".to_string()),
-                })
-            })
-            .collect::<Result<Vec<_>>>()?;
+                });
+        }
+        let mut rows = Vec::with_capacity(tasks.len());
+        for t in &tasks {
+            let id: i64 = t.try_get("id")?;
+            let (lead, responsible) = units.remove(&id).unwrap_or_default();
+            let role: Option<String> = t.try_get("role")?;
             rows.push(DistrictTableRow {
-                task_id: Some(task.id),
-                path: task.path.clone(),
-                title: task.title.clone(),
+                task_id: Some(id),
+                path: t.try_get("path")?,
+                title: t.try_get("title")?,
                 role: role.unwrap_or_else(|| "share".to_string()),
-                lead: task.lead.clone(),
-                responsible: task.responsible.clone(),
-                targets,
-                deadline: task.deadline.clone(),
+                lead,
+                responsible,
+                targets: targets.remove(&id).unwrap_or_default(),
+                deadline: t.try_get("deadline")?,
                 note: None,
                 hand_added: false,
             });
@@ -561,6 +600,30 @@ impl Store {
             focuses,
         })
     }
+}
+
+/// Every task's units in a plan, as printed in the draft: task id → (lead, responsible).
+async fn plan_units(
+    conn: &mut AnyConnection,
+    plan_id: i64,
+) -> Result<std::collections::HashMap<i64, (Vec<String>, Vec<String>)>> {
+    let rows = sqlx::query("SELECT u.task_id, u.role, u.printed FROM task_units u JOIN tasks t ON t.id = u.task_id WHERE t.plan_id = $1 ORDER BY u.task_id, u.ord")
+        .bind(plan_id)
+        .fetch_all(&mut *conn)
+        .await?;
+    let mut out: std::collections::HashMap<i64, (Vec<String>, Vec<String>)> =
+        std::collections::HashMap::new();
+    for r in rows {
+        let entry = out.entry(r.try_get("task_id")?).or_default();
+        let role: String = r.try_get("role")?;
+        let printed: String = r.try_get("printed")?;
+        if role == "lead" {
+            entry.0.push(printed)
+        } else {
+            entry.1.push(printed)
+        }
+    }
+    Ok(out)
 }
 
 const PLAN_SELECT: &str = "SELECT p.id, p.title, p.plan_title, p.issuer, p.doc_number, p.index_no, p.date_written, p.date_published, p.year, p.source_name, p.status, p.created_at, p.published_at, \
