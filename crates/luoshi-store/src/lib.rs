@@ -9,6 +9,7 @@
 //! who changed what cannot be edited unnoticed.
 
 mod audit;
+mod cache;
 mod edit;
 mod import;
 mod read;
@@ -69,7 +70,12 @@ pub struct Store {
     backend: Backend,
     /// One writer at a time, so audit records chain in order (SQLite allows one writer anyway).
     writer: std::sync::Arc<tokio::sync::Mutex<()>>,
+    district_tables: std::sync::Arc<cache::VersionedCache<(i64, String), DistrictTable>>,
+    task_pages: std::sync::Arc<cache::VersionedCache<TaskPageKey, Page<TaskRow>>>,
 }
+
+/// A task list request: plan, filter, offset, limit.
+type TaskPageKey = (i64, TaskFilter, i64, i64);
 
 impl Store {
     /// Opens (creating a SQLite file if needed) and migrates the database at `url`:
@@ -111,6 +117,8 @@ impl Store {
             pool,
             backend,
             writer: Default::default(),
+            district_tables: Default::default(),
+            task_pages: Default::default(),
         };
         store.migrate().await?;
         Ok(store)

@@ -19,6 +19,7 @@ use crate::{Result, Store, StoreError};
     Deserialize,
     utoipa::ToSchema,
     utoipa::IntoParams,
+    Hash,
 )]
 pub struct TaskFilter {
     /// A unit (canonical name or alias) that leads or is responsible.
@@ -107,6 +108,48 @@ impl Store {
         Ok(self.pool.acquire().await?)
     }
 
+    /// The ledger's version: the newest audit record's id, which every write advances.
+    async fn version(&self) -> Result<i64> {
+        let mut conn = self.conn().await?;
+        let row = sqlx::query("SELECT COALESCE(MAX(id), 0) AS v FROM audit_log")
+            .fetch_one(&mut *conn)
+            .await?;
+        Ok(row.try_get("v")?)
+    }
+
+    /// The tasks of a plan that pass `filter`, in plan order, `limit` from `offset`.
+    pub async fn tasks(
+        &self,
+        plan_id: i64,
+        filter: &TaskFilter,
+        offset: i64,
+        limit: i64,
+    ) -> Result<Page<TaskRow>> {
+        let version = self.version().await?;
+        let key = (plan_id, filter.clone(), offset, limit);
+        if let Some(page) = self.task_pages.get(&key, version) {
+            return Ok((*page).clone());
+        }
+        let page = self.tasks_uncached(plan_id, filter, offset, limit).await?;
+        self.task_pages
+            .put(key, version, std::sync::Arc::new(page.clone()));
+        Ok(page)
+    }
+
+    /// The district's table (一区一表) in a plan: every task it leads or shares, every target it
+    /// owes a share of, its focuses and the rows added for it by hand.
+    pub async fn district_table(&self, plan_id: i64, district: &str) -> Result<DistrictTable> {
+        let version = self.version().await?;
+        let key = (plan_id, district.trim().to_string());
+        if let Some(table) = self.district_tables.get(&key, version) {
+            return Ok((*table).clone());
+        }
+        let table = self.district_table_uncached(plan_id, district).await?;
+        self.district_tables
+            .put(key, version, std::sync::Arc::new(table.clone()));
+        Ok(table)
+    }
+
     /// Fails with NotFound unless the plan exists (cheaper than `plan`, which counts).
     async fn ensure_plan(&self, plan_id: i64) -> Result<()> {
         let mut conn = self.conn().await?;
@@ -190,8 +233,7 @@ impl Store {
             .collect()
     }
 
-    /// The tasks of a plan that pass `filter`, in plan order, `limit` from `offset`.
-    pub async fn tasks(
+    async fn tasks_uncached(
         &self,
         plan_id: i64,
         filter: &TaskFilter,
@@ -489,10 +531,8 @@ impl Store {
         rows.iter().map(assignment_row).collect()
     }
 
-    /// The district's table (一区一表) in a plan: every task it leads or shares, every target it
-    /// owes a share of, its focuses and the rows added for it by hand. A handful of queries,
-    /// whatever the plan's size.
-    pub async fn district_table(&self, plan_id: i64, district: &str) -> Result<DistrictTable> {
+    /// A handful of queries, whatever the plan's size.
+    async fn district_table_uncached(&self, plan_id: i64, district: &str) -> Result<DistrictTable> {
         self.ensure_plan(plan_id).await?;
         let district_id = self.district_id(district.trim()).await?;
         let mut conn = self.conn().await?;

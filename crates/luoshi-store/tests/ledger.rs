@@ -491,3 +491,52 @@ async fn sqlite_and_postgres_answer_the_same() {
         );
     }
 }
+
+/// District tables and task pages are kept between reads, and every write makes them fresh.
+#[tokio::test]
+async fn cached_reads_follow_every_write() {
+    for t in stores().await {
+        let id = published(&t.store).await;
+        let before = t.store.district_table(id, "江岸区").await.expect("table");
+        assert_eq!(
+            t.store.district_table(id, "江岸区").await.expect("again"),
+            before
+        );
+        let page = t
+            .store
+            .tasks(id, &TaskFilter::default(), 0, 5)
+            .await
+            .expect("page");
+        let row = DistrictRowInput {
+            district: "江岸区".into(),
+            text: "新增一行".into(),
+            task_path: None,
+            value: None,
+            unit: None,
+            deadline: None,
+            note: None,
+        };
+        t.store
+            .add_district_row(id, &row, "张三")
+            .await
+            .expect("row");
+        let after = t.store.district_table(id, "江岸区").await.expect("table");
+        assert_eq!(after.rows.len(), before.rows.len() + 1, "{}", t.url);
+        let first = page.items[0].id;
+        let units = UnitsInput {
+            lead: vec!["市科技局".into()],
+            responsible: vec![],
+            reason: Some("调整".into()),
+        };
+        t.store
+            .set_task_units(first, &units, &Directory::wuhan(), "张三")
+            .await
+            .expect("amend");
+        let page = t
+            .store
+            .tasks(id, &TaskFilter::default(), 0, 5)
+            .await
+            .expect("page");
+        assert_eq!(page.items[0].lead, vec!["市科技局"]);
+    }
+}
