@@ -284,6 +284,7 @@ async fn run(backend: &'static str, url: &str) -> Report {
         backend,
         import,
         publish,
+        district_table_cold,
         district_table,
         task_list,
     }
