@@ -50,9 +50,39 @@ mod axum_extra_free {
     }
 }
 
-#[utoipa::path(get, path = "/api/plans", tag = "方案", responses((status = 200, body = Vec<PlanSummary>)))]
-pub async fn list_plans(State(s): State<AppState>) -> ApiResult<Vec<PlanSummary>> {
-    Ok(Json(s.store.plans().await?))
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PlanQuery {
+    /// `draft` or `published`.
+    pub status: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/plans", tag = "方案", params(PlanQuery),
+    responses((status = 200, body = Vec<PlanSummary>), (status = 422, body = crate::ErrorBody)))]
+pub async fn list_plans(
+    State(s): State<AppState>,
+    QueryParams(q): QueryParams<PlanQuery>,
+) -> ApiResult<Vec<PlanSummary>> {
+    let status = q.status.as_deref().map(str::trim).filter(|v| !v.is_empty());
+    if let Some(status) = status
+        && status != "draft"
+        && status != "published"
+    {
+        return Err(ApiError {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            body: crate::ErrorBody {
+                error: "只能是 draft（草稿）或 published（已发布）".into(),
+                field: Some("status".into()),
+            },
+        });
+    }
+    let plans = s.store.plans().await?;
+    Ok(Json(
+        plans
+            .into_iter()
+            .filter(|p| status.is_none_or(|v| p.status == v))
+            .collect(),
+    ))
 }
 
 /// A plan document to import, as text (already decoded).

@@ -100,6 +100,8 @@ async fn reads_plans_tasks_and_district_tables() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(plans[0]["doc_number"], "武政办〔2021〕26号");
     assert_eq!(plans[0]["status"], "published");
+    let (_, drafts) = call(&app, "GET", "/api/plans?status=draft", None).await;
+    assert_eq!(drafts, json!([]));
 
     let (status, table) = call(
         &app,
