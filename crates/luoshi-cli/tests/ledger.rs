@@ -242,3 +242,53 @@ fn killed_import_leaves_each_plan_whole_or_absent() {
         assert!(store.verify_audit().await.expect("verify").is_ok());
     });
 }
+
+/// SIGKILL to the server while it stores a plan posted to the API: afterwards the plan is whole
+/// or absent.
+#[cfg(unix)]
+#[test]
+fn killed_server_during_an_api_import_leaves_the_plan_whole_or_absent() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let port = free_port();
+    let child = Command::new(env!("CARGO_BIN_EXE_luoshi"))
+        .current_dir(dir.path())
+        .env_remove("LUOSHI_DATABASE_URL")
+        .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("serve starts");
+    let mut server = Server(child);
+    wait_for(port);
+    let big = PLAN.repeat(40);
+    let expected = luoshi_extract::extract(&big).tasks.len() as i64;
+    let body = serde_json::json!({ "source_name": "big.txt", "text": big }).to_string();
+    let poster = std::thread::spawn(move || {
+        if let Ok(mut stream) = TcpStream::connect(("127.0.0.1", port)) {
+            let head = format!(
+                "POST /api/plans HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                body.len()
+            );
+            let _ = stream
+                .write_all(head.as_bytes())
+                .and_then(|()| stream.write_all(body.as_bytes()));
+            let mut answer = Vec::new();
+            let _ = stream.read_to_end(&mut answer);
+        }
+    });
+    std::thread::sleep(Duration::from_millis(600));
+    server.0.kill().expect("SIGKILL");
+    let _ = server.0.wait();
+    let _ = poster.join();
+    runtime().block_on(async {
+        let url = format!("sqlite://{}", dir.path().join("luoshi.db").display());
+        let store = luoshi_store::Store::open(&url)
+            .await
+            .expect("reopens after the kill");
+        let plans = store.plans().await.expect("plans");
+        assert!(!plans.is_empty(), "the seeded plan is there");
+        for plan in plans.iter().filter(|p| p.source_name == "big.txt") {
+            assert_eq!(plan.task_count, expected, "the posted plan is whole");
+        }
+        assert!(store.verify_audit().await.expect("verify").is_ok());
+    });
+}
