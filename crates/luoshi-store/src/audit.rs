@@ -169,6 +169,21 @@ impl AuditRecord {
     }
 }
 
+fn audit_row(row: &sqlx::any::AnyRow) -> Result<AuditRecord> {
+    Ok(AuditRecord {
+        id: row.try_get("id")?,
+        at: row.try_get("at")?,
+        actor: row.try_get("actor")?,
+        action: row.try_get("action")?,
+        entity: row.try_get("entity")?,
+        entity_id: row.try_get("entity_id")?,
+        before: row.try_get("before_json")?,
+        after: row.try_get("after_json")?,
+        prev_hash: row.try_get("prev_hash")?,
+        hash: row.try_get("hash")?,
+    })
+}
+
 /// What `verify_audit` found wrong, naming the row.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct AuditProblem {
@@ -193,18 +208,7 @@ impl Store {
                 return Ok(Ok(count));
             }
             for row in rows {
-                let record = AuditRecord {
-                    id: row.try_get("id")?,
-                    at: row.try_get("at")?,
-                    actor: row.try_get("actor")?,
-                    action: row.try_get("action")?,
-                    entity: row.try_get("entity")?,
-                    entity_id: row.try_get("entity_id")?,
-                    before: row.try_get("before_json")?,
-                    after: row.try_get("after_json")?,
-                    prev_hash: row.try_get("prev_hash")?,
-                    hash: row.try_get("hash")?,
-                };
+                let record = audit_row(&row)?;
                 if record.prev_hash != prev {
                     let reason = format!(
                         "第 {} 条记录的前一哈希与上一条不符：上一条记录被删除、插入或改动过",
@@ -240,21 +244,6 @@ impl Store {
         .bind(limit)
         .fetch_all(&self.pool)
         .await?;
-        rows.into_iter()
-            .map(|row| {
-                Ok(AuditRecord {
-                    id: row.try_get("id")?,
-                    at: row.try_get("at")?,
-                    actor: row.try_get("actor")?,
-                    action: row.try_get("action")?,
-                    entity: row.try_get("entity")?,
-                    entity_id: row.try_get("entity_id")?,
-                    before: row.try_get("before_json")?,
-                    after: row.try_get("after_json")?,
-                    prev_hash: row.try_get("prev_hash")?,
-                    hash: row.try_get("hash")?,
-                })
-            })
-            .collect()
+        rows.into_iter().map(|row| audit_row(&row)).collect()
     }
 }
