@@ -240,9 +240,10 @@ pub fn serve(args: ServeArgs) -> Result<(), Failure> {
         }
         let listener = tokio::net::TcpListener::bind(&args.listen).await.map_err(|e| Failure::input(anyhow!("无法监听 {}：{e}", args.listen)))?;
         let address = listener.local_addr().map_err(Failure::other)?;
-        eprintln!("luoshi 已启动：http://{address}/api/plans （OpenAPI：http://{address}/api/openapi.json）；按 Ctrl-C 停止");
+        eprintln!("luoshi 已启动：http://{address}/ （接口：/api/plans，OpenAPI：/api/openapi.json）；按 Ctrl-C 停止");
         let state = luoshi_server::AppState { store, directory };
-        luoshi_server::serve(listener, state, shutdown()).await.map_err(Failure::other)
+        let app = luoshi_server::router(state.clone()).merge(luoshi_web::router(state));
+        luoshi_server::serve_router(listener, app, shutdown()).await.map_err(Failure::other)
     })
 }
 

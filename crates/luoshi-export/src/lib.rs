@@ -11,7 +11,7 @@ pub use csv_table::to_csv;
 pub use json::{PlanJson, to_json};
 pub use markdown::to_markdown;
 pub use table::{Row, rows};
-pub use xlsx::to_xlsx;
+pub use xlsx::{table_xlsx, to_xlsx};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {

@@ -144,6 +144,65 @@ pub fn to_xlsx(plan: &PlanDraft) -> Result<Vec<u8>, XlsxError> {
     workbook.save_to_buffer()
 }
 
+/// A titled table an office prints: title row, frozen header, wrapped cells with rows sized to
+/// them, A4 landscape one page wide, header rows repeated on every page, page numbers.
+pub fn table_xlsx(
+    title: &str,
+    columns: &[(&str, f64)],
+    rows: &[Vec<String>],
+) -> Result<Vec<u8>, XlsxError> {
+    let mut workbook = Workbook::new();
+    let cell = Format::new()
+        .set_text_wrap()
+        .set_border(FormatBorder::Thin)
+        .set_align(FormatAlign::VerticalCenter)
+        .set_font_size(10.5);
+    let header = cell
+        .clone()
+        .set_align(FormatAlign::Center)
+        .set_bold()
+        .set_background_color("#D9E1F2");
+    let heading = Format::new()
+        .set_bold()
+        .set_font_size(16)
+        .set_align(FormatAlign::Center)
+        .set_align(FormatAlign::VerticalCenter);
+    let sheet = workbook.add_worksheet();
+    let name: String = title
+        .chars()
+        .filter(|c| !matches!(c, '[' | ']' | ':' | '*' | '?' | '/' | '\\'))
+        .take(31)
+        .collect();
+    sheet.set_name(if name.is_empty() { "表" } else { &name })?;
+    page_setup(sheet, title)?;
+    let last_col = columns.len().saturating_sub(1) as u16;
+    if last_col > 0 {
+        sheet.merge_range(0, 0, 0, last_col, title, &heading)?;
+    } else {
+        sheet.write_string_with_format(0, 0, title, &heading)?;
+    }
+    sheet.set_row_height(0, 30)?;
+    for (col, (name, width)) in columns.iter().enumerate() {
+        sheet.write_string_with_format(1, col as u16, *name, &header)?;
+        sheet.set_column_width(col as u16, *width)?;
+    }
+    sheet.set_freeze_panes(2, 0)?;
+    sheet.set_repeat_rows(0, 1)?;
+    for (i, row) in rows.iter().enumerate() {
+        let r = (i + 2) as u32;
+        for (col, text) in row.iter().enumerate().take(columns.len()) {
+            sheet.write_string_with_format(r, col as u16, text, &cell)?;
+        }
+        let cells: Vec<(&str, f64)> = row
+            .iter()
+            .zip(columns)
+            .map(|(t, (_, w))| (t.as_str(), *w))
+            .collect();
+        sheet.set_row_height(r, row_height(&cells))?;
+    }
+    workbook.save_to_buffer()
+}
+
 /// Points a row needs to show each `(text, column width)` wrapped: a CJK character takes about
 /// two width units at this font size, a line about 14 points.
 fn row_height(cells: &[(&str, f64)]) -> f64 {

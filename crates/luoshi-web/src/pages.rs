@@ -1,0 +1,409 @@
+//! Page handlers: read the ledger, fill a template.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use luoshi_server::AppState;
+use luoshi_store::*;
+use serde::Deserialize;
+
+const STYLESHEET: &str = include_str!("luoshi.css");
+
+/// The columns offices print a district table with.
+const DISTRICT_COLUMNS: [(&str, f64); 7] = [
+    ("序号", 12.0),
+    ("工作任务", 34.0),
+    ("年度目标", 36.0),
+    ("牵头单位", 22.0),
+    ("责任单位", 30.0),
+    ("完成时限", 14.0),
+    ("备注", 20.0),
+];
+
+/// A page that went wrong, as a page.
+pub struct PageError(StatusCode, String);
+
+impl From<StoreError> for PageError {
+    fn from(e: StoreError) -> PageError {
+        let status = match &e {
+            StoreError::NotFound { .. } => StatusCode::NOT_FOUND,
+            StoreError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            _ => StatusCode::INTERNAL_SERVER_ERROR,
+        };
+        PageError(status, e.to_string())
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    message: &'a str,
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let body = ErrorPage { message: &self.1 }
+            .render()
+            .unwrap_or_else(|_| self.1.clone());
+        (self.0, Html(body)).into_response()
+    }
+}
+
+fn render(page: impl Template) -> Result<Html<String>, PageError> {
+    page.render().map(Html).map_err(|e| {
+        PageError(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            format!("页面生成失败：{e}"),
+        )
+    })
+}
+
+pub async fn stylesheet() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "max-age=3600"),
+        ],
+        STYLESHEET,
+    )
+}
+
+/// The newest plan's overview.
+pub async fn home(State(s): State<AppState>) -> Result<Response, PageError> {
+    let plans = s.store.plans().await?;
+    match plans.last() {
+        Some(plan) => Ok(Redirect::to(&format!("/plans/{}", plan.id)).into_response()),
+        None => Err(PageError(
+            StatusCode::NOT_FOUND,
+            "台账中还没有方案：请先用 luoshi import 导入".into(),
+        )),
+    }
+}
+
+pub struct IndicatorView {
+    name: String,
+    amount: String,
+    text: String,
+}
+
+#[derive(Template)]
+#[template(path = "overview.html")]
+struct OverviewPage {
+    title: String,
+    plan: PlanSummary,
+    indicators: Vec<IndicatorView>,
+    sections: Vec<SectionRow>,
+    leads: Vec<UnitRow>,
+    open_items: Vec<ReviewItem>,
+}
+
+fn number(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        format!("{}", v as i64)
+    } else {
+        format!("{v}")
+    }
+}
+
+/// `10场以上`, `1—2个`: a target's value with its qualifier, as the table prints it.
+fn amount(value: f64, max: Option<f64>, unit: &str, qualifier: &str) -> String {
+    let v = number(value);
+    match (qualifier, max) {
+        ("range", Some(m)) => format!("{v}—{}{unit}", number(m)),
+        ("at_least", _) => format!("{v}{unit}以上"),
+        ("about", _) => format!("{v}{unit}左右"),
+        ("more_than", _) => format!("超过{v}{unit}"),
+        ("at_most", _) => format!("不超过{v}{unit}"),
+        _ => format!("{v}{unit}"),
+    }
+}
+
+pub async fn overview(
+    State(s): State<AppState>,
+    Path(id): Path<i64>,
+) -> Result<Html<String>, PageError> {
+    let plan = s.store.plan(id).await?;
+    let indicators = s
+        .store
+        .indicators(id)
+        .await?
+        .into_iter()
+        .map(|i| IndicatorView {
+            amount: amount(i.value, i.max, &i.unit, &i.qualifier),
+            name: i.name,
+            text: i.text,
+        })
+        .collect();
+    let sections = s.store.sections(id).await?;
+    let mut leads: Vec<UnitRow> = s
+        .store
+        .units(Some(id))
+        .await?
+        .into_iter()
+        .filter(|u| u.lead_count > 0)
+        .collect();
+    leads.sort_by(|a, b| {
+        b.lead_count
+            .cmp(&a.lead_count)
+            .then(b.responsible_count.cmp(&a.responsible_count))
+    });
+    let open_items = s
+        .store
+        .review_items(id)
+        .await?
+        .into_iter()
+        .filter(|r| !r.resolved)
+        .collect();
+    let title = plan
+        .plan_title
+        .clone()
+        .or(plan.title.clone())
+        .unwrap_or_else(|| format!("方案 {id}"));
+    render(OverviewPage {
+        title,
+        plan,
+        indicators,
+        sections,
+        leads,
+        open_items,
+    })
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct TaskQuery {
+    section: Option<String>,
+    unit: Option<String>,
+    district: Option<String>,
+    text: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "tasks.html")]
+struct TasksPage {
+    plan_id: i64,
+    section: String,
+    unit: String,
+    district: String,
+    text: String,
+    error: Option<String>,
+    total: i64,
+    tasks: Vec<TaskRow>,
+}
+
+pub async fn tasks(
+    State(s): State<AppState>,
+    Path(id): Path<i64>,
+    Query(q): Query<TaskQuery>,
+) -> Result<Html<String>, PageError> {
+    let filter = TaskFilter {
+        unit: q.unit.clone(),
+        district: q.district.clone(),
+        section: q.section.clone(),
+        role: None,
+        text: q.text.clone(),
+        has_target: None,
+    };
+    let (error, total, tasks) = match s.store.tasks(id, &filter, 0, 1000).await {
+        Ok(page) => (None, page.total, page.items),
+        // A filter naming an unknown district is shown next to the form, not as an error page.
+        Err(StoreError::Invalid { message, .. }) => (Some(message), 0, Vec::new()),
+        Err(e) => return Err(e.into()),
+    };
+    render(TasksPage {
+        plan_id: id,
+        section: q.section.unwrap_or_default(),
+        unit: q.unit.unwrap_or_default(),
+        district: q.district.unwrap_or_default(),
+        text: q.text.unwrap_or_default(),
+        error,
+        total,
+        tasks,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "task.html")]
+struct TaskPage {
+    task: TaskDetail,
+    /// The text in pieces: 0 plain, 1 a target, 2 the annotation.
+    pieces: Vec<(String, u8)>,
+}
+
+/// Splits the task's text at its targets and annotation so the page can highlight them.
+fn pieces(task: &TaskDetail) -> Vec<(String, u8)> {
+    let text = &task.text;
+    let mut marks: Vec<(usize, usize, u8)> = task
+        .targets
+        .iter()
+        .filter_map(|t| t.span.map(|[a, b]| (a as usize, b as usize, 1)))
+        .filter(|&(a, b, _)| {
+            a < b && text.is_char_boundary(a) && text.is_char_boundary(b) && b <= text.len()
+        })
+        .collect();
+    if let Some(annotation) = &task.annotation
+        && let Some(pos) = text.find(annotation.as_str())
+    {
+        marks.push((pos, pos + annotation.len(), 2));
+    }
+    marks.sort();
+    let mut out = Vec::new();
+    let mut at = 0;
+    for (a, b, kind) in marks {
+        if a < at {
+            continue;
+        }
+        if a > at {
+            out.push((text[at..a].to_string(), 0));
+        }
+        out.push((text[a..b].to_string(), kind));
+        at = b;
+    }
+    if at < text.len() {
+        out.push((text[at..].to_string(), 0));
+    }
+    out
+}
+
+pub async fn task(
+    State(s): State<AppState>,
+    Path(id): Path<i64>,
+) -> Result<Html<String>, PageError> {
+    let task = s.store.task(id).await?;
+    let pieces = pieces(&task);
+    render(TaskPage { task, pieces })
+}
+
+#[derive(Template)]
+#[template(path = "districts.html")]
+struct DistrictsPage {
+    plan_id: i64,
+    groups: Vec<(String, Vec<String>)>,
+}
+
+pub async fn districts(
+    State(s): State<AppState>,
+    Path(id): Path<i64>,
+) -> Result<Html<String>, PageError> {
+    s.store.plan(id).await?;
+    let mut groups: Vec<(String, Vec<String>)> = Vec::new();
+    for d in s.store.districts().await? {
+        let group = d.group.unwrap_or_else(|| "其他".into());
+        match groups.iter_mut().find(|(g, _)| *g == group) {
+            Some((_, names)) => names.push(d.name),
+            None => groups.push((group, vec![d.name])),
+        }
+    }
+    render(DistrictsPage {
+        plan_id: id,
+        groups,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "district.html")]
+struct DistrictPage {
+    table: DistrictTable,
+    headers: Vec<&'static str>,
+    rows: Vec<Vec<String>>,
+}
+
+/// The district table as printed rows: 序号, 工作任务, 年度目标, 牵头单位, 责任单位, 完成时限, 备注.
+pub fn district_rows(table: &DistrictTable) -> Vec<Vec<String>> {
+    table
+        .rows
+        .iter()
+        .map(|r| {
+            let targets: Vec<String> = r
+                .targets
+                .iter()
+                .map(|t| match (t.source.as_str(), t.value) {
+                    ("per_each" | "manual", Some(v)) => format!(
+                        "{}（本区 {}{}）",
+                        t.text,
+                        number(v),
+                        t.unit.clone().unwrap_or_default()
+                    ),
+                    _ => t.text.clone(),
+                })
+                .collect();
+            let mut note = Vec::new();
+            match r.role.as_str() {
+                "lead" if !r.hand_added => note.push("本区牵头".to_string()),
+                "responsible" => note.push("本区参与".to_string()),
+                "share" => note.push("承担分解目标".to_string()),
+                _ => {}
+            }
+            if r.hand_added {
+                note.push("一区一表补充".to_string());
+            }
+            note.extend(r.note.clone());
+            vec![
+                r.path.clone(),
+                r.title.clone(),
+                targets.join("；"),
+                r.lead.join("、"),
+                r.responsible.join("、"),
+                r.deadline.clone().unwrap_or_default(),
+                note.join("；"),
+            ]
+        })
+        .collect()
+}
+
+pub async fn district(
+    State(s): State<AppState>,
+    Path((id, name)): Path<(i64, String)>,
+) -> Result<Html<String>, PageError> {
+    let table = s.store.district_table(id, &name).await?;
+    let rows = district_rows(&table);
+    render(DistrictPage {
+        table,
+        headers: DISTRICT_COLUMNS.iter().map(|(h, _)| *h).collect(),
+        rows,
+    })
+}
+
+pub async fn district_xlsx(
+    State(s): State<AppState>,
+    Path((id, name)): Path<(i64, String)>,
+) -> Result<Response, PageError> {
+    let table = s.store.district_table(id, &name).await?;
+    let title = format!("{} 年度任务表（一区一表）", table.district.name);
+    let bytes = luoshi_export::table_xlsx(&title, &DISTRICT_COLUMNS, &district_rows(&table))
+        .map_err(|e| {
+            PageError(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                format!("生成 xlsx 失败：{e}"),
+            )
+        })?;
+    let file = format!("{}-一区一表.xlsx", table.district.name);
+    let disposition = format!(
+        "attachment; filename=\"district-table.xlsx\"; filename*=UTF-8''{}",
+        percent(&file)
+    );
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
+            ),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// RFC 5987 encoding for a file name in Content-Disposition.
+fn percent(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_') {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,175 @@
+//! The pages over a ledger holding the published Wuhan plan.
+
+use std::io::Cursor;
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use calamine::{Data, Reader, Xlsx};
+use http_body_util::BodyExt;
+use luoshi_directory::{Directory, resolve};
+use luoshi_server::AppState;
+use tower::ServiceExt;
+
+const PLAN: &str = include_str!("../../../data/plans/wuhan-2021-tech-innovation-plan.txt");
+
+async fn state() -> (AppState, tempfile::TempDir) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store =
+        luoshi_store::Store::open(&format!("sqlite://{}", dir.path().join("web.db").display()))
+            .await
+            .expect("store");
+    let directory = Arc::new(Directory::wuhan());
+    let id = store
+        .import_plan(
+            &resolve(luoshi_extract::extract(PLAN), &directory),
+            "wuhan.txt",
+            PLAN.as_bytes(),
+            "测试",
+        )
+        .await
+        .expect("import");
+    store
+        .publish(id, &directory, "测试")
+        .await
+        .expect("publish");
+    (AppState { store, directory }, dir)
+}
+
+async fn get(state: &AppState, uri: &str) -> (StatusCode, Vec<u8>, String) {
+    let response = luoshi_web::router(state.clone())
+        .oneshot(
+            Request::builder()
+                .uri(uri)
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await
+        .expect("response");
+    let status = response.status();
+    let kind = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    let bytes = response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes()
+        .to_vec();
+    (status, bytes, kind)
+}
+
+async fn page(state: &AppState, uri: &str) -> String {
+    let (status, bytes, kind) = get(state, uri).await;
+    assert_eq!(status, StatusCode::OK, "{uri}");
+    assert!(kind.starts_with("text/html"), "{uri}: {kind}");
+    String::from_utf8(bytes).expect("utf-8")
+}
+
+fn encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn overview_lists_indicators_sections_leads_and_review_items() {
+    let (state, _dir) = state().await;
+    let (status, _, _) = get(&state, "/").await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let html = page(&state, "/plans/1").await;
+    assert!(html.contains("<title>武汉市大力推进科技创新提能工作实施方案 · 落实</title>"));
+    assert!(html.contains("武政办〔2021〕26号"));
+    assert!(html.contains("技术合同成交额") && html.contains("1000亿元"));
+    assert!(html.contains("建设东湖科学城，打造创新之核"));
+    assert!(html.contains("市科技局"));
+    assert!(html.contains("待核对事项（5 项未处理）"));
+    let (status, css, kind) = get(&state, "/static/luoshi.css").await;
+    assert_eq!(
+        (status, kind.as_str()),
+        (StatusCode::OK, "text/css; charset=utf-8")
+    );
+    assert!(String::from_utf8_lossy(&css).contains("@media print"));
+}
+
+#[tokio::test]
+async fn every_task_is_two_clicks_from_the_overview() {
+    let (state, _dir) = state().await;
+    let html = page(&state, "/plans/1/tasks").await;
+    assert!(html.contains("共 19 项"));
+    for id in 1..=19 {
+        assert!(
+            html.contains(&format!("href=\"/tasks/{id}\"")),
+            "task {id} linked from the list"
+        );
+    }
+    let filtered = page(
+        &state,
+        &format!(
+            "/plans/1/tasks?unit={}&section={}",
+            encode("市科技局"),
+            encode("二.（三）")
+        ),
+    )
+    .await;
+    assert!(filtered.contains("共 4 项"), "{filtered}");
+    let unknown = page(
+        &state,
+        &format!("/plans/1/tasks?district={}", encode("火星区")),
+    )
+    .await;
+    assert!(unknown.contains("「火星区」不是名录中的区"));
+    let task = page(&state, "/tasks/12").await;
+    assert!(
+        task.contains("<mark class=\"target\">各区分别举办对接活动 5 场以上</mark>"),
+        "targets highlighted in the text"
+    );
+    assert!(
+        task.contains(
+            "<mark class=\"annotation\">牵头单位：市科技局；责任单位：各区人民政府</mark>"
+        )
+    );
+    let (status, bytes, _) = get(&state, "/tasks/999").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(String::from_utf8_lossy(&bytes).contains("出错了"));
+}
+
+#[tokio::test]
+async fn district_table_page_and_its_xlsx_have_the_same_rows() {
+    let (state, _dir) = state().await;
+    let index = page(&state, "/plans/1/districts").await;
+    assert!(index.contains("中心城区") && index.contains("三大国家级开发区"));
+    let html = page(&state, &format!("/plans/1/districts/{}", encode("江岸区"))).await;
+    assert!(html.contains("江岸区 年度任务表（一区一表）"));
+    assert!(html.contains("汉口文创谷、岱家山知识产权创业小镇"));
+    assert!(html.contains("各区分别举办对接活动 5 场以上（本区 5场）"));
+    let page_rows = html.matches("<tr><td>").count();
+    let (status, bytes, kind) = get(
+        &state,
+        &format!("/plans/1/districts/{}/table.xlsx", encode("江岸区")),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(kind.contains("spreadsheetml"));
+    let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).expect("xlsx opens");
+    let name = book.sheet_names()[0].clone();
+    let range = book.worksheet_range(&name).expect("sheet");
+    assert_eq!(
+        range.height() - 2,
+        page_rows,
+        "title and header, then the same rows as the page"
+    );
+    assert!(matches!(range.get_value((1, 2)), Some(Data::String(s)) if s == "年度目标"));
+    let (status, _, _) = get(&state, &format!("/plans/1/districts/{}", encode("火星区"))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+}
