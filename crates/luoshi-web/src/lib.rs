@@ -4,6 +4,7 @@
 //! the index of districts and each district's table (一区一表) with a print stylesheet and an xlsx
 //! download of exactly that table.
 
+mod chart;
 mod pages;
 
 use axum::Router;
@@ -19,6 +20,7 @@ pub fn router(state: AppState) -> Router {
         .route("/plans/{id}", get(overview))
         .route("/plans/{id}/tasks", get(tasks))
         .route("/tasks/{id}", get(task))
+        .route("/plans/{id}/units/{name}", get(unit))
         .route("/plans/{id}/districts", get(districts))
         .route("/plans/{id}/districts/{name}", get(district))
         .route(

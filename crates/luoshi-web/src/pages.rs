@@ -8,6 +8,8 @@ use luoshi_server::AppState;
 use luoshi_store::*;
 use serde::Deserialize;
 
+use crate::chart;
+
 const STYLESHEET: &str = include_str!("luoshi.css");
 
 /// The columns offices print a district table with.
@@ -96,6 +98,9 @@ struct OverviewPage {
     sections: Vec<SectionRow>,
     leads: Vec<UnitRow>,
     open_items: Vec<ReviewItem>,
+    lead_chart: String,
+    district_chart: String,
+    section_chart: String,
 }
 
 fn number(v: f64) -> String {
@@ -160,6 +165,34 @@ pub async fn overview(
         .clone()
         .or(plan.title.clone())
         .unwrap_or_else(|| format!("方案 {id}"));
+    let lead_chart = chart::bars(
+        "各单位牵头任务数",
+        &leads
+            .iter()
+            .take(15)
+            .map(|u| (u.name.clone(), u.lead_count))
+            .collect::<Vec<_>>(),
+    );
+    // Each task once per district, whatever the roles.
+    let mut per_district: Vec<(String, i64)> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for a in s.store.assignments(id, None, None).await? {
+        if let Some(d) = a.district
+            && seen.insert((d.clone(), a.task_id))
+        {
+            match per_district.iter_mut().find(|(name, _)| *name == d) {
+                Some((_, n)) => *n += 1,
+                None => per_district.push((d, 1)),
+            }
+        }
+    }
+    let district_chart = chart::bars("各区承担任务数", &per_district);
+    let per_section: Vec<(String, i64)> = sections
+        .iter()
+        .filter(|x| x.level > 1)
+        .map(|x| (x.title.clone(), x.task_count))
+        .collect();
+    let section_chart = chart::bars("各部分任务数", &per_section);
     render(OverviewPage {
         title,
         plan,
@@ -167,6 +200,9 @@ pub async fn overview(
         sections,
         leads,
         open_items,
+        lead_chart,
+        district_chart,
+        section_chart,
     })
 }
 
@@ -406,4 +442,66 @@ fn percent(s: &str) -> String {
             }
         })
         .collect()
+}
+
+#[derive(Template)]
+#[template(path = "unit.html")]
+struct UnitPage {
+    plan_id: i64,
+    unit: String,
+    leads: Vec<AssignmentRow>,
+    shares: Vec<AssignmentRow>,
+    districts: Vec<String>,
+}
+
+/// Everything a unit leads and shares in a plan, and the districts it works with there.
+pub async fn unit(
+    State(s): State<AppState>,
+    Path((id, name)): Path<(i64, String)>,
+) -> Result<Html<String>, PageError> {
+    let own = s.store.assignments(id, Some(&name), None).await?;
+    if own.is_empty()
+        && !s
+            .store
+            .units(Some(id))
+            .await?
+            .iter()
+            .any(|u| u.name == name || u.aliases.contains(&name))
+    {
+        return Err(PageError(
+            StatusCode::NOT_FOUND,
+            format!("名录中没有单位「{name}」"),
+        ));
+    }
+    let unit = own.first().map(|a| a.unit.clone()).unwrap_or(name);
+    let mut leads: Vec<AssignmentRow> = Vec::new();
+    let mut shares: Vec<AssignmentRow> = Vec::new();
+    for a in own {
+        let list = if a.role == "lead" {
+            &mut leads
+        } else {
+            &mut shares
+        };
+        if !list.iter().any(|b| b.task_id == a.task_id) {
+            list.push(a);
+        }
+    }
+    let tasks: std::collections::HashSet<i64> =
+        leads.iter().chain(&shares).map(|a| a.task_id).collect();
+    let mut districts: Vec<String> = Vec::new();
+    for a in s.store.assignments(id, None, None).await? {
+        if let Some(d) = a.district
+            && tasks.contains(&a.task_id)
+            && !districts.contains(&d)
+        {
+            districts.push(d);
+        }
+    }
+    render(UnitPage {
+        plan_id: id,
+        unit,
+        leads,
+        shares,
+        districts,
+    })
 }

@@ -173,3 +173,20 @@ async fn district_table_page_and_its_xlsx_have_the_same_rows() {
     let (status, _, _) = get(&state, &format!("/plans/1/districts/{}", encode("火星区"))).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
 }
+
+#[tokio::test]
+async fn unit_page_and_charts() {
+    let (state, _dir) = state().await;
+    let html = page(&state, &format!("/plans/1/units/{}", encode("市发改委"))).await;
+    assert!(
+        html.contains("<h1>市发展改革委</h1>"),
+        "aliases reach the canonical unit"
+    );
+    assert!(html.contains("牵头任务（3 项）"), "{html}");
+    assert!(html.contains("江岸区"), "districts it works with");
+    let (status, _, _) = get(&state, &format!("/plans/1/units/{}", encode("不存在的局"))).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let overview = page(&state, "/plans/1").await;
+    assert_eq!(overview.matches("<svg class=\"chart\"").count(), 3);
+    assert!(overview.contains("各区承担任务数"));
+}

@@ -1,0 +1,58 @@
+//! Bar charts drawn on the server as SVG, for where people would rather look than read.
+
+/// A horizontal bar chart of `(label, count)` pairs, largest first as given.
+pub fn bars(title: &str, items: &[(String, i64)]) -> String {
+    const ROW: usize = 24;
+    const LABEL: usize = 260;
+    const BAR: usize = 360;
+    let max = items.iter().map(|(_, n)| *n).max().unwrap_or(0).max(1);
+    let height = 34 + ROW * items.len();
+    let mut svg = format!(
+        "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" viewBox=\"0 0 {w} {height}\" width=\"100%\" style=\"max-width:{w}px\"><title>{t}</title>\
+<text x=\"0\" y=\"18\" font-size=\"15\" font-weight=\"bold\">{t}</text>",
+        w = LABEL + BAR + 60,
+        t = escape(title)
+    );
+    for (i, (label, n)) in items.iter().enumerate() {
+        let y = 30 + i * ROW;
+        let width = (*n as usize * BAR) / max as usize;
+        svg.push_str(&format!(
+            "<text x=\"{lx}\" y=\"{ty}\" font-size=\"13\" text-anchor=\"end\">{label}</text>\
+<rect x=\"{bx}\" y=\"{y}\" width=\"{width}\" height=\"{h}\" fill=\"#8b1a1a\"><title>{label}：{n}</title></rect>\
+<text x=\"{nx}\" y=\"{ty}\" font-size=\"13\">{n}</text>",
+            lx = LABEL - 8,
+            ty = y + 15,
+            label = escape(label),
+            bx = LABEL,
+            h = ROW - 6,
+            nx = LABEL + width + 6,
+        ));
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bars_scale_to_the_largest_and_escape_labels() {
+        let svg = bars("任务数", &[("市科技局".into(), 9), ("A&B<".into(), 3)]);
+        assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
+        assert!(
+            svg.contains("width=\"360\""),
+            "the largest bar is full width"
+        );
+        assert!(svg.contains("width=\"120\""));
+        assert!(svg.contains("A&amp;B&lt;"));
+        assert!(bars("空", &[]).contains("</svg>"));
+    }
+}
