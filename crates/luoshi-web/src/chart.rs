@@ -15,17 +15,24 @@ pub fn bars(title: &str, items: &[(String, i64)]) -> String {
     );
     for (i, (label, n)) in items.iter().enumerate() {
         let y = 30 + i * ROW;
+        // Long names are shortened to fit the label column; the full name is in the bar's tooltip.
+        let short: String = if label.chars().count() > 16 {
+            label.chars().take(15).chain(std::iter::once('…')).collect()
+        } else {
+            label.clone()
+        };
         let width = (*n as usize * BAR) / max as usize;
         svg.push_str(&format!(
             "<text x=\"{lx}\" y=\"{ty}\" font-size=\"13\" text-anchor=\"end\">{label}</text>\
-<rect x=\"{bx}\" y=\"{y}\" width=\"{width}\" height=\"{h}\" fill=\"#8b1a1a\"><title>{label}：{n}</title></rect>\
+<rect x=\"{bx}\" y=\"{y}\" width=\"{width}\" height=\"{h}\" fill=\"#8b1a1a\"><title>{full}：{n}</title></rect>\
 <text x=\"{nx}\" y=\"{ty}\" font-size=\"13\">{n}</text>",
             lx = LABEL - 8,
             ty = y + 15,
-            label = escape(label),
+            label = escape(&short),
             bx = LABEL,
             h = ROW - 6,
             nx = LABEL + width + 6,
+            full = escape(label),
         ));
     }
     svg.push_str("</svg>");
@@ -54,5 +61,13 @@ mod tests {
         assert!(svg.contains("width=\"120\""));
         assert!(svg.contains("A&amp;B&lt;"));
         assert!(bars("空", &[]).contains("</svg>"));
+        let long = bars(
+            "长",
+            &[("优化创新创业环境，营造热带雨林式创新生态圈".into(), 4)],
+        );
+        assert!(
+            long.contains(">优化创新创业环境，营造热带雨林…</text>")
+                && long.contains("<title>优化创新创业环境，营造热带雨林式创新生态圈：4</title>")
+        );
     }
 }
