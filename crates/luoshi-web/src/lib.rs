@@ -2,13 +2,17 @@
 //! with the stylesheet embedded in the binary (no JavaScript build, no fetches from outside):
 //! plan overview, task list with filters, task page with its targets highlighted in the text,
 //! the index of districts and each district's table (一区一表) with a print stylesheet and an xlsx
-//! download of exactly that table.
+//! download of exactly that table; and the draft review, where the office fixes what the parser
+//! could not decide and publishes (CSRF-protected forms that call the same store operations as
+//! the API).
 
 mod chart;
+mod csrf;
 mod pages;
+mod review;
 
 use axum::Router;
-use axum::routing::get;
+use axum::routing::{get, post};
 use luoshi_server::AppState;
 
 /// The pages' routes over `state`; merge them with the API's router.
@@ -27,5 +31,15 @@ pub fn router(state: AppState) -> Router {
             "/plans/{id}/districts/{name}/table.xlsx",
             get(district_xlsx),
         )
+        .route("/plans/{id}/review", get(review::review))
+        .route(
+            "/plans/{id}/review/tasks/{task}/units",
+            post(review::set_units),
+        )
+        .route(
+            "/plans/{id}/review/items/{item}/resolve",
+            post(review::resolve),
+        )
+        .route("/plans/{id}/review/publish", post(review::publish))
         .with_state(state)
 }

@@ -26,6 +26,16 @@ const DISTRICT_COLUMNS: [(&str, f64); 7] = [
 /// A page that went wrong, as a page.
 pub struct PageError(StatusCode, String);
 
+impl PageError {
+    pub fn new(status: StatusCode, message: String) -> PageError {
+        PageError(status, message)
+    }
+
+    pub fn internal(message: String) -> PageError {
+        PageError(StatusCode::INTERNAL_SERVER_ERROR, message)
+    }
+}
+
 impl From<StoreError> for PageError {
     fn from(e: StoreError) -> PageError {
         let status = match &e {

@@ -1,0 +1,254 @@
+//! The draft review: the office fixes what the parser could not decide and publishes, from the
+//! browser. The forms call the same store operations as the API; every POST needs the CSRF token.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use luoshi_server::AppState;
+use luoshi_store::{PlanSummary, StoreError, UnitsInput};
+use serde::Deserialize;
+
+use crate::csrf;
+use crate::pages::PageError;
+
+pub struct ItemView {
+    id: i64,
+    path: Option<String>,
+    line: Option<i64>,
+    reason: String,
+    task_id: Option<i64>,
+    lead: String,
+    responsible: String,
+}
+
+#[derive(Template)]
+#[template(path = "review.html")]
+struct ReviewPage {
+    plan: PlanSummary,
+    items: Vec<ItemView>,
+    csrf: String,
+    general_error: Option<String>,
+    /// The item whose form the error belongs to (0: none).
+    error_item: i64,
+    error: Option<String>,
+    error_field: String,
+}
+
+/// What went wrong with a submitted form, to show next to it.
+#[derive(Default)]
+struct FormError {
+    task: Option<i64>,
+    field: String,
+    message: Option<String>,
+    general: Option<String>,
+}
+
+async fn render(
+    s: &AppState,
+    plan_id: i64,
+    token: String,
+    error: FormError,
+) -> Result<String, PageError> {
+    let plan = s.store.plan(plan_id).await?;
+    let mut items = Vec::new();
+    for item in s
+        .store
+        .review_items(plan_id)
+        .await?
+        .into_iter()
+        .filter(|r| !r.resolved)
+    {
+        let (lead, responsible) = match item.task_id {
+            Some(task) => {
+                let detail = s.store.task(task).await?;
+                (
+                    detail.row.lead.join("、"),
+                    detail.row.responsible.join("、"),
+                )
+            }
+            None => Default::default(),
+        };
+        items.push(ItemView {
+            id: item.id,
+            path: item.path,
+            line: item.line,
+            reason: item.reason,
+            task_id: item.task_id,
+            lead,
+            responsible,
+        });
+    }
+    let error_item = error
+        .task
+        .and_then(|t| items.iter().find(|i| i.task_id == Some(t)).map(|i| i.id))
+        .unwrap_or(0);
+    let page = ReviewPage {
+        plan,
+        items,
+        csrf: token,
+        general_error: error.general,
+        error_item,
+        error: error.message,
+        error_field: error.field,
+    };
+    page.render()
+        .map_err(|e| PageError::internal(format!("页面生成失败：{e}")))
+}
+
+pub async fn review(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    let (token, fresh) = match csrf::from_cookie(&headers) {
+        Some(t) => (t, false),
+        None => (
+            csrf::new_token().ok_or_else(|| PageError::internal("无法生成随机数".into()))?,
+            true,
+        ),
+    };
+    let body = render(&s, id, token.clone(), FormError::default()).await?;
+    let mut response = Html(body).into_response();
+    if fresh && let Ok(value) = csrf::set_cookie(&token).parse() {
+        response.headers_mut().insert(header::SET_COOKIE, value);
+    }
+    Ok(response)
+}
+
+fn forbidden() -> Response {
+    PageError::new(
+        StatusCode::FORBIDDEN,
+        "表单已过期或来源不明（CSRF 校验失败），请刷新页面后重试".into(),
+    )
+    .into_response()
+}
+
+/// `市科技局、市财政局` → the names, split on 、，,；; and spaces.
+fn names(list: &str) -> Vec<String> {
+    list.split(['、', '，', ',', '；', ';', ' ', '　'])
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+#[derive(Debug, Deserialize)]
+pub struct UnitsForm {
+    csrf: String,
+    lead: String,
+    #[serde(default)]
+    responsible: String,
+    #[serde(default)]
+    reason: Option<String>,
+}
+
+async fn failed(
+    s: &AppState,
+    headers: &HeaderMap,
+    plan: i64,
+    status: StatusCode,
+    error: FormError,
+) -> Result<Response, PageError> {
+    let token = csrf::from_cookie(headers).unwrap_or_default();
+    Ok((status, Html(render(s, plan, token, error).await?)).into_response())
+}
+
+pub async fn set_units(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Path((plan, task)): Path<(i64, i64)>,
+    Form(form): Form<UnitsForm>,
+) -> Result<Response, PageError> {
+    if !csrf::valid(&headers, &form.csrf) {
+        return Ok(forbidden());
+    }
+    let input = UnitsInput {
+        lead: names(&form.lead),
+        responsible: names(&form.responsible),
+        reason: form.reason.filter(|r| !r.trim().is_empty()),
+    };
+    match s
+        .store
+        .set_task_units(task, &input, &s.directory, "协调办公室（网页）")
+        .await
+    {
+        Ok(()) => Ok(Redirect::to(&format!("/plans/{plan}/review")).into_response()),
+        Err(StoreError::Invalid { field, message }) => {
+            let error = FormError {
+                task: Some(task),
+                field,
+                message: Some(message),
+                general: None,
+            };
+            failed(&s, &headers, plan, StatusCode::UNPROCESSABLE_ENTITY, error).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ResolveForm {
+    csrf: String,
+    resolution: String,
+}
+
+pub async fn resolve(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Path((plan, item)): Path<(i64, i64)>,
+    Form(form): Form<ResolveForm>,
+) -> Result<Response, PageError> {
+    if !csrf::valid(&headers, &form.csrf) {
+        return Ok(forbidden());
+    }
+    match s
+        .store
+        .resolve_review_item(item, &form.resolution, "协调办公室（网页）")
+        .await
+    {
+        Ok(()) => Ok(Redirect::to(&format!("/plans/{plan}/review")).into_response()),
+        Err(StoreError::Invalid { field, message }) => {
+            let error = FormError {
+                task: None,
+                field,
+                message: None,
+                general: Some(format!("第 {item} 项：{message}")),
+            };
+            failed(&s, &headers, plan, StatusCode::UNPROCESSABLE_ENTITY, error).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct PublishForm {
+    csrf: String,
+}
+
+pub async fn publish(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Path(plan): Path<i64>,
+    Form(form): Form<PublishForm>,
+) -> Result<Response, PageError> {
+    if !csrf::valid(&headers, &form.csrf) {
+        return Ok(forbidden());
+    }
+    match s
+        .store
+        .publish(plan, &s.directory, "协调办公室（网页）")
+        .await
+    {
+        Ok(()) => Ok(Redirect::to(&format!("/plans/{plan}")).into_response()),
+        Err(StoreError::Published(message)) => {
+            let error = FormError {
+                general: Some(message),
+                ..FormError::default()
+            };
+            failed(&s, &headers, plan, StatusCode::CONFLICT, error).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}

@@ -1,0 +1,246 @@
+//! The draft review in the browser's terms: forms with a CSRF token, errors next to the field,
+//! fix a review item, publish.
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use luoshi_directory::{Directory, resolve};
+use luoshi_server::AppState;
+use tower::ServiceExt;
+
+const PLAN: &str = include_str!("../../../data/plans/wuhan-2021-tech-innovation-plan.txt");
+
+async fn draft() -> (AppState, tempfile::TempDir) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = luoshi_store::Store::open(&format!(
+        "sqlite://{}",
+        dir.path().join("review.db").display()
+    ))
+    .await
+    .expect("store");
+    let directory = Arc::new(Directory::wuhan());
+    store
+        .import_plan(
+            &resolve(luoshi_extract::extract(PLAN), &directory),
+            "wuhan.txt",
+            PLAN.as_bytes(),
+            "测试",
+        )
+        .await
+        .expect("import");
+    (AppState { store, directory }, dir)
+}
+
+struct Answer {
+    status: StatusCode,
+    cookie: Option<String>,
+    location: Option<String>,
+    body: String,
+}
+
+async fn send(state: &AppState, request: Request<Body>) -> Answer {
+    let response = luoshi_web::router(state.clone())
+        .oneshot(request)
+        .await
+        .expect("response");
+    let status = response.status();
+    let header_value = |name| {
+        response
+            .headers()
+            .get(name)
+            .and_then(|v: &axum::http::HeaderValue| v.to_str().ok())
+            .map(str::to_string)
+    };
+    let cookie = header_value(header::SET_COOKIE);
+    let location = header_value(header::LOCATION);
+    let body = String::from_utf8(
+        response
+            .into_body()
+            .collect()
+            .await
+            .expect("body")
+            .to_bytes()
+            .to_vec(),
+    )
+    .expect("utf-8");
+    Answer {
+        status,
+        cookie,
+        location,
+        body,
+    }
+}
+
+fn post(uri: &str, cookie: &str, form: &str) -> Request<Body> {
+    Request::builder()
+        .method("POST")
+        .uri(uri)
+        .header(header::COOKIE, cookie)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(form.to_string()))
+        .expect("request")
+}
+
+fn encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn fix_a_review_item_and_publish() {
+    let (state, _dir) = draft().await;
+    let page = send(
+        &state,
+        Request::builder()
+            .uri("/plans/1/review")
+            .body(Body::empty())
+            .expect("request"),
+    )
+    .await;
+    assert_eq!(page.status, StatusCode::OK);
+    let set_cookie = page.cookie.expect("a CSRF cookie is set");
+    assert!(set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Strict"));
+    let token = set_cookie
+        .split(';')
+        .next()
+        .and_then(|c| c.split_once('='))
+        .map(|(_, v)| v.to_string())
+        .expect("token");
+    assert!(
+        page.body
+            .contains(&format!("name=\"csrf\" value=\"{token}\""))
+    );
+    assert!(page.body.contains("二.（三）.1"));
+    let cookie = format!("luoshi_csrf={token}");
+
+    // Without the token, nothing happens.
+    let forged = send(
+        &state,
+        post(
+            "/plans/1/review/tasks/11/units",
+            "",
+            &format!("csrf={token}&lead={}", encode("市科技局")),
+        ),
+    )
+    .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+
+    // An empty lead is refused next to the form.
+    let empty = send(
+        &state,
+        post(
+            "/plans/1/review/tasks/11/units",
+            &cookie,
+            &format!("csrf={token}&lead=&responsible={}", encode("各区人民政府")),
+        ),
+    )
+    .await;
+    assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        empty.body.contains("data-field=\"lead\"") && empty.body.contains("至少需要一个牵头单位"),
+        "{}",
+        empty.body
+    );
+
+    let saved = send(
+        &state,
+        post(
+            "/plans/1/review/tasks/11/units",
+            &cookie,
+            &format!(
+                "csrf={token}&lead={}&responsible={}",
+                encode("市科技局"),
+                encode("各区人民政府")
+            ),
+        ),
+    )
+    .await;
+    assert_eq!(
+        (saved.status, saved.location.as_deref()),
+        (StatusCode::SEE_OTHER, Some("/plans/1/review"))
+    );
+    let after = send(
+        &state,
+        Request::builder()
+            .uri("/plans/1/review")
+            .header(header::COOKIE, &cookie)
+            .body(Body::empty())
+            .expect("request"),
+    )
+    .await;
+    assert!(
+        !after.body.contains("二.（三）.1（第"),
+        "the item is closed"
+    );
+
+    let published = send(
+        &state,
+        post("/plans/1/review/publish", &cookie, &format!("csrf={token}")),
+    )
+    .await;
+    assert_eq!(
+        (published.status, published.location.as_deref()),
+        (StatusCode::SEE_OTHER, Some("/plans/1"))
+    );
+    assert_eq!(state.store.plan(1).await.expect("plan").status, "published");
+    let again = send(
+        &state,
+        post("/plans/1/review/publish", &cookie, &format!("csrf={token}")),
+    )
+    .await;
+    assert_eq!(again.status, StatusCode::CONFLICT);
+    assert!(again.body.contains("已经发布"));
+}
+
+#[tokio::test]
+async fn resolving_needs_words() {
+    let (state, _dir) = draft().await;
+    let page = send(
+        &state,
+        Request::builder()
+            .uri("/plans/1/review")
+            .body(Body::empty())
+            .expect("request"),
+    )
+    .await;
+    let token = page
+        .cookie
+        .and_then(|c| {
+            c.split(';')
+                .next()
+                .and_then(|c| c.split_once('='))
+                .map(|(_, v)| v.to_string())
+        })
+        .expect("token");
+    let cookie = format!("luoshi_csrf={token}");
+    let blank = send(
+        &state,
+        post(
+            "/plans/1/review/items/2/resolve",
+            &cookie,
+            &format!("csrf={token}&resolution="),
+        ),
+    )
+    .await;
+    assert_eq!(blank.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(blank.body.contains("请写明处理结果"));
+    let done = send(
+        &state,
+        post(
+            "/plans/1/review/items/2/resolve",
+            &cookie,
+            &format!("csrf={token}&resolution={}", encode("已与依托单位确认")),
+        ),
+    )
+    .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER);
+}
