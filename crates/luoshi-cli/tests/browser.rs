@@ -1,0 +1,350 @@
+//! End to end in headless Chromium (Debian's `chromium` and `chromium-driver`, installed by
+//! `.ci/run`): open the overview, filter the task list, fix a review item and publish, open
+//! 江岸区's table and download its xlsx. Screenshots of the main pages go to `screenshots/`.
+//! Without Chromium the test says so and passes, unless `LUOSHI_E2E=1` demands it (as CI does).
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use base64::Engine;
+use serde_json::{Value, json};
+
+const PLAN: &str = include_str!("../../../data/plans/wuhan-2021-tech-innovation-plan.txt");
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+struct Killed(Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("free port")
+}
+
+/// One HTTP/1.1 exchange; returns status, headers (lower-cased) and body. The body is read by
+/// its Content-Length (ChromeDriver keeps the connection open), else to the end.
+fn http(port: u16, method: &str, path: &str, body: Option<&str>) -> Option<(u16, String, Vec<u8>)> {
+    use std::io::BufRead;
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
+    stream
+        .set_read_timeout(Some(Duration::from_secs(60)))
+        .ok()?;
+    let body = body.unwrap_or("");
+    write!(stream, "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len()).ok()?;
+    let mut reader = std::io::BufReader::new(stream);
+    let mut head = String::new();
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).ok()? == 0 || line == "\r\n" {
+            break;
+        }
+        head.push_str(&line.to_ascii_lowercase());
+    }
+    let status = head.split(' ').nth(1)?.parse().ok()?;
+    let length = head
+        .lines()
+        .find_map(|l| l.strip_prefix("content-length:"))
+        .and_then(|v| v.trim().parse::<usize>().ok());
+    let mut content = Vec::new();
+    match length {
+        Some(n) => {
+            content.resize(n, 0);
+            reader.read_exact(&mut content).ok()?;
+        }
+        None => {
+            reader.read_to_end(&mut content).ok()?;
+            if head.contains("transfer-encoding: chunked") {
+                content = dechunk(&content);
+            }
+        }
+    }
+    Some((status, head, content))
+}
+
+/// The body of a `Transfer-Encoding: chunked` response.
+fn dechunk(mut data: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    while let Some(end) = data.windows(2).position(|w| w == b"\r\n") {
+        let size =
+            usize::from_str_radix(String::from_utf8_lossy(&data[..end]).trim(), 16).unwrap_or(0);
+        if size == 0 || data.len() < end + 2 + size {
+            break;
+        }
+        out.extend_from_slice(&data[end + 2..end + 2 + size]);
+        data = &data[(end + 4 + size).min(data.len())..];
+    }
+    out
+}
+
+fn wait_for(port: u16, path: &str) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while Instant::now() < deadline {
+        if http(port, "GET", path, None).is_some() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    panic!("nothing answered on port {port}");
+}
+
+/// A WebDriver session with ChromeDriver, spoken to directly over HTTP.
+struct Browser {
+    port: u16,
+    session: String,
+    _driver: Killed,
+    shots: PathBuf,
+}
+
+impl Browser {
+    fn start(shots: PathBuf) -> Browser {
+        let port = free_port();
+        let driver = Command::new(CHROMEDRIVER)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver starts");
+        let driver = Killed(driver);
+        wait_for(port, "/status");
+        let profile = tempfile::tempdir().expect("profile").keep();
+        let args = [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--window-size=1366,768",
+        ];
+        let mut args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+        args.push(format!("--user-data-dir={}", profile.display()));
+        let caps = json!({ "capabilities": { "alwaysMatch": { "browserName": "chrome", "goog:chromeOptions": { "binary": CHROMIUM, "args": args } } } });
+        let (_, _, body) =
+            http(port, "POST", "/session", Some(&caps.to_string())).expect("session");
+        let value: Value = serde_json::from_slice(&body).expect("json");
+        let session = value["value"]["sessionId"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no session: {value}"))
+            .to_string();
+        std::fs::create_dir_all(&shots).expect("screenshots folder");
+        Browser {
+            port,
+            session,
+            _driver: driver,
+            shots,
+        }
+    }
+
+    fn call(&self, method: &str, path: &str, body: Value) -> Value {
+        let path = format!("/session/{}{path}", self.session);
+        let body = if method == "GET" {
+            None
+        } else {
+            Some(body.to_string())
+        };
+        let (_, _, bytes) =
+            http(self.port, method, &path, body.as_deref()).expect("webdriver answers");
+        let value: Value = serde_json::from_slice(&bytes).expect("json");
+        assert!(
+            value["value"]["error"].is_null(),
+            "{method} {path}: {value}"
+        );
+        value["value"].clone()
+    }
+
+    fn open(&self, url: &str) {
+        self.call("POST", "/url", json!({ "url": url }));
+    }
+
+    fn find(&self, css: &str) -> String {
+        let found = self.call(
+            "POST",
+            "/element",
+            json!({ "using": "css selector", "value": css }),
+        );
+        found
+            .as_object()
+            .and_then(|o| o.values().next())
+            .and_then(Value::as_str)
+            .expect("element id")
+            .to_string()
+    }
+
+    fn type_into(&self, css: &str, text: &str) {
+        let element = self.find(css);
+        self.call("POST", &format!("/element/{element}/clear"), json!({}));
+        self.call(
+            "POST",
+            &format!("/element/{element}/value"),
+            json!({ "text": text }),
+        );
+    }
+
+    fn click(&self, css: &str) {
+        let element = self.find(css);
+        self.call("POST", &format!("/element/{element}/click"), json!({}));
+    }
+
+    fn source(&self) -> String {
+        self.call("GET", "/source", Value::Null)
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    }
+
+    /// The page source once it contains `text` (a submitted form's answer may still be loading).
+    fn source_with(&self, text: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let source = self.source();
+            if source.contains(text) || Instant::now() > deadline {
+                return source;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    fn title(&self) -> String {
+        self.call("GET", "/title", Value::Null)
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    }
+
+    fn screenshot(&self, name: &str) {
+        let data = self.call("GET", "/screenshot", Value::Null);
+        let png = base64::engine::general_purpose::STANDARD
+            .decode(data.as_str().unwrap_or_default())
+            .expect("png");
+        std::fs::write(self.shots.join(format!("{name}.png")), png).expect("screenshot saved");
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = http(
+            self.port,
+            "DELETE",
+            &format!("/session/{}", self.session),
+            None,
+        );
+    }
+}
+
+fn available() -> bool {
+    Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists()
+}
+
+#[test]
+fn the_office_works_through_the_pages_in_chromium() {
+    if !available() {
+        assert_ne!(
+            std::env::var("LUOSHI_E2E").as_deref(),
+            Ok("1"),
+            "LUOSHI_E2E=1 but Chromium or ChromeDriver is missing"
+        );
+        eprintln!(
+            "skipped: {CHROMIUM} and {CHROMEDRIVER} are needed (apt-get install chromium chromium-driver)"
+        );
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("wuhan.txt"), PLAN).expect("write");
+    let import = Command::new(env!("CARGO_BIN_EXE_luoshi"))
+        .current_dir(dir.path())
+        .env_remove("LUOSHI_DATABASE_URL")
+        .args(["import", "wuhan.txt"])
+        .output()
+        .expect("import");
+    assert!(
+        import.status.success(),
+        "{}",
+        String::from_utf8_lossy(&import.stderr)
+    );
+    let port = free_port();
+    let server = Command::new(env!("CARGO_BIN_EXE_luoshi"))
+        .current_dir(dir.path())
+        .env_remove("LUOSHI_DATABASE_URL")
+        .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("serve");
+    let _server = Killed(server);
+    wait_for(port, "/");
+    let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../screenshots");
+    let browser = Browser::start(shots);
+    let base = format!("http://127.0.0.1:{port}");
+
+    // The overview.
+    browser.open(&format!("{base}/"));
+    assert_eq!(
+        browser.title(),
+        "武汉市大力推进科技创新提能工作实施方案 · 落实"
+    );
+    assert!(browser.source().contains("草稿"));
+    browser.screenshot("overview");
+
+    // Filter the task list.
+    browser.open(&format!("{base}/plans/1/tasks"));
+    browser.type_into("input[name=section]", "二.（三）");
+    browser.click("form.filters button");
+    let listed = browser.source_with("共 5 项");
+    assert!(listed.contains("共 5 项"), "filtered list");
+    assert!(listed.contains("深化成果转化对接"));
+    browser.screenshot("tasks");
+
+    // Fix the review item of 二.（三）.1 and publish.
+    browser.open(&format!("{base}/plans/1/review"));
+    browser.screenshot("review");
+    let form = "form[action='/plans/1/review/tasks/11/units']";
+    browser.type_into(&format!("{form} input[name=lead]"), "市科技局");
+    browser.type_into(&format!("{form} input[name=responsible]"), "各区人民政府");
+    browser.click(&format!("{form} button"));
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while browser.source().contains("二.（三）.1（第 77 行）") && Instant::now() < deadline
+    {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(
+        !browser.source().contains("二.（三）.1（第 77 行）"),
+        "the item is closed"
+    );
+    browser.click("form.publish button");
+    assert!(
+        browser.source_with("状态：已发布").contains("状态：已发布"),
+        "published"
+    );
+
+    // 江岸区's table and its xlsx.
+    browser.open(&format!("{base}/plans/1/districts"));
+    browser.click("a[href='/plans/1/districts/%E6%B1%9F%E5%B2%B8%E5%8C%BA']");
+    let table = browser.source_with("江岸区 年度任务表（一区一表）");
+    assert!(table.contains("江岸区 年度任务表（一区一表）"));
+    assert!(
+        table.contains("深化成果转化对接"),
+        "the fixed task now reaches every district"
+    );
+    browser.screenshot("district");
+    let (status, head, bytes) = http(
+        port,
+        "GET",
+        "/plans/1/districts/%E6%B1%9F%E5%B2%B8%E5%8C%BA/table.xlsx",
+        None,
+    )
+    .expect("xlsx");
+    assert_eq!(status, 200);
+    assert!(head.contains("spreadsheetml") && bytes.starts_with(b"PK"));
+}
