@@ -224,6 +224,20 @@ impl Browser {
             .to_string()
     }
 
+    fn resize(&self, width: u32, height: u32) {
+        self.call(
+            "POST",
+            "/window/rect",
+            json!({ "width": width, "height": height }),
+        );
+    }
+
+    /// Whether the page is wider than the window (a sideways scroll on a phone).
+    fn overflows(&self) -> bool {
+        let widths = self.call("POST", "/execute/sync", json!({ "script": "return [document.documentElement.scrollWidth, window.innerWidth];", "args": [] }));
+        widths[0].as_i64().unwrap_or(0) > widths[1].as_i64().unwrap_or(0) + 1
+    }
+
     fn screenshot(&self, name: &str) {
         let data = self.call("GET", "/screenshot", Value::Null);
         let png = base64::engine::general_purpose::STANDARD
@@ -295,7 +309,15 @@ fn the_office_works_through_the_pages_in_chromium() {
         "武汉市大力推进科技创新提能工作实施方案 · 落实"
     );
     assert!(browser.source().contains("草稿"));
+    assert!(!browser.overflows(), "fits 1366×768");
     browser.screenshot("overview");
+    browser.resize(390, 844);
+    assert!(
+        !browser.overflows(),
+        "fits a phone's width (wide tables scroll inside themselves)"
+    );
+    browser.screenshot("overview-phone");
+    browser.resize(1366, 768);
 
     // Filter the task list.
     browser.open(&format!("{base}/plans/1/tasks"));
@@ -338,6 +360,13 @@ fn the_office_works_through_the_pages_in_chromium() {
         "the fixed task now reaches every district"
     );
     browser.screenshot("district");
+    browser.resize(390, 844);
+    assert!(
+        !browser.overflows(),
+        "the district table fits a phone's width"
+    );
+    browser.screenshot("district-phone");
+    browser.resize(1366, 768);
     let (status, head, bytes) = http(
         port,
         "GET",
