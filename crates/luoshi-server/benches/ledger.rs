@@ -153,6 +153,9 @@ struct Report {
     /// Second pass: the same load once answers are cached (until the next write).
     district_table: Vec<Duration>,
     task_list: Vec<Duration>,
+    /// Web pages, first pass: the overview and the district page.
+    overview_page: Vec<Duration>,
+    district_page: Vec<Duration>,
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -193,7 +196,15 @@ async fn http_get(
     Ok(status)
 }
 
-async fn load(port: u16, plan_ids: Arc<Vec<i64>>, district_table: bool) -> Vec<Duration> {
+#[derive(Clone, Copy)]
+enum Endpoint {
+    DistrictTable,
+    TaskList,
+    OverviewPage,
+    DistrictPage,
+}
+
+async fn load(port: u16, plan_ids: Arc<Vec<i64>>, endpoint: Endpoint) -> Vec<Duration> {
     let mut handles = Vec::new();
     for client in 0..CLIENTS {
         let plan_ids = plan_ids.clone();
@@ -207,17 +218,18 @@ async fn load(port: u16, plan_ids: Arc<Vec<i64>>, district_table: bool) -> Vec<D
             let mut times = Vec::new();
             for _ in 0..REQUESTS / CLIENTS {
                 let plan = plan_ids[rng.below(plan_ids.len())];
-                let path = if district_table {
-                    let d: String = district_name(rng.below(DISTRICTS))
-                        .bytes()
-                        .map(|b| format!("%{b:02X}"))
-                        .collect();
-                    format!("/api/plans/{plan}/districts/{d}/table")
-                } else {
-                    format!(
+                let d: String = district_name(rng.below(DISTRICTS))
+                    .bytes()
+                    .map(|b| format!("%{b:02X}"))
+                    .collect();
+                let path = match endpoint {
+                    Endpoint::DistrictTable => format!("/api/plans/{plan}/districts/{d}/table"),
+                    Endpoint::TaskList => format!(
                         "/api/plans/{plan}/tasks?offset={}&limit=50",
                         rng.below(2) * 50
-                    )
+                    ),
+                    Endpoint::OverviewPage => format!("/plans/{plan}"),
+                    Endpoint::DistrictPage => format!("/plans/{plan}/districts/{d}"),
                 };
                 let started = Instant::now();
                 let status = http_get(&mut stream, &path).await.expect("response");
@@ -270,14 +282,17 @@ async fn run(backend: &'static str, url: &str) -> Report {
     let port = listener.local_addr().expect("addr").port();
     let state = AppState { store, directory };
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(luoshi_server::serve(listener, state, async move {
+    let app = luoshi_server::router(state.clone()).merge(luoshi_web::router(state));
+    let server = tokio::spawn(luoshi_server::serve_router(listener, app, async move {
         let _ = stopped.await;
     }));
     let ids = Arc::new(ids);
-    let district_table_cold = load(port, ids.clone(), true).await;
-    let district_table = load(port, ids.clone(), true).await;
+    let overview_page = load(port, ids.clone(), Endpoint::OverviewPage).await;
+    let district_page = load(port, ids.clone(), Endpoint::DistrictPage).await;
+    let district_table_cold = load(port, ids.clone(), Endpoint::DistrictTable).await;
+    let district_table = load(port, ids.clone(), Endpoint::DistrictTable).await;
     eprintln!("{backend}: district tables measured");
-    let task_list = load(port, ids, false).await;
+    let task_list = load(port, ids, Endpoint::TaskList).await;
     let _ = stop.send(());
     let _ = server.await;
     Report {
@@ -287,6 +302,8 @@ async fn run(backend: &'static str, url: &str) -> Report {
         district_table_cold,
         district_table,
         task_list,
+        overview_page,
+        district_page,
     }
 }
 
@@ -331,6 +348,21 @@ fn main() {
         "| database | import (50 plans) | publish (50 plans) | district table, first pass p50 / p99 | district table p50 | p99 | task list p50 | p99 |"
     );
     println!("|---|---|---|---|---|---|---|---|");
+    let pages_header = "| database | overview page p50 | p99 | district page p50 | p99 |";
+    let mut pages = vec![
+        pages_header.to_string(),
+        "|---|---|---|---|---|".to_string(),
+    ];
+    for r in &reports {
+        pages.push(format!(
+            "| {} | {:.1} ms | {:.1} ms | {:.1} ms | {:.1} ms |",
+            r.backend,
+            percentile(&r.overview_page, 0.5).as_secs_f64() * 1e3,
+            percentile(&r.overview_page, 0.99).as_secs_f64() * 1e3,
+            percentile(&r.district_page, 0.5).as_secs_f64() * 1e3,
+            percentile(&r.district_page, 0.99).as_secs_f64() * 1e3,
+        ));
+    }
     for r in &reports {
         println!(
             "| {} | {:.2} s | {:.2} s | {:.1} / {:.1} ms | {:.1} ms | {:.1} ms | {:.1} ms | {:.1} ms |",
@@ -344,5 +376,10 @@ fn main() {
             percentile(&r.task_list, 0.5).as_secs_f64() * 1e3,
             percentile(&r.task_list, 0.99).as_secs_f64() * 1e3,
         );
+    }
+    println!();
+    println!("web pages (first pass, before the district tables are cached):");
+    for line in pages {
+        println!("{line}");
     }
 }

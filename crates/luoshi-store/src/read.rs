@@ -418,15 +418,22 @@ impl Store {
     /// Units with how many tasks of `plan_id` each leads and shares (all plans when `None`).
     pub async fn units(&self, plan_id: Option<i64>) -> Result<Vec<UnitRow>> {
         let mut conn = self.conn().await?;
-        let rows = sqlx::query(
-            "SELECT u.id, u.name, u.kind, d.name AS district, \
-             (SELECT COUNT(DISTINCT a.task_id) FROM assignments a WHERE a.unit_id = u.id AND a.role = 'lead' AND ($1 = 0 OR a.plan_id = $1)) AS lead_count, \
-             (SELECT COUNT(DISTINCT a.task_id) FROM assignments a WHERE a.unit_id = u.id AND a.role = 'responsible' AND ($1 = 0 OR a.plan_id = $1)) AS responsible_count \
-             FROM units u LEFT JOIN districts d ON d.unit_id = u.id ORDER BY u.id",
-        )
-        .bind(plan_id.unwrap_or(0))
-        .fetch_all(&mut *conn)
-        .await?;
+        let rows = sqlx::query("SELECT u.id, u.name, u.kind, d.name AS district FROM units u LEFT JOIN districts d ON d.unit_id = u.id ORDER BY u.id").fetch_all(&mut *conn).await?;
+        // One pass over the plan's assignments (an index range), not two subqueries per unit.
+        let counts = match plan_id {
+            Some(plan) => {
+                sqlx::query("SELECT unit_id, role, COUNT(DISTINCT task_id) AS n FROM assignments WHERE plan_id = $1 GROUP BY unit_id, role")
+                    .bind(plan)
+                    .fetch_all(&mut *conn)
+                    .await?
+            }
+            None => sqlx::query("SELECT unit_id, role, COUNT(DISTINCT task_id) AS n FROM assignments GROUP BY unit_id, role").fetch_all(&mut *conn).await?,
+        };
+        let mut count: std::collections::HashMap<(i64, String), i64> =
+            std::collections::HashMap::new();
+        for c in counts {
+            count.insert((c.try_get("unit_id")?, c.try_get("role")?), c.try_get("n")?);
+        }
         let aliases = sqlx::query("SELECT alias, unit_id FROM unit_aliases ORDER BY alias")
             .fetch_all(&mut *conn)
             .await?;
@@ -454,8 +461,11 @@ impl Store {
                     kind: r.try_get("kind")?,
                     aliases,
                     district: r.try_get("district")?,
-                    lead_count: r.try_get("lead_count")?,
-                    responsible_count: r.try_get("responsible_count")?,
+                    lead_count: count.get(&(id, "lead".to_string())).copied().unwrap_or(0),
+                    responsible_count: count
+                        .get(&(id, "responsible".to_string()))
+                        .copied()
+                        .unwrap_or(0),
                 })
             })
             .collect()
