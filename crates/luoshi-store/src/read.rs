@@ -471,6 +471,41 @@ impl Store {
             .collect()
     }
 
+    /// For an overview: each unit assigned in the plan with how many tasks it leads and shares,
+    /// most leads first.
+    pub async fn unit_counts(&self, plan_id: i64) -> Result<Vec<(String, i64, i64)>> {
+        let mut conn = self.conn().await?;
+        let rows = sqlx::query(
+            "SELECT u.id, u.name, COUNT(DISTINCT CASE WHEN a.role = 'lead' THEN a.task_id END) AS leads, \
+             COUNT(DISTINCT CASE WHEN a.role = 'responsible' THEN a.task_id END) AS shares \
+             FROM assignments a JOIN units u ON u.id = a.unit_id WHERE a.plan_id = $1 GROUP BY u.id, u.name ORDER BY leads DESC, shares DESC, u.id",
+        )
+        .bind(plan_id)
+        .fetch_all(&mut *conn)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    r.try_get("name")?,
+                    r.try_get("leads")?,
+                    r.try_get("shares")?,
+                ))
+            })
+            .collect()
+    }
+
+    /// For an overview: each district with how many tasks of the plan fall to it.
+    pub async fn district_counts(&self, plan_id: i64) -> Result<Vec<(String, i64)>> {
+        let mut conn = self.conn().await?;
+        let rows = sqlx::query("SELECT d.id, d.name, COUNT(DISTINCT a.task_id) AS n FROM assignments a JOIN districts d ON d.id = a.district_id WHERE a.plan_id = $1 GROUP BY d.id, d.name ORDER BY d.id")
+            .bind(plan_id)
+            .fetch_all(&mut *conn)
+            .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get("name")?, r.try_get("n")?)))
+            .collect()
+    }
+
     pub async fn districts(&self) -> Result<Vec<DistrictRow>> {
         let mut conn = self.conn().await?;
         let rows = sqlx::query("SELECT d.id, d.name, d.grp, d.zone, u.name AS government FROM districts d JOIN units u ON u.id = d.unit_id ORDER BY d.id").fetch_all(&mut *conn).await?;

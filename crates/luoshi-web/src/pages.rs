@@ -93,6 +93,12 @@ pub async fn home(State(s): State<AppState>) -> Result<Response, PageError> {
     }
 }
 
+pub struct UnitCount {
+    name: String,
+    lead_count: i64,
+    responsible_count: i64,
+}
+
 pub struct IndicatorView {
     name: String,
     amount: String,
@@ -106,7 +112,7 @@ struct OverviewPage {
     plan: PlanSummary,
     indicators: Vec<IndicatorView>,
     sections: Vec<SectionRow>,
-    leads: Vec<UnitRow>,
+    leads: Vec<UnitCount>,
     open_items: Vec<ReviewItem>,
     lead_chart: String,
     district_chart: String,
@@ -151,18 +157,18 @@ pub async fn overview(
         })
         .collect();
     let sections = s.store.sections(id).await?;
-    let mut leads: Vec<UnitRow> = s
+    let leads: Vec<UnitCount> = s
         .store
-        .units(Some(id))
+        .unit_counts(id)
         .await?
         .into_iter()
-        .filter(|u| u.lead_count > 0)
+        .filter(|u| u.1 > 0)
+        .map(|(name, lead_count, responsible_count)| UnitCount {
+            name,
+            lead_count,
+            responsible_count,
+        })
         .collect();
-    leads.sort_by(|a, b| {
-        b.lead_count
-            .cmp(&a.lead_count)
-            .then(b.responsible_count.cmp(&a.responsible_count))
-    });
     let open_items = s
         .store
         .review_items(id)
@@ -183,19 +189,7 @@ pub async fn overview(
             .map(|u| (u.name.clone(), u.lead_count))
             .collect::<Vec<_>>(),
     );
-    // Each task once per district, whatever the roles.
-    let mut per_district: Vec<(String, i64)> = Vec::new();
-    let mut seen = std::collections::HashSet::new();
-    for a in s.store.assignments(id, None, None).await? {
-        if let Some(d) = a.district
-            && seen.insert((d.clone(), a.task_id))
-        {
-            match per_district.iter_mut().find(|(name, _)| *name == d) {
-                Some((_, n)) => *n += 1,
-                None => per_district.push((d, 1)),
-            }
-        }
-    }
+    let per_district = s.store.district_counts(id).await?;
     let district_chart = chart::bars("各区承担任务数", &per_district);
     let per_section: Vec<(String, i64)> = sections
         .iter()
