@@ -172,6 +172,8 @@ pub struct TaskQuery {
     pub text: Option<String>,
     /// Only tasks with (true) or without (false) numeric targets.
     pub has_target: Option<bool>,
+    /// Only tasks with (true) or without (false) an aspirational target (力争/争取).
+    pub aspirational: Option<bool>,
     /// First item, from 0.
     pub offset: Option<i64>,
     /// Items per page, 1–1000 (default 50).
@@ -192,6 +194,7 @@ pub async fn list_tasks(
         role: q.role,
         text: q.text,
         has_target: q.has_target,
+        aspirational: q.aspirational,
     };
     Ok(Json(
         s.store

@@ -34,6 +34,9 @@ pub struct TaskFilter {
     pub text: Option<String>,
     /// Only tasks with (true) or without (false) numeric targets.
     pub has_target: Option<bool>,
+    /// Only tasks with (true) or without (false) an aspirational target (力争/争取).
+    #[serde(default)]
+    pub aspirational: Option<bool>,
 }
 
 /// A page of results and the total count.
@@ -279,14 +282,21 @@ impl Store {
             .map(str::trim)
             .filter(|u| !u.is_empty())
         {
-            q.text(" AND EXISTS (SELECT 1 FROM assignments a JOIN units u ON u.id = a.unit_id WHERE a.task_id = t.id");
+            // Published plans answer from assignments; drafts from the units as printed (by the
+            // name or any spelling the directory knows for it).
+            q.text(" AND (EXISTS (SELECT 1 FROM assignments a JOIN units u ON u.id = a.unit_id WHERE a.task_id = t.id");
             q.push(" AND (u.name = ?", Arg::Text(unit.to_string()));
             q.push(
                 " OR u.id IN (SELECT unit_id FROM unit_aliases WHERE alias = ?))",
                 Arg::Text(unit.to_string()),
             );
             role_clause(&mut q);
-            q.text(")");
+            q.text(") OR EXISTS (SELECT 1 FROM task_units a WHERE a.task_id = t.id");
+            q.push(" AND (a.printed = ?", Arg::Text(unit.to_string()));
+            q.push(" OR a.printed IN (SELECT al.alias FROM unit_aliases al WHERE al.unit_id IN (SELECT x.id FROM units x WHERE x.name = ?))", Arg::Text(unit.to_string()));
+            q.push(" OR a.printed IN (SELECT x.name FROM units x JOIN unit_aliases al ON al.unit_id = x.id WHERE al.alias = ?))", Arg::Text(unit.to_string()));
+            role_clause(&mut q);
+            q.text("))");
         }
         if let Some(id) = district {
             q.push(" AND (EXISTS (SELECT 1 FROM assignments a WHERE a.task_id = t.id AND a.district_id = ?", Arg::Int(id));
@@ -314,6 +324,11 @@ impl Store {
             q.push(" AND (t.title LIKE ? ESCAPE '\\'", Arg::Text(like(text)));
             q.push(" OR t.text LIKE ? ESCAPE '\\')", Arg::Text(like(text)));
         }
+        match filter.aspirational {
+            Some(true) => q.text(" AND EXISTS (SELECT 1 FROM targets g WHERE g.task_id = t.id AND g.aspirational = 1)"),
+            Some(false) => q.text(" AND NOT EXISTS (SELECT 1 FROM targets g WHERE g.task_id = t.id AND g.aspirational = 1)"),
+            None => &mut q,
+        };
         match filter.has_target {
             Some(true) => q.text(" AND EXISTS (SELECT 1 FROM targets g WHERE g.task_id = t.id)"),
             Some(false) => {

@@ -26,6 +26,24 @@ async fn import_stores_the_whole_plan_as_a_draft() {
             Some(5)
         );
         assert_eq!(t.store.indicators(id).await.expect("indicators").len(), 6);
+        let by_alias = t
+            .store
+            .tasks(
+                id,
+                &TaskFilter {
+                    unit: Some("市发改委".into()),
+                    ..TaskFilter::default()
+                },
+                0,
+                100,
+            )
+            .await
+            .expect("draft filter");
+        assert_eq!(
+            by_alias.total, 11,
+            "a draft filters by printed units, aliases included: {}",
+            t.url
+        );
         let review = t.store.review_items(id).await.expect("review");
         assert!(
             review

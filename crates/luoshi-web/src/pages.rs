@@ -216,6 +216,9 @@ pub struct TaskQuery {
     unit: Option<String>,
     district: Option<String>,
     text: Option<String>,
+    role: Option<String>,
+    has_target: Option<String>,
+    aspirational: Option<String>,
 }
 
 #[derive(Template)]
@@ -226,6 +229,9 @@ struct TasksPage {
     unit: String,
     district: String,
     text: String,
+    role: String,
+    has_target: bool,
+    aspirational: bool,
     error: Option<String>,
     total: i64,
     tasks: Vec<TaskRow>,
@@ -236,13 +242,17 @@ pub async fn tasks(
     Path(id): Path<i64>,
     Query(q): Query<TaskQuery>,
 ) -> Result<Html<String>, PageError> {
+    let role = q.role.clone().filter(|r| r == "lead" || r == "responsible");
+    let checked = |v: &Option<String>| v.as_deref().is_some_and(|v| v == "1" || v == "on");
+    let (has_target, aspirational) = (checked(&q.has_target), checked(&q.aspirational));
     let filter = TaskFilter {
         unit: q.unit.clone(),
         district: q.district.clone(),
         section: q.section.clone(),
-        role: None,
+        role: role.clone(),
         text: q.text.clone(),
-        has_target: None,
+        has_target: has_target.then_some(true),
+        aspirational: aspirational.then_some(true),
     };
     let (error, total, tasks) = match s.store.tasks(id, &filter, 0, 1000).await {
         Ok(page) => (None, page.total, page.items),
@@ -256,6 +266,9 @@ pub async fn tasks(
         unit: q.unit.unwrap_or_default(),
         district: q.district.unwrap_or_default(),
         text: q.text.unwrap_or_default(),
+        role: role.unwrap_or_default(),
+        has_target,
+        aspirational,
         error,
         total,
         tasks,

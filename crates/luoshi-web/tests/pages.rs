@@ -129,6 +129,22 @@ async fn every_task_is_two_clicks_from_the_overview() {
     )
     .await;
     assert!(unknown.contains("「火星区」不是名录中的区"));
+    let leads = page(
+        &state,
+        &format!("/plans/1/tasks?unit={}&role=lead", encode("市科技局")),
+    )
+    .await;
+    assert!(leads.contains("共 9 项"), "lead role");
+    let aspirational = page(&state, "/plans/1/tasks?aspirational=1").await;
+    assert!(
+        aspirational.contains("共 5 项"),
+        "tasks with 力争/争取 targets"
+    );
+    let with_targets = page(&state, "/plans/1/tasks?has_target=1").await;
+    assert!(
+        with_targets.contains("共 10 项"),
+        "tasks with numeric targets"
+    );
     let task = page(&state, "/tasks/12").await;
     assert!(
         task.contains("<mark class=\"target\">各区分别举办对接活动 5 场以上</mark>"),
