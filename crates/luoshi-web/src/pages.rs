@@ -191,12 +191,26 @@ pub async fn overview(
     );
     let per_district = s.store.district_counts(id).await?;
     let district_chart = chart::bars("各区承担任务数", &per_district);
+    // Numeric targets per section: each task's count added to the section it sits in or under.
+    let all_tasks = s
+        .store
+        .tasks(id, &TaskFilter::default(), 0, 1000)
+        .await?
+        .items;
     let per_section: Vec<(String, i64)> = sections
         .iter()
         .filter(|x| x.level > 1)
-        .map(|x| (x.title.clone(), x.task_count))
+        .map(|x| {
+            let below = format!("{}.", x.path);
+            let targets = all_tasks
+                .iter()
+                .filter(|t| t.section_path == x.path || t.section_path.starts_with(&below))
+                .map(|t| t.target_count)
+                .sum();
+            (x.title.clone(), targets)
+        })
         .collect();
-    let section_chart = chart::bars("各部分任务数", &per_section);
+    let section_chart = chart::bars("各部分量化目标数", &per_section);
     render(OverviewPage {
         title,
         plan,

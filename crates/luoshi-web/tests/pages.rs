@@ -205,4 +205,5 @@ async fn unit_page_and_charts() {
     let overview = page(&state, "/plans/1").await;
     assert_eq!(overview.matches("<svg class=\"chart\"").count(), 3);
     assert!(overview.contains("各区承担任务数"));
+    assert!(overview.contains("各部分量化目标数"));
 }
