@@ -258,6 +258,34 @@ impl Drop for Browser {
     }
 }
 
+/// With `LUOSHI_VNU` naming the Nu HTML Checker's vnu.jar (CI installs it from npm), the pages
+/// as served (saved next to the screenshots) must pass it without errors.
+fn validate_pages(folder: &Path, port: u16, paths: &[&str]) {
+    let Ok(jar) = std::env::var("LUOSHI_VNU") else {
+        return;
+    };
+    let mut files = Vec::new();
+    for (i, path) in paths.iter().enumerate() {
+        let (status, _, body) = http(port, "GET", path, None).expect("page");
+        assert_eq!(status, 200, "{path}");
+        let file = folder.join(format!("page-{i}.html"));
+        std::fs::write(&file, body).expect("page saved");
+        files.push(file);
+    }
+    let out = Command::new("java")
+        .arg("-jar")
+        .arg(&jar)
+        .arg("--errors-only")
+        .args(&files)
+        .output()
+        .expect("java runs the checker");
+    assert!(
+        out.status.success(),
+        "HTML checker: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 fn available() -> bool {
     Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists()
 }
@@ -367,6 +395,21 @@ fn the_office_works_through_the_pages_in_chromium() {
     );
     browser.screenshot("district-phone");
     browser.resize(1366, 768);
+    let jiangan = "/plans/1/districts/%E6%B1%9F%E5%B2%B8%E5%8C%BA";
+    let unit = "/plans/1/units/%E5%B8%82%E7%A7%91%E6%8A%80%E5%B1%80";
+    validate_pages(
+        &browser.shots,
+        port,
+        &[
+            "/plans/1",
+            "/plans/1/tasks?section=%E4%BA%8C",
+            "/tasks/12",
+            "/plans/1/districts",
+            jiangan,
+            unit,
+            "/plans/1/review",
+        ],
+    );
     let (status, head, bytes) = http(
         port,
         "GET",
