@@ -163,19 +163,25 @@ fn wait_for(port: u16) {
     panic!("server did not answer on port {port}");
 }
 
+/// `luoshi serve` in `dir` on `port`, answering before this returns.
+fn serve(dir: &Path, port: u16) -> Server {
+    let child = Command::new(env!("CARGO_BIN_EXE_luoshi"))
+        .current_dir(dir)
+        .env_remove("LUOSHI_DATABASE_URL")
+        .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("serve starts");
+    let server = Server(child);
+    wait_for(port);
+    server
+}
+
 #[test]
 fn serve_on_a_fresh_machine_seeds_the_wuhan_plan() {
     let dir = tempfile::tempdir().expect("tempdir");
     let port = free_port();
-    let child = Command::new(env!("CARGO_BIN_EXE_luoshi"))
-        .current_dir(dir.path())
-        .env_remove("LUOSHI_DATABASE_URL")
-        .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("serve starts");
-    let _server = Server(child);
-    wait_for(port);
+    let _server = serve(dir.path(), port);
     assert!(
         dir.path().join("luoshi.db").exists(),
         "luoshi.db is created in the working directory"
@@ -250,15 +256,7 @@ fn killed_import_leaves_each_plan_whole_or_absent() {
 fn killed_server_during_an_api_import_leaves_the_plan_whole_or_absent() {
     let dir = tempfile::tempdir().expect("tempdir");
     let port = free_port();
-    let child = Command::new(env!("CARGO_BIN_EXE_luoshi"))
-        .current_dir(dir.path())
-        .env_remove("LUOSHI_DATABASE_URL")
-        .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("serve starts");
-    let mut server = Server(child);
-    wait_for(port);
+    let mut server = serve(dir.path(), port);
     let big = PLAN.repeat(40);
     let expected = luoshi_extract::extract(&big).tasks.len() as i64;
     let body = serde_json::json!({ "source_name": "big.txt", "text": big }).to_string();

@@ -1,17 +1,14 @@
 //! Every page is well-formed HTML with a title: no tokenizer errors, every element closed in
 //! order, a `<title>` in the head.
 
-use std::sync::Arc;
-
 use axum::body::Body;
 use axum::http::Request;
 use html5gum::{Token, Tokenizer};
 use http_body_util::BodyExt;
-use luoshi_directory::{Directory, resolve};
-use luoshi_server::AppState;
 use tower::ServiceExt;
 
-const PLAN: &str = include_str!("../../../data/plans/wuhan-2021-tech-innovation-plan.txt");
+mod common;
+
 const VOID: [&str; 8] = ["meta", "link", "input", "br", "img", "hr", "source", "wbr"];
 
 /// Problems with `html`'s markup, empty when it is well-formed.
@@ -59,24 +56,7 @@ fn problems(html: &str) -> Vec<String> {
 
 #[tokio::test]
 async fn every_page_is_well_formed_with_a_title() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let store = luoshi_store::Store::open(&format!(
-        "sqlite://{}",
-        dir.path().join("markup.db").display()
-    ))
-    .await
-    .expect("store");
-    let directory = Arc::new(Directory::wuhan());
-    store
-        .import_plan(
-            &resolve(luoshi_extract::extract(PLAN), &directory),
-            "wuhan.txt",
-            PLAN.as_bytes(),
-            "测试",
-        )
-        .await
-        .expect("import");
-    let state = AppState { store, directory };
+    let (state, _dir) = common::wuhan(false).await;
     let jiangan = "%E6%B1%9F%E5%B2%B8%E5%8C%BA";
     let unit = "%E5%B8%82%E7%A7%91%E6%8A%80%E5%B1%80";
     let mut pages = vec![

@@ -1,39 +1,20 @@
 //! The pages over a ledger holding the published Wuhan plan.
 
 use std::io::Cursor;
-use std::sync::Arc;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use calamine::{Data, Reader, Xlsx};
 use http_body_util::BodyExt;
-use luoshi_directory::{Directory, resolve};
 use luoshi_server::AppState;
 use tower::ServiceExt;
 
-const PLAN: &str = include_str!("../../../data/plans/wuhan-2021-tech-innovation-plan.txt");
+mod common;
+
+use common::encode;
 
 async fn state() -> (AppState, tempfile::TempDir) {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let store =
-        luoshi_store::Store::open(&format!("sqlite://{}", dir.path().join("web.db").display()))
-            .await
-            .expect("store");
-    let directory = Arc::new(Directory::wuhan());
-    let id = store
-        .import_plan(
-            &resolve(luoshi_extract::extract(PLAN), &directory),
-            "wuhan.txt",
-            PLAN.as_bytes(),
-            "测试",
-        )
-        .await
-        .expect("import");
-    store
-        .publish(id, &directory, "测试")
-        .await
-        .expect("publish");
-    (AppState { store, directory }, dir)
+    common::wuhan(true).await
 }
 
 async fn get(state: &AppState, uri: &str) -> (StatusCode, Vec<u8>, String) {
@@ -68,18 +49,6 @@ async fn page(state: &AppState, uri: &str) -> String {
     assert_eq!(status, StatusCode::OK, "{uri}");
     assert!(kind.starts_with("text/html"), "{uri}: {kind}");
     String::from_utf8(bytes).expect("utf-8")
-}
-
-fn encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
 }
 
 #[tokio::test]

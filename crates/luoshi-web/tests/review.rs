@@ -1,36 +1,18 @@
 //! The draft review in the browser's terms: forms with a CSRF token, errors next to the field,
 //! fix a review item, publish.
 
-use std::sync::Arc;
-
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
-use luoshi_directory::{Directory, resolve};
 use luoshi_server::AppState;
 use tower::ServiceExt;
 
-const PLAN: &str = include_str!("../../../data/plans/wuhan-2021-tech-innovation-plan.txt");
+mod common;
+
+use common::encode;
 
 async fn draft() -> (AppState, tempfile::TempDir) {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let store = luoshi_store::Store::open(&format!(
-        "sqlite://{}",
-        dir.path().join("review.db").display()
-    ))
-    .await
-    .expect("store");
-    let directory = Arc::new(Directory::wuhan());
-    store
-        .import_plan(
-            &resolve(luoshi_extract::extract(PLAN), &directory),
-            "wuhan.txt",
-            PLAN.as_bytes(),
-            "测试",
-        )
-        .await
-        .expect("import");
-    (AppState { store, directory }, dir)
+    common::wuhan(false).await
 }
 
 struct Answer {
@@ -81,18 +63,6 @@ fn post(uri: &str, cookie: &str, form: &str) -> Request<Body> {
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .body(Body::from(form.to_string()))
         .expect("request")
-}
-
-fn encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
 }
 
 #[tokio::test]
