@@ -1,0 +1,317 @@
+//! The reporting calendar: a plan year's monthly windows with their due day, and the quarter,
+//! half-year and year periods of the cadence (每月一调度、每季一小结、半年一讲评、全年一考核).
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// A calendar date (proleptic Gregorian), written `2021-06-25`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Day {
+    pub year: i32,
+    pub month: u32,
+    pub day: u32,
+}
+
+impl Day {
+    pub fn new(year: i32, month: u32, day: u32) -> Option<Day> {
+        ((1..=12).contains(&month) && day >= 1 && day <= days_in_month(year, month))
+            .then_some(Day { year, month, day })
+    }
+
+    /// Parses `YYYY-MM-DD` (a longer timestamp is cut at the date).
+    pub fn parse(text: &str) -> Option<Day> {
+        let text = text.trim();
+        let date = text.get(..10)?;
+        let mut parts = date.split('-');
+        let year = parts.next()?.parse().ok()?;
+        let month = parts.next()?.parse().ok()?;
+        let day = parts.next()?.parse().ok()?;
+        if parts.next().is_some() || (text.len() > 10 && !text[10..].starts_with('T')) {
+            return None;
+        }
+        Day::new(year, month, day)
+    }
+
+    /// The date `days` days after 1970-01-01 (Howard Hinnant's algorithm).
+    pub fn from_unix_days(days: i64) -> Day {
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z.rem_euclid(146_097);
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+        let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
+        Day { year, month, day }
+    }
+
+    /// Today in UTC+8, the offices' time zone.
+    pub fn today_in_china() -> Day {
+        let secs = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs() as i64);
+        Day::from_unix_days((secs + 8 * 3600).div_euclid(86_400))
+    }
+
+    /// The month key `2021-06`.
+    pub fn month_key(self) -> String {
+        format!("{:04}-{:02}", self.year, self.month)
+    }
+}
+
+impl fmt::Display for Day {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+pub fn days_in_month(year: i32, month: u32) -> u32 {
+    match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 => 28,
+        _ => 0,
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PeriodKind {
+    Month,
+    Quarter,
+    Half,
+    Year,
+}
+
+impl PeriodKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PeriodKind::Month => "month",
+            PeriodKind::Quarter => "quarter",
+            PeriodKind::Half => "half",
+            PeriodKind::Year => "year",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<PeriodKind> {
+        [
+            PeriodKind::Month,
+            PeriodKind::Quarter,
+            PeriodKind::Half,
+            PeriodKind::Year,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == text)
+    }
+
+    fn months(self) -> u32 {
+        match self {
+            PeriodKind::Month => 1,
+            PeriodKind::Quarter => 3,
+            PeriodKind::Half => 6,
+            PeriodKind::Year => 12,
+        }
+    }
+}
+
+/// One period of the cadence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PeriodSpec {
+    pub kind: PeriodKind,
+    /// `2021-06`, `2021-Q2`, `2021-H1`, `2021`.
+    pub key: String,
+    /// `2021年6月`, `2021年第二季度`, `2021年上半年`, `2021年度`.
+    pub label: String,
+    pub starts_on: Day,
+    pub ends_on: Day,
+    /// Reports for the period are due by the end of this day.
+    pub due_on: Day,
+}
+
+/// The periods of a plan year: twelve months, four quarters, two halves and the year, each due on
+/// `due_day` of its last month (clamped to the month's length: 31 means the last day).
+pub fn periods_for_year(year: i32, due_day: u32) -> Vec<PeriodSpec> {
+    const QUARTERS: [&str; 4] = ["一", "二", "三", "四"];
+    let due_day = due_day.max(1);
+    let mut out = Vec::new();
+    for kind in [
+        PeriodKind::Month,
+        PeriodKind::Quarter,
+        PeriodKind::Half,
+        PeriodKind::Year,
+    ] {
+        let span = kind.months();
+        for index in 0..12 / span {
+            let first = index * span + 1;
+            let last = first + span - 1;
+            let (key, label) = match kind {
+                PeriodKind::Month => (
+                    format!("{year:04}-{first:02}"),
+                    format!("{year}年{first}月"),
+                ),
+                PeriodKind::Quarter => (
+                    format!("{year:04}-Q{}", index + 1),
+                    format!("{year}年第{}季度", QUARTERS[index as usize]),
+                ),
+                PeriodKind::Half => (
+                    format!("{year:04}-H{}", index + 1),
+                    format!("{year}年{}", if index == 0 { "上半年" } else { "下半年" }),
+                ),
+                PeriodKind::Year => (format!("{year:04}"), format!("{year}年度")),
+            };
+            let end_day = days_in_month(year, last);
+            out.push(PeriodSpec {
+                kind,
+                key,
+                label,
+                starts_on: Day {
+                    year,
+                    month: first,
+                    day: 1,
+                },
+                ends_on: Day {
+                    year,
+                    month: last,
+                    day: end_day,
+                },
+                due_on: Day {
+                    year,
+                    month: last,
+                    day: due_day.min(end_day),
+                },
+            });
+        }
+    }
+    out
+}
+
+/// Where a period stands on a given day, for entering reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Window {
+    /// Not begun: nothing to report yet.
+    Upcoming,
+    /// From the first day to the due day: reports are entered and submitted.
+    Open,
+    /// Past the due day: no entry unless the office reopens it.
+    Closed,
+    /// Closed, but reopened by the office until a date: entries count as late.
+    Reopened,
+}
+
+impl Window {
+    pub fn on(today: Day, starts_on: Day, due_on: Day, reopened_until: Option<Day>) -> Window {
+        if today < starts_on {
+            Window::Upcoming
+        } else if today <= due_on {
+            Window::Open
+        } else if reopened_until.is_some_and(|until| today <= until) {
+            Window::Reopened
+        } else {
+            Window::Closed
+        }
+    }
+
+    pub fn accepts_entries(self) -> bool {
+        matches!(self, Window::Open | Window::Reopened)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Window::Upcoming => "未开始",
+            Window::Open => "填报中",
+            Window::Closed => "已截止",
+            Window::Reopened => "已重新开放（补报）",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(text: &str) -> Day {
+        Day::parse(text).expect("date")
+    }
+
+    #[test]
+    fn a_year_has_nineteen_periods_due_on_the_25th() {
+        let periods = periods_for_year(2021, 25);
+        assert_eq!(periods.len(), 12 + 4 + 2 + 1);
+        let june = &periods[5];
+        assert_eq!(
+            (june.key.as_str(), june.label.as_str()),
+            ("2021-06", "2021年6月")
+        );
+        assert_eq!(june.due_on, day("2021-06-25"));
+        assert_eq!(june.ends_on, day("2021-06-30"));
+        let q2 = periods.iter().find(|p| p.key == "2021-Q2").expect("Q2");
+        assert_eq!(
+            (q2.starts_on, q2.due_on),
+            (day("2021-04-01"), day("2021-06-25"))
+        );
+        assert_eq!(q2.label, "2021年第二季度");
+        let h2 = periods.iter().find(|p| p.key == "2021-H2").expect("H2");
+        assert_eq!(
+            (h2.starts_on, h2.label.as_str()),
+            (day("2021-07-01"), "2021年下半年")
+        );
+        let year = periods.last().expect("year");
+        assert_eq!(
+            (year.key.as_str(), year.due_on),
+            ("2021", day("2021-12-25"))
+        );
+    }
+
+    #[test]
+    fn due_day_is_clamped_to_the_month() {
+        let periods = periods_for_year(2021, 31);
+        assert_eq!(periods[1].due_on, day("2021-02-28"));
+        assert_eq!(periods_for_year(2024, 30)[1].due_on, day("2024-02-29"));
+        assert_eq!(periods_for_year(2021, 0)[0].due_on, day("2021-01-01"));
+    }
+
+    #[test]
+    fn windows_open_close_and_reopen() {
+        let (start, due) = (day("2021-06-01"), day("2021-06-25"));
+        assert_eq!(
+            Window::on(day("2021-05-31"), start, due, None),
+            Window::Upcoming
+        );
+        assert_eq!(
+            Window::on(day("2021-06-01"), start, due, None),
+            Window::Open
+        );
+        assert_eq!(
+            Window::on(day("2021-06-25"), start, due, None),
+            Window::Open
+        );
+        assert_eq!(
+            Window::on(day("2021-06-26"), start, due, None),
+            Window::Closed
+        );
+        let until = Some(day("2021-07-05"));
+        assert_eq!(
+            Window::on(day("2021-07-05"), start, due, until),
+            Window::Reopened
+        );
+        assert_eq!(
+            Window::on(day("2021-07-06"), start, due, until),
+            Window::Closed
+        );
+        assert!(!Window::Closed.accepts_entries());
+    }
+
+    #[test]
+    fn dates_parse_strictly() {
+        assert_eq!(day("2021-06-25T10:00:00Z"), day("2021-06-25"));
+        assert_eq!(Day::parse("2021-02-30"), None);
+        assert_eq!(Day::parse("2021-6-5"), None);
+        assert_eq!(Day::parse("2021-06-25x"), None);
+        assert_eq!(Day::from_unix_days(18_714).to_string(), "2021-03-28");
+        assert_eq!(Day::from_unix_days(0).to_string(), "1970-01-01");
+    }
+}
