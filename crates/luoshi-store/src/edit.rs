@@ -552,11 +552,12 @@ impl Store {
             .await?;
         let (assignments, shares) =
             derive_assignments(&mut write, plan_id, None, directory).await?;
+        let periods = crate::periods::create_periods(write.conn(), plan_id).await?;
         write.record(
             Change::new("publish", "plan", Some(plan_id))
                 .before(json!({ "status": "draft" }))
                 .after(
-                    json!({ "status": "published", "assignments": assignments, "shares": shares }),
+                    json!({ "status": "published", "assignments": assignments, "shares": shares, "periods": periods }),
                 ),
         );
         write.commit().await

@@ -8,11 +8,14 @@
 //! audit record chained by hash to the one before, so a write is all or nothing and the log of
 //! who changed what cannot be edited unnoticed.
 
+mod accounts;
 mod audit;
 mod cache;
 mod edit;
 mod import;
+mod periods;
 mod read;
+mod reports;
 mod rows;
 
 use std::str::FromStr;
@@ -20,9 +23,16 @@ use std::str::FromStr;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 
+pub use accounts::{Credentials, NewUser, SessionInfo, UserRow};
 pub use audit::{AuditProblem, AuditRecord};
 pub use edit::{DistrictRowInput, TargetPart, UnitsInput};
+pub use luoshi_reporting;
+pub use periods::PeriodRow;
 pub use read::{Page, TaskFilter};
+pub use reports::{
+    AttachmentRow, Notice, PreviousTexts, ReportInput, ReportTarget, ReportView, UnitReporting,
+    ValueInput,
+};
 pub use rows::*;
 
 /// The database a URL points at.
@@ -48,6 +58,9 @@ pub enum StoreError {
     Invalid { field: String, message: String },
     #[error("方案已发布，任务清单已冻结；请以修订（amendment）方式变更：{0}")]
     Published(String),
+    /// Someone else saved first (optimistic versioning); nothing was written.
+    #[error("{0}")]
+    Conflict(String),
     #[error("数据格式错误")]
     Json(#[from] serde_json::Error),
 }

@@ -1,0 +1,892 @@
+//! Progress reports: one per assignment and month, carrying the cumulative value reached on each
+//! of the task's numeric targets and the four texts of a dispatch report. Saves are versioned
+//! (the second of two concurrent saves is refused, nothing lost) and every save, submission and
+//! review is one audited write.
+
+use std::collections::HashMap;
+
+use luoshi_reporting::report::{ReportAction, check_text};
+use luoshi_reporting::{AssignmentScope, Day, ReportStatus, ValueCheck};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
+
+use crate::audit::Change;
+use crate::periods::{PeriodRow, period_row};
+use crate::{Result, Store, StoreError, now};
+
+/// One numeric target as a report shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ReportTarget {
+    pub target_id: i64,
+    pub text: String,
+    pub unit: String,
+    pub qualifier: String,
+    pub aspirational: bool,
+    /// What this assignment is expected to reach: the district's share, else the whole target.
+    pub expected: f64,
+    /// The cumulative value reported this period.
+    pub value: Option<f64>,
+    pub note: Option<String>,
+    /// The latest value reported in an earlier month.
+    pub previous: Option<f64>,
+}
+
+/// Last month's texts, to copy forward.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct PreviousTexts {
+    pub period_key: String,
+    pub progress: String,
+    pub problems: String,
+    pub next_steps: String,
+    pub coordination: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct AttachmentRow {
+    pub id: i64,
+    pub filename: String,
+    pub content_type: String,
+    pub size: i64,
+    pub sha256: String,
+    pub uploaded_by: String,
+    pub created_at: String,
+}
+
+/// A report for one assignment in one period, or the empty form when none was started.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ReportView {
+    /// `None` until first saved.
+    pub id: Option<i64>,
+    pub period_id: i64,
+    pub period_key: String,
+    pub assignment_id: i64,
+    pub plan_id: i64,
+    pub task_id: i64,
+    pub task_path: String,
+    pub task_title: String,
+    pub unit_id: i64,
+    pub unit: String,
+    /// `lead` (the consolidated report) or `responsible`.
+    pub role: String,
+    pub district: Option<String>,
+    /// `None` when nothing was saved yet (未填报).
+    pub status: Option<ReportStatus>,
+    pub progress: String,
+    pub problems: String,
+    pub next_steps: String,
+    pub coordination: String,
+    pub review_comment: Option<String>,
+    /// Send this back with the next save; 0 before the first.
+    pub version: i64,
+    pub updated_at: Option<String>,
+    pub updated_by: Option<String>,
+    pub submitted_at: Option<String>,
+    pub submitted_late: bool,
+    pub reviewed_by: Option<String>,
+    pub targets: Vec<ReportTarget>,
+    pub attachments: Vec<AttachmentRow>,
+    pub previous: Option<PreviousTexts>,
+    #[serde(skip)]
+    pub lead_unit_ids: Vec<i64>,
+}
+
+impl ReportView {
+    /// Whose report it is, for access checks.
+    pub fn scope(&self) -> AssignmentScope {
+        AssignmentScope {
+            unit_id: self.unit_id,
+            is_lead: self.role == "lead",
+            lead_unit_ids: self.lead_unit_ids.clone(),
+        }
+    }
+
+    /// The status with 未填报 for a report not started.
+    pub fn status_label(&self) -> &'static str {
+        self.status.map_or("未填报", ReportStatus::label)
+    }
+}
+
+/// A cumulative value for one target.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ValueInput {
+    pub target_id: i64,
+    pub value: f64,
+    /// Required when the value is below last month's.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// What a reporter sends: texts, values, and the version the edit started from.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ReportInput {
+    #[serde(default)]
+    pub progress: String,
+    #[serde(default)]
+    pub problems: String,
+    #[serde(default)]
+    pub next_steps: String,
+    #[serde(default)]
+    pub coordination: String,
+    #[serde(default)]
+    pub values: Vec<ValueInput>,
+    /// The `version` of the report as loaded (0 for a new report).
+    #[serde(default)]
+    pub version: i64,
+}
+
+/// Who has reported in a period, per unit: what 催报 works from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct UnitReporting {
+    pub unit_id: i64,
+    pub unit: String,
+    pub district: Option<String>,
+    pub assigned: i64,
+    pub reported: i64,
+    pub returned: i64,
+    /// Assignments with no submitted report: `path 标题`.
+    pub missing: Vec<String>,
+}
+
+/// An in-app notice (催报) to a unit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Notice {
+    pub id: i64,
+    pub text: String,
+    pub created_by: String,
+    pub created_at: String,
+    pub read: bool,
+}
+
+const ASSIGNMENT_SQL: &str = "SELECT a.id, a.plan_id, a.task_id, a.unit_id, a.role, a.district_id, t.path, t.title, u.name AS unit_name, d.name AS district_name FROM assignments a JOIN tasks t ON t.id = a.task_id JOIN units u ON u.id = a.unit_id LEFT JOIN districts d ON d.id = a.district_id";
+
+const REPORT_COLUMNS: &str = "id, status, progress, problems, next_steps, coordination, review_comment, version, updated_at, updated_by, submitted_at, submitted_late, reviewed_by";
+
+/// The assignment half of a view (no report data yet).
+fn blank_view(row: &AnyRow, period: &PeriodRow) -> Result<ReportView> {
+    Ok(ReportView {
+        id: None,
+        period_id: period.id,
+        period_key: period.key.clone(),
+        assignment_id: row.try_get("id")?,
+        plan_id: row.try_get("plan_id")?,
+        task_id: row.try_get("task_id")?,
+        task_path: row.try_get("path")?,
+        task_title: row.try_get("title")?,
+        unit_id: row.try_get("unit_id")?,
+        unit: row.try_get("unit_name")?,
+        role: row.try_get("role")?,
+        district: row.try_get("district_name")?,
+        status: None,
+        progress: String::new(),
+        problems: String::new(),
+        next_steps: String::new(),
+        coordination: String::new(),
+        review_comment: None,
+        version: 0,
+        updated_at: None,
+        updated_by: None,
+        submitted_at: None,
+        submitted_late: false,
+        reviewed_by: None,
+        targets: Vec::new(),
+        attachments: Vec::new(),
+        previous: None,
+        lead_unit_ids: Vec::new(),
+    })
+}
+
+fn fill_report(view: &mut ReportView, row: &AnyRow) -> Result<()> {
+    let status: String = row.try_get("status")?;
+    view.id = Some(row.try_get("id")?);
+    view.status = ReportStatus::parse(&status);
+    view.progress = row.try_get("progress")?;
+    view.problems = row.try_get("problems")?;
+    view.next_steps = row.try_get("next_steps")?;
+    view.coordination = row.try_get("coordination")?;
+    view.review_comment = row.try_get("review_comment")?;
+    view.version = row.try_get("version")?;
+    view.updated_at = Some(row.try_get("updated_at")?);
+    view.updated_by = Some(row.try_get("updated_by")?);
+    view.submitted_at = row.try_get("submitted_at")?;
+    view.submitted_late = row.try_get::<i64, _>("submitted_late")? != 0;
+    view.reviewed_by = row.try_get("reviewed_by")?;
+    Ok(())
+}
+
+async fn load_period(conn: &mut AnyConnection, period_id: i64) -> Result<PeriodRow> {
+    let row = sqlx::query("SELECT id, plan_id, kind, key, label, starts_on, ends_on, due_on, reopened_until FROM periods WHERE id = $1")
+        .bind(period_id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or_else(|| StoreError::NotFound { entity: "填报期间", id: period_id.to_string() })?;
+    period_row(&row)
+}
+
+/// The full view of one assignment's report in `period`: targets with expected, current and
+/// previous values, the texts, attachments and last month's texts.
+async fn load_view(
+    conn: &mut AnyConnection,
+    period: &PeriodRow,
+    assignment_id: i64,
+) -> Result<ReportView> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "{ASSIGNMENT_SQL} WHERE a.id = $1"
+    )))
+    .bind(assignment_id)
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or_else(|| StoreError::NotFound {
+        entity: "任务分工",
+        id: assignment_id.to_string(),
+    })?;
+    let mut view = blank_view(&row, period)?;
+    if view.plan_id != period.plan_id {
+        return Err(StoreError::invalid(
+            "period",
+            "填报期间与任务不属于同一方案",
+        ));
+    }
+    let district_id: Option<i64> = row.try_get("district_id")?;
+    view.lead_unit_ids =
+        sqlx::query("SELECT unit_id FROM assignments WHERE task_id = $1 AND role = 'lead'")
+            .bind(view.task_id)
+            .fetch_all(&mut *conn)
+            .await?
+            .iter()
+            .map(|r| r.try_get::<i64, _>("unit_id"))
+            .collect::<std::result::Result<_, _>>()?;
+    let report = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {REPORT_COLUMNS} FROM reports WHERE period_id = $1 AND assignment_id = $2"
+    )))
+    .bind(period.id)
+    .bind(assignment_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    if let Some(report) = &report {
+        fill_report(&mut view, report)?;
+    }
+    // Values reported in earlier months, oldest first: the last one per target is "previous".
+    let earlier = sqlx::query("SELECT rv.target_id, rv.value FROM report_values rv JOIN reports r ON r.id = rv.report_id JOIN periods p ON p.id = r.period_id WHERE r.assignment_id = $1 AND p.kind = 'month' AND p.starts_on < $2 ORDER BY p.starts_on")
+        .bind(assignment_id)
+        .bind(&period.starts_on)
+        .fetch_all(&mut *conn)
+        .await?;
+    let mut previous = HashMap::new();
+    for r in &earlier {
+        previous.insert(
+            r.try_get::<i64, _>("target_id")?,
+            r.try_get::<f64, _>("value")?,
+        );
+    }
+    let mut current = HashMap::new();
+    if let Some(id) = view.id {
+        for r in
+            sqlx::query("SELECT target_id, value, note FROM report_values WHERE report_id = $1")
+                .bind(id)
+                .fetch_all(&mut *conn)
+                .await?
+        {
+            current.insert(
+                r.try_get::<i64, _>("target_id")?,
+                (
+                    r.try_get::<f64, _>("value")?,
+                    r.try_get::<Option<String>, _>("note")?,
+                ),
+            );
+        }
+    }
+    let targets = sqlx::query("SELECT t.id, t.text, t.unit, t.qualifier, t.aspirational, t.value, s.value AS share FROM targets t LEFT JOIN target_shares s ON s.target_id = t.id AND s.district_id = $2 WHERE t.task_id = $1 ORDER BY t.ord")
+        .bind(view.task_id)
+        .bind(district_id.unwrap_or(-1))
+        .fetch_all(&mut *conn)
+        .await?;
+    for t in &targets {
+        let id: i64 = t.try_get("id")?;
+        let share: Option<f64> = t.try_get("share")?;
+        let (value, note) = current
+            .remove(&id)
+            .map_or((None, None), |(v, n)| (Some(v), n));
+        view.targets.push(ReportTarget {
+            target_id: id,
+            text: t.try_get("text")?,
+            unit: t.try_get("unit")?,
+            qualifier: t.try_get("qualifier")?,
+            aspirational: t.try_get::<i64, _>("aspirational")? != 0,
+            expected: share.map_or_else(|| t.try_get("value"), Ok)?,
+            value,
+            note,
+            previous: previous.get(&id).copied(),
+        });
+    }
+    if let Some(id) = view.id {
+        for a in sqlx::query("SELECT id, filename, content_type, size, sha256, uploaded_by, created_at FROM attachments WHERE report_id = $1 ORDER BY id")
+            .bind(id)
+            .fetch_all(&mut *conn)
+            .await?
+        {
+            view.attachments.push(AttachmentRow {
+                id: a.try_get("id")?,
+                filename: a.try_get("filename")?,
+                content_type: a.try_get("content_type")?,
+                size: a.try_get("size")?,
+                sha256: a.try_get("sha256")?,
+                uploaded_by: a.try_get("uploaded_by")?,
+                created_at: a.try_get("created_at")?,
+            });
+        }
+    }
+    let last = sqlx::query("SELECT p.key, r.progress, r.problems, r.next_steps, r.coordination FROM reports r JOIN periods p ON p.id = r.period_id WHERE r.assignment_id = $1 AND p.kind = 'month' AND p.starts_on < $2 ORDER BY p.starts_on DESC LIMIT 1")
+        .bind(assignment_id)
+        .bind(&period.starts_on)
+        .fetch_optional(&mut *conn)
+        .await?;
+    if let Some(last) = last {
+        view.previous = Some(PreviousTexts {
+            period_key: last.try_get("key")?,
+            progress: last.try_get("progress")?,
+            problems: last.try_get("problems")?,
+            next_steps: last.try_get("next_steps")?,
+            coordination: last.try_get("coordination")?,
+        });
+    }
+    Ok(view)
+}
+
+/// Checks `input` against the form it fills: texts within limits, values for this task's targets
+/// only, decreases explained. `field_of` names a value's place for messages (`values[0]`, a cell).
+fn check_input(
+    view: &ReportView,
+    input: &ReportInput,
+    field_of: &dyn Fn(usize) -> String,
+) -> Result<()> {
+    for (field, text) in [
+        ("progress", &input.progress),
+        ("problems", &input.problems),
+        ("next_steps", &input.next_steps),
+        ("coordination", &input.coordination),
+    ] {
+        check_text(field, text).map_err(rule)?;
+    }
+    let mut seen = Vec::new();
+    for (i, value) in input.values.iter().enumerate() {
+        let field = field_of(i);
+        let Some(target) = view.targets.iter().find(|t| t.target_id == value.target_id) else {
+            return Err(StoreError::invalid(
+                field,
+                format!(
+                    "指标 {} 不属于任务 {}（{}），不能为它填报",
+                    value.target_id, view.task_path, view.task_title
+                ),
+            ));
+        };
+        if seen.contains(&value.target_id) {
+            return Err(StoreError::invalid(
+                field,
+                format!("指标 {} 填了两次", value.target_id),
+            ));
+        }
+        seen.push(value.target_id);
+        ValueCheck {
+            field: &field,
+            value: value.value,
+            previous: target.previous,
+            note: value.note.as_deref(),
+        }
+        .check()
+        .map_err(rule)?;
+    }
+    Ok(())
+}
+
+fn rule(e: luoshi_reporting::report::RuleError) -> StoreError {
+    match e {
+        luoshi_reporting::report::RuleError::Field { field, message } => {
+            StoreError::Invalid { field, message }
+        }
+        other => StoreError::Conflict(other.to_string()),
+    }
+}
+
+/// Refuses a save that did not start from the stored version.
+fn check_version(view: &ReportView, version: i64) -> Result<()> {
+    if view.version != version {
+        return Err(StoreError::Conflict(format!(
+            "这份报告已由 {} 于 {} 保存为第 {} 版，而您是在第 {} 版上修改的；您的内容未保存，请核对最新内容后重新提交",
+            view.updated_by.as_deref().unwrap_or("他人"),
+            view.updated_at.as_deref().unwrap_or(""),
+            view.version,
+            version
+        )));
+    }
+    Ok(())
+}
+
+/// What every report in one save shares: the period, the action, the day and who acts.
+struct SaveContext<'a> {
+    period: &'a PeriodRow,
+    action: ReportAction,
+    today: Day,
+    actor: &'a str,
+}
+
+/// Saves (or submits) one report inside an open write; returns the report id.
+async fn save_in(
+    conn: &mut AnyConnection,
+    how: &SaveContext<'_>,
+    assignment_id: i64,
+    input: &ReportInput,
+    field_of: &dyn Fn(usize) -> String,
+) -> Result<(i64, ReportStatus, serde_json::Value)> {
+    let SaveContext {
+        period,
+        action,
+        today,
+        actor,
+    } = *how;
+    if !period.is_month() {
+        return Err(StoreError::invalid(
+            "period",
+            format!("{}不单独填报，请在月度期间填报", period.label),
+        ));
+    }
+    let window = period.window(today);
+    if !window.accepts_entries() {
+        return Err(StoreError::invalid(
+            "period",
+            format!(
+                "{}的填报{}（截止日 {}）；如需补报，请协调办公室重新开放",
+                period.label,
+                window.label(),
+                period.due_on
+            ),
+        ));
+    }
+    let view = load_view(conn, period, assignment_id).await?;
+    check_version(&view, input.version)?;
+    let from = view.status.unwrap_or(ReportStatus::Draft);
+    let to = from.after(action).map_err(rule)?;
+    check_input(&view, input, field_of)?;
+    let at = now();
+    let late = window == luoshi_reporting::Window::Reopened;
+    let submitted_at = (to == ReportStatus::Submitted).then(|| at.clone());
+    let id = match view.id {
+        None => {
+            let row = sqlx::query("INSERT INTO reports (period_id, assignment_id, status, progress, problems, next_steps, coordination, version, created_at, updated_at, updated_by, submitted_at, submitted_late) VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $8, $9, $10, $11) RETURNING id")
+                .bind(period.id)
+                .bind(assignment_id)
+                .bind(to.as_str())
+                .bind(&input.progress)
+                .bind(&input.problems)
+                .bind(&input.next_steps)
+                .bind(&input.coordination)
+                .bind(&at)
+                .bind(actor)
+                .bind(submitted_at.as_deref())
+                .bind(i64::from(late && submitted_at.is_some()))
+                .fetch_one(&mut *conn)
+                .await?;
+            row.try_get("id")?
+        }
+        Some(id) => {
+            let done = sqlx::query("UPDATE reports SET status = $1, progress = $2, problems = $3, next_steps = $4, coordination = $5, version = version + 1, updated_at = $6, updated_by = $7, submitted_at = COALESCE($8, submitted_at), submitted_late = CASE WHEN $8 IS NULL THEN submitted_late ELSE $9 END WHERE id = $10 AND version = $11")
+                .bind(to.as_str())
+                .bind(&input.progress)
+                .bind(&input.problems)
+                .bind(&input.next_steps)
+                .bind(&input.coordination)
+                .bind(&at)
+                .bind(actor)
+                .bind(submitted_at.as_deref())
+                .bind(i64::from(late))
+                .bind(id)
+                .bind(input.version)
+                .execute(&mut *conn)
+                .await?;
+            if done.rows_affected() != 1 {
+                return Err(StoreError::Conflict(
+                    "这份报告刚被他人保存，您的内容未保存，请刷新后重试".into(),
+                ));
+            }
+            sqlx::query("DELETE FROM report_values WHERE report_id = $1")
+                .bind(id)
+                .execute(&mut *conn)
+                .await?;
+            id
+        }
+    };
+    for value in &input.values {
+        sqlx::query(
+            "INSERT INTO report_values (report_id, target_id, value, note) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(id)
+        .bind(value.target_id)
+        .bind(value.value)
+        .bind(
+            value
+                .note
+                .as_deref()
+                .map(str::trim)
+                .filter(|n| !n.is_empty()),
+        )
+        .execute(&mut *conn)
+        .await?;
+    }
+    let after = json!({
+        "period": period.key, "assignment": assignment_id, "status": to.as_str(),
+        "version": input.version + 1, "late": late, "input": input,
+    });
+    Ok((id, to, after))
+}
+
+impl Store {
+    /// One assignment's report in a period (the empty form if none was started).
+    pub async fn report(&self, period_id: i64, assignment_id: i64) -> Result<ReportView> {
+        let mut conn = self.pool.acquire().await?;
+        let period = load_period(&mut conn, period_id).await?;
+        load_view(&mut conn, &period, assignment_id).await
+    }
+
+    /// Saves a draft (`Save`) or submits (`Submit`) one report, on `today`'s calendar.
+    pub async fn save_report(
+        &self,
+        period_id: i64,
+        assignment_id: i64,
+        input: &ReportInput,
+        action: ReportAction,
+        today: Day,
+        actor: &str,
+    ) -> Result<ReportView> {
+        let mut write = self.begin_write(actor).await?;
+        let period = load_period(write.conn(), period_id).await?;
+        let (id, to, after) = save_in(
+            write.conn(),
+            &SaveContext {
+                period: &period,
+                action,
+                today,
+                actor,
+            },
+            assignment_id,
+            input,
+            &|i| format!("values[{i}]"),
+        )
+        .await?;
+        let verb = if to == ReportStatus::Submitted {
+            "submit"
+        } else {
+            "save"
+        };
+        write.record(Change::new(verb, "report", Some(id)).after(after));
+        write.commit().await?;
+        self.report(period_id, assignment_id).await
+    }
+
+    /// Saves many reports of one period in one transaction: all or none. Each entry's
+    /// `field_prefix` names where its values came from (a spreadsheet row) in messages.
+    pub async fn save_reports(
+        &self,
+        period_id: i64,
+        entries: &[(i64, ReportInput, Vec<String>)],
+        action: ReportAction,
+        today: Day,
+        actor: &str,
+    ) -> Result<usize> {
+        let mut write = self.begin_write(actor).await?;
+        let period = load_period(write.conn(), period_id).await?;
+        let mut changes = Vec::new();
+        for (assignment_id, input, places) in entries {
+            let (id, to, after) = save_in(
+                write.conn(),
+                &SaveContext {
+                    period: &period,
+                    action,
+                    today,
+                    actor,
+                },
+                *assignment_id,
+                input,
+                &|i| {
+                    places
+                        .get(i)
+                        .cloned()
+                        .unwrap_or_else(|| format!("values[{i}]"))
+                },
+            )
+            .await?;
+            let verb = if to == ReportStatus::Submitted {
+                "submit"
+            } else {
+                "save"
+            };
+            changes.push(Change::new(verb, "report", Some(id)).after(after));
+        }
+        for change in changes {
+            write.record(change);
+        }
+        write.commit().await?;
+        Ok(entries.len())
+    }
+
+    /// Accepts or returns a submitted report. Returning needs a comment.
+    pub async fn review_report(
+        &self,
+        period_id: i64,
+        assignment_id: i64,
+        version: i64,
+        accept: bool,
+        comment: &str,
+        actor: &str,
+    ) -> Result<ReportView> {
+        let comment = comment.trim();
+        if !accept && comment.is_empty() {
+            return Err(StoreError::invalid("comment", "退回须写明原因"));
+        }
+        check_text("comment", comment).map_err(rule)?;
+        let mut write = self.begin_write(actor).await?;
+        let conn = write.conn();
+        let period = load_period(conn, period_id).await?;
+        let view = load_view(conn, &period, assignment_id).await?;
+        let (Some(id), Some(from)) = (view.id, view.status) else {
+            return Err(StoreError::Conflict(
+                "该单位尚未报送，无可审核的报告".into(),
+            ));
+        };
+        check_version(&view, version)?;
+        let to = from
+            .after(if accept {
+                ReportAction::Accept
+            } else {
+                ReportAction::Return
+            })
+            .map_err(rule)?;
+        sqlx::query("UPDATE reports SET status = $1, review_comment = $2, reviewed_by = $3, reviewed_at = $4, version = version + 1 WHERE id = $5 AND version = $6")
+            .bind(to.as_str())
+            .bind((!comment.is_empty()).then_some(comment))
+            .bind(actor)
+            .bind(now())
+            .bind(id)
+            .bind(version)
+            .execute(&mut *conn)
+            .await?;
+        write.record(
+            Change::new(if accept { "accept" } else { "return" }, "report", Some(id))
+                .before(json!({ "status": from.as_str() }))
+                .after(json!({ "status": to.as_str(), "comment": comment })),
+        );
+        write.commit().await?;
+        self.report(period_id, assignment_id).await
+    }
+
+    /// Every report (or empty form) of one unit in a period, in task order.
+    pub async fn unit_reports(&self, period_id: i64, unit_id: i64) -> Result<Vec<ReportView>> {
+        self.views_where(period_id, "a.unit_id = $2", unit_id).await
+    }
+
+    /// Every report (or empty form) on one task in a period: the lead's and its responsible units'.
+    pub async fn task_reports(&self, period_id: i64, task_id: i64) -> Result<Vec<ReportView>> {
+        self.views_where(period_id, "a.task_id = $2", task_id).await
+    }
+
+    async fn views_where(
+        &self,
+        period_id: i64,
+        condition: &str,
+        id: i64,
+    ) -> Result<Vec<ReportView>> {
+        let mut conn = self.pool.acquire().await?;
+        let period = load_period(&mut conn, period_id).await?;
+        let ids = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT a.id FROM assignments a JOIN tasks t ON t.id = a.task_id WHERE a.plan_id = $1 AND {condition} ORDER BY t.ord, a.role, a.id"
+        )))
+        .bind(period.plan_id)
+        .bind(id)
+        .fetch_all(&mut *conn)
+        .await?;
+        let mut out = Vec::with_capacity(ids.len());
+        for row in ids {
+            out.push(load_view(&mut conn, &period, row.try_get("id")?).await?);
+        }
+        Ok(out)
+    }
+
+    /// Per unit: how many assignments it has, how many are reported (submitted or accepted), how
+    /// many were returned, and which are missing — for 催报.
+    pub async fn reporting_status(&self, period_id: i64) -> Result<Vec<UnitReporting>> {
+        let period = self.period(period_id).await?;
+        let rows = sqlx::query("SELECT a.unit_id, u.name AS unit_name, d.name AS district_name, t.path, t.title, r.status FROM assignments a JOIN units u ON u.id = a.unit_id JOIN tasks t ON t.id = a.task_id LEFT JOIN districts d ON d.unit_id = a.unit_id LEFT JOIN reports r ON r.assignment_id = a.id AND r.period_id = $2 WHERE a.plan_id = $1 ORDER BY u.name, t.ord")
+            .bind(period.plan_id)
+            .bind(period_id)
+            .fetch_all(&self.pool)
+            .await?;
+        let mut out: Vec<UnitReporting> = Vec::new();
+        for row in rows {
+            let unit_id: i64 = row.try_get("unit_id")?;
+            if out.last().is_none_or(|u| u.unit_id != unit_id) {
+                out.push(UnitReporting {
+                    unit_id,
+                    unit: row.try_get("unit_name")?,
+                    district: row.try_get("district_name")?,
+                    assigned: 0,
+                    reported: 0,
+                    returned: 0,
+                    missing: Vec::new(),
+                });
+            }
+            let Some(unit) = out.last_mut() else { continue };
+            unit.assigned += 1;
+            let status = row
+                .try_get::<Option<String>, _>("status")?
+                .as_deref()
+                .and_then(ReportStatus::parse);
+            match status {
+                Some(s) if s.is_reported() => unit.reported += 1,
+                other => {
+                    if other == Some(ReportStatus::Returned) {
+                        unit.returned += 1;
+                    }
+                    let path: String = row.try_get("path")?;
+                    let title: String = row.try_get("title")?;
+                    unit.missing.push(format!("{path} {title}"));
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Sends an in-app notice to each unit; returns how many were sent.
+    pub async fn send_notices(
+        &self,
+        period_id: Option<i64>,
+        unit_ids: &[i64],
+        text: &str,
+        actor: &str,
+    ) -> Result<usize> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Err(StoreError::invalid("text", "催报内容不能为空"));
+        }
+        check_text("text", text).map_err(rule)?;
+        let mut write = self.begin_write(actor).await?;
+        let at = now();
+        for unit in unit_ids {
+            let row = sqlx::query("INSERT INTO notices (unit_id, period_id, text, created_by, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id")
+                .bind(unit)
+                .bind(period_id)
+                .bind(text)
+                .bind(actor)
+                .bind(&at)
+                .fetch_one(write.conn())
+                .await?;
+            let id: i64 = row.try_get("id")?;
+            write.record(
+                Change::new("notify", "notice", Some(id))
+                    .after(json!({ "unit": unit, "period": period_id, "text": text })),
+            );
+        }
+        write.commit().await?;
+        Ok(unit_ids.len())
+    }
+
+    /// A unit's notices, newest first.
+    pub async fn notices(&self, unit_id: i64) -> Result<Vec<Notice>> {
+        let rows = sqlx::query("SELECT id, text, created_by, created_at, read_at FROM notices WHERE unit_id = $1 ORDER BY id DESC LIMIT 50")
+            .bind(unit_id)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(Notice {
+                    id: r.try_get("id")?,
+                    text: r.try_get("text")?,
+                    created_by: r.try_get("created_by")?,
+                    created_at: r.try_get("created_at")?,
+                    read: r.try_get::<Option<String>, _>("read_at")?.is_some(),
+                })
+            })
+            .collect()
+    }
+
+    pub async fn mark_notices_read(&self, unit_id: i64) -> Result<()> {
+        sqlx::query("UPDATE notices SET read_at = $1 WHERE unit_id = $2 AND read_at IS NULL")
+            .bind(now())
+            .bind(unit_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Stores an attachment (checked by the caller) on a saved report.
+    pub async fn add_attachment(
+        &self,
+        report_id: i64,
+        filename: &str,
+        content_type: &str,
+        data: &[u8],
+        actor: &str,
+    ) -> Result<i64> {
+        use sha2::{Digest, Sha256};
+        let sha: String = Sha256::digest(data)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        let mut write = self.begin_write(actor).await?;
+        let row = sqlx::query("INSERT INTO attachments (report_id, filename, content_type, size, sha256, data, uploaded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id")
+            .bind(report_id)
+            .bind(filename)
+            .bind(content_type)
+            .bind(data.len() as i64)
+            .bind(&sha)
+            .bind(data.to_vec())
+            .bind(actor)
+            .bind(now())
+            .fetch_one(write.conn())
+            .await?;
+        let id: i64 = row.try_get("id")?;
+        write.record(Change::new("attach", "report", Some(report_id)).after(
+            json!({ "attachment": id, "filename": filename, "size": data.len(), "sha256": sha }),
+        ));
+        write.commit().await?;
+        Ok(id)
+    }
+
+    /// An attachment's metadata, bytes, and the report it belongs to (period, assignment).
+    pub async fn attachment(&self, id: i64) -> Result<(AttachmentRow, Vec<u8>, i64, i64)> {
+        let a = sqlx::query("SELECT a.id, a.filename, a.content_type, a.size, a.sha256, a.uploaded_by, a.created_at, a.data, r.period_id, r.assignment_id FROM attachments a JOIN reports r ON r.id = a.report_id WHERE a.id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or_else(|| StoreError::NotFound { entity: "附件", id: id.to_string() })?;
+        Ok((
+            AttachmentRow {
+                id: a.try_get("id")?,
+                filename: a.try_get("filename")?,
+                content_type: a.try_get("content_type")?,
+                size: a.try_get("size")?,
+                sha256: a.try_get("sha256")?,
+                uploaded_by: a.try_get("uploaded_by")?,
+                created_at: a.try_get("created_at")?,
+            },
+            a.try_get("data")?,
+            a.try_get("period_id")?,
+            a.try_get("assignment_id")?,
+        ))
+    }
+
+    /// The assignment a unit holds on a task (by task path), for uploads that name tasks.
+    pub async fn unit_assignments(
+        &self,
+        plan_id: i64,
+        unit_id: i64,
+    ) -> Result<Vec<(i64, String, String)>> {
+        let rows = sqlx::query("SELECT a.id, t.path, a.role FROM assignments a JOIN tasks t ON t.id = a.task_id WHERE a.plan_id = $1 AND a.unit_id = $2 ORDER BY t.ord")
+            .bind(plan_id)
+            .bind(unit_id)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get("id")?, r.try_get("path")?, r.try_get("role")?)))
+            .collect()
+    }
+}
