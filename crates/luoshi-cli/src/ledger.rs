@@ -24,14 +24,14 @@ pub struct Database {
 }
 
 impl Database {
-    async fn open(&self) -> Result<Store, Failure> {
+    pub(crate) async fn open(&self) -> Result<Store, Failure> {
         Store::open(&self.url).await.map_err(|e| {
             Failure::input(anyhow::Error::from(e).context(format!("无法打开台账 {}", self.url)))
         })
     }
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
+pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -226,6 +226,12 @@ pub struct ServeArgs {
     listen: String,
     #[arg(short, long, default_value = "auto")]
     directory: String,
+    /// 把“今天”固定为某日（如 2021-06-20），用于演示和培训：按该日判断填报期间是否开放
+    #[arg(long, env = "LUOSHI_TODAY")]
+    today: Option<String>,
+    /// 通过 HTTPS 对外提供服务时打开：会话 Cookie 加 Secure 标记
+    #[arg(long, env = "LUOSHI_SECURE_COOKIES")]
+    secure_cookies: bool,
 }
 
 pub fn serve(args: ServeArgs) -> Result<(), Failure> {
@@ -235,13 +241,25 @@ pub fn serve(args: ServeArgs) -> Result<(), Failure> {
         let about: Vec<Option<String>> = plans.iter().flat_map(|p| [p.title.clone(), p.issuer.clone()]).collect();
         let about: Vec<Option<&str>> = if plans.is_empty() { vec![Some("武汉")] } else { about.iter().map(Option::as_deref).collect() };
         let directory = Arc::new(directory_for(&args.directory, &about)?);
+        let today = match args.today.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+            None => None,
+            Some(text) => Some(luoshi_reporting::Day::parse(text).ok_or_else(|| Failure::input(anyhow!("--today「{text}」不是日期（应为 2021-06-20）")))?),
+        };
         if plans.is_empty() {
             seed(&store, &directory).await?;
         }
+        for plan in store.plans().await.map_err(Failure::other)? {
+            if plan.status == "published" {
+                store.ensure_periods(plan.id, "luoshi").await.map_err(Failure::other)?;
+            }
+        }
+        crate::user::bootstrap_admin(&store).await?;
         let listener = tokio::net::TcpListener::bind(&args.listen).await.map_err(|e| Failure::input(anyhow!("无法监听 {}：{e}", args.listen)))?;
         let address = listener.local_addr().map_err(Failure::other)?;
         eprintln!("luoshi 已启动：http://{address}/ （接口：/api/plans，OpenAPI：/api/openapi.json）；按 Ctrl-C 停止");
-        let state = luoshi_server::AppState { store, directory };
+        let mut state = luoshi_server::AppState::new(store, directory);
+        state.today = today;
+        state.secure_cookies = args.secure_cookies;
         let app = luoshi_server::router(state.clone()).merge(luoshi_web::router(state));
         luoshi_server::serve_router(listener, app, shutdown()).await.map_err(Failure::other)
     })

@@ -5,6 +5,7 @@ mod directory;
 mod input;
 mod ledger;
 mod parse;
+mod user;
 
 use std::process::ExitCode;
 
@@ -37,6 +38,9 @@ enum Command {
     /// 审计日志
     #[command(subcommand)]
     Audit(ledger::AuditCommand),
+    /// 账号：新建、重置密码、停用、签发 API 令牌
+    #[command(subcommand)]
+    User(user::UserCommand),
 }
 
 /// A failure and the exit code it maps to: 2 for bad input, 1 for anything else.
@@ -71,6 +75,7 @@ fn main() -> ExitCode {
         Command::Publish(args) => ledger::publish(args),
         Command::Serve(args) => ledger::serve(args),
         Command::Audit(command) => ledger::audit(command),
+        Command::User(command) => user::run(command),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -15,6 +15,30 @@ use serde_json::{Value, json};
 const PLAN: &str = include_str!("../../../data/plans/wuhan-2021-tech-innovation-plan.txt");
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+const ADMIN_PASSWORD: &str = "江城科技创新2021!";
+
+/// Runs `luoshi` in `dir` (with `stdin` piped in when given) and returns its trimmed stdout.
+fn cli(dir: &Path, args: &[&str], stdin: Option<&str>) -> String {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_luoshi"))
+        .current_dir(dir)
+        .env_remove("LUOSHI_DATABASE_URL")
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("luoshi runs");
+    if let (Some(text), Some(mut input)) = (stdin, child.stdin.take()) {
+        input.write_all(text.as_bytes()).expect("stdin");
+    }
+    let out = child.wait_with_output().expect("luoshi ends");
+    assert!(
+        out.status.success(),
+        "luoshi {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
 
 struct Killed(Child);
 
@@ -34,14 +58,23 @@ fn free_port() -> u16 {
 
 /// One HTTP/1.1 exchange; returns status, headers (lower-cased) and body. The body is read by
 /// its Content-Length (ChromeDriver keeps the connection open), else to the end.
-fn http(port: u16, method: &str, path: &str, body: Option<&str>) -> Option<(u16, String, Vec<u8>)> {
+fn http(
+    port: u16,
+    method: &str,
+    path: &str,
+    body: Option<&str>,
+    token: Option<&str>,
+) -> Option<(u16, String, Vec<u8>)> {
     use std::io::BufRead;
     let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
     stream
         .set_read_timeout(Some(Duration::from_secs(60)))
         .ok()?;
     let body = body.unwrap_or("");
-    write!(stream, "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len()).ok()?;
+    let auth = token
+        .map(|t| format!("Authorization: Bearer {t}\r\n"))
+        .unwrap_or_default();
+    write!(stream, "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n{auth}Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len()).ok()?;
     let mut reader = std::io::BufReader::new(stream);
     let mut head = String::new();
     loop {
@@ -90,7 +123,7 @@ fn dechunk(mut data: &[u8]) -> Vec<u8> {
 fn wait_for(port: u16, path: &str) {
     let deadline = Instant::now() + Duration::from_secs(60);
     while Instant::now() < deadline {
-        if http(port, "GET", path, None).is_some() {
+        if http(port, "GET", path, None, None).is_some() {
             return;
         }
         std::thread::sleep(Duration::from_millis(100));
@@ -133,7 +166,7 @@ impl Browser {
         args.push(format!("--user-data-dir={}", profile.display()));
         let caps = json!({ "capabilities": { "alwaysMatch": { "browserName": "chrome", "goog:chromeOptions": { "binary": CHROMIUM, "args": args } } } });
         let (_, _, body) =
-            http(port, "POST", "/session", Some(&caps.to_string())).expect("session");
+            http(port, "POST", "/session", Some(&caps.to_string()), None).expect("session");
         let value: Value = serde_json::from_slice(&body).expect("json");
         let session = value["value"]["sessionId"]
             .as_str()
@@ -156,13 +189,40 @@ impl Browser {
             Some(body.to_string())
         };
         let (_, _, bytes) =
-            http(self.port, method, &path, body.as_deref()).expect("webdriver answers");
+            http(self.port, method, &path, body.as_deref(), None).expect("webdriver answers");
         let value: Value = serde_json::from_slice(&bytes).expect("json");
         assert!(
             value["value"]["error"].is_null(),
             "{method} {path}: {value}"
         );
         value["value"].clone()
+    }
+
+    /// Signs in on the login page (whatever page the browser is on).
+    fn log_in(&self, username: &str, password: &str) {
+        let base = self.current_origin();
+        self.open(&format!("{base}/login"));
+        self.type_into("input[name=username]", username);
+        self.type_into("input[name=password]", password);
+        self.click("form.login button");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while self.title() == "登录 · 落实" && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        assert_ne!(self.title(), "登录 · 落实", "{username} signed in");
+    }
+
+    fn log_out(&self) {
+        let base = self.current_origin();
+        self.open(&format!("{base}/account"));
+        self.click("form[action='/logout'] button");
+        let _ = self.source_with("<title>登录");
+    }
+
+    fn current_origin(&self) -> String {
+        let url = self.call("GET", "/url", Value::Null);
+        let url = url.as_str().unwrap_or_default();
+        url.splitn(4, '/').take(3).collect::<Vec<_>>().join("/")
     }
 
     fn open(&self, url: &str) {
@@ -254,19 +314,20 @@ impl Drop for Browser {
             "DELETE",
             &format!("/session/{}", self.session),
             None,
+            None,
         );
     }
 }
 
 /// With `LUOSHI_VNU` naming the Nu HTML Checker's vnu.jar (CI installs it from npm), the pages
 /// as served (saved next to the screenshots) must pass it without errors.
-fn validate_pages(folder: &Path, port: u16, paths: &[&str]) {
+fn validate_pages(folder: &Path, port: u16, token: &str, paths: &[&str]) {
     let Ok(jar) = std::env::var("LUOSHI_VNU") else {
         return;
     };
     let mut files = Vec::new();
     for (i, path) in paths.iter().enumerate() {
-        let (status, _, body) = http(port, "GET", path, None).expect("page");
+        let (status, _, body) = http(port, "GET", path, None, Some(token)).expect("page");
         assert_eq!(status, 200, "{path}");
         let file = folder.join(format!("page-{i}.html"));
         std::fs::write(&file, body).expect("page saved");
@@ -317,21 +378,40 @@ fn the_office_works_through_the_pages_in_chromium() {
         String::from_utf8_lossy(&import.stderr)
     );
     let port = free_port();
+    // June 20th, 2021: June's reporting window is open.
     let server = Command::new(env!("CARGO_BIN_EXE_luoshi"))
         .current_dir(dir.path())
         .env_remove("LUOSHI_DATABASE_URL")
-        .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+        .env("LUOSHI_ADMIN_PASSWORD", ADMIN_PASSWORD)
+        .args([
+            "serve",
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+            "--today",
+            "2021-06-20",
+        ])
+        .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
         .expect("serve");
     let _server = Killed(server);
-    wait_for(port, "/");
+    wait_for(port, "/login");
+    let token = cli(
+        dir.path(),
+        &["user", "token", "admin", "--label", "browser test"],
+        None,
+    );
     let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../screenshots");
     let browser = Browser::start(shots);
     let base = format!("http://127.0.0.1:{port}");
 
-    // The overview.
+    // Anonymous visitors get the login page; the office signs in.
     browser.open(&format!("{base}/"));
+    assert_eq!(browser.title(), "登录 · 落实");
+    browser.screenshot("login");
+    browser.log_in("admin", ADMIN_PASSWORD);
+
+    // The overview.
     assert_eq!(
         browser.title(),
         "武汉市大力推进科技创新提能工作实施方案 · 落实"
@@ -400,6 +480,7 @@ fn the_office_works_through_the_pages_in_chromium() {
     validate_pages(
         &browser.shots,
         port,
+        &token,
         &[
             "/plans/1",
             "/plans/1/tasks?section=%E4%BA%8C",
@@ -415,8 +496,149 @@ fn the_office_works_through_the_pages_in_chromium() {
         "GET",
         "/plans/1/districts/%E6%B1%9F%E5%B2%B8%E5%8C%BA/table.xlsx",
         None,
+        Some(&token),
     )
     .expect("xlsx");
     assert_eq!(status, 200);
     assert!(head.contains("spreadsheetml") && bytes.starts_with(b"PK"));
+    browser.log_out();
+
+    monthly_report_round_trip(&browser, dir.path(), port, &token);
+}
+
+/// 江岸区 reports on 二.（三）.1, 市科技局 (its lead unit) returns it with a comment, 江岸区
+/// resubmits, and the office sees it counted.
+fn monthly_report_round_trip(browser: &Browser, dir: &Path, port: u16, token: &str) {
+    const PASSWORD: &str = "区里的密码-2021";
+    cli(
+        dir,
+        &[
+            "user",
+            "add",
+            "jiangan",
+            "--role",
+            "district",
+            "--district",
+            "江岸区",
+            "--password-stdin",
+        ],
+        Some(PASSWORD),
+    );
+    cli(
+        dir,
+        &[
+            "user",
+            "add",
+            "kjj",
+            "--role",
+            "lead",
+            "--unit",
+            "市科技局",
+            "--password-stdin",
+        ],
+        Some(PASSWORD),
+    );
+    let api = |path: &str| -> Value {
+        let (status, _, body) = http(port, "GET", path, None, Some(token)).expect("api");
+        assert_eq!(status, 200, "{path}");
+        serde_json::from_slice(&body).expect("json")
+    };
+    let periods = api("/api/plans/1/periods");
+    let june = periods
+        .as_array()
+        .and_then(|p| p.iter().find(|p| p["key"] == "2021-06"))
+        .and_then(|p| p["id"].as_i64())
+        .expect("June");
+    let assignments = api("/api/plans/1/assignments?district=%E6%B1%9F%E5%B2%B8%E5%8C%BA");
+    let assignment = assignments
+        .as_array()
+        .and_then(|a| a.iter().find(|a| a["task_path"] == "二.（三）.1"))
+        .and_then(|a| a["id"].as_i64())
+        .expect("江岸区 is responsible for 二.（三）.1");
+    let report = format!("/reports/{june}/{assignment}");
+    let base = format!("http://127.0.0.1:{port}");
+
+    // 江岸区 fills in June's report and submits it.
+    browser.log_in("jiangan", PASSWORD);
+    let my = browser.source_with("我的任务");
+    assert!(
+        my.contains("我的任务 · 江岸区") && my.contains("二.（三）.1"),
+        "my tasks"
+    );
+    browser.screenshot("my-tasks");
+    browser.open(&format!("{base}{report}"));
+    let form = browser.source_with("报送");
+    let value_input = form
+        .split("name=\"value_")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .map(|id| format!("input[name=value_{id}]"));
+    if let Some(input) = &value_input {
+        browser.type_into(input, "3");
+    }
+    browser.type_into("textarea[name=progress]", "举办成果转化对接活动 3 场");
+    browser.screenshot("report-form");
+    browser.click("button[value=submit]");
+    assert!(
+        browser
+            .source_with("已报送")
+            .contains("id=\"report-status\">已报送"),
+        "submitted"
+    );
+    browser.log_out();
+
+    // The lead unit returns it with a comment.
+    browser.log_in("kjj", PASSWORD);
+    let my = browser.source_with("待审核");
+    assert!(
+        my.contains("待审核") && my.contains("江岸区人民政府"),
+        "to review: {my}"
+    );
+    browser.open(&format!("{base}{report}"));
+    browser.type_into("textarea[name=comment]", "请补充活动名称和参与企业数");
+    browser.screenshot("review-report");
+    browser.click("button[value=return]");
+    assert!(
+        browser
+            .source_with("已退回")
+            .contains("请补充活动名称和参与企业数"),
+        "returned"
+    );
+    browser.log_out();
+
+    // 江岸区 sees the comment, completes the report and submits again.
+    browser.log_in("jiangan", PASSWORD);
+    let my = browser.source_with("退回意见");
+    assert!(
+        my.contains("退回意见：请补充活动名称和参与企业数"),
+        "the comment reaches the district"
+    );
+    browser.open(&format!("{base}{report}"));
+    browser.type_into(
+        "textarea[name=progress]",
+        "举办成果转化对接活动 3 场（光谷专场等），参与企业 42 家",
+    );
+    browser.click("button[value=submit]");
+    assert!(
+        browser
+            .source_with("已报送")
+            .contains("id=\"report-status\">已报送"),
+        "resubmitted"
+    );
+    browser.log_out();
+
+    // The office sees it counted.
+    browser.log_in("admin", ADMIN_PASSWORD);
+    browser.open(&format!("{base}/plans/1/reporting?period=2021-06"));
+    let status = browser.source_with("填报情况");
+    assert!(
+        status.contains("id=\"total-reported\">1<"),
+        "one report counted"
+    );
+    let row = status
+        .split("<tr>")
+        .find(|r| r.contains("江岸区人民政府"))
+        .expect("江岸区's row");
+    assert!(row.contains("<td class=\"num\">1</td>"), "{row}");
+    browser.screenshot("reporting-status");
 }

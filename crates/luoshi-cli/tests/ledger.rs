@@ -122,16 +122,37 @@ fn free_port() -> u16 {
         .expect("free port")
 }
 
-fn get(port: u16, path: &str) -> Option<(u16, String)> {
+fn get(port: u16, path: &str, token: Option<&str>) -> Option<(u16, String)> {
+    request(port, "GET", path, token, None, b"")
+}
+
+/// One HTTP/1.1 request on a fresh connection; the answer's status and body (with headers
+/// dropped), or `None` when the server is not there.
+fn request(
+    port: u16,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    content_type: Option<&str>,
+    body: &[u8],
+) -> Option<(u16, String)> {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
     stream
         .set_read_timeout(Some(Duration::from_secs(10)))
         .ok()?;
+    let auth = token
+        .map(|t| format!("Authorization: Bearer {t}\r\n"))
+        .unwrap_or_default();
+    let kind = content_type
+        .map(|t| format!("Content-Type: {t}\r\n"))
+        .unwrap_or_default();
     write!(
         stream,
-        "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+        "{method} {path} HTTP/1.1\r\nHost: localhost\r\n{auth}{kind}Content-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
     )
     .ok()?;
+    stream.write_all(body).ok()?;
     let mut response = Vec::new();
     stream.read_to_end(&mut response).ok()?;
     let text = String::from_utf8_lossy(&response).into_owned();
@@ -143,19 +164,26 @@ fn get(port: u16, path: &str) -> Option<(u16, String)> {
     Some((status, body))
 }
 
-struct Server(Child);
+/// The password `serve` gives `admin` in these tests (LUOSHI_ADMIN_PASSWORD).
+const ADMIN_PASSWORD: &str = "江城科技创新2021!";
+
+struct Server {
+    child: Child,
+    /// An API token of `admin`.
+    token: String,
+}
 
 impl Drop for Server {
     fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 
 fn wait_for(port: u16) {
     let deadline = Instant::now() + Duration::from_secs(60);
     while Instant::now() < deadline {
-        if get(port, "/api/plans").is_some() {
+        if get(port, "/login", None).is_some() {
             return;
         }
         std::thread::sleep(Duration::from_millis(100));
@@ -164,35 +192,56 @@ fn wait_for(port: u16) {
 }
 
 /// `luoshi serve` in `dir` on `port`, answering before this returns.
+/// On 2021-06-20 (June's reporting window is open), with `admin`'s password set.
 fn serve(dir: &Path, port: u16) -> Server {
     let child = Command::new(env!("CARGO_BIN_EXE_luoshi"))
         .current_dir(dir)
         .env_remove("LUOSHI_DATABASE_URL")
-        .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+        .env("LUOSHI_ADMIN_PASSWORD", ADMIN_PASSWORD)
+        .args([
+            "serve",
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+            "--today",
+            "2021-06-20",
+        ])
+        .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
         .expect("serve starts");
-    let server = Server(child);
+    let mut server = Server {
+        child,
+        token: String::new(),
+    };
     wait_for(port);
+    server.token = token(dir, "admin");
     server
+}
+
+/// A fresh API token for `user`, from `luoshi user token`.
+fn token(dir: &Path, user: &str) -> String {
+    let out = luoshi(dir, &["user", "token", user, "--label", "tests"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
 
 #[test]
 fn serve_on_a_fresh_machine_seeds_the_wuhan_plan() {
     let dir = tempfile::tempdir().expect("tempdir");
     let port = free_port();
-    let _server = serve(dir.path(), port);
+    let server = serve(dir.path(), port);
+    let token = Some(server.token.as_str());
     assert!(
         dir.path().join("luoshi.db").exists(),
         "luoshi.db is created in the working directory"
     );
-    let (status, body) = get(port, "/api/plans").expect("plans");
+    let (status, body) = get(port, "/api/plans", token).expect("plans");
     assert_eq!(status, 200);
     assert!(
         body.contains("武政办〔2021〕26号") && body.contains("\"status\":\"published\""),
         "{body}"
     );
-    let (status, body) = get(port, "/api/plans/1/review-items").expect("review");
+    let (status, body) = get(port, "/api/plans/1/review-items", token).expect("review");
     assert_eq!(status, 200);
     assert!(
         body.contains("二.（三）.1"),
@@ -201,11 +250,12 @@ fn serve_on_a_fresh_machine_seeds_the_wuhan_plan() {
     let (status, body) = get(
         port,
         "/api/plans/1/districts/%E6%B1%9F%E5%B2%B8%E5%8C%BA/table",
+        token,
     )
     .expect("table");
     assert_eq!(status, 200);
     assert!(body.contains("岱家山知识产权创业小镇"), "{body}");
-    let (status, _) = get(port, "/api/openapi.json").expect("openapi");
+    let (status, _) = get(port, "/api/openapi.json", token).expect("openapi");
     assert_eq!(status, 200);
 }
 
@@ -260,10 +310,11 @@ fn killed_server_during_an_api_import_leaves_the_plan_whole_or_absent() {
     let big = PLAN.repeat(40);
     let expected = luoshi_extract::extract(&big).tasks.len() as i64;
     let body = serde_json::json!({ "source_name": "big.txt", "text": big }).to_string();
+    let token = server.token.clone();
     let poster = std::thread::spawn(move || {
         if let Ok(mut stream) = TcpStream::connect(("127.0.0.1", port)) {
             let head = format!(
-                "POST /api/plans HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                "POST /api/plans HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
                 body.len()
             );
             let _ = stream
@@ -274,8 +325,8 @@ fn killed_server_during_an_api_import_leaves_the_plan_whole_or_absent() {
         }
     });
     std::thread::sleep(Duration::from_millis(600));
-    server.0.kill().expect("SIGKILL");
-    let _ = server.0.wait();
+    server.child.kill().expect("SIGKILL");
+    let _ = server.child.wait();
     let _ = poster.join();
     runtime().block_on(async {
         let url = format!("sqlite://{}", dir.path().join("luoshi.db").display());

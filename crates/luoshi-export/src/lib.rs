@@ -4,6 +4,7 @@
 mod csv_table;
 mod json;
 mod markdown;
+pub mod report_sheet;
 mod table;
 mod xlsx;
 

@@ -163,11 +163,45 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted.get(index).copied().unwrap_or_default()
 }
 
+/// The API token every simulated client presents (an office account's).
+const BENCH_TOKEN: &str = "be7c4be7c4be7c4be7c4be7c4be7c4be7c4be7c4be7c4be7c4be7c4be7c4be7c";
+
+async fn office_token(store: &Store) {
+    let user = store
+        .create_user(
+            luoshi_store::NewUser {
+                username: "bench".into(),
+                display_name: None,
+                role: luoshi_reporting::Role::Office,
+                unit: None,
+                district: None,
+                password_hash: "unused".into(),
+                must_change_password: false,
+            },
+            "bench",
+        )
+        .await
+        .expect("user");
+    store
+        .create_session(
+            user.id,
+            "api",
+            Some("bench"),
+            &luoshi_server::auth::digest(BENCH_TOKEN),
+            "csrf",
+            "2999-01-01T00:00:00.000Z",
+        )
+        .await
+        .expect("token");
+}
+
 async fn http_get(
     stream: &mut tokio::io::BufReader<tokio::net::TcpStream>,
     path: &str,
 ) -> std::io::Result<u16> {
-    let request = format!("GET {path} HTTP/1.1\r\nHost: bench\r\n\r\n");
+    let request = format!(
+        "GET {path} HTTP/1.1\r\nHost: bench\r\nAuthorization: Bearer {BENCH_TOKEN}\r\n\r\n"
+    );
     stream.get_mut().write_all(request.as_bytes()).await?;
     // Read the head, then exactly Content-Length bytes, keeping the connection for the next call.
     let mut status = 0;
@@ -280,7 +314,8 @@ async fn run(backend: &'static str, url: &str) -> Report {
         .await
         .expect("bind");
     let port = listener.local_addr().expect("addr").port();
-    let state = AppState { store, directory };
+    office_token(&store).await;
+    let state = AppState::new(store, directory);
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let app = luoshi_server::router(state.clone()).merge(luoshi_web::router(state));
     let server = tokio::spawn(luoshi_server::serve_router(listener, app, async move {

@@ -34,6 +34,37 @@ impl ApiError {
     }
 }
 
+impl ApiError {
+    fn plain(status: StatusCode, error: impl Into<String>) -> ApiError {
+        ApiError {
+            status,
+            body: ErrorBody {
+                error: error.into(),
+                field: None,
+            },
+        }
+    }
+
+    pub fn unauthorized() -> ApiError {
+        ApiError::plain(
+            StatusCode::UNAUTHORIZED,
+            "请先登录，或在 Authorization 头中提供 API 令牌（Bearer）",
+        )
+    }
+
+    pub fn forbidden(error: impl Into<String>) -> ApiError {
+        ApiError::plain(StatusCode::FORBIDDEN, error)
+    }
+
+    pub fn not_found(error: impl Into<String>) -> ApiError {
+        ApiError::plain(StatusCode::NOT_FOUND, error)
+    }
+
+    pub fn internal(error: impl Into<String>) -> ApiError {
+        ApiError::plain(StatusCode::INTERNAL_SERVER_ERROR, error)
+    }
+}
+
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> ApiError {
         let (status, field) = match &e {
@@ -41,7 +72,7 @@ impl From<StoreError> for ApiError {
             StoreError::Invalid { field, .. } => {
                 (StatusCode::UNPROCESSABLE_ENTITY, Some(field.clone()))
             }
-            StoreError::Published(_) => (StatusCode::CONFLICT, None),
+            StoreError::Published(_) | StoreError::Conflict(_) => (StatusCode::CONFLICT, None),
             _ => (StatusCode::INTERNAL_SERVER_ERROR, None),
         };
         let error = match &e {

@@ -2,26 +2,32 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum_extra_free::{JsonBody, QueryParams};
 use luoshi_store::*;
 use serde::{Deserialize, Serialize};
 
 use crate::AppState;
+use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 
-/// Who is acting, until accounts exist: the `X-Luoshi-Actor` header, else the office.
-fn actor(headers: &HeaderMap) -> String {
-    headers
-        .get("x-luoshi-actor")
-        .and_then(|v| v.to_str().ok())
-        .map(str::trim)
-        .filter(|v| !v.is_empty())
-        .map_or_else(|| "协调办公室".to_string(), str::to_string)
+/// Draft plans are the office's work in progress: others see published plans only.
+pub(crate) async fn visible_plan(
+    s: &AppState,
+    caller: &Caller,
+    plan_id: i64,
+) -> Result<(), ApiError> {
+    if caller.principal.is_office() || s.store.plan(plan_id).await?.status == "published" {
+        Ok(())
+    } else {
+        Err(ApiError::not_found(format!(
+            "方案 {plan_id} 不存在或尚未发布"
+        )))
+    }
 }
 
 /// JSON and query extractors whose rejections answer in the API's error format.
-mod axum_extra_free {
+pub(crate) mod axum_extra_free {
     use axum::extract::{FromRequest, FromRequestParts, Request};
     use axum::http::request::Parts;
     use serde::de::DeserializeOwned;
@@ -60,6 +66,7 @@ pub struct PlanQuery {
 #[utoipa::path(get, path = "/api/plans", tag = "方案", params(PlanQuery),
     responses((status = 200, body = Vec<PlanSummary>), (status = 422, body = crate::ErrorBody)))]
 pub async fn list_plans(
+    caller: Caller,
     State(s): State<AppState>,
     QueryParams(q): QueryParams<PlanQuery>,
 ) -> ApiResult<Vec<PlanSummary>> {
@@ -81,6 +88,7 @@ pub async fn list_plans(
         plans
             .into_iter()
             .filter(|p| status.is_none_or(|v| p.status == v))
+            .filter(|p| caller.principal.is_office() || p.status == "published")
             .collect(),
     ))
 }
@@ -103,9 +111,10 @@ pub struct Created {
     responses((status = 201, body = Created), (status = 400, body = crate::ErrorBody), (status = 422, body = crate::ErrorBody)))]
 pub async fn import_plan(
     State(s): State<AppState>,
-    headers: HeaderMap,
+    caller: Caller,
     JsonBody(req): JsonBody<ImportRequest>,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
+    caller.require_office()?;
     if req.source_name.trim().is_empty() {
         return Err(ApiError::bad_request(
             Some("source_name".into()),
@@ -128,7 +137,7 @@ pub async fn import_plan(
             &resolution,
             req.source_name.trim(),
             req.text.as_bytes(),
-            &actor(&headers),
+            &caller.actor(),
         )
         .await?;
     Ok((StatusCode::CREATED, Json(Created { id })))
@@ -136,23 +145,32 @@ pub async fn import_plan(
 
 #[utoipa::path(get, path = "/api/plans/{id}", tag = "方案", params(("id" = i64, Path, description = "方案编号")),
     responses((status = 200, body = PlanSummary), (status = 404, body = crate::ErrorBody)))]
-pub async fn get_plan(State(s): State<AppState>, Path(id): Path<i64>) -> ApiResult<PlanSummary> {
+pub async fn get_plan(
+    caller: Caller,
+    State(s): State<AppState>,
+    Path(id): Path<i64>,
+) -> ApiResult<PlanSummary> {
+    visible_plan(&s, &caller, id).await?;
     Ok(Json(s.store.plan(id).await?))
 }
 
 #[utoipa::path(get, path = "/api/plans/{id}/sections", tag = "方案", params(("id" = i64, Path)), responses((status = 200, body = Vec<SectionRow>)))]
 pub async fn list_sections(
+    caller: Caller,
     State(s): State<AppState>,
     Path(id): Path<i64>,
 ) -> ApiResult<Vec<SectionRow>> {
+    visible_plan(&s, &caller, id).await?;
     Ok(Json(s.store.sections(id).await?))
 }
 
 #[utoipa::path(get, path = "/api/plans/{id}/indicators", tag = "方案", params(("id" = i64, Path)), responses((status = 200, body = Vec<IndicatorRow>)))]
 pub async fn list_indicators(
+    caller: Caller,
     State(s): State<AppState>,
     Path(id): Path<i64>,
 ) -> ApiResult<Vec<IndicatorRow>> {
+    visible_plan(&s, &caller, id).await?;
     Ok(Json(s.store.indicators(id).await?))
 }
 
@@ -183,10 +201,12 @@ pub struct TaskQuery {
 #[utoipa::path(get, path = "/api/plans/{id}/tasks", tag = "任务", params(("id" = i64, Path), TaskQuery),
     responses((status = 200, body = Page<TaskRow>), (status = 422, body = crate::ErrorBody)))]
 pub async fn list_tasks(
+    caller: Caller,
     State(s): State<AppState>,
     Path(id): Path<i64>,
     QueryParams(q): QueryParams<TaskQuery>,
 ) -> ApiResult<Page<TaskRow>> {
+    visible_plan(&s, &caller, id).await?;
     let filter = TaskFilter {
         unit: q.unit,
         district: q.district,
@@ -204,15 +224,23 @@ pub async fn list_tasks(
 }
 
 #[utoipa::path(get, path = "/api/tasks/{id}", tag = "任务", params(("id" = i64, Path)), responses((status = 200, body = TaskDetail), (status = 404, body = crate::ErrorBody)))]
-pub async fn get_task(State(s): State<AppState>, Path(id): Path<i64>) -> ApiResult<TaskDetail> {
-    Ok(Json(s.store.task(id).await?))
+pub async fn get_task(
+    caller: Caller,
+    State(s): State<AppState>,
+    Path(id): Path<i64>,
+) -> ApiResult<TaskDetail> {
+    let task = s.store.task(id).await?;
+    visible_plan(&s, &caller, task.row.plan_id).await?;
+    Ok(Json(task))
 }
 
 #[utoipa::path(get, path = "/api/plans/{id}/review-items", tag = "待核对", params(("id" = i64, Path)), responses((status = 200, body = Vec<ReviewItem>)))]
 pub async fn list_review_items(
+    caller: Caller,
     State(s): State<AppState>,
     Path(id): Path<i64>,
 ) -> ApiResult<Vec<ReviewItem>> {
+    caller.require_office()?;
     Ok(Json(s.store.review_items(id).await?))
 }
 
@@ -225,10 +253,12 @@ pub struct AssignmentQuery {
 
 #[utoipa::path(get, path = "/api/plans/{id}/assignments", tag = "任务", params(("id" = i64, Path), AssignmentQuery), responses((status = 200, body = Vec<AssignmentRow>)))]
 pub async fn list_assignments(
+    caller: Caller,
     State(s): State<AppState>,
     Path(id): Path<i64>,
     QueryParams(q): QueryParams<AssignmentQuery>,
 ) -> ApiResult<Vec<AssignmentRow>> {
+    visible_plan(&s, &caller, id).await?;
     Ok(Json(
         s.store
             .assignments(id, q.unit.as_deref(), q.district.as_deref())
@@ -240,9 +270,11 @@ pub async fn list_assignments(
     params(("id" = i64, Path), ("district" = String, Path, description = "区名、别称或区政府名")),
     responses((status = 200, body = DistrictTable), (status = 404, body = crate::ErrorBody), (status = 422, body = crate::ErrorBody)))]
 pub async fn district_table(
+    caller: Caller,
     State(s): State<AppState>,
     Path((id, district)): Path<(i64, String)>,
 ) -> ApiResult<DistrictTable> {
+    visible_plan(&s, &caller, id).await?;
     Ok(Json(s.store.district_table(id, &district).await?))
 }
 
@@ -250,13 +282,14 @@ pub async fn district_table(
     responses((status = 201, body = Created), (status = 422, body = crate::ErrorBody)))]
 pub async fn add_district_row(
     State(s): State<AppState>,
-    headers: HeaderMap,
+    caller: Caller,
     Path(id): Path<i64>,
     JsonBody(input): JsonBody<DistrictRowInput>,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
+    caller.require_office()?;
     let row = s
         .store
-        .add_district_row(id, &input, &actor(&headers))
+        .add_district_row(id, &input, &caller.actor())
         .await?;
     Ok((StatusCode::CREATED, Json(Created { id: row })))
 }
@@ -278,14 +311,15 @@ pub struct Changed {
     responses((status = 200, body = Changed), (status = 409, body = crate::ErrorBody), (status = 422, body = crate::ErrorBody)))]
 pub async fn merge_units(
     State(s): State<AppState>,
-    headers: HeaderMap,
+    caller: Caller,
     Path(id): Path<i64>,
     JsonBody(req): JsonBody<MergeRequest>,
 ) -> ApiResult<Changed> {
+    caller.require_office()?;
     Ok(Json(Changed {
         changed: s
             .store
-            .merge_units(id, &req.from, &req.into, &actor(&headers))
+            .merge_units(id, &req.from, &req.into, &caller.actor())
             .await?,
     }))
 }
@@ -294,10 +328,11 @@ pub async fn merge_units(
     responses((status = 200, body = PlanSummary), (status = 409, body = crate::ErrorBody)))]
 pub async fn publish(
     State(s): State<AppState>,
-    headers: HeaderMap,
+    caller: Caller,
     Path(id): Path<i64>,
 ) -> ApiResult<PlanSummary> {
-    s.store.publish(id, &s.directory, &actor(&headers)).await?;
+    caller.require_office()?;
+    s.store.publish(id, &s.directory, &caller.actor()).await?;
     Ok(Json(s.store.plan(id).await?))
 }
 
@@ -305,14 +340,17 @@ pub async fn publish(
     responses((status = 200, body = TaskDetail), (status = 422, body = crate::ErrorBody)))]
 pub async fn set_task_units(
     State(s): State<AppState>,
-    headers: HeaderMap,
+    caller: Caller,
     Path(id): Path<i64>,
     JsonBody(input): JsonBody<UnitsInput>,
 ) -> ApiResult<TaskDetail> {
+    caller.require_office()?;
     s.store
-        .set_task_units(id, &input, &s.directory, &actor(&headers))
+        .set_task_units(id, &input, &s.directory, &caller.actor())
         .await?;
-    Ok(Json(s.store.task(id).await?))
+    let task = s.store.task(id).await?;
+    visible_plan(&s, &caller, task.row.plan_id).await?;
+    Ok(Json(task))
 }
 
 #[derive(Debug, Deserialize, Serialize, utoipa::ToSchema)]
@@ -329,13 +367,14 @@ pub struct CreatedMany {
     responses((status = 201, body = CreatedMany), (status = 409, body = crate::ErrorBody), (status = 422, body = crate::ErrorBody)))]
 pub async fn split_target(
     State(s): State<AppState>,
-    headers: HeaderMap,
+    caller: Caller,
     Path(id): Path<i64>,
     JsonBody(req): JsonBody<SplitRequest>,
 ) -> Result<(StatusCode, Json<CreatedMany>), ApiError> {
+    caller.require_office()?;
     let ids = s
         .store
-        .split_target(id, &req.parts, &actor(&headers))
+        .split_target(id, &req.parts, &caller.actor())
         .await?;
     Ok((StatusCode::CREATED, Json(CreatedMany { ids })))
 }
@@ -355,17 +394,18 @@ pub struct SharesRequest {
     responses((status = 204), (status = 422, body = crate::ErrorBody)))]
 pub async fn set_shares(
     State(s): State<AppState>,
-    headers: HeaderMap,
+    caller: Caller,
     Path(id): Path<i64>,
     JsonBody(req): JsonBody<SharesRequest>,
 ) -> Result<StatusCode, ApiError> {
+    caller.require_office()?;
     let shares: Vec<(String, f64)> = req
         .shares
         .into_iter()
         .map(|s| (s.district, s.value))
         .collect();
     s.store
-        .set_target_shares(id, &shares, &actor(&headers))
+        .set_target_shares(id, &shares, &caller.actor())
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -379,12 +419,13 @@ pub struct ResolveRequest {
     responses((status = 204), (status = 404, body = crate::ErrorBody), (status = 422, body = crate::ErrorBody)))]
 pub async fn resolve_review_item(
     State(s): State<AppState>,
-    headers: HeaderMap,
+    caller: Caller,
     Path(id): Path<i64>,
     JsonBody(req): JsonBody<ResolveRequest>,
 ) -> Result<StatusCode, ApiError> {
+    caller.require_office()?;
     s.store
-        .resolve_review_item(id, &req.resolution, &actor(&headers))
+        .resolve_review_item(id, &req.resolution, &caller.actor())
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -418,9 +459,11 @@ pub struct AuditQuery {
 
 #[utoipa::path(get, path = "/api/audit", tag = "审计", params(AuditQuery), responses((status = 200, body = Vec<AuditRecord>)))]
 pub async fn audit_log(
+    caller: Caller,
     State(s): State<AppState>,
     QueryParams(q): QueryParams<AuditQuery>,
 ) -> ApiResult<Vec<AuditRecord>> {
+    caller.require_office()?;
     let limit = q.limit.unwrap_or(100);
     if !(1..=1000).contains(&limit) {
         return Err(ApiError::bad_request(
@@ -439,7 +482,8 @@ pub struct AuditCheck {
 }
 
 #[utoipa::path(get, path = "/api/audit/verify", tag = "审计", responses((status = 200, body = AuditCheck)))]
-pub async fn verify_audit(State(s): State<AppState>) -> ApiResult<AuditCheck> {
+pub async fn verify_audit(caller: Caller, State(s): State<AppState>) -> ApiResult<AuditCheck> {
+    caller.require_office()?;
     Ok(Json(match s.store.verify_audit().await? {
         Ok(records) => AuditCheck {
             intact: true,

@@ -1,9 +1,12 @@
 //! luoshi-server: the ledger's JSON API. Handlers only translate between HTTP and the store;
 //! the OpenAPI document is served at `/api/openapi.json`.
 
+pub mod auth;
 mod error;
 mod handlers;
 mod openapi;
+pub mod reporting;
+pub mod upload;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -11,6 +14,7 @@ use std::sync::Arc;
 use axum::Router;
 use axum::routing::{get, post, put};
 use luoshi_directory::Directory;
+use luoshi_reporting::Day;
 use luoshi_store::Store;
 
 pub use error::{ApiError, ErrorBody};
@@ -22,12 +26,42 @@ pub struct AppState {
     pub store: Store,
     /// Resolves unit names when plans are imported, corrected and published.
     pub directory: Arc<Directory>,
+    /// A fixed "today" for demonstrations and training on a past plan year; `None`: the real date.
+    pub today: Option<Day>,
+    /// Mark cookies `Secure` (when served over HTTPS).
+    pub secure_cookies: bool,
+}
+
+impl AppState {
+    pub fn new(store: Store, directory: Arc<Directory>) -> AppState {
+        AppState {
+            store,
+            directory,
+            today: None,
+            secure_cookies: false,
+        }
+    }
+
+    /// The day the reporting calendar is read on.
+    pub fn today(&self) -> Day {
+        self.today.unwrap_or_else(Day::today_in_china)
+    }
+}
+
+/// Puts every route of `router` behind the login: see [`auth::authenticate`].
+pub fn protect(router: Router<AppState>, state: AppState) -> Router {
+    router
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::authenticate,
+        ))
+        .with_state(state)
 }
 
 /// The API's routes over `state`.
 pub fn router(state: AppState) -> Router {
     use handlers::*;
-    Router::new()
+    let routes = Router::new()
         .route("/api/openapi.json", get(openapi::document))
         .route("/api/plans", get(list_plans).post(import_plan))
         .route("/api/plans/{id}", get(get_plan))
@@ -52,8 +86,9 @@ pub fn router(state: AppState) -> Router {
         .route("/api/districts", get(list_districts))
         .route("/api/audit", get(audit_log))
         .route("/api/audit/verify", get(verify_audit))
-        .fallback(not_found)
-        .with_state(state)
+        .merge(reporting::routes())
+        .fallback(not_found);
+    protect(routes, state)
 }
 
 /// Serves the API on `listener` until `shutdown` resolves.

@@ -3,13 +3,13 @@
 use axum::Json;
 use utoipa::OpenApi;
 
-use crate::handlers;
+use crate::{handlers, reporting};
 
 #[derive(OpenApi)]
 #[openapi(
     info(
         title = "luoshi 落实 API",
-        description = "实施方案任务台账：方案、任务、目标、单位、区、一区一表、审计。"
+        description = "实施方案任务台账：方案、任务、目标、单位、区、一区一表、月度填报、催报、审计。机器客户端用 API 令牌（Authorization: Bearer …，由 POST /api/tokens 或 `luoshi user token` 签发）；浏览器会话的写请求须带 X-CSRF-Token 头。"
     ),
     paths(
         handlers::list_plans,
@@ -33,11 +33,50 @@ use crate::handlers;
         handlers::list_districts,
         handlers::audit_log,
         handlers::verify_audit,
+        reporting::me,
+        reporting::create_token,
+        reporting::notices,
+        reporting::list_periods,
+        reporting::set_calendar,
+        reporting::reopen,
+        reporting::my_reports,
+        reporting::get_report,
+        reporting::save_report,
+        reporting::review_report,
+        reporting::task_reports,
+        reporting::reporting_status,
+        reporting::remind,
+        reporting::template,
+        reporting::upload_sheet,
+        reporting::add_attachment,
+        reporting::get_attachment,
     ),
+    modifiers(&BearerAuth),
+    security(("token" = []), ("session" = [])),
     components(schemas(crate::ErrorBody))
 )]
 pub struct ApiDoc;
 
 pub async fn document() -> Json<utoipa::openapi::OpenApi> {
     Json(ApiDoc::openapi())
+}
+
+/// Declares the two ways to authenticate: API tokens and the browser session cookie.
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{
+            ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme,
+        };
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "token",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new("luoshi_session"))),
+        );
+    }
 }

@@ -15,6 +15,8 @@ const PLAN: &str = include_str!("../../../data/plans/wuhan-2021-tech-innovation-
 
 struct App {
     state: AppState,
+    /// The office's API token; requests without credentials of their own carry it.
+    token: String,
     _dir: tempfile::TempDir,
 }
 
@@ -39,9 +41,11 @@ async fn app(publish: bool) -> (App, i64) {
             .await
             .expect("publish");
     }
+    let token = office_token(&store).await;
     (
         App {
-            state: AppState { store, directory },
+            state: AppState::new(store, directory),
+            token,
             _dir: dir,
         },
         id,
@@ -60,7 +64,44 @@ async fn call(app: &App, method: &str, uri: &str, body: Option<Value>) -> (Statu
     send(app, request.body(body).expect("request")).await
 }
 
-async fn send(app: &App, request: Request<Body>) -> (StatusCode, Value) {
+/// An office account and an API token for it.
+async fn office_token(store: &Store) -> String {
+    let user = store
+        .create_user(
+            luoshi_store::NewUser {
+                username: "office".into(),
+                display_name: Some("协调办公室".into()),
+                role: luoshi_reporting::Role::Office,
+                unit: None,
+                district: None,
+                password_hash: "unused".into(),
+                must_change_password: false,
+            },
+            "测试",
+        )
+        .await
+        .expect("office user");
+    let token = "ab".repeat(32);
+    store
+        .create_session(
+            user.id,
+            "api",
+            Some("tests"),
+            &luoshi_server::auth::digest(&token),
+            "csrf",
+            "2999-01-01T00:00:00.000Z",
+        )
+        .await
+        .expect("token");
+    token
+}
+
+async fn send(app: &App, mut request: Request<Body>) -> (StatusCode, Value) {
+    let headers = request.headers_mut();
+    if !headers.contains_key("authorization") && !headers.contains_key("cookie") {
+        let value = format!("Bearer {}", app.token).parse().expect("header");
+        headers.insert("authorization", value);
+    }
     let response = router(app.state.clone())
         .oneshot(request)
         .await
@@ -274,9 +315,15 @@ async fn bad_requests_name_the_field() {
         .expect("request");
     let (status, answer) = send(&app, request).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{answer}");
-    // Nothing of the above reached the audit log beyond the import.
+    // Nothing of the above reached the audit log beyond the import and the test's account.
     let (_, log) = call(&app, "GET", "/api/audit", None).await;
-    assert_eq!(log.as_array().map(Vec::len), Some(1));
+    let actions: Vec<&str> = log
+        .as_array()
+        .expect("log")
+        .iter()
+        .filter_map(|r| r["action"].as_str())
+        .collect();
+    assert_eq!(actions, ["issue_token", "create", "import"]);
 }
 
 #[tokio::test]

@@ -164,10 +164,16 @@ impl Store {
 
 /// Now, as ISO-8601 UTC with milliseconds.
 pub(crate) fn now() -> String {
+    time_after(0)
+}
+
+/// The time `seconds` from now, as ISO-8601 UTC with milliseconds — the form every stored time
+/// takes, so that times compare as text.
+pub fn time_after(seconds: i64) -> String {
     let since = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap_or_default();
-    let secs = since.as_secs() as i64;
+    let secs = since.as_secs() as i64 + seconds;
     let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
     let (y, m, d) = civil_from_days(days);
     format!(

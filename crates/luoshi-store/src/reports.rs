@@ -359,7 +359,7 @@ async fn load_view(
 fn check_input(
     view: &ReportView,
     input: &ReportInput,
-    field_of: &dyn Fn(usize) -> String,
+    field_of: &(dyn Fn(usize) -> String + Sync),
 ) -> Result<()> {
     for (field, text) in [
         ("progress", &input.progress),
@@ -437,7 +437,7 @@ async fn save_in(
     how: &SaveContext<'_>,
     assignment_id: i64,
     input: &ReportInput,
-    field_of: &dyn Fn(usize) -> String,
+    field_of: &(dyn Fn(usize) -> String + Sync),
 ) -> Result<(i64, ReportStatus, serde_json::Value)> {
     let SaveContext {
         period,

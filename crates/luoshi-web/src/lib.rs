@@ -6,19 +6,26 @@
 //! could not decide and publishes (CSRF-protected forms that call the same store operations as
 //! the API).
 
+mod account;
 mod chart;
 mod csrf;
 mod pages;
+mod reporting;
 mod review;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use luoshi_server::AppState;
 
-/// The pages' routes over `state`; merge them with the API's router.
+/// Multipart uploads (sheets, attachments) may be this large; each handler applies its own,
+/// smaller limit with a clear message.
+const UPLOAD_LIMIT: usize = 12 * 1024 * 1024;
+
+/// The pages' routes over `state`, behind the login; merge them with the API's router.
 pub fn router(state: AppState) -> Router {
     use pages::*;
-    Router::new()
+    let routes = Router::new()
         .route("/", get(home))
         .route("/static/luoshi.css", get(stylesheet))
         .route("/plans/{id}", get(overview))
@@ -41,5 +48,44 @@ pub fn router(state: AppState) -> Router {
             post(review::resolve),
         )
         .route("/plans/{id}/review/publish", post(review::publish))
-        .with_state(state)
+        .route("/login", get(account::login_page).post(account::login))
+        .route("/logout", post(account::logout))
+        .route("/account", get(account::account))
+        .route("/account/tokens", post(account::create_token))
+        .route(
+            "/account/password",
+            get(account::password_page).post(account::change_password),
+        )
+        .route("/my", get(reporting::my))
+        .route("/my/template.xlsx", get(reporting::my_template))
+        .route(
+            "/my/upload",
+            post(reporting::my_upload).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
+        )
+        .route(
+            "/reports/{period}/{assignment}",
+            get(reporting::report).post(reporting::save_report),
+        )
+        .route(
+            "/reports/{period}/{assignment}/review",
+            post(reporting::review_report),
+        )
+        .route(
+            "/reports/{period}/{assignment}/attachments",
+            post(reporting::add_attachment).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
+        )
+        .route(
+            "/reports/{period}/tasks/{task}",
+            get(reporting::task_reports),
+        )
+        .route("/attachments/{id}", get(reporting::attachment))
+        .route("/plans/{id}/reporting", get(reporting::reporting))
+        .route("/plans/{id}/reporting.xlsx", get(reporting::reporting_xlsx))
+        .route("/plans/{id}/reporting/remind", post(reporting::remind))
+        .route("/plans/{id}/reporting/reopen", post(reporting::reopen))
+        .route(
+            "/plans/{id}/reporting/calendar",
+            post(reporting::set_due_day),
+        );
+    luoshi_server::protect(routes, state)
 }

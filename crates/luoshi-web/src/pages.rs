@@ -5,6 +5,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use luoshi_server::AppState;
+use luoshi_server::auth::Caller;
 use luoshi_store::*;
 use serde::Deserialize;
 
@@ -23,6 +24,18 @@ const DISTRICT_COLUMNS: [(&str, f64); 7] = [
     ("备注", 20.0),
 ];
 
+/// Draft plans are the office's work in progress: others see published plans only.
+async fn visible(s: &AppState, caller: &Caller, plan_id: i64) -> Result<(), PageError> {
+    if caller.principal.is_office() || s.store.plan(plan_id).await?.status == "published" {
+        Ok(())
+    } else {
+        Err(PageError(
+            StatusCode::NOT_FOUND,
+            format!("方案 {plan_id} 不存在或尚未发布"),
+        ))
+    }
+}
+
 /// A page that went wrong, as a page.
 pub struct PageError(StatusCode, String);
 
@@ -36,11 +49,18 @@ impl PageError {
     }
 }
 
+impl From<luoshi_server::ApiError> for PageError {
+    fn from(e: luoshi_server::ApiError) -> PageError {
+        PageError(e.status, e.body.error)
+    }
+}
+
 impl From<StoreError> for PageError {
     fn from(e: StoreError) -> PageError {
         let status = match &e {
             StoreError::NotFound { .. } => StatusCode::NOT_FOUND,
             StoreError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            StoreError::Conflict(_) | StoreError::Published(_) => StatusCode::CONFLICT,
             _ => StatusCode::INTERNAL_SERVER_ERROR,
         };
         PageError(status, e.to_string())
@@ -82,9 +102,17 @@ pub async fn stylesheet() -> impl IntoResponse {
 }
 
 /// The newest plan's overview.
-pub async fn home(State(s): State<AppState>) -> Result<Response, PageError> {
+pub async fn home(State(s): State<AppState>, caller: Caller) -> Result<Response, PageError> {
+    if caller.principal.reports() {
+        return Ok(Redirect::to("/my").into_response());
+    }
     let plans = s.store.plans().await?;
-    match plans.last() {
+    let office = caller.principal.is_office();
+    match plans
+        .iter()
+        .rev()
+        .find(|p| office || p.status == "published")
+    {
         Some(plan) => Ok(Redirect::to(&format!("/plans/{}", plan.id)).into_response()),
         None => Err(PageError(
             StatusCode::NOT_FOUND,
@@ -119,7 +147,7 @@ struct OverviewPage {
     section_chart: String,
 }
 
-fn number(v: f64) -> String {
+pub(crate) fn number(v: f64) -> String {
     if v.fract() == 0.0 && v.abs() < 1e15 {
         format!("{}", v as i64)
     } else {
@@ -142,8 +170,10 @@ fn amount(value: f64, max: Option<f64>, unit: &str, qualifier: &str) -> String {
 
 pub async fn overview(
     State(s): State<AppState>,
+    caller: Caller,
     Path(id): Path<i64>,
 ) -> Result<Html<String>, PageError> {
+    visible(&s, &caller, id).await?;
     let plan = s.store.plan(id).await?;
     let indicators = s
         .store
@@ -253,9 +283,11 @@ struct TasksPage {
 
 pub async fn tasks(
     State(s): State<AppState>,
+    caller: Caller,
     Path(id): Path<i64>,
     Query(q): Query<TaskQuery>,
 ) -> Result<Html<String>, PageError> {
+    visible(&s, &caller, id).await?;
     let role = q.role.clone().filter(|r| r == "lead" || r == "responsible");
     let checked = |v: &Option<String>| v.as_deref().is_some_and(|v| v == "1" || v == "on");
     let (has_target, aspirational) = (checked(&q.has_target), checked(&q.aspirational));
@@ -334,9 +366,11 @@ fn pieces(task: &TaskDetail) -> Vec<(String, u8)> {
 
 pub async fn task(
     State(s): State<AppState>,
+    caller: Caller,
     Path(id): Path<i64>,
 ) -> Result<Html<String>, PageError> {
     let task = s.store.task(id).await?;
+    visible(&s, &caller, task.row.plan_id).await?;
     let pieces = pieces(&task);
     render(TaskPage { task, pieces })
 }
@@ -350,8 +384,10 @@ struct DistrictsPage {
 
 pub async fn districts(
     State(s): State<AppState>,
+    caller: Caller,
     Path(id): Path<i64>,
 ) -> Result<Html<String>, PageError> {
+    visible(&s, &caller, id).await?;
     s.store.plan(id).await?;
     let mut groups: Vec<(String, Vec<String>)> = Vec::new();
     for d in s.store.districts().await? {
@@ -420,8 +456,10 @@ pub fn district_rows(table: &DistrictTable) -> Vec<Vec<String>> {
 
 pub async fn district(
     State(s): State<AppState>,
+    caller: Caller,
     Path((id, name)): Path<(i64, String)>,
 ) -> Result<Html<String>, PageError> {
+    visible(&s, &caller, id).await?;
     let table = s.store.district_table(id, &name).await?;
     let rows = district_rows(&table);
     render(DistrictPage {
@@ -433,8 +471,10 @@ pub async fn district(
 
 pub async fn district_xlsx(
     State(s): State<AppState>,
+    caller: Caller,
     Path((id, name)): Path<(i64, String)>,
 ) -> Result<Response, PageError> {
+    visible(&s, &caller, id).await?;
     let table = s.store.district_table(id, &name).await?;
     let title = format!("{} 年度任务表（一区一表）", table.district.name);
     let bytes = luoshi_export::table_xlsx(&title, &DISTRICT_COLUMNS, &district_rows(&table))
@@ -488,8 +528,10 @@ struct UnitPage {
 /// Everything a unit leads and shares in a plan, and the districts it works with there.
 pub async fn unit(
     State(s): State<AppState>,
+    caller: Caller,
     Path((id, name)): Path<(i64, String)>,
 ) -> Result<Html<String>, PageError> {
+    visible(&s, &caller, id).await?;
     let own = s.store.assignments(id, Some(&name), None).await?;
     if own.is_empty()
         && !s

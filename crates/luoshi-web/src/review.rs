@@ -4,13 +4,13 @@
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use luoshi_server::AppState;
+use luoshi_server::auth::Caller;
 use luoshi_store::{PlanSummary, StoreError, UnitsInput};
 use serde::Deserialize;
 
-use crate::csrf;
 use crate::pages::PageError;
 
 pub struct ItemView {
@@ -99,30 +99,12 @@ async fn render(
 
 pub async fn review(
     State(s): State<AppState>,
-    headers: HeaderMap,
+    caller: Caller,
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
-    let (token, fresh) = match csrf::from_cookie(&headers) {
-        Some(t) => (t, false),
-        None => (
-            csrf::new_token().ok_or_else(|| PageError::internal("无法生成随机数".into()))?,
-            true,
-        ),
-    };
-    let body = render(&s, id, token.clone(), FormError::default()).await?;
-    let mut response = Html(body).into_response();
-    if fresh && let Ok(value) = csrf::set_cookie(&token).parse() {
-        response.headers_mut().insert(header::SET_COOKIE, value);
-    }
-    Ok(response)
-}
-
-fn forbidden() -> Response {
-    PageError::new(
-        StatusCode::FORBIDDEN,
-        "表单已过期或来源不明（CSRF 校验失败），请刷新页面后重试".into(),
-    )
-    .into_response()
+    caller.require_office()?;
+    let body = render(&s, id, caller.csrf_token.clone(), FormError::default()).await?;
+    Ok(Html(body).into_response())
 }
 
 /// `市科技局、市财政局` → the names, split on 、，,；; and spaces.
@@ -136,7 +118,6 @@ fn names(list: &str) -> Vec<String> {
 
 #[derive(Debug, Deserialize)]
 pub struct UnitsForm {
-    csrf: String,
     lead: String,
     #[serde(default)]
     responsible: String,
@@ -146,24 +127,22 @@ pub struct UnitsForm {
 
 async fn failed(
     s: &AppState,
-    headers: &HeaderMap,
+    caller: &Caller,
     plan: i64,
     status: StatusCode,
     error: FormError,
 ) -> Result<Response, PageError> {
-    let token = csrf::from_cookie(headers).unwrap_or_default();
+    let token = caller.csrf_token.clone();
     Ok((status, Html(render(s, plan, token, error).await?)).into_response())
 }
 
 pub async fn set_units(
     State(s): State<AppState>,
-    headers: HeaderMap,
+    caller: Caller,
     Path((plan, task)): Path<(i64, i64)>,
     Form(form): Form<UnitsForm>,
 ) -> Result<Response, PageError> {
-    if !csrf::valid(&headers, &form.csrf) {
-        return Ok(forbidden());
-    }
+    caller.require_office()?;
     let input = UnitsInput {
         lead: names(&form.lead),
         responsible: names(&form.responsible),
@@ -171,7 +150,7 @@ pub async fn set_units(
     };
     match s
         .store
-        .set_task_units(task, &input, &s.directory, "协调办公室（网页）")
+        .set_task_units(task, &input, &s.directory, &caller.actor())
         .await
     {
         Ok(()) => Ok(Redirect::to(&format!("/plans/{plan}/review")).into_response()),
@@ -182,7 +161,7 @@ pub async fn set_units(
                 message: Some(message),
                 general: None,
             };
-            failed(&s, &headers, plan, StatusCode::UNPROCESSABLE_ENTITY, error).await
+            failed(&s, &caller, plan, StatusCode::UNPROCESSABLE_ENTITY, error).await
         }
         Err(e) => Err(e.into()),
     }
@@ -190,22 +169,19 @@ pub async fn set_units(
 
 #[derive(Debug, Deserialize)]
 pub struct ResolveForm {
-    csrf: String,
     resolution: String,
 }
 
 pub async fn resolve(
     State(s): State<AppState>,
-    headers: HeaderMap,
+    caller: Caller,
     Path((plan, item)): Path<(i64, i64)>,
     Form(form): Form<ResolveForm>,
 ) -> Result<Response, PageError> {
-    if !csrf::valid(&headers, &form.csrf) {
-        return Ok(forbidden());
-    }
+    caller.require_office()?;
     match s
         .store
-        .resolve_review_item(item, &form.resolution, "协调办公室（网页）")
+        .resolve_review_item(item, &form.resolution, &caller.actor())
         .await
     {
         Ok(()) => Ok(Redirect::to(&format!("/plans/{plan}/review")).into_response()),
@@ -216,38 +192,26 @@ pub async fn resolve(
                 message: None,
                 general: Some(format!("第 {item} 项：{message}")),
             };
-            failed(&s, &headers, plan, StatusCode::UNPROCESSABLE_ENTITY, error).await
+            failed(&s, &caller, plan, StatusCode::UNPROCESSABLE_ENTITY, error).await
         }
         Err(e) => Err(e.into()),
     }
 }
 
-#[derive(Debug, Deserialize)]
-pub struct PublishForm {
-    csrf: String,
-}
-
 pub async fn publish(
     State(s): State<AppState>,
-    headers: HeaderMap,
+    caller: Caller,
     Path(plan): Path<i64>,
-    Form(form): Form<PublishForm>,
 ) -> Result<Response, PageError> {
-    if !csrf::valid(&headers, &form.csrf) {
-        return Ok(forbidden());
-    }
-    match s
-        .store
-        .publish(plan, &s.directory, "协调办公室（网页）")
-        .await
-    {
+    caller.require_office()?;
+    match s.store.publish(plan, &s.directory, &caller.actor()).await {
         Ok(()) => Ok(Redirect::to(&format!("/plans/{plan}")).into_response()),
         Err(StoreError::Published(message)) => {
             let error = FormError {
                 general: Some(message),
                 ..FormError::default()
             };
-            failed(&s, &headers, plan, StatusCode::CONFLICT, error).await
+            failed(&s, &caller, plan, StatusCode::CONFLICT, error).await
         }
         Err(e) => Err(e.into()),
     }

@@ -74,6 +74,7 @@ async fn every_page_is_well_formed_with_a_title() {
             .oneshot(
                 Request::builder()
                     .uri(&uri)
+                    .header("cookie", common::office_cookie())
                     .body(Body::empty())
                     .expect("request"),
             )

@@ -22,6 +22,7 @@ async fn get(state: &AppState, uri: &str) -> (StatusCode, Vec<u8>, String) {
         .oneshot(
             Request::builder()
                 .uri(uri)
+                .header("cookie", common::office_cookie())
                 .body(Body::empty())
                 .expect("request"),
         )

@@ -17,7 +17,6 @@ async fn draft() -> (AppState, tempfile::TempDir) {
 
 struct Answer {
     status: StatusCode,
-    cookie: Option<String>,
     location: Option<String>,
     body: String,
 }
@@ -35,7 +34,6 @@ async fn send(state: &AppState, request: Request<Body>) -> Answer {
             .and_then(|v: &axum::http::HeaderValue| v.to_str().ok())
             .map(str::to_string)
     };
-    let cookie = header_value(header::SET_COOKIE);
     let location = header_value(header::LOCATION);
     let body = String::from_utf8(
         response
@@ -49,7 +47,6 @@ async fn send(state: &AppState, request: Request<Body>) -> Answer {
     .expect("utf-8");
     Answer {
         status,
-        cookie,
         location,
         body,
     }
@@ -72,33 +69,28 @@ async fn fix_a_review_item_and_publish() {
         &state,
         Request::builder()
             .uri("/plans/1/review")
+            .header(header::COOKIE, common::office_cookie())
             .body(Body::empty())
             .expect("request"),
     )
     .await;
     assert_eq!(page.status, StatusCode::OK);
-    let set_cookie = page.cookie.expect("a CSRF cookie is set");
-    assert!(set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Strict"));
-    let token = set_cookie
-        .split(';')
-        .next()
-        .and_then(|c| c.split_once('='))
-        .map(|(_, v)| v.to_string())
-        .expect("token");
+    // Forms carry the session's CSRF token.
+    let token = common::OFFICE_CSRF;
     assert!(
         page.body
             .contains(&format!("name=\"csrf\" value=\"{token}\""))
     );
     assert!(page.body.contains("二.（三）.1"));
-    let cookie = format!("luoshi_csrf={token}");
+    let cookie = common::office_cookie();
 
     // Without the token, nothing happens.
     let forged = send(
         &state,
         post(
             "/plans/1/review/tasks/11/units",
-            "",
-            &format!("csrf={token}&lead={}", encode("市科技局")),
+            &cookie,
+            &format!("csrf=forged&lead={}", encode("市科技局")),
         ),
     )
     .await;
@@ -178,20 +170,14 @@ async fn resolving_needs_words() {
         &state,
         Request::builder()
             .uri("/plans/1/review")
+            .header(header::COOKIE, common::office_cookie())
             .body(Body::empty())
             .expect("request"),
     )
     .await;
-    let token = page
-        .cookie
-        .and_then(|c| {
-            c.split(';')
-                .next()
-                .and_then(|c| c.split_once('='))
-                .map(|(_, v)| v.to_string())
-        })
-        .expect("token");
-    let cookie = format!("luoshi_csrf={token}");
+    assert_eq!(page.status, StatusCode::OK);
+    let token = common::OFFICE_CSRF;
+    let cookie = common::office_cookie();
     let blank = send(
         &state,
         post(

@@ -32,7 +32,63 @@ pub async fn wuhan(publish: bool) -> (AppState, tempfile::TempDir) {
             .await
             .expect("publish");
     }
-    (AppState { store, directory }, dir)
+    sign_in(
+        &store,
+        "office",
+        luoshi_reporting::Role::Office,
+        None,
+        None,
+        OFFICE_SECRET,
+        OFFICE_CSRF,
+    )
+    .await;
+    (AppState::new(store, directory), dir)
+}
+
+/// The office's session: every request of the page tests carries it unless it says otherwise.
+pub const OFFICE_SECRET: &str = "0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f";
+pub const OFFICE_CSRF: &str = "office-csrf-token";
+
+pub fn office_cookie() -> String {
+    format!("luoshi_session={OFFICE_SECRET}")
+}
+
+/// Creates a user and a browser session whose cookie secret and CSRF token are the given ones.
+pub async fn sign_in(
+    store: &luoshi_store::Store,
+    username: &str,
+    role: luoshi_reporting::Role,
+    unit: Option<&str>,
+    district: Option<&str>,
+    secret: &str,
+    csrf: &str,
+) {
+    let user = store
+        .create_user(
+            luoshi_store::NewUser {
+                username: username.into(),
+                display_name: None,
+                role,
+                unit: unit.map(str::to_string),
+                district: district.map(str::to_string),
+                password_hash: "unused".into(),
+                must_change_password: false,
+            },
+            "测试",
+        )
+        .await
+        .expect("user");
+    store
+        .create_session(
+            user.id,
+            "browser",
+            None,
+            &luoshi_server::auth::digest(secret),
+            csrf,
+            "2999-01-01T00:00:00.000Z",
+        )
+        .await
+        .expect("session");
 }
 
 /// Percent-encodes everything but ASCII letters and digits, for paths and forms.
