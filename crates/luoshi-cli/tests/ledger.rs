@@ -341,3 +341,207 @@ fn killed_server_during_an_api_import_leaves_the_plan_whole_or_absent() {
         assert!(store.verify_audit().await.expect("verify").is_ok());
     });
 }
+
+/// SIGKILL to the server in the middle of a burst of report saves: every save that was answered
+/// 200 is in the ledger after a restart, and the audit chain is intact.
+#[cfg(unix)]
+#[test]
+fn killed_server_keeps_every_acknowledged_submission() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let port = free_port();
+    let mut server = serve(dir.path(), port);
+    let token = server.token.clone();
+    let json = |path: &str| -> serde_json::Value {
+        let (status, body) = get(port, path, Some(&token)).expect("api");
+        assert_eq!(status, 200, "{path}: {body}");
+        serde_json::from_str(&body).expect("json")
+    };
+    let june = json("/api/plans/1/periods")
+        .as_array()
+        .and_then(|p| p.iter().find(|p| p["key"] == "2021-06"))
+        .and_then(|p| p["id"].as_i64())
+        .expect("June");
+    let assignments: Vec<i64> = json("/api/plans/1/assignments")
+        .as_array()
+        .expect("assignments")
+        .iter()
+        .filter_map(|a| a["id"].as_i64())
+        .take(8)
+        .collect();
+    // Each writer saves its own report again and again; it remembers the last version the
+    // server acknowledged.
+    let writers: Vec<_> = assignments
+        .iter()
+        .map(|&assignment| {
+            let token = token.clone();
+            std::thread::spawn(move || {
+                let mut acknowledged = 0i64;
+                for version in 0..10_000i64 {
+                    let body = serde_json::json!({ "version": version, "progress": format!("第 {} 次保存", version + 1) }).to_string();
+                    let path = format!("/api/periods/{june}/assignments/{assignment}/report");
+                    match request(port, "PUT", &path, Some(&token), Some("application/json"), body.as_bytes()) {
+                        Some((200, _)) => acknowledged = version + 1,
+                        _ => break,
+                    }
+                }
+                (assignment, acknowledged)
+            })
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(1500));
+    server.child.kill().expect("SIGKILL");
+    let _ = server.child.wait();
+    let results: Vec<(i64, i64)> = writers
+        .into_iter()
+        .map(|w| w.join().expect("writer"))
+        .collect();
+    assert!(
+        results.iter().any(|(_, v)| *v > 3),
+        "the burst was under way: {results:?}"
+    );
+    runtime().block_on(async {
+        let url = format!("sqlite://{}", dir.path().join("luoshi.db").display());
+        let store = luoshi_store::Store::open(&url)
+            .await
+            .expect("reopens after the kill");
+        for (assignment, acknowledged) in results {
+            let report = store.report(june, assignment).await.expect("report");
+            assert!(
+                report.version >= acknowledged,
+                "assignment {assignment}: acknowledged version {acknowledged}, stored {}",
+                report.version
+            );
+            if acknowledged > 0 {
+                assert_eq!(report.progress, format!("第 {} 次保存", report.version));
+            }
+        }
+        assert!(store.verify_audit().await.expect("verify").is_ok());
+    });
+}
+
+#[test]
+fn user_commands_manage_accounts_without_default_passwords() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("wuhan.txt"), PLAN).expect("write");
+    let out = luoshi(dir.path(), &["import", "wuhan.txt", "--publish"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    // A one-time password is printed, and nothing else on stdout.
+    let out = luoshi(
+        dir.path(),
+        &[
+            "user",
+            "add",
+            "jiangan",
+            "--role",
+            "district",
+            "--district",
+            "江岸区",
+            "--name",
+            "江岸区科技局",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let one_time = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    assert_eq!(one_time.chars().count(), 16, "{one_time}");
+    assert!(
+        stderr(&out).contains("首次登录后须修改"),
+        "{}",
+        stderr(&out)
+    );
+    // Bad input: exit 2 and a message naming what is wrong.
+    for (args, message) in [
+        (
+            vec!["user", "add", "x", "--role", "boss"],
+            "角色「boss」无效",
+        ),
+        (
+            vec!["user", "add", "x", "--role", "unit", "--unit", "火星局"],
+            "没有名为「火星局」的单位",
+        ),
+        (vec!["user", "add", "x", "--role", "lead"], "--unit"),
+        (
+            vec!["user", "add", "jiangan", "--role", "leader"],
+            "已被使用",
+        ),
+        (vec!["user", "passwd", "nobody"], "nobody"),
+    ] {
+        let out = luoshi(dir.path(), &args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(stderr(&out).contains(message), "{args:?}: {}", stderr(&out));
+    }
+    let weak = Command::new(env!("CARGO_BIN_EXE_luoshi"))
+        .current_dir(dir.path())
+        .env_remove("LUOSHI_DATABASE_URL")
+        .args(["user", "passwd", "jiangan", "--password-stdin"])
+        .stdin(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            if let Some(mut input) = child.stdin.take() {
+                input.write_all(b"short\n")?;
+            }
+            child.wait_with_output()
+        })
+        .expect("passwd runs");
+    assert_eq!(weak.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&weak.stderr).contains("至少 10 个字符"));
+    let out = luoshi(dir.path(), &["user", "token", "jiangan", "--label", "对接"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = luoshi(dir.path(), &["user", "disable", "jiangan"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = luoshi(dir.path(), &["user", "list"]);
+    let listed = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        listed.contains("jiangan\t江岸区科技局\tdistrict\t江岸区\t已停用"),
+        "{listed}"
+    );
+    let out = luoshi(dir.path(), &["user", "token", "jiangan", "--label", "对接"]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "a disabled account gets no token"
+    );
+}
+
+/// A fresh `serve` prints a one-time password for `admin`; the API refuses anonymous callers and
+/// the pages send them to the login page.
+#[test]
+fn first_start_prints_a_one_time_admin_password() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let port = free_port();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_luoshi"))
+        .current_dir(dir.path())
+        .env_remove("LUOSHI_DATABASE_URL")
+        .env_remove("LUOSHI_ADMIN_PASSWORD")
+        .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("serve starts");
+    let mut stdout = std::io::BufReader::new(child.stdout.take().expect("stdout"));
+    let mut line = String::new();
+    std::io::BufRead::read_line(&mut stdout, &mut line).expect("a line");
+    let server = Server {
+        child,
+        token: String::new(),
+    };
+    assert!(line.contains("管理员账号 admin，一次性密码："), "{line}");
+    wait_for(port);
+    let (status, body) = get(port, "/api/plans", None).expect("answer");
+    assert_eq!(status, 401, "{body}");
+    assert!(body.contains("请先登录"), "{body}");
+    let (status, _) = get(port, "/plans/1", None).expect("answer");
+    assert_eq!(status, 303);
+    let (status, body) = get(port, "/login", None).expect("login page");
+    assert_eq!(status, 200);
+    assert!(body.contains("<title>登录 · 落实</title>"), "{body}");
+    drop(server);
+    // A second start does not make another admin or print a password.
+    let out = luoshi(dir.path(), &["user", "list"]);
+    let listed = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert_eq!(listed.lines().count(), 1, "{listed}");
+    assert!(
+        listed.contains("admin") && listed.contains("待改密"),
+        "{listed}"
+    );
+}

@@ -1,0 +1,500 @@
+//! Monthly reporting through the JSON API: save, conflict, submit, review, upload, reminders,
+//! attachments — and bad input that is refused with its place named and nothing changed.
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use luoshi_directory::{Directory, resolve};
+use luoshi_export::report_sheet::{read_report_sheet, write_report_sheet};
+use luoshi_reporting::{Day, Role};
+use luoshi_server::AppState;
+use luoshi_store::{NewUser, Store};
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+const PLAN: &str = include_str!("../../../data/plans/wuhan-2021-tech-innovation-plan.txt");
+
+struct App {
+    state: AppState,
+    office: String,
+    jiangan: String,
+    june: i64,
+    _dir: tempfile::TempDir,
+}
+
+async fn token(store: &Store, name: &str, role: Role, district: Option<&str>) -> String {
+    let user = store
+        .create_user(
+            NewUser {
+                username: name.into(),
+                display_name: None,
+                role,
+                unit: None,
+                district: district.map(str::to_string),
+                password_hash: "unused".into(),
+                must_change_password: false,
+            },
+            "测试",
+        )
+        .await
+        .expect("user");
+    luoshi_server::reporting::issue_token(store, user.id, "tests", 30)
+        .await
+        .expect("token")
+        .token
+}
+
+async fn app() -> App {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = Store::open(&format!("sqlite://{}", dir.path().join("r.db").display()))
+        .await
+        .expect("store");
+    let directory = Arc::new(Directory::wuhan());
+    let plan = store
+        .import_plan(
+            &resolve(luoshi_extract::extract(PLAN), &directory),
+            "wuhan.txt",
+            PLAN.as_bytes(),
+            "测试",
+        )
+        .await
+        .expect("import");
+    store
+        .publish(plan, &directory, "测试")
+        .await
+        .expect("publish");
+    let june = store.period_by_key(plan, "2021-06").await.expect("june").id;
+    let office = token(&store, "office", Role::Office, None).await;
+    let jiangan = token(&store, "jiangan", Role::DistrictReporter, Some("江岸区")).await;
+    let mut state = AppState::new(store, directory);
+    state.today = Day::parse("2021-06-20");
+    App {
+        state,
+        office,
+        jiangan,
+        june,
+        _dir: dir,
+    }
+}
+
+impl App {
+    async fn call(
+        &self,
+        token: &str,
+        method: &str,
+        uri: &str,
+        body: Body,
+        kind: &str,
+    ) -> (StatusCode, Vec<u8>) {
+        let request = Request::builder()
+            .method(method)
+            .uri(uri)
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .header(header::CONTENT_TYPE, kind)
+            .body(body)
+            .expect("request");
+        let response = luoshi_server::router(self.state.clone())
+            .oneshot(request)
+            .await
+            .expect("response");
+        let status = response.status();
+        (
+            status,
+            response
+                .into_body()
+                .collect()
+                .await
+                .expect("body")
+                .to_bytes()
+                .to_vec(),
+        )
+    }
+
+    async fn json(&self, token: &str, method: &str, uri: &str, body: Value) -> (StatusCode, Value) {
+        let body = if body.is_null() {
+            Body::empty()
+        } else {
+            Body::from(body.to_string())
+        };
+        let (status, bytes) = self
+            .call(token, method, uri, body, "application/json")
+            .await;
+        (
+            status,
+            serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+        )
+    }
+}
+
+#[tokio::test]
+async fn save_conflict_submit_and_review_over_http() {
+    let app = app().await;
+    let june = app.june;
+    let (status, mine) = app
+        .json(
+            &app.jiangan,
+            "GET",
+            &format!("/api/periods/{june}/my-reports"),
+            Value::Null,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let form = mine
+        .as_array()
+        .and_then(|m| {
+            m.iter()
+                .find(|r| !r["targets"].as_array().is_some_and(Vec::is_empty))
+        })
+        .expect("a form with targets")
+        .clone();
+    assert_eq!(form["status"], Value::Null);
+    let a = form["assignment_id"].as_i64().expect("id");
+    let target = form["targets"][0]["target_id"].as_i64().expect("target");
+    let uri = format!("/api/periods/{june}/assignments/{a}/report");
+    let (status, saved) = app.json(&app.jiangan, "PUT", &uri, json!({ "version": 0, "progress": "第一稿", "values": [{ "target_id": target, "value": 2 }] })).await;
+    assert_eq!(status, StatusCode::OK, "{saved}");
+    assert_eq!(
+        (saved["status"].as_str(), saved["version"].as_i64()),
+        (Some("draft"), Some(1))
+    );
+    // A second editor working from version 0 is refused with 409; the first draft stands.
+    let (status, refused) = app
+        .json(
+            &app.office,
+            "PUT",
+            &uri,
+            json!({ "version": 0, "progress": "办公室改的" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{refused}");
+    assert!(
+        refused["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("第 1 版")),
+        "{refused}"
+    );
+    let (_, now) = app.json(&app.jiangan, "GET", &uri, Value::Null).await;
+    assert_eq!(now["progress"], "第一稿");
+    // A value that is not a number is a 400 naming the field; a negative one a 422.
+    let (status, bad) = app
+        .json(
+            &app.jiangan,
+            "PUT",
+            &uri,
+            json!({ "version": 1, "values": [{ "target_id": target, "value": "三" }] }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}");
+    let (status, bad) = app
+        .json(
+            &app.jiangan,
+            "PUT",
+            &uri,
+            json!({ "version": 1, "values": [{ "target_id": target, "value": -3 }] }),
+        )
+        .await;
+    assert_eq!(
+        (status, bad["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("values[0]")),
+        "{bad}"
+    );
+    let (status, submitted) = app.json(&app.jiangan, "PUT", &uri, json!({ "version": 1, "progress": "第一稿", "values": [{ "target_id": target, "value": 2 }], "submit": true })).await;
+    assert_eq!(
+        (status, submitted["status"].as_str()),
+        (StatusCode::OK, Some("submitted")),
+        "{submitted}"
+    );
+    let (status, returned) = app
+        .json(
+            &app.office,
+            "POST",
+            &format!("/api/periods/{june}/assignments/{a}/review"),
+            json!({ "version": 2, "accept": false, "comment": "数字有误" }),
+        )
+        .await;
+    assert_eq!(
+        (status, returned["status"].as_str()),
+        (StatusCode::OK, Some("returned")),
+        "{returned}"
+    );
+    // Reminders go to every unit with missing reports; 江岸区 reads its notice.
+    let (status, sent) = app
+        .json(
+            &app.office,
+            "POST",
+            &format!("/api/periods/{june}/reminders"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{sent}");
+    assert!(
+        sent["units"]
+            .as_array()
+            .is_some_and(|u| u.iter().any(|u| u == "江岸区人民政府")),
+        "{sent}"
+    );
+    let (_, notices) = app
+        .json(&app.jiangan, "GET", "/api/notices", Value::Null)
+        .await;
+    assert!(
+        notices[0]["text"]
+            .as_str()
+            .is_some_and(|t| t.contains("2021-06-25")),
+        "{notices}"
+    );
+    let (status, missing) = app
+        .json(
+            &app.office,
+            "GET",
+            &format!("/api/periods/{june}/reporting-status"),
+            Value::Null,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let row = missing
+        .as_array()
+        .and_then(|m| m.iter().find(|u| u["unit"] == "江岸区人民政府"))
+        .expect("江岸区");
+    assert_eq!(row["returned"], 1);
+}
+
+#[tokio::test]
+async fn the_sheet_round_trips_and_bad_sheets_change_nothing() {
+    let app = app().await;
+    let june = app.june;
+    let (status, sheet) = app
+        .call(
+            &app.jiangan,
+            "GET",
+            &format!("/api/periods/{june}/template.xlsx"),
+            Body::empty(),
+            "",
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (info, lines) = read_report_sheet(&sheet).expect("our own sheet reads back");
+    assert_eq!(info.period_key, "2021-06");
+    assert_eq!(info.unit, "江岸区人民政府");
+    assert!(lines.len() >= 5);
+    let upload = |bytes: Vec<u8>, submit: bool| {
+        let uri = format!("/api/periods/{june}/upload?submit={submit}");
+        let token = app.jiangan.clone();
+        let app = &app;
+        async move {
+            app.call(
+                &token,
+                "POST",
+                &uri,
+                Body::from(bytes),
+                "application/octet-stream",
+            )
+            .await
+        }
+    };
+    let audit_len = || async {
+        app.state
+            .store
+            .audit_log(1_000_000)
+            .await
+            .expect("audit")
+            .len()
+    };
+    let before = audit_len().await;
+
+    // Rows filled in, one of them for a target of another task: refused whole, naming the row.
+    let mut filled: Vec<_> = lines.iter().map(|l| l.line.clone()).collect();
+    for line in filled.iter_mut() {
+        line.progress = format!("{} 按计划推进", line.task_path);
+        if line.target_id.is_some() {
+            line.value = Some(1.0);
+        }
+    }
+    let mut wrong = filled.clone();
+    let target_row = wrong
+        .iter()
+        .position(|l| l.target_id.is_some())
+        .expect("a target row");
+    wrong[target_row].target_id = Some(999_999);
+    let (status, body) = upload(write_report_sheet(&info, &wrong).expect("xlsx"), true).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let body: Value = serde_json::from_slice(&body).expect("json");
+    let message = body["error"].as_str().unwrap_or_default();
+    assert!(
+        message.starts_with(&format!(
+            "第 {} 行 D 列（指标编号）：指标 999999 不属于任务",
+            target_row + 2
+        )),
+        "{message}"
+    );
+    let mut unknown = filled.clone();
+    unknown[0].task_path = "九.（九）.9".into();
+    let (status, body) = upload(write_report_sheet(&info, &unknown).expect("xlsx"), true).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        String::from_utf8_lossy(&body)
+            .contains("第 2 行 A 列（任务编号）：任务「九.（九）.9」不在本单位本期的清单中")
+    );
+    let mut other_period = info.clone();
+    other_period.period_key = "2021-05".into();
+    let (status, body) = upload(
+        write_report_sheet(&other_period, &filled).expect("xlsx"),
+        true,
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(String::from_utf8_lossy(&body).contains("这是 2021-05 的填报表"));
+    let (status, body) = upload(vec![0x55; 6 * 1024 * 1024], true).await;
+    assert_eq!(
+        status,
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "{}",
+        String::from_utf8_lossy(&body)
+    );
+    let (status, _) = upload(b"PK\x03\x04 junk".to_vec(), true).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        audit_len().await,
+        before,
+        "nothing of the refused uploads was stored"
+    );
+
+    // The good sheet submits every report at once.
+    let (status, body) = upload(write_report_sheet(&info, &filled).expect("xlsx"), true).await;
+    assert_eq!(status, StatusCode::OK, "{}", String::from_utf8_lossy(&body));
+    let saved: Value = serde_json::from_slice(&body).expect("json");
+    let (_, mine) = app
+        .json(
+            &app.jiangan,
+            "GET",
+            &format!("/api/periods/{june}/my-reports"),
+            Value::Null,
+        )
+        .await;
+    let mine = mine.as_array().expect("reports");
+    assert_eq!(saved["reports"].as_u64(), Some(mine.len() as u64));
+    assert!(
+        mine.iter().all(|r| r["status"] == "submitted"),
+        "all submitted"
+    );
+    // The same sheet again: the submitted reports are skipped as unchanged, and with nothing
+    // left to save the upload says so.
+    let (status, _) = upload(write_report_sheet(&info, &filled).expect("xlsx"), true).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[tokio::test]
+async fn attachments_are_checked_and_served_as_downloads() {
+    let app = app().await;
+    let june = app.june;
+    let (_, mine) = app
+        .json(
+            &app.jiangan,
+            "GET",
+            &format!("/api/periods/{june}/my-reports"),
+            Value::Null,
+        )
+        .await;
+    let a = mine[0]["assignment_id"].as_i64().expect("assignment");
+    let base = format!("/api/periods/{june}/assignments/{a}");
+    let (status, _) = app
+        .call(
+            &app.jiangan,
+            "POST",
+            &format!("{base}/attachments?filename=a.pdf"),
+            Body::from("%PDF-1.4"),
+            "application/pdf",
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "save the report first");
+    app.json(
+        &app.jiangan,
+        "PUT",
+        &format!("{base}/report"),
+        json!({ "version": 0 }),
+    )
+    .await;
+    let (status, body) = app
+        .call(
+            &app.jiangan,
+            "POST",
+            &format!("{base}/attachments?filename=evil.pdf"),
+            Body::from(&b"MZ\x90\x00"[..]),
+            "application/pdf",
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        String::from_utf8_lossy(&body)
+    );
+    let (status, _) = app
+        .call(
+            &app.jiangan,
+            "POST",
+            &format!("{base}/attachments?filename=big.pdf"),
+            Body::from(vec![b'%'; 11 * 1024 * 1024]),
+            "application/pdf",
+        )
+        .await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    let (status, body) = app
+        .call(
+            &app.jiangan,
+            "POST",
+            &format!("{base}/attachments?filename=..%2F..%2F%E8%BF%9B%E5%B1%95.pdf"),
+            Body::from("%PDF-1.7 report"),
+            "application/pdf",
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::CREATED,
+        "{}",
+        String::from_utf8_lossy(&body)
+    );
+    let id = serde_json::from_slice::<Value>(&body).expect("json")["id"]
+        .as_i64()
+        .expect("id");
+    let request = Request::builder()
+        .uri(format!("/api/attachments/{id}"))
+        .header(header::AUTHORIZATION, format!("Bearer {}", app.jiangan))
+        .body(Body::empty())
+        .expect("request");
+    let response = luoshi_server::router(app.state.clone())
+        .oneshot(request)
+        .await
+        .expect("response");
+    assert_eq!(response.status(), StatusCode::OK);
+    let headers = response.headers();
+    assert_eq!(
+        headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok()),
+        Some("application/pdf")
+    );
+    assert_eq!(
+        headers
+            .get(header::X_CONTENT_TYPE_OPTIONS)
+            .and_then(|v| v.to_str().ok()),
+        Some("nosniff")
+    );
+    let disposition = headers
+        .get(header::CONTENT_DISPOSITION)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        disposition.starts_with("attachment;") && !disposition.contains(".."),
+        "{disposition}"
+    );
+    let bytes = response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes();
+    assert_eq!(&bytes[..], b"%PDF-1.7 report");
+}
