@@ -1,0 +1,589 @@
+//! The reporting pages through the router: logging in (with throttling and the forced change of
+//! a one-time password), the report form (bad numbers, concurrent saves, copying last month
+//! forward), my tasks with notices and the sheet upload, and the office's 填报情况 page.
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use luoshi_reporting::report::ReportAction;
+use luoshi_reporting::{Day, Role};
+use luoshi_server::AppState;
+use luoshi_store::{NewUser, ReportInput};
+use tower::ServiceExt;
+
+const JIANGAN_SECRET: &str = "1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a";
+const JIANGAN_CSRF: &str = "jiangan-csrf";
+
+struct Answer {
+    status: StatusCode,
+    location: Option<String>,
+    cookies: Vec<String>,
+    body: String,
+}
+
+async fn send(state: &AppState, request: Request<Body>) -> Answer {
+    let response = luoshi_web::router(state.clone())
+        .oneshot(request)
+        .await
+        .expect("response");
+    let status = response.status();
+    let location = response
+        .headers()
+        .get(header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let cookies = response
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .map(str::to_string)
+        .collect();
+    let bytes = response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes();
+    Answer {
+        status,
+        location,
+        cookies,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+    }
+}
+
+fn get(uri: &str, cookie: &str) -> Request<Body> {
+    Request::builder()
+        .uri(uri)
+        .header(header::COOKIE, cookie)
+        .body(Body::empty())
+        .expect("request")
+}
+
+fn post(uri: &str, cookie: &str, form: &str) -> Request<Body> {
+    Request::builder()
+        .method("POST")
+        .uri(uri)
+        .header(header::COOKIE, cookie)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(form.to_string()))
+        .expect("request")
+}
+
+fn jiangan_cookie() -> String {
+    format!("luoshi_session={JIANGAN_SECRET}")
+}
+
+/// The Wuhan plan published, 江岸区's reporter signed in, "today" 2021-06-20.
+async fn state() -> (AppState, tempfile::TempDir) {
+    let (mut state, dir) = common::wuhan(true).await;
+    common::sign_in(
+        &state.store,
+        "jiangan",
+        Role::DistrictReporter,
+        None,
+        Some("江岸区"),
+        JIANGAN_SECRET,
+        JIANGAN_CSRF,
+    )
+    .await;
+    state.today = Day::parse("2021-06-20");
+    (state, dir)
+}
+
+#[tokio::test]
+async fn logging_in_with_throttling_and_a_forced_password_change() {
+    let (state, _dir) = state().await;
+    let hash = luoshi_server::auth::password::hash("一次性密码abc123").expect("hash");
+    state
+        .store
+        .create_user(
+            NewUser {
+                username: "kjj".into(),
+                display_name: None,
+                role: Role::LeadReviewer,
+                unit: Some("市科技局".into()),
+                district: None,
+                password_hash: hash,
+                must_change_password: true,
+            },
+            "测试",
+        )
+        .await
+        .expect("user");
+    // Anonymous: the login page, with its own CSRF cookie.
+    let page = send(
+        &state,
+        Request::builder()
+            .uri("/my")
+            .body(Body::empty())
+            .expect("r"),
+    )
+    .await;
+    assert_eq!(
+        (page.status, page.location.as_deref()),
+        (StatusCode::SEE_OTHER, Some("/login?next=/my"))
+    );
+    let login = send(
+        &state,
+        Request::builder()
+            .uri("/login?next=/my")
+            .body(Body::empty())
+            .expect("r"),
+    )
+    .await;
+    assert_eq!(login.status, StatusCode::OK);
+    let csrf = login.cookies[0]
+        .split(';')
+        .next()
+        .and_then(|c| c.split_once('='))
+        .map(|(_, v)| v.to_string())
+        .expect("csrf cookie");
+    let cookie = format!("luoshi_csrf={csrf}");
+    let attempt = |password: &str| {
+        post(
+            "/login",
+            &cookie,
+            &format!(
+                "csrf={csrf}&username=kjj&password={}&next=%2Fmy",
+                common::encode(password)
+            ),
+        )
+    };
+    let wrong = send(&state, attempt("wrong")).await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    assert!(
+        wrong.body.contains("用户名或密码错误") && wrong.body.contains("value=\"kjj\""),
+        "{}",
+        wrong.body
+    );
+    // Without the login form's token, nothing is tried.
+    let forged = send(
+        &state,
+        post("/login", "", "csrf=x&username=kjj&password=wrong"),
+    )
+    .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    // The right password signs in and goes straight to the password change.
+    let ok = send(&state, attempt("一次性密码abc123")).await;
+    assert_eq!(
+        (ok.status, ok.location.as_deref()),
+        (StatusCode::SEE_OTHER, Some("/account/password"))
+    );
+    let session = ok
+        .cookies
+        .iter()
+        .find(|c| c.starts_with("luoshi_session="))
+        .expect("session cookie");
+    assert!(
+        session.contains("HttpOnly")
+            && session.contains("SameSite=Strict")
+            && session.contains("Max-Age=28800"),
+        "{session}"
+    );
+    let session_cookie = session.split(';').next().expect("pair").to_string();
+    let held = send(&state, get("/my", &session_cookie)).await;
+    assert_eq!(
+        held.location.as_deref(),
+        Some("/account/password"),
+        "held at the password change"
+    );
+    // The session's CSRF token is in the password form.
+    let form = send(&state, get("/account/password", &session_cookie)).await;
+    let token = form
+        .body
+        .split("name=\"csrf\" value=\"")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .expect("csrf")
+        .to_string();
+    let change = |current: &str, new: &str, repeat: &str| {
+        post(
+            "/account/password",
+            &session_cookie,
+            &format!(
+                "csrf={token}&current={}&new={}&repeat={}",
+                common::encode(current),
+                common::encode(new),
+                common::encode(repeat)
+            ),
+        )
+    };
+    let weak = send(&state, change("一次性密码abc123", "short", "short")).await;
+    assert_eq!(weak.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(weak.body.contains("至少 10 个字符"));
+    let mismatch = send(
+        &state,
+        change(
+            "一次性密码abc123",
+            "科技局的新密码2021",
+            "科技局的新密码2022",
+        ),
+    )
+    .await;
+    assert!(mismatch.body.contains("两次输入的新密码不一致"));
+    let done = send(
+        &state,
+        change(
+            "一次性密码abc123",
+            "科技局的新密码2021",
+            "科技局的新密码2021",
+        ),
+    )
+    .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER);
+    let free = send(&state, get("/my", &session_cookie)).await;
+    assert_eq!(
+        free.status,
+        StatusCode::OK,
+        "the session goes on after the change"
+    );
+
+    // Five wrong passwords in a row lock the account, even against the right one.
+    for _ in 0..4 {
+        send(&state, attempt("wrong")).await;
+    }
+    let locked = send(&state, attempt("wrong")).await;
+    assert_eq!(locked.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(locked.body.contains("账号已锁定"), "{}", locked.body);
+    let still = send(&state, attempt("科技局的新密码2021")).await;
+    assert_eq!(still.status, StatusCode::TOO_MANY_REQUESTS);
+}
+
+#[tokio::test]
+async fn the_report_form_keeps_what_was_typed_when_a_save_is_refused() {
+    let (state, _dir) = state().await;
+    let cookie = jiangan_cookie();
+    let my = send(&state, get("/my", &cookie)).await;
+    assert_eq!(my.status, StatusCode::OK);
+    assert!(
+        my.body.contains("我的任务 · 江岸区") && my.body.contains("2021-06-25 前报送"),
+        "{}",
+        my.body
+    );
+    let unit = state
+        .store
+        .credentials("jiangan")
+        .await
+        .expect("c")
+        .expect("u")
+        .principal
+        .unit_id
+        .expect("unit");
+    let june = state.store.period_by_key(1, "2021-06").await.expect("june");
+    let form = state
+        .store
+        .unit_reports(june.id, unit)
+        .await
+        .expect("forms")
+        .into_iter()
+        .find(|f| !f.targets.is_empty())
+        .expect("a form with a target");
+    let uri = format!("/reports/{}/{}", june.id, form.assignment_id);
+    let target = form.targets[0].target_id;
+    assert!(
+        my.body.contains(&format!("href=\"{uri}\"")),
+        "my tasks link to the form"
+    );
+
+    // Not a number: 422, the message names the target, the typed text stays.
+    let bad = send(&state, post(&uri, &cookie, &format!("csrf={JIANGAN_CSRF}&version=0&action=save&value_{target}=%E7%BA%A6%E4%B8%89%E5%8D%81&progress={}", common::encode("已开展三次")))).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        bad.body.contains("「约三十」不是数字") && bad.body.contains("已开展三次"),
+        "{}",
+        bad.body
+    );
+
+    let saved = send(
+        &state,
+        post(
+            &uri,
+            &cookie,
+            &format!(
+                "csrf={JIANGAN_CSRF}&version=0&action=save&value_{target}=3&progress={}",
+                common::encode("第一稿")
+            ),
+        ),
+    )
+    .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER);
+    // Someone else saved meanwhile (version 1 → 2); a save still based on version 1 is refused
+    // with both texts on the page.
+    state
+        .store
+        .save_report(
+            june.id,
+            form.assignment_id,
+            &ReportInput {
+                version: 1,
+                progress: "同事的版本".into(),
+                ..Default::default()
+            },
+            ReportAction::Save,
+            Day::parse("2021-06-20").expect("d"),
+            "同事",
+        )
+        .await
+        .expect("colleague");
+    let stale = send(
+        &state,
+        post(
+            &uri,
+            &cookie,
+            &format!(
+                "csrf={JIANGAN_CSRF}&version=1&action=submit&value_{target}=4&progress={}",
+                common::encode("我的版本")
+            ),
+        ),
+    )
+    .await;
+    assert_eq!(stale.status, StatusCode::CONFLICT);
+    assert!(
+        stale.body.contains("我的版本")
+            && stale.body.contains("同事的版本")
+            && stale.body.contains("您的内容未保存"),
+        "{}",
+        stale.body
+    );
+    assert!(
+        stale.body.contains("name=\"version\" value=\"2\""),
+        "the next save is a deliberate overwrite"
+    );
+    let stored = state
+        .store
+        .report(june.id, form.assignment_id)
+        .await
+        .expect("report");
+    assert_eq!(stored.progress, "同事的版本");
+
+    // Submitted in June; in July the form offers last month's text.
+    let submit = send(
+        &state,
+        post(
+            &uri,
+            &cookie,
+            &format!(
+                "csrf={JIANGAN_CSRF}&version=2&action=submit&value_{target}=4&progress={}",
+                common::encode("我的版本")
+            ),
+        ),
+    )
+    .await;
+    assert_eq!(submit.status, StatusCode::SEE_OTHER);
+    let mut july_state = state.clone();
+    july_state.today = Day::parse("2021-07-10");
+    let july = state.store.period_by_key(1, "2021-07").await.expect("july");
+    let july_uri = format!("/reports/{}/{}", july.id, form.assignment_id);
+    let page = send(&july_state, get(&july_uri, &cookie)).await;
+    assert!(page.body.contains("id=\"copy-forward\""), "{}", page.body);
+    assert!(
+        page.body.contains("<td class=\"num\">4</td>"),
+        "last month's value is shown"
+    );
+    let copied = send(&july_state, get(&format!("{july_uri}?copy=1"), &cookie)).await;
+    assert!(
+        copied.body.contains(">我的版本</textarea>"),
+        "{}",
+        copied.body
+    );
+    // Another district's reporter gets nothing of it.
+    common::sign_in(
+        &state.store,
+        "jianghan",
+        Role::DistrictReporter,
+        None,
+        Some("江汉区"),
+        &"2b".repeat(32),
+        "x",
+    )
+    .await;
+    let other = send(
+        &state,
+        get(&uri, &format!("luoshi_session={}", "2b".repeat(32))),
+    )
+    .await;
+    assert_eq!(other.status, StatusCode::FORBIDDEN);
+}
+
+fn multipart(uri: &str, cookie: &str, file: &[u8], submit: bool) -> Request<Body> {
+    let boundary = "luoshiboundary";
+    let mut body = Vec::new();
+    body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"表.xlsx\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes());
+    body.extend_from_slice(file);
+    body.extend_from_slice(b"\r\n");
+    if submit {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"submit\"\r\n\r\n1\r\n")
+                .as_bytes(),
+        );
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    Request::builder()
+        .method("POST")
+        .uri(uri)
+        .header(header::COOKIE, cookie)
+        .header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(Body::from(body))
+        .expect("request")
+}
+
+#[tokio::test]
+async fn uploading_the_sheet_from_my_tasks() {
+    let (state, _dir) = state().await;
+    let cookie = jiangan_cookie();
+    let june = state.store.period_by_key(1, "2021-06").await.expect("june");
+    let sheet = send(
+        &state,
+        get(&format!("/my/template.xlsx?period={}", june.id), &cookie),
+    )
+    .await;
+    assert_eq!(sheet.status, StatusCode::OK);
+    let uri = format!("/my/upload?period={}&csrf={JIANGAN_CSRF}", june.id);
+    // Junk: the page says what is wrong; nothing is stored.
+    let junk = send(
+        &state,
+        multipart(&uri, &cookie, b"this is not a spreadsheet", true),
+    )
+    .await;
+    assert_eq!(junk.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(junk.body.contains("不是有效的 xlsx 文件"), "{}", junk.body);
+    // Without the CSRF token in the form's address: refused.
+    let forged = send(
+        &state,
+        multipart(
+            &format!("/my/upload?period={}", june.id),
+            &cookie,
+            b"x",
+            true,
+        ),
+    )
+    .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    // The downloaded sheet, filled in, submits every row.
+    let bytes = {
+        let response = luoshi_web::router(state.clone())
+            .oneshot(get(
+                &format!("/my/template.xlsx?period={}", june.id),
+                &cookie,
+            ))
+            .await
+            .expect("r");
+        response
+            .into_body()
+            .collect()
+            .await
+            .expect("b")
+            .to_bytes()
+            .to_vec()
+    };
+    let (info, lines) = luoshi_export::report_sheet::read_report_sheet(&bytes).expect("sheet");
+    let filled: Vec<_> = lines
+        .into_iter()
+        .map(|l| luoshi_export::report_sheet::SheetLine {
+            progress: "按计划推进".into(),
+            ..l.line
+        })
+        .collect();
+    let upload = luoshi_export::report_sheet::write_report_sheet(&info, &filled).expect("xlsx");
+    let done = send(&state, multipart(&uri, &cookie, &upload, true)).await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+    assert!(done.body.contains("已从填报表报送"), "{}", done.body);
+    assert!(
+        done.body.contains("id=\"count-todo\">0<"),
+        "nothing left to do: {}",
+        done.body
+    );
+}
+
+#[tokio::test]
+async fn the_office_chases_missing_reports() {
+    let (state, _dir) = state().await;
+    let office = common::office_cookie();
+    let csrf = common::OFFICE_CSRF;
+    let page = send(&state, get("/plans/1/reporting?period=2021-06", &office)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("2021年6月填报情况") && page.body.contains("江岸区人民政府"),
+        "{}",
+        page.body
+    );
+    let xlsx = send(
+        &state,
+        get("/plans/1/reporting.xlsx?period=2021-06", &office),
+    )
+    .await;
+    assert_eq!(xlsx.status, StatusCode::OK);
+    let reminded = send(
+        &state,
+        post(
+            "/plans/1/reporting/remind",
+            &office,
+            &format!(
+                "csrf={csrf}&period=2021-06&unit={}",
+                common::encode("江岸区人民政府")
+            ),
+        ),
+    )
+    .await;
+    assert_eq!(reminded.status, StatusCode::OK);
+    assert!(
+        reminded
+            .body
+            .contains("已向 1 个单位发出催报通知：江岸区人民政府"),
+        "{}",
+        reminded.body
+    );
+    let my = send(&state, get("/my", &jiangan_cookie())).await;
+    assert!(
+        my.body
+            .contains("请于 2021-06-25 前报送2021年6月的工作进展。"),
+        "the notice reaches 江岸区"
+    );
+    let bad = send(
+        &state,
+        post(
+            "/plans/1/reporting/reopen",
+            &office,
+            &format!("csrf={csrf}&period=2021-06&until=7%E6%9C%885%E6%97%A5"),
+        ),
+    )
+    .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("不是日期"), "{}", bad.body);
+    let reopened = send(
+        &state,
+        post(
+            "/plans/1/reporting/reopen",
+            &office,
+            &format!("csrf={csrf}&period=2021-05&until=2021-06-30"),
+        ),
+    )
+    .await;
+    assert!(
+        reopened
+            .body
+            .contains("2021年5月已重新开放补报，至 2021-06-30。"),
+        "{}",
+        reopened.body
+    );
+    let due = send(
+        &state,
+        post(
+            "/plans/1/reporting/calendar",
+            &office,
+            &format!("csrf={csrf}&period=2021-06&due_day=20"),
+        ),
+    )
+    .await;
+    assert!(due.body.contains("截止日 2021-06-20"), "{}", due.body);
+    // A reporter is not let in.
+    let refused = send(&state, get("/plans/1/reporting", &jiangan_cookie())).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+}
