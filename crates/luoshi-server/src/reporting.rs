@@ -310,8 +310,8 @@ pub async fn save_report(
     Path((period, assignment)): Path<(i64, i64)>,
     JsonBody(req): JsonBody<SaveRequest>,
 ) -> ApiResult<ReportView> {
-    let view = s.store.report(period, assignment).await?;
-    if !caller.principal.can_edit_report(&view.scope()) {
+    let scope = s.store.assignment_scope(assignment).await?;
+    if !caller.principal.can_edit_report(&scope) {
         return Err(ApiError::forbidden("无权填报这份报告：它不属于您的单位"));
     }
     let action = if req.submit {

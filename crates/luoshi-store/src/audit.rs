@@ -14,6 +14,8 @@ const GENESIS: &str = "000000000000000000000000000000000000000000000000000000000
 /// One change a write makes, for the log.
 #[derive(Debug, Clone)]
 pub(crate) struct Change {
+    /// Who made this change, when it is not the write's actor (saves committed together).
+    pub actor: Option<String>,
     pub action: &'static str,
     pub entity: &'static str,
     pub entity_id: Option<i64>,
@@ -24,6 +26,7 @@ pub(crate) struct Change {
 impl Change {
     pub fn new(action: &'static str, entity: &'static str, entity_id: Option<i64>) -> Change {
         Change {
+            actor: None,
             action,
             entity,
             entity_id,
@@ -34,6 +37,11 @@ impl Change {
 
     pub fn before(mut self, value: impl Serialize) -> Change {
         self.before = serde_json::to_value(value).ok();
+        self
+    }
+
+    pub fn by(mut self, actor: &str) -> Change {
+        self.actor = Some(actor.to_string());
         self
     }
 
@@ -100,7 +108,7 @@ impl Write<'_> {
             let record = AuditRecord {
                 id: 0,
                 at: at.clone(),
-                actor: self.actor.clone(),
+                actor: change.actor.clone().unwrap_or_else(|| self.actor.clone()),
                 action: change.action.to_string(),
                 entity: change.entity.to_string(),
                 entity_id: change.entity_id,

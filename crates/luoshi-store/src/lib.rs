@@ -17,6 +17,7 @@ mod periods;
 mod read;
 mod reports;
 mod rows;
+mod save_queue;
 
 use std::str::FromStr;
 
@@ -85,6 +86,8 @@ pub struct Store {
     writer: std::sync::Arc<tokio::sync::Mutex<()>>,
     district_tables: std::sync::Arc<cache::VersionedCache<(i64, String), DistrictTable>>,
     task_pages: std::sync::Arc<cache::VersionedCache<TaskPageKey, Page<TaskRow>>>,
+    /// Report saves waiting to be committed together.
+    save_queue: std::sync::Arc<save_queue::Queue>,
 }
 
 /// A task list request: plan, filter, offset, limit.
@@ -113,6 +116,9 @@ impl Store {
         let max = if url.contains(":memory:") { 1 } else { 8 };
         let pool = AnyPoolOptions::new()
             .max_connections(max)
+            // A ping before every checkout doubles the cost of short queries; a dead
+            // connection fails its query and the pool replaces it.
+            .test_before_acquire(false)
             .after_connect(move |conn, _| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
@@ -132,6 +138,7 @@ impl Store {
             writer: Default::default(),
             district_tables: Default::default(),
             task_pages: Default::default(),
+            save_queue: Default::default(),
         };
         store.migrate().await?;
         Ok(store)

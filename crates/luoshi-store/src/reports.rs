@@ -3,8 +3,6 @@
 //! (the second of two concurrent saves is refused, nothing lost) and every save, submission and
 //! review is one audited write.
 
-use std::collections::HashMap;
-
 use luoshi_reporting::report::{ReportAction, check_text};
 use luoshi_reporting::{AssignmentScope, Day, ReportStatus, ValueCheck};
 use serde::{Deserialize, Serialize};
@@ -159,9 +157,8 @@ pub struct Notice {
     pub read: bool,
 }
 
-const ASSIGNMENT_SQL: &str = "SELECT a.id, a.plan_id, a.task_id, a.unit_id, a.role, a.district_id, t.path, t.title, u.name AS unit_name, d.name AS district_name FROM assignments a JOIN tasks t ON t.id = a.task_id JOIN units u ON u.id = a.unit_id LEFT JOIN districts d ON d.id = a.district_id";
-
-const REPORT_COLUMNS: &str = "id, status, progress, problems, next_steps, coordination, review_comment, version, updated_at, updated_by, submitted_at, submitted_late, reviewed_by";
+/// An assignment and its report in period `$2`, if any (report columns may be NULL).
+const ASSIGNMENT_SQL: &str = "SELECT a.id, a.plan_id, a.task_id, a.unit_id, a.role, a.district_id, t.path, t.title, u.name AS unit_name, d.name AS district_name, r.id AS report_id, r.status, r.progress, r.problems, r.next_steps, r.coordination, r.review_comment, r.version, r.updated_at, r.updated_by, r.submitted_at, r.submitted_late, r.reviewed_by FROM assignments a JOIN tasks t ON t.id = a.task_id JOIN units u ON u.id = a.unit_id LEFT JOIN districts d ON d.id = a.district_id LEFT JOIN reports r ON r.assignment_id = a.id AND r.period_id = $2";
 
 /// The assignment half of a view (no report data yet).
 fn blank_view(row: &AnyRow, period: &PeriodRow) -> Result<ReportView> {
@@ -199,7 +196,7 @@ fn blank_view(row: &AnyRow, period: &PeriodRow) -> Result<ReportView> {
 
 fn fill_report(view: &mut ReportView, row: &AnyRow) -> Result<()> {
     let status: String = row.try_get("status")?;
-    view.id = Some(row.try_get("id")?);
+    view.id = Some(row.try_get("report_id")?);
     view.status = ReportStatus::parse(&status);
     view.progress = row.try_get("progress")?;
     view.problems = row.try_get("problems")?;
@@ -215,7 +212,7 @@ fn fill_report(view: &mut ReportView, row: &AnyRow) -> Result<()> {
     Ok(())
 }
 
-async fn load_period(conn: &mut AnyConnection, period_id: i64) -> Result<PeriodRow> {
+pub(crate) async fn load_period(conn: &mut AnyConnection, period_id: i64) -> Result<PeriodRow> {
     let row = sqlx::query("SELECT id, plan_id, kind, key, label, starts_on, ends_on, due_on, reopened_until FROM periods WHERE id = $1")
         .bind(period_id)
         .fetch_optional(&mut *conn)
@@ -231,10 +228,23 @@ async fn load_view(
     period: &PeriodRow,
     assignment_id: i64,
 ) -> Result<ReportView> {
+    let mut view = load_core(conn, period, assignment_id).await?;
+    load_extras(conn, period, &mut view).await?;
+    Ok(view)
+}
+
+/// What a save needs to check and write a report, in two queries: the assignment with its
+/// report, and the targets with this report's and earlier months' values.
+async fn load_core(
+    conn: &mut AnyConnection,
+    period: &PeriodRow,
+    assignment_id: i64,
+) -> Result<ReportView> {
     let row = sqlx::query(sqlx::AssertSqlSafe(format!(
         "{ASSIGNMENT_SQL} WHERE a.id = $1"
     )))
     .bind(assignment_id)
+    .bind(period.id)
     .fetch_optional(&mut *conn)
     .await?
     .ok_or_else(|| StoreError::NotFound {
@@ -249,6 +259,44 @@ async fn load_view(
         ));
     }
     let district_id: Option<i64> = row.try_get("district_id")?;
+    if row.try_get::<Option<i64>, _>("report_id")?.is_some() {
+        fill_report(&mut view, &row)?;
+    }
+    // Each target with the district's share, this report's value, and the latest value reported
+    // in an earlier month ("previous").
+    let targets = sqlx::query("SELECT t.id, t.text, t.unit, t.qualifier, t.aspirational, t.value, s.value AS share, rv.value AS reported, rv.note, (SELECT pv.value FROM report_values pv JOIN reports pr ON pr.id = pv.report_id JOIN periods pp ON pp.id = pr.period_id WHERE pr.assignment_id = $4 AND pv.target_id = t.id AND pp.kind = 'month' AND pp.starts_on < $5 ORDER BY pp.starts_on DESC LIMIT 1) AS previous FROM targets t LEFT JOIN target_shares s ON s.target_id = t.id AND s.district_id = $2 LEFT JOIN report_values rv ON rv.target_id = t.id AND rv.report_id = $3 WHERE t.task_id = $1 ORDER BY t.ord")
+        .bind(view.task_id)
+        .bind(district_id.unwrap_or(-1))
+        .bind(view.id.unwrap_or(-1))
+        .bind(assignment_id)
+        .bind(&period.starts_on)
+        .fetch_all(&mut *conn)
+        .await?;
+    for t in &targets {
+        let id: i64 = t.try_get("id")?;
+        let share: Option<f64> = t.try_get("share")?;
+        view.targets.push(ReportTarget {
+            target_id: id,
+            text: t.try_get("text")?,
+            unit: t.try_get("unit")?,
+            qualifier: t.try_get("qualifier")?,
+            aspirational: t.try_get::<i64, _>("aspirational")? != 0,
+            expected: share.map_or_else(|| t.try_get("value"), Ok)?,
+            value: t.try_get("reported")?,
+            note: t.try_get("note")?,
+            previous: t.try_get("previous")?,
+        });
+    }
+    Ok(view)
+}
+
+/// What a save does not need: the task's lead units (for access checks), attachments and last
+/// month's texts.
+async fn load_extras(
+    conn: &mut AnyConnection,
+    period: &PeriodRow,
+    view: &mut ReportView,
+) -> Result<()> {
     view.lead_unit_ids =
         sqlx::query("SELECT unit_id FROM assignments WHERE task_id = $1 AND role = 'lead'")
             .bind(view.task_id)
@@ -257,69 +305,7 @@ async fn load_view(
             .iter()
             .map(|r| r.try_get::<i64, _>("unit_id"))
             .collect::<std::result::Result<_, _>>()?;
-    let report = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {REPORT_COLUMNS} FROM reports WHERE period_id = $1 AND assignment_id = $2"
-    )))
-    .bind(period.id)
-    .bind(assignment_id)
-    .fetch_optional(&mut *conn)
-    .await?;
-    if let Some(report) = &report {
-        fill_report(&mut view, report)?;
-    }
-    // Values reported in earlier months, oldest first: the last one per target is "previous".
-    let earlier = sqlx::query("SELECT rv.target_id, rv.value FROM report_values rv JOIN reports r ON r.id = rv.report_id JOIN periods p ON p.id = r.period_id WHERE r.assignment_id = $1 AND p.kind = 'month' AND p.starts_on < $2 ORDER BY p.starts_on")
-        .bind(assignment_id)
-        .bind(&period.starts_on)
-        .fetch_all(&mut *conn)
-        .await?;
-    let mut previous = HashMap::new();
-    for r in &earlier {
-        previous.insert(
-            r.try_get::<i64, _>("target_id")?,
-            r.try_get::<f64, _>("value")?,
-        );
-    }
-    let mut current = HashMap::new();
-    if let Some(id) = view.id {
-        for r in
-            sqlx::query("SELECT target_id, value, note FROM report_values WHERE report_id = $1")
-                .bind(id)
-                .fetch_all(&mut *conn)
-                .await?
-        {
-            current.insert(
-                r.try_get::<i64, _>("target_id")?,
-                (
-                    r.try_get::<f64, _>("value")?,
-                    r.try_get::<Option<String>, _>("note")?,
-                ),
-            );
-        }
-    }
-    let targets = sqlx::query("SELECT t.id, t.text, t.unit, t.qualifier, t.aspirational, t.value, s.value AS share FROM targets t LEFT JOIN target_shares s ON s.target_id = t.id AND s.district_id = $2 WHERE t.task_id = $1 ORDER BY t.ord")
-        .bind(view.task_id)
-        .bind(district_id.unwrap_or(-1))
-        .fetch_all(&mut *conn)
-        .await?;
-    for t in &targets {
-        let id: i64 = t.try_get("id")?;
-        let share: Option<f64> = t.try_get("share")?;
-        let (value, note) = current
-            .remove(&id)
-            .map_or((None, None), |(v, n)| (Some(v), n));
-        view.targets.push(ReportTarget {
-            target_id: id,
-            text: t.try_get("text")?,
-            unit: t.try_get("unit")?,
-            qualifier: t.try_get("qualifier")?,
-            aspirational: t.try_get::<i64, _>("aspirational")? != 0,
-            expected: share.map_or_else(|| t.try_get("value"), Ok)?,
-            value,
-            note,
-            previous: previous.get(&id).copied(),
-        });
-    }
+    view.attachments.clear();
     if let Some(id) = view.id {
         for a in sqlx::query("SELECT id, filename, content_type, size, sha256, uploaded_by, created_at FROM attachments WHERE report_id = $1 ORDER BY id")
             .bind(id)
@@ -338,20 +324,21 @@ async fn load_view(
         }
     }
     let last = sqlx::query("SELECT p.key, r.progress, r.problems, r.next_steps, r.coordination FROM reports r JOIN periods p ON p.id = r.period_id WHERE r.assignment_id = $1 AND p.kind = 'month' AND p.starts_on < $2 ORDER BY p.starts_on DESC LIMIT 1")
-        .bind(assignment_id)
+        .bind(view.assignment_id)
         .bind(&period.starts_on)
         .fetch_optional(&mut *conn)
         .await?;
-    if let Some(last) = last {
-        view.previous = Some(PreviousTexts {
+    view.previous = match last {
+        Some(last) => Some(PreviousTexts {
             period_key: last.try_get("key")?,
             progress: last.try_get("progress")?,
             problems: last.try_get("problems")?,
             next_steps: last.try_get("next_steps")?,
             coordination: last.try_get("coordination")?,
-        });
-    }
-    Ok(view)
+        }),
+        None => None,
+    };
+    Ok(())
 }
 
 /// Checks `input` against the form it fills: texts within limits, values for this task's targets
@@ -424,21 +411,21 @@ fn check_version(view: &ReportView, version: i64) -> Result<()> {
 }
 
 /// What every report in one save shares: the period, the action, the day and who acts.
-struct SaveContext<'a> {
-    period: &'a PeriodRow,
-    action: ReportAction,
-    today: Day,
-    actor: &'a str,
+pub(crate) struct SaveContext<'a> {
+    pub period: &'a PeriodRow,
+    pub action: ReportAction,
+    pub today: Day,
+    pub actor: &'a str,
 }
 
 /// Saves (or submits) one report inside an open write; returns the report id.
-async fn save_in(
+pub(crate) async fn save_in(
     conn: &mut AnyConnection,
     how: &SaveContext<'_>,
     assignment_id: i64,
     input: &ReportInput,
     field_of: &(dyn Fn(usize) -> String + Sync),
-) -> Result<(i64, ReportStatus, serde_json::Value)> {
+) -> Result<(i64, ReportStatus, serde_json::Value, ReportView)> {
     let SaveContext {
         period,
         action,
@@ -463,7 +450,7 @@ async fn save_in(
             ),
         ));
     }
-    let view = load_view(conn, period, assignment_id).await?;
+    let view = load_core(conn, period, assignment_id).await?;
     check_version(&view, input.version)?;
     let from = view.status.unwrap_or(ReportStatus::Draft);
     let to = from.after(action).map_err(rule)?;
@@ -509,10 +496,12 @@ async fn save_in(
                     "这份报告刚被他人保存，您的内容未保存，请刷新后重试".into(),
                 ));
             }
-            sqlx::query("DELETE FROM report_values WHERE report_id = $1")
-                .bind(id)
-                .execute(&mut *conn)
-                .await?;
+            if view.targets.iter().any(|t| t.value.is_some()) {
+                sqlx::query("DELETE FROM report_values WHERE report_id = $1")
+                    .bind(id)
+                    .execute(&mut *conn)
+                    .await?;
+            }
             id
         }
     };
@@ -537,10 +526,66 @@ async fn save_in(
         "period": period.key, "assignment": assignment_id, "status": to.as_str(),
         "version": input.version + 1, "late": late, "input": input,
     });
-    Ok((id, to, after))
+    // The report as it now stands, without reading it back.
+    let mut saved = view;
+    saved.id = Some(id);
+    saved.status = Some(to);
+    saved.progress.clone_from(&input.progress);
+    saved.problems.clone_from(&input.problems);
+    saved.next_steps.clone_from(&input.next_steps);
+    saved.coordination.clone_from(&input.coordination);
+    saved.version = input.version + 1;
+    saved.updated_at = Some(at);
+    saved.updated_by = Some(actor.to_string());
+    if submitted_at.is_some() {
+        saved.submitted_at = submitted_at;
+        saved.submitted_late = late;
+    }
+    for target in &mut saved.targets {
+        let given = input
+            .values
+            .iter()
+            .find(|v| v.target_id == target.target_id);
+        target.value = given.map(|v| v.value);
+        target.note = given
+            .and_then(|v| v.note.as_deref())
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+            .map(str::to_string);
+    }
+    Ok((id, to, after, saved))
 }
 
 impl Store {
+    /// Whose report an assignment's is, for access checks: two small queries instead of the
+    /// whole report.
+    pub async fn assignment_scope(&self, assignment_id: i64) -> Result<AssignmentScope> {
+        let mut conn = self.pool.acquire().await?;
+        let row = sqlx::query("SELECT unit_id, role, task_id FROM assignments WHERE id = $1")
+            .bind(assignment_id)
+            .fetch_optional(&mut *conn)
+            .await?
+            .ok_or_else(|| StoreError::NotFound {
+                entity: "任务分工",
+                id: assignment_id.to_string(),
+            })?;
+        let task: i64 = row.try_get("task_id")?;
+        let role: String = row.try_get("role")?;
+        let lead_unit_ids =
+            sqlx::query("SELECT unit_id FROM assignments WHERE task_id = $1 AND role = 'lead'")
+                .bind(task)
+                .fetch_all(&mut *conn)
+                .await?
+                .iter()
+                .map(|r| r.try_get::<i64, _>("unit_id"))
+                .collect::<std::result::Result<_, _>>()?;
+        Ok(AssignmentScope {
+            unit_id: row.try_get("unit_id")?,
+            is_lead: role == "lead",
+            lead_unit_ids,
+        })
+    }
+
     /// One assignment's report in a period (the empty form if none was started).
     pub async fn report(&self, period_id: i64, assignment_id: i64) -> Result<ReportView> {
         let mut conn = self.pool.acquire().await?;
@@ -548,7 +593,9 @@ impl Store {
         load_view(&mut conn, &period, assignment_id).await
     }
 
-    /// Saves a draft (`Save`) or submits (`Submit`) one report, on `today`'s calendar.
+    /// Saves a draft (`Save`) or submits (`Submit`) one report, on `today`'s calendar. Saves
+    /// arriving together are committed together (see `save_queue`); the answer comes only after
+    /// the commit.
     pub async fn save_report(
         &self,
         period_id: i64,
@@ -558,29 +605,23 @@ impl Store {
         today: Day,
         actor: &str,
     ) -> Result<ReportView> {
-        let mut write = self.begin_write(actor).await?;
-        let period = load_period(write.conn(), period_id).await?;
-        let (id, to, after) = save_in(
-            write.conn(),
-            &SaveContext {
-                period: &period,
+        let mut view = crate::save_queue::save(
+            self,
+            crate::save_queue::Pending::new(
+                period_id,
+                assignment_id,
+                input.clone(),
                 action,
                 today,
                 actor,
-            },
-            assignment_id,
-            input,
-            &|i| format!("values[{i}]"),
+            ),
         )
         .await?;
-        let verb = if to == ReportStatus::Submitted {
-            "submit"
-        } else {
-            "save"
-        };
-        write.record(Change::new(verb, "report", Some(id)).after(after));
-        write.commit().await?;
-        self.report(period_id, assignment_id).await
+        // What only people look at is read after the commit, outside the writer's turn.
+        let mut conn = self.pool.acquire().await?;
+        let period = load_period(&mut conn, period_id).await?;
+        load_extras(&mut conn, &period, &mut view).await?;
+        Ok(view)
     }
 
     /// Saves many reports of one period in one transaction: all or none. Each entry's
@@ -597,7 +638,7 @@ impl Store {
         let period = load_period(write.conn(), period_id).await?;
         let mut changes = Vec::new();
         for (assignment_id, input, places) in entries {
-            let (id, to, after) = save_in(
+            let (id, to, after, _) = save_in(
                 write.conn(),
                 &SaveContext {
                     period: &period,

@@ -1,0 +1,208 @@
+//! Group commit for report saves. At the end of each month hundreds of reporters submit at once;
+//! one transaction per save would spend most of its time beginning, committing and chaining the
+//! audit log. Instead a save joins a queue and whoever next holds the writer's turn commits every
+//! queued save in one transaction, then answers each. Nobody is answered before the commit, so
+//! an answered save survives a crash; a save that fails its checks is answered with its error and
+//! does not disturb the others.
+
+use std::collections::HashMap;
+
+use luoshi_reporting::Day;
+use luoshi_reporting::report::ReportAction;
+use tokio::sync::oneshot;
+
+use crate::audit::Change;
+use crate::periods::PeriodRow;
+use crate::reports::{ReportInput, ReportView, SaveContext, load_period, save_in};
+use crate::{Result, Store, StoreError};
+
+/// A save waiting for its commit.
+pub(crate) struct Pending {
+    period_id: i64,
+    assignment_id: i64,
+    input: ReportInput,
+    action: ReportAction,
+    today: Day,
+    actor: String,
+    reply: Option<oneshot::Sender<Result<ReportView>>>,
+}
+
+impl Pending {
+    pub fn new(
+        period_id: i64,
+        assignment_id: i64,
+        input: ReportInput,
+        action: ReportAction,
+        today: Day,
+        actor: &str,
+    ) -> Pending {
+        Pending {
+            period_id,
+            assignment_id,
+            input,
+            action,
+            today,
+            actor: actor.to_string(),
+            reply: None,
+        }
+    }
+
+    fn answer(self, result: Result<ReportView>) {
+        if let Some(reply) = self.reply {
+            // The asker may have gone away; the save stands either way.
+            let _ = reply.send(result);
+        }
+    }
+}
+
+impl std::fmt::Debug for Pending {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pending")
+            .field("period_id", &self.period_id)
+            .field("assignment_id", &self.assignment_id)
+            .field("actor", &self.actor)
+            .finish_non_exhaustive()
+    }
+}
+
+pub(crate) type Queue = std::sync::Mutex<Vec<Pending>>;
+
+/// Queues `pending`, makes sure someone commits it, and waits for its answer.
+pub(crate) async fn save(store: &Store, mut pending: Pending) -> Result<ReportView> {
+    let (reply, answer) = oneshot::channel();
+    pending.reply = Some(reply);
+    store
+        .save_queue
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .push(pending);
+    // In a task of its own, so that a caller who hangs up cannot abandon others' saves halfway.
+    let committer = store.clone();
+    tokio::spawn(async move { committer.commit_queued().await });
+    answer
+        .await
+        .map_err(|_| StoreError::Conflict("保存中断，请重试".into()))?
+}
+
+/// Errors after which the transaction cannot be trusted (as opposed to a save refused by its
+/// checks before it wrote anything).
+fn breaks_transaction(e: &StoreError) -> bool {
+    matches!(
+        e,
+        StoreError::Database(_) | StoreError::Migrate(_) | StoreError::Json(_)
+    )
+}
+
+impl Store {
+    async fn commit_queued(&self) {
+        let mut write = match self.begin_write("填报").await {
+            Ok(write) => write,
+            Err(e) => {
+                let message = e.to_string();
+                for pending in self.take_queued() {
+                    pending.answer(Err(StoreError::Conflict(format!(
+                        "{message}，本次保存未生效，请重试"
+                    ))));
+                }
+                return;
+            }
+        };
+        let batch = self.take_queued();
+        if batch.is_empty() {
+            return;
+        }
+        let mut periods: HashMap<i64, PeriodRow> = HashMap::new();
+        let mut saved: Vec<(Pending, ReportView)> = Vec::new();
+        let mut broken: Option<String> = None;
+        let mut rest = batch.into_iter();
+        for pending in rest.by_ref() {
+            let period = match periods.get(&pending.period_id) {
+                Some(period) => period.clone(),
+                None => match load_period(write.conn(), pending.period_id).await {
+                    Ok(period) => {
+                        periods.insert(period.id, period.clone());
+                        period
+                    }
+                    Err(e) => {
+                        if breaks_transaction(&e) {
+                            broken = Some(e.to_string());
+                            pending.answer(Err(e));
+                            break;
+                        }
+                        pending.answer(Err(e));
+                        continue;
+                    }
+                },
+            };
+            let context = SaveContext {
+                period: &period,
+                action: pending.action,
+                today: pending.today,
+                actor: &pending.actor,
+            };
+            let result = save_in(
+                write.conn(),
+                &context,
+                pending.assignment_id,
+                &pending.input,
+                &|i| format!("values[{i}]"),
+            )
+            .await;
+            match result {
+                Ok((id, to, after, view)) => {
+                    let verb = if to == luoshi_reporting::ReportStatus::Submitted {
+                        "submit"
+                    } else {
+                        "save"
+                    };
+                    write.record(
+                        Change::new(verb, "report", Some(id))
+                            .after(after)
+                            .by(&pending.actor),
+                    );
+                    saved.push((pending, view));
+                }
+                Err(e) if breaks_transaction(&e) => {
+                    broken = Some(e.to_string());
+                    pending.answer(Err(e));
+                    break;
+                }
+                Err(e) => pending.answer(Err(e)),
+            }
+        }
+        if let Some(message) = broken {
+            // Nothing of this batch is stored: the transaction rolls back when dropped.
+            drop(write);
+            let retry = format!("数据库错误（{message}），本次保存未生效，请重试");
+            for (pending, _) in saved {
+                pending.answer(Err(StoreError::Conflict(retry.clone())));
+            }
+            for pending in rest {
+                pending.answer(Err(StoreError::Conflict(retry.clone())));
+            }
+            return;
+        }
+        match write.commit().await {
+            Ok(()) => {
+                for (pending, view) in saved {
+                    pending.answer(Ok(view));
+                }
+            }
+            Err(e) => {
+                let message = format!("提交失败（{e}），本次保存未生效，请重试");
+                for (pending, _) in saved {
+                    pending.answer(Err(StoreError::Conflict(message.clone())));
+                }
+            }
+        }
+    }
+
+    fn take_queued(&self) -> Vec<Pending> {
+        std::mem::take(
+            &mut *self
+                .save_queue
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner()),
+        )
+    }
+}
