@@ -232,6 +232,12 @@ pub struct ServeArgs {
     /// 通过 HTTPS 对外提供服务时打开：会话 Cookie 加 Secure 标记
     #[arg(long, env = "LUOSHI_SECURE_COOKIES")]
     secure_cookies: bool,
+    /// 催报邮件的 SMTP 中继，如 smtps://用户:密码@mail.example.gov.cn 或 smtp://10.0.0.25:25
+    #[arg(long, env = "LUOSHI_SMTP_URL", requires = "smtp_from")]
+    smtp_url: Option<String>,
+    /// 催报邮件的发件人，如 "协调办公室 <kjj@example.gov.cn>"
+    #[arg(long, env = "LUOSHI_SMTP_FROM")]
+    smtp_from: Option<String>,
 }
 
 pub fn serve(args: ServeArgs) -> Result<(), Failure> {
@@ -260,6 +266,10 @@ pub fn serve(args: ServeArgs) -> Result<(), Failure> {
         let mut state = luoshi_server::AppState::new(store, directory);
         state.today = today;
         state.secure_cookies = args.secure_cookies;
+        if let (Some(url), Some(from)) = (&args.smtp_url, &args.smtp_from) {
+            let mailer = luoshi_server::mail::Mailer::new(url, from).map_err(|e| Failure::input(anyhow!(e)))?;
+            state.mailer = Some(Arc::new(mailer));
+        }
         let app = luoshi_server::router(state.clone()).merge(luoshi_web::router(state));
         luoshi_server::serve_router(listener, app, shutdown()).await.map_err(Failure::other)
     })

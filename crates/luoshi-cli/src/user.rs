@@ -30,9 +30,20 @@ pub enum UserCommand {
         /// 姓名或显示名
         #[arg(long)]
         name: Option<String>,
+        /// 邮箱（配置了 SMTP 时，催报通知同时发到邮箱）
+        #[arg(long)]
+        email: Option<String>,
         /// 从标准输入读取密码（不生成一次性密码）
         #[arg(long)]
         password_stdin: bool,
+        #[command(flatten)]
+        database: Database,
+    },
+    /// 设置或清除账号的邮箱
+    Email {
+        username: String,
+        /// 邮箱地址；省略则清除
+        address: Option<String>,
         #[command(flatten)]
         database: Database,
     },
@@ -109,6 +120,7 @@ pub fn run(command: UserCommand) -> Result<(), Failure> {
                 unit,
                 district,
                 name,
+                email,
                 password_stdin,
                 database,
             } => {
@@ -127,6 +139,7 @@ pub fn run(command: UserCommand) -> Result<(), Failure> {
                             role,
                             unit,
                             district,
+                            email,
                             password_hash: hash(&plain)?,
                             must_change_password: one_time,
                         },
@@ -163,6 +176,22 @@ pub fn run(command: UserCommand) -> Result<(), Failure> {
                 if one_time {
                     println!("{plain}");
                     eprintln!("以上为一次性密码，登录后须修改。");
+                }
+                Ok(())
+            }
+            UserCommand::Email {
+                username,
+                address,
+                database,
+            } => {
+                let store = database.open().await?;
+                store
+                    .set_email(&username, address.as_deref(), ACTOR)
+                    .await
+                    .map_err(Failure::input)?;
+                match address {
+                    Some(a) => eprintln!("已将 {username} 的邮箱设为 {a}"),
+                    None => eprintln!("已清除 {username} 的邮箱"),
                 }
                 Ok(())
             }
@@ -266,6 +295,7 @@ pub async fn bootstrap_admin(store: &Store) -> Result<(), Failure> {
                 role: Role::Office,
                 unit: None,
                 district: None,
+                email: None,
                 password_hash: hashed,
                 must_change_password: one_time,
             },

@@ -53,6 +53,7 @@ async fn setup(url: &str) -> Setup {
                 role: Role::Office,
                 unit: None,
                 district: None,
+                email: None,
                 password_hash: "unused".into(),
                 must_change_password: false,
             },

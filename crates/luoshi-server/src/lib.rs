@@ -4,6 +4,7 @@
 pub mod auth;
 mod error;
 mod handlers;
+pub mod mail;
 mod openapi;
 pub mod reporting;
 pub mod upload;
@@ -30,6 +31,8 @@ pub struct AppState {
     pub today: Option<Day>,
     /// Mark cookies `Secure` (when served over HTTPS).
     pub secure_cookies: bool,
+    /// Sends 催报 reminders by email too, when configured.
+    pub mailer: Option<Arc<mail::Mailer>>,
 }
 
 impl AppState {
@@ -39,6 +42,7 @@ impl AppState {
             directory,
             today: None,
             secure_cookies: false,
+            mailer: None,
         }
     }
 

@@ -417,7 +417,12 @@ pub struct ReminderRequest {
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct RemindersSent {
+    /// Units that got an in-app notice.
     pub units: Vec<String>,
+    /// Emails sent (when SMTP is configured and users have addresses).
+    pub emailed: usize,
+    /// Emails that could not be sent, with the reason; the in-app notices stand regardless.
+    pub email_failures: Vec<String>,
 }
 
 #[utoipa::path(post, path = "/api/periods/{id}/reminders", tag = "催报", params(("id" = i64, Path)), request_body = ReminderRequest,
@@ -429,18 +434,19 @@ pub async fn remind(
     JsonBody(req): JsonBody<ReminderRequest>,
 ) -> ApiResult<RemindersSent> {
     caller.require_office()?;
-    let sent = send_reminders(&s, &caller, id, &req.units, req.text.as_deref()).await?;
-    Ok(Json(RemindersSent { units: sent }))
+    Ok(Json(
+        send_reminders(&s, &caller, id, &req.units, req.text.as_deref()).await?,
+    ))
 }
 
-/// Sends 催报 notices; shared by the API and the web page.
+/// Sends 催报 notices, and emails when a mailer is configured; shared by the API and the page.
 pub async fn send_reminders(
     s: &AppState,
     caller: &Caller,
     period_id: i64,
     units: &[String],
     text: Option<&str>,
-) -> Result<Vec<String>, ApiError> {
+) -> Result<RemindersSent, ApiError> {
     let period = s.store.period(period_id).await?;
     let status = s.store.reporting_status(period_id).await?;
     let chosen: Vec<&UnitReporting> = if units.is_empty() {
@@ -470,7 +476,31 @@ pub async fn send_reminders(
     s.store
         .send_notices(Some(period_id), &ids, &text, &caller.actor())
         .await?;
-    Ok(chosen.iter().map(|u| u.unit.clone()).collect())
+    let mut emailed = 0;
+    let mut email_failures = Vec::new();
+    if let Some(mailer) = &s.mailer {
+        let subject = format!("【催报】{}工作进展", period.label);
+        for (unit_id, address, name) in s.store.unit_emails(&ids).await? {
+            let missing = chosen
+                .iter()
+                .find(|u| u.unit_id == unit_id)
+                .map(|u| u.missing.join("\n  "))
+                .unwrap_or_default();
+            let body = format!(
+                "{name}：\n\n{text}\n\n尚未报送的任务：\n  {missing}\n\n——{}",
+                caller.principal.display_name
+            );
+            match mailer.send(&address, &name, &subject, &body).await {
+                Ok(()) => emailed += 1,
+                Err(e) => email_failures.push(e),
+            }
+        }
+    }
+    Ok(RemindersSent {
+        units: chosen.iter().map(|u| u.unit.clone()).collect(),
+        emailed,
+        email_failures,
+    })
 }
 
 /// The caller's unit's reports for the sheet, with the unit's name.

@@ -64,6 +64,7 @@ async fn user(
                 role,
                 unit: unit.map(str::to_string),
                 district: district.map(str::to_string),
+                email: None,
                 password_hash: "unused".into(),
                 must_change_password: false,
             },

@@ -74,6 +74,7 @@ async fn office_token(store: &Store) -> String {
                 role: luoshi_reporting::Role::Office,
                 unit: None,
                 district: None,
+                email: None,
                 password_hash: "unused".into(),
                 must_change_password: false,
             },

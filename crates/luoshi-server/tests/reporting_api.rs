@@ -33,6 +33,7 @@ async fn token(store: &Store, name: &str, role: Role, district: Option<&str>) ->
                 role,
                 unit: None,
                 district: district.map(str::to_string),
+                email: None,
                 password_hash: "unused".into(),
                 must_change_password: false,
             },
@@ -497,4 +498,147 @@ async fn attachments_are_checked_and_served_as_downloads() {
         .expect("body")
         .to_bytes();
     assert_eq!(&bytes[..], b"%PDF-1.7 report");
+}
+
+/// A minimal SMTP server that accepts every message and hands over what it received.
+async fn fake_smtp() -> (u16, tokio::sync::mpsc::UnboundedReceiver<String>) {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let (sent, received) = tokio::sync::mpsc::unbounded_channel();
+    tokio::spawn(async move {
+        while let Ok((socket, _)) = listener.accept().await {
+            let sent = sent.clone();
+            tokio::spawn(async move {
+                let (read, mut write) = socket.into_split();
+                let mut lines = BufReader::new(read);
+                let mut transcript = String::new();
+                let _ = write.write_all(b"220 fake ESMTP\r\n").await;
+                let mut in_data = false;
+                let mut line = String::new();
+                loop {
+                    line.clear();
+                    if lines.read_line(&mut line).await.unwrap_or(0) == 0 {
+                        break;
+                    }
+                    transcript.push_str(&line);
+                    let reply: &[u8] = if in_data {
+                        if line == ".\r\n" {
+                            in_data = false;
+                            b"250 queued\r\n"
+                        } else {
+                            continue;
+                        }
+                    } else {
+                        let upper = line.to_ascii_uppercase();
+                        if upper.starts_with("EHLO") || upper.starts_with("HELO") {
+                            b"250 fake\r\n"
+                        } else if upper.starts_with("DATA") {
+                            in_data = true;
+                            b"354 go on\r\n"
+                        } else if upper.starts_with("QUIT") {
+                            let _ = write.write_all(b"221 bye\r\n").await;
+                            break;
+                        } else {
+                            b"250 ok\r\n"
+                        }
+                    };
+                    let _ = write.write_all(reply).await;
+                }
+                let _ = sent.send(transcript);
+            });
+        }
+    });
+    (port, received)
+}
+
+#[tokio::test]
+async fn reminders_go_by_email_when_smtp_is_configured() {
+    let mut app = app().await;
+    let june = app.june;
+    app.state
+        .store
+        .set_email("jiangan", Some("jiangan-kjj@wuhan.gov.cn"), "测试")
+        .await
+        .expect("email");
+    let e = app
+        .state
+        .store
+        .set_email("jiangan", Some("not an address"), "测试")
+        .await
+        .expect_err("bad address");
+    assert!(e.to_string().contains("不是有效的邮箱地址"), "{e}");
+    let (port, mut received) = fake_smtp().await;
+    let mailer = luoshi_server::mail::Mailer::new(
+        &format!("smtp://127.0.0.1:{port}"),
+        "协调办公室 <office@wuhan.gov.cn>",
+    )
+    .expect("mailer");
+    app.state.mailer = Some(Arc::new(mailer));
+    let (status, sent) = app
+        .json(
+            &app.office,
+            "POST",
+            &format!("/api/periods/{june}/reminders"),
+            json!({ "units": ["江岸区"] }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{sent}");
+    assert_eq!(
+        (
+            sent["emailed"].as_u64(),
+            sent["email_failures"].as_array().map(Vec::len)
+        ),
+        (Some(1), Some(0)),
+        "{sent}"
+    );
+    let transcript = tokio::time::timeout(std::time::Duration::from_secs(10), received.recv())
+        .await
+        .expect("in time")
+        .expect("a message");
+    assert!(
+        transcript.contains("RCPT TO:<jiangan-kjj@wuhan.gov.cn>"),
+        "{transcript}"
+    );
+    assert!(
+        transcript.contains("MAIL FROM:<office@wuhan.gov.cn>"),
+        "{transcript}"
+    );
+    assert!(transcript.contains("Subject:"), "{transcript}");
+
+    // A relay that is not there: the in-app notice still goes out and the failure is reported.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("port")
+        .port();
+    let mailer = luoshi_server::mail::Mailer::new(
+        &format!("smtp://127.0.0.1:{closed}"),
+        "office@wuhan.gov.cn",
+    )
+    .expect("mailer");
+    app.state.mailer = Some(Arc::new(mailer));
+    let (status, sent) = app
+        .json(
+            &app.office,
+            "POST",
+            &format!("/api/periods/{june}/reminders"),
+            json!({ "units": ["江岸区"] }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{sent}");
+    assert_eq!(sent["emailed"], 0);
+    assert!(
+        sent["email_failures"][0]
+            .as_str()
+            .is_some_and(|f| f.contains("jiangan-kjj@wuhan.gov.cn")),
+        "{sent}"
+    );
+    let (_, notices) = app
+        .json(&app.jiangan, "GET", "/api/notices", Value::Null)
+        .await;
+    assert_eq!(notices.as_array().map(Vec::len), Some(2));
+    assert!(luoshi_server::mail::Mailer::new("ftp://x", "a@b.cn").is_err());
+    assert!(luoshi_server::mail::Mailer::new("smtp://x", "不是地址").is_err());
 }

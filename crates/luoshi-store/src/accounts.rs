@@ -19,6 +19,7 @@ pub struct UserRow {
     pub role: Role,
     pub unit: Option<String>,
     pub district: Option<String>,
+    pub email: Option<String>,
     pub disabled: bool,
     pub must_change_password: bool,
     pub created_at: String,
@@ -42,6 +43,8 @@ pub struct NewUser {
     pub role: Role,
     pub unit: Option<String>,
     pub district: Option<String>,
+    /// Where 催报 reminders go by email (when the server has SMTP configured).
+    pub email: Option<String>,
     pub password_hash: String,
     pub must_change_password: bool,
 }
@@ -57,7 +60,7 @@ pub struct SessionInfo {
     pub expires_at: String,
 }
 
-const USER_COLUMNS: &str = "u.id, u.username, u.display_name, u.role, u.unit_id, un.name AS unit_name, d.name AS district_name, u.disabled, u.must_change_password, u.created_at, u.password_hash, u.failed_logins, u.locked_until";
+const USER_COLUMNS: &str = "u.id, u.username, u.display_name, u.role, u.unit_id, un.name AS unit_name, d.name AS district_name, u.disabled, u.must_change_password, u.created_at, u.password_hash, u.email, u.failed_logins, u.locked_until";
 const USER_JOINS: &str = "FROM users u LEFT JOIN units un ON un.id = u.unit_id LEFT JOIN districts d ON d.id = u.district_id";
 
 fn principal(row: &AnyRow) -> Result<Principal> {
@@ -82,6 +85,7 @@ fn user_row(row: &AnyRow) -> Result<UserRow> {
         role: p.role,
         unit: p.unit,
         district: p.district,
+        email: row.try_get("email")?,
         disabled: row.try_get::<i64, _>("disabled")? != 0,
         must_change_password: row.try_get::<i64, _>("must_change_password")? != 0,
         created_at: row.try_get("created_at")?,
@@ -98,6 +102,23 @@ fn check_username(name: &str) -> Result<()> {
         ));
     }
     Ok(())
+}
+
+/// An address that can take mail: one `@`, something either side, no spaces.
+fn check_email(email: &str) -> Result<()> {
+    let ok = matches!(email.split_once('@'), Some((local, domain)) if !local.is_empty() && domain.contains('.') && !domain.contains('@'))
+        && !email
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | ',' | ';'))
+        && email.len() <= 254;
+    if ok {
+        Ok(())
+    } else {
+        Err(StoreError::invalid(
+            "email",
+            format!("「{email}」不是有效的邮箱地址"),
+        ))
+    }
 }
 
 impl Store {
@@ -133,6 +154,14 @@ impl Store {
 
     pub async fn create_user(&self, new: NewUser, actor: &str) -> Result<UserRow> {
         check_username(&new.username)?;
+        let email = new
+            .email
+            .as_deref()
+            .map(str::trim)
+            .filter(|e| !e.is_empty());
+        if let Some(email) = email {
+            check_email(email)?;
+        }
         let mut write = self.begin_write(actor).await?;
         let conn = write.conn();
         let taken = sqlx::query("SELECT id FROM users WHERE username = $1")
@@ -182,7 +211,7 @@ impl Store {
             .clone()
             .filter(|d| !d.trim().is_empty())
             .unwrap_or_else(|| new.username.clone());
-        let row = sqlx::query("INSERT INTO users (username, display_name, role, unit_id, district_id, password_hash, must_change_password, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id")
+        let row = sqlx::query("INSERT INTO users (username, display_name, role, unit_id, district_id, password_hash, must_change_password, created_at, email) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id")
             .bind(&new.username)
             .bind(&display)
             .bind(new.role.as_str())
@@ -191,6 +220,7 @@ impl Store {
             .bind(&new.password_hash)
             .bind(i64::from(new.must_change_password))
             .bind(now())
+            .bind(email)
             .fetch_one(&mut *conn)
             .await?;
         let id: i64 = row.try_get("id")?;
@@ -367,5 +397,43 @@ impl Store {
             .after(json!({ "disabled": disabled })),
         );
         write.commit().await
+    }
+}
+
+impl Store {
+    /// Sets (or with `None` clears) a user's email address.
+    pub async fn set_email(&self, username: &str, email: Option<&str>, actor: &str) -> Result<()> {
+        let email = email.map(str::trim).filter(|e| !e.is_empty());
+        if let Some(email) = email {
+            check_email(email)?;
+        }
+        let user = self.user(username).await?;
+        let mut write = self.begin_write(actor).await?;
+        sqlx::query("UPDATE users SET email = $1 WHERE id = $2")
+            .bind(email)
+            .bind(user.id)
+            .execute(write.conn())
+            .await?;
+        write.record(
+            Change::new("set_email", "user", Some(user.id))
+                .before(json!({ "email": user.email }))
+                .after(json!({ "email": email })),
+        );
+        write.commit().await
+    }
+
+    /// The email addresses of the enabled users of each unit: (unit id, address, name).
+    pub async fn unit_emails(&self, unit_ids: &[i64]) -> Result<Vec<(i64, String, String)>> {
+        let mut out = Vec::new();
+        for unit in unit_ids {
+            let rows = sqlx::query("SELECT email, display_name FROM users WHERE unit_id = $1 AND disabled = 0 AND email IS NOT NULL ORDER BY id")
+                .bind(unit)
+                .fetch_all(&self.pool)
+                .await?;
+            for row in rows {
+                out.push((*unit, row.try_get("email")?, row.try_get("display_name")?));
+            }
+        }
+        Ok(out)
     }
 }

@@ -18,6 +18,7 @@ fn user(name: &str, role: Role, unit: Option<&str>, district: Option<&str>) -> N
         role,
         unit: unit.map(str::to_string),
         district: district.map(str::to_string),
+        email: None,
         password_hash: "$argon2id$not-a-real-hash".into(),
         must_change_password: false,
     }

@@ -969,6 +969,11 @@ async fn reporting_page(
     let due_day = Day::parse(&period.due_on)
         .map(|d| d.day.to_string())
         .unwrap_or_default();
+    let code = if error.is_some() && message.is_none() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
     let page = ReportingPage {
         total_assigned: rows.iter().map(|r| r.assigned).sum(),
         total_reported: rows.iter().map(|r| r.reported).sum(),
@@ -983,11 +988,6 @@ async fn reporting_page(
         due_day,
         error: error.clone(),
         message,
-    };
-    let code = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
     };
     Ok((code, Html(render(page)?)).into_response())
 }
@@ -1058,7 +1058,7 @@ pub async fn remind(
         .filter(|u| !u.trim().is_empty())
         .collect();
     match api::send_reminders(&s, &caller, period.id, &units, form.text.as_deref()).await {
-        Ok(sent) if sent.is_empty() => {
+        Ok(sent) if sent.units.is_empty() => {
             reporting_page(
                 &s,
                 &caller,
@@ -1070,19 +1070,21 @@ pub async fn remind(
             .await
         }
         Ok(sent) => {
-            reporting_page(
-                &s,
-                &caller,
-                plan,
-                Some(&period.key),
-                Some(format!(
-                    "已向 {} 个单位发出催报通知：{}",
-                    sent.len(),
-                    sent.join("、")
-                )),
-                None,
-            )
-            .await
+            let mut message = format!(
+                "已向 {} 个单位发出催报通知：{}",
+                sent.units.len(),
+                sent.units.join("、")
+            );
+            if sent.emailed > 0 {
+                message.push_str(&format!("；另发送邮件 {} 封", sent.emailed));
+            }
+            let error = (!sent.email_failures.is_empty()).then(|| {
+                format!(
+                    "以下邮件未能发出（站内通知已送达）：{}",
+                    sent.email_failures.join("；")
+                )
+            });
+            reporting_page(&s, &caller, plan, Some(&period.key), Some(message), error).await
         }
         Err(e) if e.status.is_client_error() => {
             reporting_page(

@@ -107,6 +107,7 @@ async fn logging_in_with_throttling_and_a_forced_password_change() {
                 role: Role::LeadReviewer,
                 unit: Some("市科技局".into()),
                 district: None,
+                email: None,
                 password_hash: hash,
                 must_change_password: true,
             },

@@ -71,6 +71,7 @@ pub async fn sign_in(
                 role,
                 unit: unit.map(str::to_string),
                 district: district.map(str::to_string),
+                email: None,
                 password_hash: "unused".into(),
                 must_change_password: false,
             },
