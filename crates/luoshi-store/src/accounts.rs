@@ -92,6 +92,19 @@ fn user_row(row: &AnyRow) -> Result<UserRow> {
     })
 }
 
+/// The username of a user id, for the audit log.
+async fn username_of(conn: &mut sqlx::AnyConnection, user_id: i64) -> Result<String> {
+    let row = sqlx::query("SELECT username FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or_else(|| StoreError::NotFound {
+            entity: "用户",
+            id: user_id.to_string(),
+        })?;
+    Ok(row.try_get("username")?)
+}
+
 /// Usernames people can type and read back: 1–64 characters, no spaces or control characters.
 fn check_username(name: &str) -> Result<()> {
     let chars = name.chars().count();
@@ -251,6 +264,7 @@ impl Store {
     /// Counts a failed login; `lock_until` locks the account until then.
     pub async fn record_login_failure(&self, user_id: i64, lock_until: Option<&str>) -> Result<()> {
         let mut write = self.begin_write("登录").await?;
+        let who = username_of(write.conn(), user_id).await?;
         sqlx::query(
             "UPDATE users SET failed_logins = failed_logins + 1, locked_until = $1 WHERE id = $2",
         )
@@ -260,6 +274,7 @@ impl Store {
         .await?;
         write.record(
             Change::new("login_failed", "user", Some(user_id))
+                .by(&who)
                 .after(json!({ "locked_until": lock_until })),
         );
         write.commit().await
@@ -276,6 +291,7 @@ impl Store {
         expires_at: &str,
     ) -> Result<()> {
         let mut write = self.begin_write("登录").await?;
+        let who = username_of(write.conn(), user_id).await?;
         let conn = write.conn();
         if kind == "browser" {
             sqlx::query("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1")
@@ -304,6 +320,7 @@ impl Store {
                 "user",
                 Some(user_id),
             )
+            .by(&who)
             .after(
                 json!({ "session": id, "kind": kind, "label": label, "expires_at": expires_at }),
             ),
