@@ -44,9 +44,9 @@ pub fn forecast(
     let short = match qualifier {
         // A ceiling is at risk when the course goes over it.
         Qualifier::AtMost => None,
-        _ => (projected < value).then(|| value - projected),
+        _ => (projected < value).then_some(value - projected),
     };
-    let over = (qualifier == Qualifier::AtMost && projected > value).then(|| projected - value);
+    let over = (qualifier == Qualifier::AtMost && projected > value).then_some(projected - value);
     let warning = match (short, over) {
         (Some(gap), _) => Some(format!(
             "按当前进度，年底预计完成 {}{unit}，缺口 {}{unit}",
@@ -76,7 +76,7 @@ pub fn thousands(value: f64) -> String {
     let digits = whole.to_string();
     let mut grouped = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             grouped.push(',');
         }
         grouped.push(c);
