@@ -18,6 +18,7 @@ mod read;
 mod reports;
 mod rows;
 mod save_queue;
+mod snapshot;
 
 use std::str::FromStr;
 
@@ -35,6 +36,7 @@ pub use reports::{
     ValueInput,
 };
 pub use rows::*;
+pub use snapshot::{SnapAssignment, SnapReport, SnapTarget, SnapValue, Snapshot};
 
 /// The database a URL points at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

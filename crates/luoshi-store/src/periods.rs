@@ -177,6 +177,18 @@ impl Store {
         Ok(begun.or(months.first()).cloned())
     }
 
+    /// Marks a plan as holding simulated reports (演示数据).
+    pub async fn mark_demo(&self, plan_id: i64, actor: &str) -> Result<()> {
+        let mut write = self.begin_write(actor).await?;
+        sqlx::query("UPDATE plans SET demo = 1 WHERE id = $1")
+            .bind(plan_id)
+            .execute(write.conn())
+            .await?;
+        write
+            .record(Change::new("mark_demo", "plan", Some(plan_id)).after(json!({ "demo": true })));
+        write.commit().await
+    }
+
     /// Moves every period's due day (1–31; clamped to each month's length).
     pub async fn set_due_day(&self, plan_id: i64, due_day: u32, actor: &str) -> Result<()> {
         if !(1..=31).contains(&due_day) {

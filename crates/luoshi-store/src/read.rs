@@ -726,11 +726,11 @@ async fn plan_units(
     Ok(out)
 }
 
-const PLAN_SELECT: &str = "SELECT p.id, p.title, p.plan_title, p.issuer, p.doc_number, p.index_no, p.date_written, p.date_published, p.year, p.source_name, p.status, p.created_at, p.published_at, \
+const PLAN_SELECT: &str = "SELECT p.id, p.title, p.plan_title, p.issuer, p.doc_number, p.index_no, p.date_written, p.date_published, p.year, p.source_name, p.status, p.created_at, p.published_at, p.demo, \
     (SELECT COUNT(*) FROM tasks t WHERE t.plan_id = p.id) AS task_count, \
     (SELECT COUNT(*) FROM targets g JOIN tasks t ON t.id = g.task_id WHERE t.plan_id = p.id) AS target_count, \
     (SELECT COUNT(*) FROM review_items r WHERE r.plan_id = p.id AND r.resolved = 0) AS open_review_items FROM plans p";
-const PLAN_SELECT_ALL: &str = "SELECT p.id, p.title, p.plan_title, p.issuer, p.doc_number, p.index_no, p.date_written, p.date_published, p.year, p.source_name, p.status, p.created_at, p.published_at, \
+const PLAN_SELECT_ALL: &str = "SELECT p.id, p.title, p.plan_title, p.issuer, p.doc_number, p.index_no, p.date_written, p.date_published, p.year, p.source_name, p.status, p.created_at, p.published_at, p.demo, \
     (SELECT COUNT(*) FROM tasks t WHERE t.plan_id = p.id) AS task_count, \
     (SELECT COUNT(*) FROM targets g JOIN tasks t ON t.id = g.task_id WHERE t.plan_id = p.id) AS target_count, \
     (SELECT COUNT(*) FROM review_items r WHERE r.plan_id = p.id AND r.resolved = 0) AS open_review_items FROM plans p ORDER BY p.id";
@@ -752,6 +752,7 @@ fn plan_row(r: &AnyRow) -> Result<PlanSummary> {
         status: r.try_get("status")?,
         created_at: r.try_get("created_at")?,
         published_at: r.try_get("published_at")?,
+        demo: r.try_get::<i64, _>("demo")? != 0,
         task_count: r.try_get("task_count")?,
         target_count: r.try_get("target_count")?,
         open_review_items: r.try_get("open_review_items")?,

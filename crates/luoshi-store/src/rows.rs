@@ -18,6 +18,8 @@ pub struct PlanSummary {
     pub status: String,
     pub created_at: String,
     pub published_at: Option<String>,
+    /// Filled with simulated reports (`serve --demo`): shown as 演示数据 everywhere.
+    pub demo: bool,
     pub task_count: i64,
     pub target_count: i64,
     pub open_review_items: i64,

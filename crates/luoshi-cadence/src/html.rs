@@ -1,0 +1,89 @@
+//! A bulletin as a printable HTML page (A4, 仿宋 body, 小标宋 title), self-contained.
+
+use crate::document::{Block, NumberedBlock, OfficialDocument};
+
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+const STYLE: &str = "body{font-family:'FangSong','STFangsong','Noto Serif CJK SC',serif;font-size:16pt;line-height:1.8;max-width:210mm;margin:0 auto;padding:1rem}h1{font-family:'FZXiaoBiaoSong-B05S','STZhongsong','Noto Serif CJK SC',serif;font-size:22pt;text-align:center;font-weight:normal;margin:.5em 0 0}p.sub{text-align:center;margin:0 0 1em}h2{font-family:'SimHei','Noto Sans CJK SC',sans-serif;font-size:16pt;font-weight:normal;margin:.6em 0 0}h3{font-family:'KaiTi','STKaiti','Noto Serif CJK SC',serif;font-size:16pt;font-weight:normal;margin:.4em 0 0}p,li{text-indent:2em;margin:0}ol{list-style:none;padding:0;margin:0}table{border-collapse:collapse;width:100%;font-size:11pt;line-height:1.4;margin:.5em 0}th,td{border:1px solid #333;padding:2px 4px;text-align:left;vertical-align:top}.demo{color:#b00020;text-align:center;font-weight:bold;letter-spacing:.3em}.sign{text-align:right;text-indent:0}@media print{@page{size:A4;margin:37mm 26mm 35mm 28mm}body{padding:0}}";
+
+/// The whole page.
+pub fn render(doc: &OfficialDocument) -> String {
+    let mut html = format!(
+        "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{} · 落实</title>\n<style>{STYLE}</style>\n</head>\n<body>\n",
+        escape(&doc.title)
+    );
+    if doc.demo {
+        html.push_str("<p class=\"demo\">演示数据</p>\n");
+    }
+    html.push_str(&format!(
+        "<h1>{}</h1>\n<p class=\"sub\">{}</p>\n",
+        escape(&doc.title),
+        escape(&doc.subtitle)
+    ));
+    for (heading, blocks) in doc.numbered() {
+        html.push_str(&format!("<h2>{}</h2>\n", escape(&heading)));
+        for block in blocks {
+            match block {
+                NumberedBlock::Subheading(text) => {
+                    html.push_str(&format!("<h3>{}</h3>\n", escape(&text)))
+                }
+                NumberedBlock::Other(Block::Paragraph(text)) => {
+                    html.push_str(&format!("<p>{}</p>\n", escape(text)))
+                }
+                NumberedBlock::Other(Block::Items(items)) => {
+                    html.push_str("<ol>\n");
+                    for (i, item) in items.iter().enumerate() {
+                        html.push_str(&format!("<li>{}. {}</li>\n", i + 1, escape(item)));
+                    }
+                    html.push_str("</ol>\n");
+                }
+                NumberedBlock::Other(Block::Table {
+                    caption,
+                    headers,
+                    rows,
+                }) => {
+                    html.push_str(&format!(
+                        "<table>\n<caption>{}</caption>\n<tr>",
+                        escape(caption)
+                    ));
+                    for h in headers {
+                        html.push_str(&format!("<th>{}</th>", escape(h)));
+                    }
+                    html.push_str("</tr>\n");
+                    for row in rows {
+                        html.push_str("<tr>");
+                        for cell in row {
+                            html.push_str(&format!("<td>{}</td>", escape(cell)));
+                        }
+                        html.push_str("</tr>\n");
+                    }
+                    html.push_str("</table>\n");
+                }
+                NumberedBlock::Other(Block::Subheading(text)) => {
+                    html.push_str(&format!("<h3>{}</h3>\n", escape(text)))
+                }
+            }
+        }
+    }
+    for line in &doc.signature {
+        html.push_str(&format!("<p class=\"sign\">{}</p>\n", escape(line)));
+    }
+    if doc.demo {
+        html.push_str("<p class=\"demo\">演示数据</p>\n");
+    }
+    html.push_str("</body>\n</html>\n");
+    html
+}

@@ -1,0 +1,496 @@
+//! The monthly dispatch bulletin (调度通报): after a month closes, which targets lag and seriously
+//! lag (with their lead units and what they report as problems), what was raised for
+//! coordination, who did not report, what was completed, and where the year is heading.
+
+use std::collections::{BTreeMap, HashMap};
+
+use luoshi_evaluation::forecast::thousands;
+use luoshi_evaluation::{Evaluation, Qualifier, Rules, Status, TargetSpec, evaluate, forecast};
+use luoshi_store::{SnapAssignment, SnapTarget, Snapshot};
+
+use crate::document::{Block, OfficialDocument, Section};
+
+/// One target's line in the bulletin.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TargetLine {
+    pub target_id: i64,
+    pub path: String,
+    pub task_title: String,
+    pub target: String,
+    pub lead: String,
+    pub value: f64,
+    pub unit: String,
+    pub actual: Option<f64>,
+    pub evaluation: Evaluation,
+    pub warning: Option<String>,
+    /// What the lead unit reported as problems this month.
+    pub problems: String,
+    pub aspirational: bool,
+}
+
+/// A district's own share of a target, when it lags.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DistrictLine {
+    pub district: String,
+    pub path: String,
+    pub target: String,
+    pub share: f64,
+    pub actual: Option<f64>,
+    pub unit: String,
+    pub evaluation: Evaluation,
+}
+
+/// A problem or request for coordination raised in a report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RaisedLine {
+    pub unit: String,
+    pub path: String,
+    pub problems: String,
+    pub coordination: String,
+}
+
+/// A unit's missing reports.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MissingLine {
+    pub unit: String,
+    pub tasks: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct MonthlyBulletin {
+    pub plan_title: String,
+    pub doc_number: Option<String>,
+    pub year: i32,
+    /// 1–12.
+    pub month: u32,
+    pub period_label: String,
+    pub targets: Vec<TargetLine>,
+    pub districts: Vec<DistrictLine>,
+    pub raised: Vec<RaisedLine>,
+    pub missing: Vec<MissingLine>,
+    /// Targets completed this month (not yet completed last month).
+    pub completed: Vec<TargetLine>,
+    pub reports_due: usize,
+    pub reports_in: usize,
+    pub reports_late: usize,
+}
+
+/// The reported cumulative value of `target` by `assignment` in `month`.
+type Values = HashMap<(i64, u32, i64), f64>;
+
+fn spec(target: &SnapTarget) -> TargetSpec {
+    TargetSpec {
+        aspirational: target.aspirational,
+        ..TargetSpec::new(target.value, Qualifier::parse(&target.qualifier))
+    }
+}
+
+/// The assignment that answers for a target city-wide: the task's (first) lead unit.
+fn lead_of<'a>(assignments: &'a [SnapAssignment], task: i64) -> Option<&'a SnapAssignment> {
+    let mut of_task = assignments.iter().filter(|a| a.task_id == task);
+    let all: Vec<&SnapAssignment> = of_task.by_ref().collect();
+    all.iter()
+        .find(|a| a.role == "lead")
+        .or(all.first())
+        .copied()
+}
+
+impl MonthlyBulletin {
+    /// The bulletin for `month` (1–12) of the snapshot's plan.
+    pub fn build(snapshot: &Snapshot, month: u32, rules: &Rules) -> Option<MonthlyBulletin> {
+        let period = snapshot
+            .months
+            .iter()
+            .find(|p| p.key.get(5..7).and_then(|m| m.parse().ok()) == Some(month))?;
+        let year = period
+            .key
+            .get(..4)
+            .and_then(|y| y.parse().ok())
+            .unwrap_or(0);
+        let mut values: Values = HashMap::new();
+        for v in &snapshot.values {
+            values.insert((v.assignment_id, v.month, v.target_id), v.value);
+        }
+        // Reports that count for the month: submitted or accepted.
+        let reported: HashMap<(i64, u32), &luoshi_store::SnapReport> = snapshot
+            .reports
+            .iter()
+            .filter(|r| r.status == "submitted" || r.status == "accepted")
+            .map(|r| ((r.assignment_id, r.month), r))
+            .collect();
+        let value_at = |assignment: i64, m: u32, target: i64| -> Option<f64> {
+            reported.get(&(assignment, m))?;
+            Some(values.get(&(assignment, m, target)).copied().unwrap_or(0.0))
+        };
+        let trajectory = |assignment: i64, target: i64| -> Vec<(u32, f64)> {
+            (1..=month)
+                .filter_map(|m| value_at(assignment, m, target).map(|v| (m, v)))
+                .collect()
+        };
+        let mut targets = Vec::new();
+        let mut completed = Vec::new();
+        for target in &snapshot.targets {
+            let Some(lead) = lead_of(&snapshot.assignments, target.task_id) else {
+                continue;
+            };
+            let spec = spec(target);
+            let actual = value_at(lead.id, month, target.id);
+            let evaluation = evaluate(&spec, actual, month, rules);
+            let warning = if evaluation.status == Status::Completed {
+                None
+            } else {
+                forecast(
+                    &trajectory(lead.id, target.id),
+                    target.value,
+                    spec.qualifier,
+                    &target.unit,
+                )
+                .and_then(|f| f.warning)
+            };
+            let problems = reported
+                .get(&(lead.id, month))
+                .map(|r| r.problems.clone())
+                .unwrap_or_default();
+            let line = TargetLine {
+                target_id: target.id,
+                path: target.task_path.clone(),
+                task_title: target.task_title.clone(),
+                target: target.text.clone(),
+                lead: lead.unit.clone(),
+                value: target.value,
+                unit: target.unit.clone(),
+                actual,
+                evaluation: evaluation.clone(),
+                warning,
+                problems,
+                aspirational: target.aspirational,
+            };
+            if evaluation.status == Status::Completed {
+                let before = (month > 1)
+                    .then(|| value_at(lead.id, month - 1, target.id))
+                    .flatten()
+                    .map(|v| evaluate(&spec, Some(v), month - 1, rules).status);
+                if before != Some(Status::Completed) {
+                    completed.push(line.clone());
+                }
+            }
+            targets.push(line);
+        }
+        // Districts' own shares.
+        let mut districts = Vec::new();
+        for (target_id, district, share) in &snapshot.shares {
+            let Some(target) = snapshot.targets.iter().find(|t| t.id == *target_id) else {
+                continue;
+            };
+            let Some(assignment) = snapshot.assignments.iter().find(|a| {
+                a.task_id == target.task_id && a.district.as_deref() == Some(district.as_str())
+            }) else {
+                continue;
+            };
+            let spec = TargetSpec {
+                value: *share,
+                ..spec(target)
+            };
+            let actual = value_at(assignment.id, month, target.id);
+            districts.push(DistrictLine {
+                district: district.clone(),
+                path: target.task_path.clone(),
+                target: target.text.clone(),
+                share: *share,
+                actual,
+                unit: target.unit.clone(),
+                evaluation: evaluate(&spec, actual, month, rules),
+            });
+        }
+        let mut raised = Vec::new();
+        let mut missing: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        let (mut due, mut arrived, mut late) = (0, 0, 0);
+        for a in &snapshot.assignments {
+            due += 1;
+            let path = format!("{} {}", a.task_path, a.task_title);
+            match reported.get(&(a.id, month)) {
+                Some(r) => {
+                    arrived += 1;
+                    if r.late {
+                        late += 1;
+                    }
+                    if !r.problems.trim().is_empty() || !r.coordination.trim().is_empty() {
+                        raised.push(RaisedLine {
+                            unit: a.unit.clone(),
+                            path: a.task_path.clone(),
+                            problems: r.problems.trim().to_string(),
+                            coordination: r.coordination.trim().to_string(),
+                        });
+                    }
+                }
+                None => missing.entry(a.unit.clone()).or_default().push(path),
+            }
+        }
+        Some(MonthlyBulletin {
+            plan_title: snapshot
+                .plan
+                .plan_title
+                .clone()
+                .or(snapshot.plan.title.clone())
+                .unwrap_or_else(|| snapshot.plan.source_name.clone()),
+            doc_number: snapshot.plan.doc_number.clone(),
+            year,
+            month,
+            period_label: period.label.clone(),
+            targets,
+            districts,
+            raised,
+            missing: missing
+                .into_iter()
+                .map(|(unit, tasks)| MissingLine { unit, tasks })
+                .collect(),
+            completed,
+            reports_due: due,
+            reports_in: arrived,
+            reports_late: late,
+        })
+    }
+
+    /// Counts of non-aspirational targets by status, in the order of [`Status::ALL`].
+    pub fn counts(&self) -> Vec<(Status, usize)> {
+        Status::ALL
+            .iter()
+            .map(|s| {
+                (
+                    *s,
+                    self.targets
+                        .iter()
+                        .filter(|t| !t.aspirational && t.evaluation.status == *s)
+                        .count(),
+                )
+            })
+            .collect()
+    }
+
+    fn with_status(&self, statuses: &[Status]) -> Vec<&TargetLine> {
+        self.targets
+            .iter()
+            .filter(|t| !t.aspirational && statuses.contains(&t.evaluation.status))
+            .collect()
+    }
+
+    /// The bulletin laid out as an official document.
+    pub fn document(&self, issuer: &str, date: &str, demo: bool) -> OfficialDocument {
+        let counts = self.counts();
+        let count = |s: Status| counts.iter().find(|(c, _)| *c == s).map_or(0, |(_, n)| *n);
+        let total: usize = counts.iter().map(|(_, n)| n).sum();
+        let overview = format!(
+            "截至{}，方案共有量化指标 {total} 项（力争类指标另列），其中已完成 {} 项、符合序时进度 {} 项、滞后 {} 项、未启动 {} 项、严重滞后 {} 项、未报送 {} 项。本月应报送报告 {} 份，已报送 {} 份（其中补报 {} 份），未报送 {} 份。",
+            self.period_label,
+            count(Status::Completed),
+            count(Status::OnPace),
+            count(Status::Lagging),
+            count(Status::NotStarted),
+            count(Status::SeriouslyLagging),
+            count(Status::NotReported),
+            self.reports_due,
+            self.reports_in,
+            self.reports_late,
+            self.reports_due - self.reports_in,
+        );
+        let describe = |t: &TargetLine| {
+            let reached = match (t.actual, t.evaluation.progress) {
+                (Some(a), Some(p)) => {
+                    format!("完成 {}{}（{:.1}%）", thousands(a), t.unit, p * 100.0)
+                }
+                _ => "本月未报送".to_string(),
+            };
+            let gap = t
+                .evaluation
+                .gap
+                .map(|g| format!("，落后序时进度 {} 个百分点", thousands(g)))
+                .unwrap_or_default();
+            let mut line = format!(
+                "{} {}：{}。目标 {}{}，{reached}，序时进度 {:.0}%{gap}。牵头单位：{}。",
+                t.path,
+                t.task_title,
+                t.target,
+                thousands(t.value),
+                t.unit,
+                t.evaluation.pace * 100.0,
+                t.lead
+            );
+            if let Some(w) = &t.warning {
+                line.push_str(&format!("{w}。"));
+            }
+            if !t.problems.trim().is_empty() {
+                line.push_str(&format!("存在问题：{}", t.problems.trim()));
+            }
+            line
+        };
+        let serious: Vec<String> = self
+            .with_status(&[Status::SeriouslyLagging, Status::NotReported])
+            .into_iter()
+            .map(describe)
+            .collect();
+        let lagging: Vec<String> = self
+            .with_status(&[Status::Lagging, Status::NotStarted])
+            .into_iter()
+            .map(describe)
+            .collect();
+        let none = |items: Vec<String>| {
+            if items.is_empty() {
+                Block::Paragraph("无。".into())
+            } else {
+                Block::Items(items)
+            }
+        };
+        let district_rows: Vec<Vec<String>> = self
+            .districts
+            .iter()
+            .filter(|d| {
+                d.evaluation.status.is_behind() || d.evaluation.status == Status::NotReported
+            })
+            .map(|d| {
+                vec![
+                    d.district.clone(),
+                    d.path.clone(),
+                    d.target.clone(),
+                    format!("{}{}", thousands(d.share), d.unit),
+                    d.actual.map_or_else(
+                        || "未报送".into(),
+                        |a| format!("{}{}", thousands(a), d.unit),
+                    ),
+                    d.evaluation.status.label().to_string(),
+                ]
+            })
+            .collect();
+        let raised: Vec<String> = self
+            .raised
+            .iter()
+            .map(|r| {
+                let mut s = format!("{}（{}）：", r.unit, r.path);
+                if !r.problems.is_empty() {
+                    s.push_str(&format!("存在问题——{}", r.problems));
+                }
+                if !r.coordination.is_empty() {
+                    if !r.problems.is_empty() {
+                        s.push('；');
+                    }
+                    s.push_str(&format!("需协调——{}", r.coordination));
+                }
+                s
+            })
+            .collect();
+        let missing: Vec<String> = self
+            .missing
+            .iter()
+            .map(|m| {
+                format!(
+                    "{}：{} 项未报送（{}）",
+                    m.unit,
+                    m.tasks.len(),
+                    m.tasks.join("、")
+                )
+            })
+            .collect();
+        let completed: Vec<String> = self
+            .completed
+            .iter()
+            .map(|t| {
+                format!(
+                    "{} {}：{}，已完成 {}{}。",
+                    t.path,
+                    t.task_title,
+                    t.target,
+                    thousands(t.actual.unwrap_or(0.0)),
+                    t.unit
+                )
+            })
+            .collect();
+        let table_rows: Vec<Vec<String>> = self
+            .targets
+            .iter()
+            .map(|t| {
+                vec![
+                    t.path.clone(),
+                    t.target.clone(),
+                    t.lead.clone(),
+                    format!("{}{}", thousands(t.value), t.unit),
+                    t.actual.map_or_else(
+                        || "未报送".into(),
+                        |a| format!("{}{}", thousands(a), t.unit),
+                    ),
+                    t.evaluation
+                        .progress
+                        .map_or_else(String::new, |p| format!("{:.1}%", p * 100.0)),
+                    format!("{:.0}%", t.evaluation.pace * 100.0),
+                    if t.aspirational {
+                        format!("{}（力争）", t.evaluation.status.label())
+                    } else {
+                        t.evaluation.status.label().to_string()
+                    },
+                ]
+            })
+            .collect();
+        OfficialDocument {
+            title: format!("{}调度通报", self.plan_title),
+            subtitle: format!("（{}）", self.period_label),
+            signature: vec![issuer.to_string(), date.to_string()],
+            demo,
+            sections: vec![
+                Section {
+                    heading: "总体情况".into(),
+                    blocks: vec![Block::Paragraph(overview)],
+                },
+                Section {
+                    heading: "滞后事项".into(),
+                    blocks: vec![
+                        Block::Subheading("严重滞后和未报送的指标".into()),
+                        none(serious),
+                        Block::Subheading("滞后和未启动的指标".into()),
+                        none(lagging),
+                        Block::Subheading("各区分解指标滞后情况".into()),
+                        if district_rows.is_empty() {
+                            Block::Paragraph("无。".into())
+                        } else {
+                            Block::Table {
+                                caption: "各区滞后".into(),
+                                headers: ["区", "任务", "指标", "本区目标", "本期累计", "状态"]
+                                    .map(String::from)
+                                    .to_vec(),
+                                rows: district_rows,
+                            }
+                        },
+                    ],
+                },
+                Section {
+                    heading: "存在问题和需协调事项".into(),
+                    blocks: vec![none(raised)],
+                },
+                Section {
+                    heading: "未报送情况".into(),
+                    blocks: vec![none(missing)],
+                },
+                Section {
+                    heading: "本月完成事项".into(),
+                    blocks: vec![none(completed)],
+                },
+                Section {
+                    heading: "指标进度一览".into(),
+                    blocks: vec![Block::Table {
+                        caption: "指标进度".into(),
+                        headers: [
+                            "任务",
+                            "指标",
+                            "牵头单位",
+                            "目标",
+                            "本期累计",
+                            "完成率",
+                            "序时进度",
+                            "状态",
+                        ]
+                        .map(String::from)
+                        .to_vec(),
+                        rows: table_rows,
+                    }],
+                },
+            ],
+        }
+    }
+}

@@ -1,0 +1,163 @@
+//! A simulated year of reports for demonstrations (`luoshi serve --demo`) and for testing the
+//! cadence outputs end to end: some units ahead, some on pace, some lagging or seriously lagging,
+//! some reporting late (after the office reopens the month) and some not at all. Deterministic:
+//! the same plan gives the same year. The plan is marked 演示数据.
+
+use luoshi_reporting::Day;
+use luoshi_reporting::report::ReportAction;
+use luoshi_store::{ReportInput, Store, StoreError, ValueInput};
+
+/// How a unit behaves through the year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Behaviour {
+    Ahead,
+    OnPace,
+    Lagging,
+    SeriouslyLagging,
+    /// On pace, but every third month after the due day.
+    Late,
+    /// Misses every fourth month.
+    Missing,
+}
+
+impl Behaviour {
+    /// Stable per unit name (FNV-1a), so a demo looks the same each time.
+    pub fn of(unit: &str) -> Behaviour {
+        let hash = unit.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        });
+        match hash % 20 {
+            0..=3 => Behaviour::Ahead,
+            4..=10 => Behaviour::OnPace,
+            11..=14 => Behaviour::Lagging,
+            15..=16 => Behaviour::SeriouslyLagging,
+            17..=18 => Behaviour::Late,
+            _ => Behaviour::Missing,
+        }
+    }
+
+    /// The share of the year's value reached at the end of `month`.
+    fn progress(self, month: u32) -> f64 {
+        let pace = f64::from(month) / 12.0;
+        match self {
+            Behaviour::Ahead => (pace * 1.2).min(1.1),
+            Behaviour::OnPace | Behaviour::Late | Behaviour::Missing => pace * 0.97,
+            Behaviour::Lagging => pace * 0.75,
+            Behaviour::SeriouslyLagging => pace * 0.4,
+        }
+    }
+
+    fn reports_in(self, month: u32) -> bool {
+        !(self == Behaviour::Missing && month.is_multiple_of(4))
+    }
+
+    fn late_in(self, month: u32) -> bool {
+        self == Behaviour::Late && month.is_multiple_of(3)
+    }
+}
+
+/// What the simulation wrote.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Simulated {
+    pub reports: usize,
+    pub late: usize,
+    pub missing: usize,
+}
+
+/// Fills the plan's twelve months with simulated reports and marks it 演示数据.
+pub async fn simulate_year(store: &Store, plan_id: i64) -> Result<Simulated, StoreError> {
+    const ACTOR: &str = "演示数据";
+    let snapshot = store.snapshot(plan_id).await?;
+    let mut done = Simulated::default();
+    for period in &snapshot.months {
+        let Some(end) = Day::parse(&period.ends_on) else {
+            continue;
+        };
+        let month = end.month;
+        let mut on_time = Vec::new();
+        let mut late = Vec::new();
+        for a in &snapshot.assignments {
+            let behaviour = Behaviour::of(&a.unit);
+            if !behaviour.reports_in(month) {
+                done.missing += 1;
+                continue;
+            }
+            let values = snapshot
+                .targets
+                .iter()
+                .filter(|t| t.task_id == a.task_id)
+                .map(|t| {
+                    let expected = a
+                        .district
+                        .as_ref()
+                        .and_then(|d| {
+                            snapshot
+                                .shares
+                                .iter()
+                                .find(|(id, name, _)| *id == t.id && name == d)
+                        })
+                        .map_or(t.value, |(_, _, share)| *share);
+                    let share = if t.qualifier == "at_most" {
+                        0.8 * f64::from(month) / 12.0
+                    } else {
+                        behaviour.progress(month)
+                    };
+                    ValueInput {
+                        target_id: t.id,
+                        // One decimal, so that small targets (1 个) move too.
+                        value: ((expected * share) * 10.0).round().max(0.0) / 10.0,
+                        note: None,
+                    }
+                })
+                .collect();
+            let behind = matches!(behaviour, Behaviour::Lagging | Behaviour::SeriouslyLagging);
+            let input = ReportInput {
+                progress: format!(
+                    "{}：{}按计划推进{}，本月完成阶段性工作。",
+                    period.label, a.unit, a.task_title
+                ),
+                problems: if behind {
+                    "项目推进慢于预期，部分企业申报材料准备不足。".into()
+                } else {
+                    String::new()
+                },
+                next_steps: "加强调度，逐项对账销号。".into(),
+                coordination: if behaviour == Behaviour::SeriouslyLagging {
+                    "请市财政局加快拨付专项资金。".into()
+                } else {
+                    String::new()
+                },
+                values,
+                version: 0,
+            };
+            if behaviour.late_in(month) {
+                late.push((a.id, input, Vec::new()));
+            } else {
+                on_time.push((a.id, input, Vec::new()));
+            }
+        }
+        let due = Day::parse(&period.due_on).unwrap_or(end);
+        let before_due = Day {
+            day: due.day.min(20),
+            ..due
+        };
+        if !on_time.is_empty() {
+            done.reports += store
+                .save_reports(period.id, &on_time, ReportAction::Submit, before_due, ACTOR)
+                .await?;
+        }
+        if !late.is_empty() {
+            // The office reopens the month for a few days; what comes in then is late.
+            store.reopen_period(period.id, Some(end), ACTOR).await?;
+            let after_due = if due < end { end } else { due };
+            let saved = store
+                .save_reports(period.id, &late, ReportAction::Submit, after_due, ACTOR)
+                .await?;
+            store.reopen_period(period.id, None, ACTOR).await?;
+            done.reports += saved;
+            done.late += saved;
+        }
+    }
+    store.mark_demo(plan_id, ACTOR).await?;
+    Ok(done)
+}

@@ -1,0 +1,255 @@
+//! A simulated year of the Wuhan plan: twelve bulletins whose numbers agree with each other and
+//! with a direct count of the raw reports; the .docx opens in LibreOffice (converted to PDF) and
+//! the .xlsx reopens with the same rows.
+
+use std::sync::Arc;
+
+use luoshi_cadence::simulate::{Behaviour, simulate_year};
+use luoshi_cadence::{Format, MonthlyBulletin, render};
+use luoshi_directory::{Directory, resolve};
+use luoshi_evaluation::{Rules, Status};
+use luoshi_store::Store;
+
+const PLAN: &str = include_str!("../../../data/plans/wuhan-2021-tech-innovation-plan.txt");
+
+async fn simulated() -> (Store, i64, tempfile::TempDir) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = Store::open(&format!(
+        "sqlite://{}",
+        dir.path().join("year.db").display()
+    ))
+    .await
+    .expect("store");
+    let directory = Arc::new(Directory::wuhan());
+    let plan = store
+        .import_plan(
+            &resolve(luoshi_extract::extract(PLAN), &directory),
+            "wuhan.txt",
+            PLAN.as_bytes(),
+            "测试",
+        )
+        .await
+        .expect("import");
+    store
+        .publish(plan, &directory, "测试")
+        .await
+        .expect("publish");
+    (store, plan, dir)
+}
+
+#[tokio::test]
+async fn twelve_bulletins_agree_with_the_raw_reports() {
+    let (store, plan, _dir) = simulated().await;
+    let done = simulate_year(&store, plan).await.expect("simulate");
+    assert!(
+        done.reports > 1000 && done.late > 0 && done.missing > 0,
+        "{done:?}"
+    );
+    assert!(
+        store.plan(plan).await.expect("plan").demo,
+        "marked 演示数据"
+    );
+    let snapshot = store.snapshot(plan).await.expect("snapshot");
+    let rules = Rules::default();
+    let mut total_in = 0;
+    let mut total_late = 0;
+    for month in 1..=12u32 {
+        let bulletin = MonthlyBulletin::build(&snapshot, month, &rules).expect("bulletin");
+        // Reports: what the bulletin counts is what the ledger's own count says.
+        let period = store
+            .period_by_key(plan, &format!("2021-{month:02}"))
+            .await
+            .expect("period");
+        let status = store.reporting_status(period.id).await.expect("status");
+        let reported: i64 = status.iter().map(|u| u.reported).sum();
+        let assigned: i64 = status.iter().map(|u| u.assigned).sum();
+        assert_eq!(bulletin.reports_in as i64, reported, "month {month}");
+        assert_eq!(bulletin.reports_due as i64, assigned, "month {month}");
+        let missing: usize = bulletin.missing.iter().map(|m| m.tasks.len()).sum();
+        assert_eq!(missing as i64, assigned - reported, "month {month}");
+        // Counts by status add up to the targets.
+        let counted: usize = bulletin.counts().iter().map(|(_, n)| n).sum();
+        assert_eq!(
+            counted,
+            bulletin.targets.iter().filter(|t| !t.aspirational).count()
+        );
+        // Each target line against a direct reading of the lead unit's report.
+        for line in &bulletin.targets {
+            let target = snapshot
+                .targets
+                .iter()
+                .find(|t| t.id == line.target_id)
+                .expect("target");
+            let lead = snapshot
+                .assignments
+                .iter()
+                .find(|a| a.task_id == target.task_id && a.role == "lead")
+                .or_else(|| {
+                    snapshot
+                        .assignments
+                        .iter()
+                        .find(|a| a.task_id == target.task_id)
+                })
+                .expect("assignment");
+            let report = snapshot
+                .reports
+                .iter()
+                .find(|r| r.assignment_id == lead.id && r.month == month);
+            match report {
+                None => assert_eq!(
+                    line.evaluation.status,
+                    Status::NotReported,
+                    "{}",
+                    line.target
+                ),
+                Some(_) => {
+                    let raw = snapshot
+                        .values
+                        .iter()
+                        .find(|v| {
+                            v.assignment_id == lead.id
+                                && v.month == month
+                                && v.target_id == target.id
+                        })
+                        .map_or(0.0, |v| v.value);
+                    assert_eq!(line.actual, Some(raw), "{}", line.target);
+                    let expected = luoshi_evaluation::evaluate(
+                        &luoshi_evaluation::TargetSpec::new(
+                            target.value,
+                            luoshi_evaluation::Qualifier::parse(&target.qualifier),
+                        ),
+                        Some(raw),
+                        month,
+                        &rules,
+                    );
+                    assert_eq!(line.evaluation.status, expected.status, "{}", line.target);
+                }
+            }
+        }
+        // A unit simulated as seriously lagging shows up among the lagging lines once pace bites.
+        if month >= 6 {
+            let serious_leads: Vec<&str> = bulletin
+                .targets
+                .iter()
+                .filter(|t| t.evaluation.status == Status::SeriouslyLagging)
+                .map(|t| t.lead.as_str())
+                .collect();
+            for lead in &serious_leads {
+                assert!(
+                    matches!(
+                        Behaviour::of(lead),
+                        Behaviour::SeriouslyLagging | Behaviour::Lagging
+                    ),
+                    "{lead} lags seriously in month {month} though simulated as {:?}",
+                    Behaviour::of(lead)
+                );
+            }
+        }
+        total_in += bulletin.reports_in;
+        total_late += bulletin.reports_late;
+    }
+    assert_eq!(
+        total_in, done.reports,
+        "every simulated report counted once"
+    );
+    assert_eq!(total_late, done.late);
+}
+
+#[tokio::test]
+async fn the_bulletin_in_three_formats() {
+    let (store, plan, dir) = simulated().await;
+    simulate_year(&store, plan).await.expect("simulate");
+    let snapshot = store.snapshot(plan).await.expect("snapshot");
+    let bulletin = MonthlyBulletin::build(&snapshot, 6, &Rules::default()).expect("june");
+    let doc = bulletin.document("武汉市科技局（协调办公室）", "2021年7月5日", true);
+    assert_eq!(doc.subtitle, "（2021年6月）");
+    let html = String::from_utf8(render(&doc, Format::Html).expect("html")).expect("utf-8");
+    assert!(
+        html.contains("<h2>一、总体情况</h2>")
+            && html.contains("<h3>（一）严重滞后和未报送的指标</h3>"),
+        "{html}"
+    );
+    assert!(html.contains("演示数据"));
+    // xlsx: the 指标进度 sheet has a row per target, the same as the document.
+    let xlsx = render(&doc, Format::Xlsx).expect("xlsx");
+    {
+        use calamine::{Reader, Xlsx};
+        let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(xlsx)).expect("reopens");
+        let range = book.worksheet_range("指标进度").expect("sheet");
+        assert_eq!(
+            range.get_size().0,
+            1 + 1 + bulletin.targets.len(),
+            "演示数据 + header + one row per target"
+        );
+        let first = bulletin.targets.first().expect("a target");
+        let row: Vec<String> = (0..8)
+            .map(|c| range.get((2, c)).map(|d| d.to_string()).unwrap_or_default())
+            .collect();
+        assert_eq!(row[0], first.path);
+        assert_eq!(
+            row[7].replace("（力争）", ""),
+            first.evaluation.status.label()
+        );
+    }
+    // docx: a real Word file LibreOffice converts to PDF.
+    let docx = render(&doc, Format::Docx).expect("docx");
+    assert!(docx.starts_with(b"PK"));
+    {
+        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(&docx)).expect("zip");
+        let mut xml = String::new();
+        std::io::Read::read_to_string(
+            &mut archive.by_name("word/document.xml").expect("document.xml"),
+            &mut xml,
+        )
+        .expect("read");
+        assert!(
+            xml.contains("方正小标宋简体")
+                && xml.contains("仿宋_GB2312")
+                && xml.contains("一、总体情况"),
+            "GB/T 9704 fonts"
+        );
+        assert!(
+            xml.contains("w:pgMar") && xml.contains("w:top=\"2098\""),
+            "official margins"
+        );
+    }
+    let soffice = ["/usr/bin/soffice", "/usr/bin/libreoffice"]
+        .into_iter()
+        .find(|p| std::path::Path::new(p).exists());
+    let Some(soffice) = soffice else {
+        assert_ne!(
+            std::env::var("LUOSHI_E2E").as_deref(),
+            Ok("1"),
+            "LUOSHI_E2E=1 but LibreOffice is missing"
+        );
+        eprintln!(
+            "skipped: LibreOffice is needed for the PDF conversion (apt-get install libreoffice-writer-nogui)"
+        );
+        return;
+    };
+    let input = dir.path().join("通报.docx");
+    std::fs::write(&input, &docx).expect("write");
+    let profile = dir.path().join("lo-profile");
+    let out = std::process::Command::new(soffice)
+        .arg(format!(
+            "-env:UserInstallation=file://{}",
+            profile.display()
+        ))
+        .args(["--headless", "--convert-to", "pdf", "--outdir"])
+        .arg(dir.path())
+        .arg(&input)
+        .output()
+        .expect("LibreOffice runs");
+    let pdf = dir.path().join("通报.pdf");
+    assert!(
+        pdf.exists(),
+        "converted: {} {}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let bytes = std::fs::read(&pdf).expect("pdf");
+    assert!(
+        bytes.starts_with(b"%PDF") && bytes.len() > 10_000,
+        "a PDF of some pages"
+    );
+}
