@@ -86,13 +86,10 @@ fn spec(target: &SnapTarget) -> TargetSpec {
 }
 
 /// The assignment that answers for a target city-wide: the task's (first) lead unit.
-fn lead_of<'a>(assignments: &'a [SnapAssignment], task: i64) -> Option<&'a SnapAssignment> {
-    let mut of_task = assignments.iter().filter(|a| a.task_id == task);
-    let all: Vec<&SnapAssignment> = of_task.by_ref().collect();
-    all.iter()
-        .find(|a| a.role == "lead")
-        .or(all.first())
-        .copied()
+fn lead_of(assignments: &[SnapAssignment], task: i64) -> Option<&SnapAssignment> {
+    let mut of_task = assignments.iter().filter(|a| a.task_id == task).peekable();
+    let first = of_task.peek().copied();
+    of_task.find(|a| a.role == "lead").or(first)
 }
 
 impl MonthlyBulletin {
