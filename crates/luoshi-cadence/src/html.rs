@@ -17,14 +17,33 @@ fn escape(text: &str) -> String {
     out
 }
 
-const STYLE: &str = "body{font-family:'FangSong','STFangsong','Noto Serif CJK SC',serif;font-size:16pt;line-height:1.8;max-width:210mm;margin:0 auto;padding:1rem}h1{font-family:'FZXiaoBiaoSong-B05S','STZhongsong','Noto Serif CJK SC',serif;font-size:22pt;text-align:center;font-weight:normal;margin:.5em 0 0}p.sub{text-align:center;margin:0 0 1em}h2{font-family:'SimHei','Noto Sans CJK SC',sans-serif;font-size:16pt;font-weight:normal;margin:.6em 0 0}h3{font-family:'KaiTi','STKaiti','Noto Serif CJK SC',serif;font-size:16pt;font-weight:normal;margin:.4em 0 0}p,li{text-indent:2em;margin:0}ol{list-style:none;padding:0;margin:0}table{border-collapse:collapse;width:100%;font-size:11pt;line-height:1.4;margin:.5em 0}th,td{border:1px solid #333;padding:2px 4px;text-align:left;vertical-align:top}.demo{color:#b00020;text-align:center;font-weight:bold;letter-spacing:.3em}.sign{text-align:right;text-indent:0}@media print{@page{size:A4;margin:37mm 26mm 35mm 28mm}body{padding:0}}";
+const STYLE: &str = "body{font-family:'FangSong','STFangsong','Noto Serif CJK SC',serif;font-size:16pt;line-height:1.8;max-width:210mm;margin:0 auto;padding:1rem}h1{font-family:'FZXiaoBiaoSong-B05S','STZhongsong','Noto Serif CJK SC',serif;font-size:22pt;text-align:center;font-weight:normal;margin:.5em 0 0}p.sub{text-align:center;margin:0 0 1em}h2{font-family:'SimHei','Noto Sans CJK SC',sans-serif;font-size:16pt;font-weight:normal;margin:.6em 0 0}h3{font-family:'KaiTi','STKaiti','Noto Serif CJK SC',serif;font-size:16pt;font-weight:normal;margin:.4em 0 0}p,li{text-indent:2em;margin:0}ol{list-style:none;padding:0;margin:0}table{border-collapse:collapse;width:100%;font-size:11pt;line-height:1.4;margin:.5em 0}th,td{border:1px solid #333;padding:2px 4px;text-align:left;vertical-align:top}.demo{color:#b00020;text-align:center;font-weight:bold;letter-spacing:.3em}.sign{text-align:right;text-indent:0}nav.links{font-family:sans-serif;font-size:11pt}@media print{nav.links{display:none}@page{size:A4;margin:37mm 26mm 35mm 28mm}body{padding:0}}";
 
 /// The whole page.
 pub fn render(doc: &OfficialDocument) -> String {
+    render_with_links(doc, &[])
+}
+
+/// The page with a row of links above it (hidden in print): back to the site, downloads.
+pub fn render_with_links(doc: &OfficialDocument, links: &[(&str, String)]) -> String {
     let mut html = format!(
         "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{} · 落实</title>\n<style>{STYLE}</style>\n</head>\n<body>\n",
         escape(&doc.title)
     );
+    if !links.is_empty() {
+        html.push_str("<nav class=\"links\">");
+        for (i, (label, href)) in links.iter().enumerate() {
+            if i > 0 {
+                html.push_str(" · ");
+            }
+            html.push_str(&format!(
+                "<a href=\"{}\">{}</a>",
+                escape(href),
+                escape(label)
+            ));
+        }
+        html.push_str("</nav>\n");
+    }
     if doc.demo {
         html.push_str("<p class=\"demo\">演示数据</p>\n");
     }

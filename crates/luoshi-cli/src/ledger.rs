@@ -229,6 +229,9 @@ pub struct ServeArgs {
     /// 把“今天”固定为某日（如 2021-06-20），用于演示和培训：按该日判断填报期间是否开放
     #[arg(long, env = "LUOSHI_TODAY")]
     today: Option<String>,
+    /// 演示模式：新台账导入武汉方案并模拟一整年的报送（有超前、滞后、迟报、漏报），处处标注“演示数据”
+    #[arg(long)]
+    demo: bool,
     /// 通过 HTTPS 对外提供服务时打开：会话 Cookie 加 Secure 标记
     #[arg(long, env = "LUOSHI_SECURE_COOKIES")]
     secure_cookies: bool,
@@ -251,9 +254,21 @@ pub fn serve(args: ServeArgs) -> Result<(), Failure> {
             None => None,
             Some(text) => Some(luoshi_reporting::Day::parse(text).ok_or_else(|| Failure::input(anyhow!("--today「{text}」不是日期（应为 2021-06-20）")))?),
         };
-        if plans.is_empty() {
-            seed(&store, &directory).await?;
+        if args.demo && plans.iter().any(|p| !p.demo) {
+            return Err(Failure::input(anyhow!("--demo 只能用于新台账：演示数据不能混入真实台账，请用 --database 另指定一个文件")));
         }
+        if plans.is_empty() {
+            let plan = seed(&store, &directory).await?;
+            if args.demo {
+                let done = luoshi_cadence::simulate::simulate_year(&store, plan).await.map_err(Failure::other)?;
+                eprintln!("演示数据：已模拟一整年的报送 {} 份（迟报 {} 份，漏报 {} 份）", done.reports, done.late, done.missing);
+            }
+        }
+        let demo = args.demo || (!plans.is_empty() && plans.iter().all(|p| p.demo));
+        let today = match today {
+            None if demo => Some(luoshi_reporting::Day { year: 2021, month: 12, day: 20 }),
+            other => other,
+        };
         for plan in store.plans().await.map_err(Failure::other)? {
             if plan.status == "published" {
                 store.ensure_periods(plan.id, "luoshi").await.map_err(Failure::other)?;
@@ -266,6 +281,7 @@ pub fn serve(args: ServeArgs) -> Result<(), Failure> {
         let mut state = luoshi_server::AppState::new(store, directory);
         state.today = today;
         state.secure_cookies = args.secure_cookies;
+        state.demo = demo;
         if let (Some(url), Some(from)) = (&args.smtp_url, &args.smtp_from) {
             let mailer = luoshi_server::mail::Mailer::new(url, from).map_err(|e| Failure::input(anyhow!(e)))?;
             state.mailer = Some(Arc::new(mailer));
@@ -277,7 +293,7 @@ pub fn serve(args: ServeArgs) -> Result<(), Failure> {
 
 /// A fresh ledger starts with the bundled Wuhan plan, imported and published, its review items
 /// listed so that nobody mistakes them for settled.
-async fn seed(store: &Store, directory: &luoshi_directory::Directory) -> Result<(), Failure> {
+async fn seed(store: &Store, directory: &luoshi_directory::Directory) -> Result<i64, Failure> {
     let resolution = resolve(luoshi_extract::extract(BUILTIN_PLAN), directory);
     let id = store
         .import_plan(
@@ -305,7 +321,7 @@ async fn seed(store: &Store, directory: &luoshi_directory::Directory) -> Result<
             item.reason
         );
     }
-    Ok(())
+    Ok(id)
 }
 
 async fn shutdown() {

@@ -5,6 +5,7 @@ mod directory;
 mod input;
 mod ledger;
 mod parse;
+mod report;
 mod user;
 
 use std::process::ExitCode;
@@ -38,6 +39,9 @@ enum Command {
     /// 审计日志
     #[command(subcommand)]
     Audit(ledger::AuditCommand),
+    /// 调度通报等周期性报告（docx / xlsx / html）
+    #[command(subcommand)]
+    Report(report::ReportCommand),
     /// 账号：新建、重置密码、停用、签发 API 令牌
     #[command(subcommand)]
     User(user::UserCommand),
@@ -76,6 +80,7 @@ fn main() -> ExitCode {
         Command::Serve(args) => ledger::serve(args),
         Command::Audit(command) => ledger::audit(command),
         Command::User(command) => user::run(command),
+        Command::Report(command) => report::run(command),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -545,3 +545,100 @@ fn first_start_prints_a_one_time_admin_password() {
         "{listed}"
     );
 }
+
+/// `serve --demo` fills a fresh ledger with a simulated year, marks every page 演示数据, and
+/// refuses a ledger that holds real data; `report monthly` writes the bulletin in each format.
+#[test]
+fn demo_ledger_and_monthly_bulletins() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let port = free_port();
+    let child = Command::new(env!("CARGO_BIN_EXE_luoshi"))
+        .current_dir(dir.path())
+        .env_remove("LUOSHI_DATABASE_URL")
+        .env("LUOSHI_ADMIN_PASSWORD", ADMIN_PASSWORD)
+        .args(["serve", "--demo", "--listen", &format!("127.0.0.1:{port}")])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("serve --demo starts");
+    let mut server = Server {
+        child,
+        token: String::new(),
+    };
+    wait_for(port);
+    server.token = token(dir.path(), "admin");
+    let token = Some(server.token.as_str());
+    let (status, login) = get(port, "/login", None).expect("login");
+    assert_eq!(status, 200);
+    assert!(login.contains("演示数据"), "the login page is marked");
+    let (status, page) = get(port, "/plans/1/bulletins/2021-06", token).expect("bulletin");
+    assert_eq!(status, 200, "{page}");
+    assert!(
+        page.contains("2021年6月") && page.contains("一、总体情况") && page.contains("演示数据"),
+        "{page}"
+    );
+    let (status, page) = get(port, "/plans/1/reporting?period=2021-11", token).expect("reporting");
+    assert_eq!(status, 200);
+    assert!(page.contains("演示数据"));
+    drop(server);
+
+    for (format, magic) in [
+        ("docx", &b"PK"[..]),
+        ("xlsx", &b"PK"[..]),
+        ("html", &b"<!DOCTYPE html>"[..]),
+    ] {
+        let file = format!("通报.{format}");
+        let out = luoshi(
+            dir.path(),
+            &["report", "monthly", "--period", "2021-06", "-o", &file],
+        );
+        assert!(out.status.success(), "{}", stderr(&out));
+        let bytes = std::fs::read(dir.path().join(&file)).expect("written");
+        assert!(bytes.starts_with(magic), "{format}");
+        assert!(
+            stderr(&out).contains("已生成2021年6月调度通报"),
+            "{}",
+            stderr(&out)
+        );
+    }
+    for (args, message) in [
+        (
+            vec!["report", "monthly", "--period", "2021-13", "-o", "x.docx"],
+            "--period「2021-13」无效",
+        ),
+        (
+            vec!["report", "monthly", "--period", "2022-01", "-o", "x.docx"],
+            "没有 2022-01 这个填报月份",
+        ),
+        (
+            vec!["report", "monthly", "--period", "2021-06", "-o", "x.pdf"],
+            "请用 --format 指定格式",
+        ),
+        (
+            vec![
+                "report", "monthly", "--period", "2021-06", "--format", "odt", "-o", "x",
+            ],
+            "--format「odt」无效",
+        ),
+    ] {
+        let out = luoshi(dir.path(), &args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(stderr(&out).contains(message), "{args:?}: {}", stderr(&out));
+    }
+
+    // A real ledger is never mixed with demo data.
+    let real = tempfile::tempdir().expect("tempdir");
+    std::fs::write(real.path().join("wuhan.txt"), PLAN).expect("write");
+    assert!(
+        luoshi(real.path(), &["import", "wuhan.txt", "--publish"])
+            .status
+            .success()
+    );
+    let out = luoshi(real.path(), &["serve", "--demo", "--listen", "127.0.0.1:0"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("--demo 只能用于新台账"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -33,6 +33,8 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// Sends 催报 reminders by email too, when configured.
     pub mailer: Option<Arc<mail::Mailer>>,
+    /// The ledger holds simulated reports (`serve --demo`): every page says 演示数据.
+    pub demo: bool,
 }
 
 impl AppState {
@@ -43,6 +45,7 @@ impl AppState {
             today: None,
             secure_cookies: false,
             mailer: None,
+            demo: false,
         }
     }
 

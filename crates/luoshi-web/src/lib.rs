@@ -86,6 +86,11 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/plans/{id}/reporting/calendar",
             post(reporting::set_due_day),
-        );
+        )
+        .route("/plans/{id}/bulletins/{period}", get(reporting::bulletin))
+        .layer(axum::middleware::map_response_with_state(
+            state.clone(),
+            reporting::demo_banner,
+        ));
     luoshi_server::protect(routes, state)
 }

@@ -1192,3 +1192,95 @@ pub async fn set_due_day(
         Err(e) => Err(e.into()),
     }
 }
+
+#[derive(Debug, Default, Deserialize)]
+pub struct BulletinQuery {
+    #[serde(default)]
+    format: Option<String>,
+}
+
+/// The monthly dispatch bulletin (调度通报) of a closed month: printable page, .docx or .xlsx.
+/// Circulated to every unit, so every signed-in user may read it.
+pub async fn bulletin(
+    State(s): State<AppState>,
+    Path((plan_id, key)): Path<(i64, String)>,
+    Query(q): Query<BulletinQuery>,
+) -> Result<Response, PageError> {
+    use luoshi_cadence::{Format, MonthlyBulletin};
+    let plan = s.store.plan(plan_id).await?;
+    if plan.status != "published" {
+        return Err(PageError::new(
+            StatusCode::NOT_FOUND,
+            "方案尚未发布，没有调度通报".into(),
+        ));
+    }
+    let format = match q.format.as_deref() {
+        None | Some("") => Format::Html,
+        Some(f) => Format::parse(f).ok_or_else(|| {
+            PageError::new(
+                StatusCode::BAD_REQUEST,
+                format!("format「{f}」无效：应为 docx、xlsx 或 html"),
+            )
+        })?,
+    };
+    let month = Day::parse(&format!("{key}-01"))
+        .map(|d| d.month)
+        .ok_or_else(|| PageError::new(StatusCode::NOT_FOUND, format!("没有 {key} 这个填报月份")))?;
+    let snapshot = s.store.snapshot(plan_id).await?;
+    if !snapshot.months.iter().any(|p| p.key == key) {
+        return Err(PageError::new(
+            StatusCode::NOT_FOUND,
+            format!("没有 {key} 这个填报月份"),
+        ));
+    }
+    let bulletin = MonthlyBulletin::build(&snapshot, month, &luoshi_evaluation::Rules::default())
+        .ok_or_else(|| {
+        PageError::new(StatusCode::NOT_FOUND, format!("没有 {key} 这个填报月份"))
+    })?;
+    let today = s.today();
+    let doc = bulletin.document(
+        "协调办公室",
+        &format!("{}年{}月{}日", today.year, today.month, today.day),
+        plan.demo || s.demo,
+    );
+    if format == Format::Html {
+        let base = format!("/plans/{plan_id}/bulletins/{key}");
+        let links = [
+            (
+                "返回填报情况",
+                format!("/plans/{plan_id}/reporting?period={key}"),
+            ),
+            ("下载 Word（公文版式）", format!("{base}?format=docx")),
+            ("下载 Excel", format!("{base}?format=xlsx")),
+        ];
+        return Ok(Html(luoshi_cadence::html::render_with_links(&doc, &links)).into_response());
+    }
+    let bytes =
+        luoshi_cadence::render(&doc, format).map_err(|e| PageError::internal(e.to_string()))?;
+    Ok(api::download(
+        bytes,
+        format.content_type(),
+        &format!("{}调度通报.{}", bulletin.period_label, format.extension()),
+    ))
+}
+
+/// Puts a 演示数据 banner at the top of every page of a demonstration ledger.
+pub async fn demo_banner(State(s): State<AppState>, response: Response) -> Response {
+    let is_html = response
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if !s.demo || !is_html {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 16 * 1024 * 1024).await else {
+        return (StatusCode::INTERNAL_SERVER_ERROR, "页面过大").into_response();
+    };
+    let html = String::from_utf8_lossy(&bytes);
+    let banner = "<body>\n<div class=\"demo-banner\" role=\"note\" style=\"background:#b00020;color:#fff;text-align:center;padding:.3rem;font-weight:bold;letter-spacing:.2em\">演示数据 · 本台账为模拟的一年报送，仅供演示</div>";
+    let marked = html.replacen("<body>", banner, 1);
+    parts.headers.remove(axum::http::header::CONTENT_LENGTH);
+    Response::from_parts(parts, axum::body::Body::from(marked))
+}
