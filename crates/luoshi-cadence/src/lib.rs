@@ -5,13 +5,17 @@
 
 pub mod document;
 pub mod docx;
+pub mod halfyear;
 pub mod html;
 pub mod monthly;
+pub mod quarterly;
 pub mod simulate;
 pub mod xlsx;
 
 pub use document::{Block, OfficialDocument, Section};
+pub use halfyear::HalfYearReview;
 pub use monthly::MonthlyBulletin;
+pub use quarterly::QuarterlySummary;
 
 #[derive(Debug, thiserror::Error)]
 pub enum RenderError {
@@ -64,5 +68,86 @@ pub fn render(doc: &OfficialDocument, format: Format) -> Result<Vec<u8>, RenderE
         Format::Docx => docx::render(doc),
         Format::Xlsx => xlsx::render(doc),
         Format::Html => Ok(html::render(doc).into_bytes()),
+    }
+}
+
+/// Which meeting of the cadence a period key names: `2021-06` (每月一调度), `2021-Q2` (每季一小结),
+/// `2021-H1` (半年一讲评).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cadence {
+    Monthly(u32),
+    Quarterly(u32),
+    HalfYear(u32),
+}
+
+impl Cadence {
+    /// Parses a period key of `year`'s calendar.
+    pub fn parse(key: &str) -> Option<(i32, Cadence)> {
+        let (year, rest) = key.trim().split_once('-')?;
+        let year: i32 = year.parse().ok().filter(|y| (1900..=2999).contains(y))?;
+        let number = |s: &str| s.parse::<u32>().ok();
+        let cadence = match rest.as_bytes().first()? {
+            b'Q' | b'q' => Cadence::Quarterly(number(&rest[1..]).filter(|q| (1..=4).contains(q))?),
+            b'H' | b'h' => Cadence::HalfYear(number(&rest[1..]).filter(|h| (1..=2).contains(h))?),
+            _ if rest.len() == 2 => {
+                Cadence::Monthly(number(rest).filter(|m| (1..=12).contains(m))?)
+            }
+            _ => return None,
+        };
+        Some((year, cadence))
+    }
+
+    /// The document for this meeting, or `None` when the plan has no such period.
+    pub fn document(
+        self,
+        snapshot: &luoshi_store::Snapshot,
+        rules: &luoshi_evaluation::Rules,
+        issuer: &str,
+        date: &str,
+        demo: bool,
+    ) -> Option<OfficialDocument> {
+        Some(match self {
+            Cadence::Monthly(m) => {
+                MonthlyBulletin::build(snapshot, m, rules)?.document(issuer, date, demo)
+            }
+            Cadence::Quarterly(q) => {
+                QuarterlySummary::build(snapshot, q, rules)?.document(issuer, date, demo)
+            }
+            Cadence::HalfYear(h) => {
+                HalfYearReview::build(snapshot, h, rules)?.document(issuer, date, demo)
+            }
+        })
+    }
+
+    /// `调度通报`, `季度小结`, `半年讲评`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Cadence::Monthly(_) => "调度通报",
+            Cadence::Quarterly(_) => "季度小结",
+            Cadence::HalfYear(_) => "半年讲评",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn period_keys() {
+        assert_eq!(Cadence::parse("2021-06"), Some((2021, Cadence::Monthly(6))));
+        assert_eq!(
+            Cadence::parse("2021-Q2"),
+            Some((2021, Cadence::Quarterly(2)))
+        );
+        assert_eq!(
+            Cadence::parse("2021-H2"),
+            Some((2021, Cadence::HalfYear(2)))
+        );
+        for bad in [
+            "2021-13", "2021-Q5", "2021-H3", "2021-6", "21-06", "2021", "2021-Q", "x-06",
+        ] {
+            assert_eq!(Cadence::parse(bad), None, "{bad}");
+        }
     }
 }

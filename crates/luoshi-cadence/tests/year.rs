@@ -253,3 +253,123 @@ async fn the_bulletin_in_three_formats() {
         "a PDF of some pages"
     );
 }
+
+#[tokio::test]
+async fn four_summaries_and_two_reviews_agree_with_the_months() {
+    use luoshi_cadence::halfyear::UNIT_GROUP;
+    use luoshi_cadence::{Cadence, HalfYearReview, QuarterlySummary};
+    let (store, plan, _dir) = simulated().await;
+    simulate_year(&store, plan).await.expect("simulate");
+    let snapshot = store.snapshot(plan).await.expect("snapshot");
+    let rules = Rules::default();
+    for quarter in 1..=4u32 {
+        let summary = QuarterlySummary::build(&snapshot, quarter, &rules).expect("summary");
+        let months: Vec<MonthlyBulletin> = (quarter * 3 - 2..=quarter * 3)
+            .map(|m| MonthlyBulletin::build(&snapshot, m, &rules).expect("month"))
+            .collect();
+        assert_eq!(
+            summary.reports_in,
+            months.iter().map(|m| m.reports_in).sum::<usize>()
+        );
+        assert_eq!(
+            summary.reports_due,
+            months.iter().map(|m| m.reports_due).sum::<usize>()
+        );
+        let measured = summary
+            .now
+            .targets
+            .iter()
+            .filter(|t| !t.aspirational)
+            .count();
+        assert_eq!(
+            summary.sections.iter().map(|s| s.targets).sum::<usize>(),
+            measured
+        );
+        assert_eq!(
+            summary.units.iter().map(|s| s.targets).sum::<usize>(),
+            measured
+        );
+        let behind = summary
+            .now
+            .targets
+            .iter()
+            .filter(|t| !t.aspirational && t.evaluation.status.is_behind())
+            .count();
+        assert_eq!(
+            summary.sections.iter().map(|s| s.behind).sum::<usize>(),
+            behind
+        );
+        if quarter > 1 {
+            assert!(
+                summary.sections.iter().any(|s| s.change().is_some()),
+                "changes since last quarter"
+            );
+        }
+        let doc = summary.document("协调办公室", "2021年", true);
+        assert_eq!(
+            doc.subtitle,
+            format!(
+                "（2021年第{}季度）",
+                ["一", "二", "三", "四"][quarter as usize - 1]
+            )
+        );
+    }
+    for half in 1..=2u32 {
+        let review = HalfYearReview::build(&snapshot, half, &rules).expect("review");
+        assert!(
+            review.districts.len() >= 10,
+            "districts ranked: {}",
+            review.districts.len()
+        );
+        assert!(!review.units.is_empty());
+        assert!(
+            review
+                .units
+                .iter()
+                .all(|l| l.score.group.as_deref() == Some(UNIT_GROUP))
+        );
+        // Ranks run from 1 within each group, and a better total never ranks lower.
+        let mut groups: std::collections::BTreeMap<
+            Option<String>,
+            Vec<&luoshi_cadence::halfyear::RankLine>,
+        > = Default::default();
+        for line in review.districts.iter().chain(&review.units) {
+            groups
+                .entry(line.score.group.clone())
+                .or_default()
+                .push(line);
+        }
+        for (group, lines) in groups {
+            assert_eq!(
+                lines.iter().map(|l| l.score.rank).min(),
+                Some(1),
+                "{group:?}"
+            );
+            for a in &lines {
+                for b in &lines {
+                    if a.score.total > b.score.total {
+                        assert!(
+                            a.score.rank < b.score.rank,
+                            "{} vs {}",
+                            a.score.name,
+                            b.score.name
+                        );
+                    }
+                }
+            }
+        }
+        assert!(
+            review
+                .districts
+                .iter()
+                .chain(&review.units)
+                .all(|l| l.previous_rank.is_some())
+        );
+        let doc = review.document("协调办公室", "2021年", false);
+        assert!(doc.sections.iter().any(|s| s.heading == "各区排名"));
+    }
+    assert_eq!(
+        Cadence::parse("2021-Q3").map(|(_, c)| c.name()),
+        Some("季度小结")
+    );
+}

@@ -1,10 +1,11 @@
-//! `luoshi report monthly`: the monthly dispatch bulletin (调度通报) of a published plan, as .docx,
-//! .xlsx or .html.
+//! `luoshi report monthly|quarterly|halfyear`: the cadence's documents of a published plan — the
+//! monthly dispatch bulletin (调度通报), the quarterly summary (季度小结), the half-year review
+//! (半年讲评) — as .docx, .xlsx or .html.
 
 use std::path::PathBuf;
 
 use anyhow::anyhow;
-use luoshi_cadence::{Format, MonthlyBulletin, render};
+use luoshi_cadence::{Cadence, Format, render};
 use luoshi_evaluation::Rules;
 
 use crate::Failure;
@@ -12,13 +13,17 @@ use crate::ledger::{Database, runtime};
 
 #[derive(Debug, clap::Subcommand)]
 pub enum ReportCommand {
-    /// 月度调度通报：滞后和严重滞后事项、存在问题和需协调事项、未报送、本月完成
-    Monthly(MonthlyArgs),
+    /// 月度调度通报（--period 2021-06）：滞后和严重滞后事项、存在问题和需协调事项、未报送、本月完成
+    Monthly(Args),
+    /// 季度小结（--period 2021-Q2）：分领域、分牵头单位的进展及较上季度的变化
+    Quarterly(Args),
+    /// 半年讲评（--period 2021-H1）：各区分组排名、市直单位排名及进退情况
+    Halfyear(Args),
 }
 
 #[derive(Debug, clap::Args)]
-pub struct MonthlyArgs {
-    /// 填报月份，如 2021-06
+pub struct Args {
+    /// 期间：月 2021-06，季度 2021-Q2，半年 2021-H1
     #[arg(long)]
     period: String,
     /// docx（公文版式）、xlsx 或 html；省略则按 -o 的扩展名
@@ -38,7 +43,11 @@ pub struct MonthlyArgs {
 }
 
 pub fn run(command: ReportCommand) -> Result<(), Failure> {
-    let ReportCommand::Monthly(args) = command;
+    let (args, example, fits): (Args, &str, fn(Cadence) -> bool) = match command {
+        ReportCommand::Monthly(a) => (a, "2021-06", |c| matches!(c, Cadence::Monthly(_))),
+        ReportCommand::Quarterly(a) => (a, "2021-Q2", |c| matches!(c, Cadence::Quarterly(_))),
+        ReportCommand::Halfyear(a) => (a, "2021-H1", |c| matches!(c, Cadence::HalfYear(_))),
+    };
     let format = match args.format.as_deref() {
         Some(f) => Format::parse(f).ok_or_else(|| Failure::input(anyhow!("--format「{f}」无效：应为 docx、xlsx 或 html")))?,
         None => args
@@ -48,13 +57,10 @@ pub fn run(command: ReportCommand) -> Result<(), Failure> {
             .and_then(Format::parse)
             .ok_or_else(|| Failure::input(anyhow!("请用 --format 指定格式（docx、xlsx 或 html），或让 -o 的文件名以 .docx/.xlsx/.html 结尾")))?,
     };
-    let month = luoshi_reporting::Day::parse(&format!("{}-01", args.period.trim()))
-        .map(|d| d.month)
+    let (year, cadence) = Cadence::parse(&args.period)
+        .filter(|(_, c)| fits(*c))
         .ok_or_else(|| {
-            Failure::input(anyhow!(
-                "--period「{}」无效：应为 年-月，如 2021-06",
-                args.period
-            ))
+            Failure::input(anyhow!("--period「{}」无效：应如 {example}", args.period))
         })?;
     runtime()?.block_on(async {
         let store = args.database.open().await?;
@@ -77,46 +83,31 @@ pub fn run(command: ReportCommand) -> Result<(), Failure> {
             )));
         }
         let snapshot = store.snapshot(plan.id).await.map_err(Failure::other)?;
-        if !snapshot.months.iter().any(|p| p.key == args.period) {
-            let first = snapshot
-                .months
-                .first()
-                .map(|p| p.key.clone())
-                .unwrap_or_default();
-            let last = snapshot
-                .months
-                .last()
-                .map(|p| p.key.clone())
-                .unwrap_or_default();
-            return Err(Failure::input(anyhow!(
-                "方案 {} 没有 {} 这个填报月份（{first} 至 {last}）",
-                plan.id,
-                args.period
-            )));
-        }
-        let bulletin =
-            MonthlyBulletin::build(&snapshot, month, &Rules::default()).ok_or_else(|| {
-                Failure::input(anyhow!(
-                    "方案 {} 没有 {} 这个填报月份",
-                    plan.id,
-                    args.period
-                ))
-            })?;
+        let plan_year = snapshot
+            .months
+            .first()
+            .and_then(|p| p.key.get(..4))
+            .and_then(|y| y.parse::<i32>().ok());
         let today = luoshi_reporting::Day::today_in_china();
         let date = format!("{}年{}月{}日", today.year, today.month, today.day);
-        let doc = bulletin.document(&args.issuer, &date, plan.demo);
+        let doc = (plan_year == Some(year))
+            .then(|| cadence.document(&snapshot, &Rules::default(), &args.issuer, &date, plan.demo))
+            .flatten()
+            .ok_or_else(|| {
+                Failure::input(anyhow!(
+                    "方案 {} 没有 {} 这个期间（方案年度：{}）",
+                    plan.id,
+                    args.period,
+                    plan_year.map_or_else(|| "未定".to_string(), |y| y.to_string())
+                ))
+            })?;
         let bytes = render(&doc, format).map_err(Failure::other)?;
         crate::write_output(Some(&args.output), &bytes)?;
-        let lagging = bulletin
-            .targets
-            .iter()
-            .filter(|t| !t.aspirational && t.evaluation.status.is_behind())
-            .count();
         eprintln!(
-            "已生成{}调度通报：{}（滞后 {lagging} 项，未报送报告 {} 份）",
-            bulletin.period_label,
-            args.output.display(),
-            bulletin.reports_due - bulletin.reports_in
+            "已生成{}{}：{}",
+            doc.subtitle.trim_matches(['（', '）']),
+            cadence.name(),
+            args.output.display()
         );
         Ok(())
     })

@@ -577,6 +577,20 @@ fn demo_ledger_and_monthly_bulletins() {
         page.contains("2021年6月") && page.contains("一、总体情况") && page.contains("演示数据"),
         "{page}"
     );
+    let (status, page) = get(port, "/plans/1/bulletins/2021-Q2", token).expect("quarterly");
+    assert_eq!(status, 200);
+    assert!(
+        page.contains("季度小结") && page.contains("分领域推进情况"),
+        "{page}"
+    );
+    let (status, page) = get(port, "/plans/1/bulletins/2021-H1", token).expect("half-year");
+    assert_eq!(status, 200);
+    assert!(
+        page.contains("半年讲评") && page.contains("各区排名"),
+        "{page}"
+    );
+    let (status, _) = get(port, "/plans/1/bulletins/2021-Q9", token).expect("bad key");
+    assert_eq!(status, 404);
     let (status, page) = get(port, "/plans/1/reporting?period=2021-11", token).expect("reporting");
     assert_eq!(status, 200);
     assert!(page.contains("演示数据"));
@@ -608,7 +622,7 @@ fn demo_ledger_and_monthly_bulletins() {
         ),
         (
             vec!["report", "monthly", "--period", "2022-01", "-o", "x.docx"],
-            "没有 2022-01 这个填报月份",
+            "没有 2022-01 这个期间",
         ),
         (
             vec!["report", "monthly", "--period", "2021-06", "-o", "x.pdf"],

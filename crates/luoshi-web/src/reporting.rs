@@ -900,6 +900,9 @@ struct ReportingPage {
     office: bool,
     csrf: String,
     due_day: String,
+    /// The quarter (`2021-Q2`) and half (`2021-H1`) a quarter's or half's last month closes.
+    quarter_key: Option<String>,
+    half_key: Option<String>,
     message: Option<String>,
     error: Option<String>,
 }
@@ -925,6 +928,11 @@ fn status_rows(status: &[UnitReporting]) -> Vec<StatusRow> {
     // Most missing first: who to chase.
     rows.sort_by(|a, b| b.missing.cmp(&a.missing).then_with(|| a.unit.cmp(&b.unit)));
     rows
+}
+
+/// `2021-06` → 6.
+fn month_number(key: &str) -> Option<u32> {
+    key.get(5..7)?.parse().ok()
 }
 
 async fn office_or_leader(caller: &Caller) -> Result<(), PageError> {
@@ -974,6 +982,14 @@ async fn reporting_page(
     } else {
         StatusCode::OK
     };
+    let month = month_number(&period.key);
+    let year = period.key.get(..4).unwrap_or_default();
+    let quarter_key = month
+        .filter(|m| m % 3 == 0)
+        .map(|m| format!("{year}-Q{}", m / 3));
+    let half_key = month
+        .filter(|m| m % 6 == 0)
+        .map(|m| format!("{year}-H{}", m / 6));
     let page = ReportingPage {
         total_assigned: rows.iter().map(|r| r.assigned).sum(),
         total_reported: rows.iter().map(|r| r.reported).sum(),
@@ -984,6 +1000,8 @@ async fn reporting_page(
         plan,
         periods,
         period,
+        quarter_key,
+        half_key,
         rows,
         due_day,
         error: error.clone(),
@@ -1199,14 +1217,15 @@ pub struct BulletinQuery {
     format: Option<String>,
 }
 
-/// The monthly dispatch bulletin (调度通报) of a closed month: printable page, .docx or .xlsx.
+/// A document of the cadence — the monthly bulletin (`2021-06`), the quarterly summary
+/// (`2021-Q2`), the half-year review (`2021-H1`) — as a printable page, .docx or .xlsx.
 /// Circulated to every unit, so every signed-in user may read it.
 pub async fn bulletin(
     State(s): State<AppState>,
     Path((plan_id, key)): Path<(i64, String)>,
     Query(q): Query<BulletinQuery>,
 ) -> Result<Response, PageError> {
-    use luoshi_cadence::{Format, MonthlyBulletin};
+    use luoshi_cadence::{Cadence, Format};
     let plan = s.store.plan(plan_id).await?;
     if plan.status != "published" {
         return Err(PageError::new(
@@ -1223,33 +1242,43 @@ pub async fn bulletin(
             )
         })?,
     };
-    let month = Day::parse(&format!("{key}-01"))
-        .map(|d| d.month)
-        .ok_or_else(|| PageError::new(StatusCode::NOT_FOUND, format!("没有 {key} 这个填报月份")))?;
-    let snapshot = s.store.snapshot(plan_id).await?;
-    if !snapshot.months.iter().any(|p| p.key == key) {
-        return Err(PageError::new(
+    let not_found = || {
+        PageError::new(
             StatusCode::NOT_FOUND,
-            format!("没有 {key} 这个填报月份"),
-        ));
+            format!("该方案没有 {key} 这个期间（月如 2021-06，季度如 2021-Q2，半年如 2021-H1）"),
+        )
+    };
+    let (year, cadence) = Cadence::parse(&key).ok_or_else(not_found)?;
+    let snapshot = s.store.snapshot(plan_id).await?;
+    let plan_year = snapshot
+        .months
+        .first()
+        .and_then(|p| p.key.get(..4))
+        .and_then(|y| y.parse::<i32>().ok());
+    if plan_year != Some(year) {
+        return Err(not_found());
     }
-    let bulletin = MonthlyBulletin::build(&snapshot, month, &luoshi_evaluation::Rules::default())
-        .ok_or_else(|| {
-        PageError::new(StatusCode::NOT_FOUND, format!("没有 {key} 这个填报月份"))
-    })?;
     let today = s.today();
-    let doc = bulletin.document(
-        "协调办公室",
-        &format!("{}年{}月{}日", today.year, today.month, today.day),
-        plan.demo || s.demo,
-    );
+    let date = format!("{}年{}月{}日", today.year, today.month, today.day);
+    let doc = cadence
+        .document(
+            &snapshot,
+            &luoshi_evaluation::Rules::default(),
+            "协调办公室",
+            &date,
+            plan.demo || s.demo,
+        )
+        .ok_or_else(not_found)?;
     if format == Format::Html {
         let base = format!("/plans/{plan_id}/bulletins/{key}");
+        let back = match cadence {
+            luoshi_cadence::Cadence::Monthly(_) => {
+                format!("/plans/{plan_id}/reporting?period={key}")
+            }
+            _ => format!("/plans/{plan_id}/reporting"),
+        };
         let links = [
-            (
-                "返回填报情况",
-                format!("/plans/{plan_id}/reporting?period={key}"),
-            ),
+            ("返回填报情况", back),
             ("下载 Word（公文版式）", format!("{base}?format=docx")),
             ("下载 Excel", format!("{base}?format=xlsx")),
         ];
@@ -1257,10 +1286,11 @@ pub async fn bulletin(
     }
     let bytes =
         luoshi_cadence::render(&doc, format).map_err(|e| PageError::internal(e.to_string()))?;
+    let label = doc.subtitle.trim_matches(['（', '）']).to_string();
     Ok(api::download(
         bytes,
         format.content_type(),
-        &format!("{}调度通报.{}", bulletin.period_label, format.extension()),
+        &format!("{label}{}.{}", cadence.name(), format.extension()),
     ))
 }
 

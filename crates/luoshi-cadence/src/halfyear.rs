@@ -1,0 +1,280 @@
+//! The half-year review (半年一讲评): districts ranked within their groups and units ranked, by an
+//! index of target completion against pace and of reporting discipline, with each one's movement
+//! since the quarter before.
+
+use std::collections::HashMap;
+
+use luoshi_evaluation::forecast::thousands;
+use luoshi_evaluation::{AssessmentRules, Rules, Score, ScoreInput, rank_within_groups, score};
+use luoshi_store::Snapshot;
+
+use crate::document::{Block, OfficialDocument, Section};
+use crate::monthly::MonthlyBulletin;
+
+/// Units that are not district governments are ranked together under this group.
+pub const UNIT_GROUP: &str = "市直单位";
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RankLine {
+    pub score: Score,
+    /// Rank at the end of the quarter before, when there was one.
+    pub previous_rank: Option<u32>,
+}
+
+impl RankLine {
+    /// Places gained (positive) or lost since the quarter before.
+    pub fn movement(&self) -> Option<i64> {
+        Some(i64::from(self.previous_rank?) - i64::from(self.score.rank))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct HalfYearReview {
+    pub plan_title: String,
+    pub year: i32,
+    /// 1 or 2.
+    pub half: u32,
+    pub label: String,
+    pub districts: Vec<RankLine>,
+    pub units: Vec<RankLine>,
+}
+
+/// The half-year index: completion against pace (70) and reporting discipline (30); the office's
+/// marks wait for the year-end assessment.
+fn index_rules() -> AssessmentRules {
+    AssessmentRules {
+        completion_weight: 70.0,
+        discipline_weight: 30.0,
+        review_weight: 0.0,
+        ..AssessmentRules::default()
+    }
+}
+
+/// Scores every unit after `month`: its own targets (district shares for districts, the targets it
+/// leads for units) measured against pace, and its late and missing reports so far.
+fn scores(snapshot: &Snapshot, month: u32, rules: &Rules) -> Vec<Score> {
+    let bulletins: Vec<MonthlyBulletin> = (1..=month)
+        .filter_map(|m| MonthlyBulletin::build(snapshot, m, rules))
+        .collect();
+    let Some(now) = bulletins.last() else {
+        return Vec::new();
+    };
+    let mut inputs: HashMap<String, ScoreInput> = HashMap::new();
+    let against_pace = |progress: Option<f64>, pace: f64| -> f64 {
+        match progress {
+            Some(p) if pace > 0.0 => (p / pace).min(1.0),
+            Some(_) => 1.0,
+            None => 0.0,
+        }
+    };
+    for d in &now.districts {
+        let group = snapshot
+            .assignments
+            .iter()
+            .find(|a| a.district.as_deref() == Some(d.district.as_str()))
+            .and_then(|a| a.group.clone());
+        entry(&mut inputs, &d.district, group)
+            .targets
+            .push((1.0, against_pace(d.evaluation.progress, d.evaluation.pace)));
+    }
+    for t in now.targets.iter().filter(|t| !t.aspirational) {
+        if snapshot
+            .assignments
+            .iter()
+            .any(|a| a.unit == t.lead && a.district.is_some())
+        {
+            continue;
+        }
+        entry(&mut inputs, &t.lead, Some(UNIT_GROUP.to_string()))
+            .targets
+            .push((1.0, against_pace(t.evaluation.progress, t.evaluation.pace)));
+    }
+    // Reporting discipline, month by month, per unit (a district's reports are its government's).
+    for b in &bulletins {
+        for m in &b.missing {
+            let name = district_or_unit(snapshot, &m.unit);
+            let group = group_of(snapshot, &m.unit);
+            entry(&mut inputs, &name, group).missing += m.tasks.len() as u32;
+        }
+    }
+    let late = late_reports(snapshot, month);
+    for (unit, n) in late {
+        let name = district_or_unit(snapshot, &unit);
+        let group = group_of(snapshot, &unit);
+        entry(&mut inputs, &name, group).late += n;
+    }
+    let rules = index_rules();
+    let mut out: Vec<Score> = inputs.values().map(|i| score(i, &rules)).collect();
+    rank_within_groups(&mut out);
+    out
+}
+
+/// The score input of `name`, created on first use.
+fn entry<'a>(
+    inputs: &'a mut HashMap<String, ScoreInput>,
+    name: &str,
+    group: Option<String>,
+) -> &'a mut ScoreInput {
+    inputs
+        .entry(name.to_string())
+        .or_insert_with(|| ScoreInput {
+            name: name.to_string(),
+            group,
+            targets: Vec::new(),
+            fallback_completion: 1.0,
+            late: 0,
+            missing: 0,
+            review_mark: None,
+            adjustments: Vec::new(),
+        })
+}
+
+fn district_or_unit(snapshot: &Snapshot, unit: &str) -> String {
+    snapshot
+        .assignments
+        .iter()
+        .find(|a| a.unit == unit)
+        .and_then(|a| a.district.clone())
+        .unwrap_or_else(|| unit.to_string())
+}
+
+fn group_of(snapshot: &Snapshot, unit: &str) -> Option<String> {
+    match snapshot
+        .assignments
+        .iter()
+        .find(|a| a.unit == unit && a.district.is_some())
+    {
+        Some(a) => a.group.clone(),
+        None => Some(UNIT_GROUP.to_string()),
+    }
+}
+
+/// Late reports per unit through `month`.
+fn late_reports(snapshot: &Snapshot, month: u32) -> HashMap<String, u32> {
+    let mut out = HashMap::new();
+    for r in snapshot
+        .reports
+        .iter()
+        .filter(|r| r.late && r.month <= month)
+    {
+        if let Some(a) = snapshot
+            .assignments
+            .iter()
+            .find(|a| a.id == r.assignment_id)
+        {
+            *out.entry(a.unit.clone()).or_insert(0) += 1;
+        }
+    }
+    out
+}
+
+impl HalfYearReview {
+    /// The review of half `half` (1: January–June, 2: July–December).
+    pub fn build(snapshot: &Snapshot, half: u32, rules: &Rules) -> Option<HalfYearReview> {
+        if !(1..=2).contains(&half) {
+            return None;
+        }
+        let month = half * 6;
+        let now = MonthlyBulletin::build(snapshot, month, rules)?;
+        let before: HashMap<String, u32> = scores(snapshot, month - 3, rules)
+            .into_iter()
+            .map(|s| (s.name, s.rank))
+            .collect();
+        let lines: Vec<RankLine> = scores(snapshot, month, rules)
+            .into_iter()
+            .map(|s| RankLine {
+                previous_rank: before.get(&s.name).copied(),
+                score: s,
+            })
+            .collect();
+        let (units, districts): (Vec<RankLine>, Vec<RankLine>) = lines
+            .into_iter()
+            .partition(|l| l.score.group.as_deref() == Some(UNIT_GROUP));
+        Some(HalfYearReview {
+            plan_title: now.plan_title.clone(),
+            year: now.year,
+            half,
+            label: format!(
+                "{}年{}",
+                now.year,
+                if half == 1 { "上半年" } else { "下半年" }
+            ),
+            districts,
+            units,
+        })
+    }
+
+    pub fn document(&self, issuer: &str, date: &str, demo: bool) -> OfficialDocument {
+        let row = |l: &RankLine| {
+            vec![
+                l.score.group.clone().unwrap_or_default(),
+                l.score.rank.to_string(),
+                l.score.name.clone(),
+                thousands(l.score.total),
+                thousands(l.score.completion),
+                thousands(l.score.discipline),
+                match l.movement() {
+                    Some(0) => "持平".to_string(),
+                    Some(m) if m > 0 => format!("上升 {m} 位"),
+                    Some(m) => format!("下降 {} 位", -m),
+                    None => "—".to_string(),
+                },
+            ]
+        };
+        let headers = [
+            "分组",
+            "排名",
+            "名称",
+            "得分",
+            "目标完成（70）",
+            "报送纪律（30）",
+            "较上季度",
+        ]
+        .map(String::from)
+        .to_vec();
+        let movers = |lines: &[RankLine]| -> Vec<String> {
+            lines
+                .iter()
+                .filter_map(|l| l.movement().filter(|m| m.abs() >= 2).map(|m| (l, m)))
+                .map(|(l, m)| {
+                    format!(
+                        "{}（{}）{} {} 位，现列第 {} 位。",
+                        l.score.name,
+                        l.score.group.clone().unwrap_or_default(),
+                        if m > 0 { "上升" } else { "下降" },
+                        m.abs(),
+                        l.score.rank
+                    )
+                })
+                .collect()
+        };
+        let mut moved = movers(&self.districts);
+        moved.extend(movers(&self.units));
+        OfficialDocument {
+            title: format!("{}半年讲评", self.plan_title),
+            subtitle: format!("（{}）", self.label),
+            signature: vec![issuer.to_string(), date.to_string()],
+            demo,
+            sections: vec![
+                Section {
+                    heading: "讲评办法".into(),
+                    blocks: vec![Block::Paragraph(
+                        "各区在所在分组内排名、市直单位统一排名。得分由目标完成（70 分：各项指标完成率与序时进度之比，单项最高按 100% 计）和报送纪律（30 分：每迟报一次扣 1 分，每漏报一次扣 2 分）组成；协调办公室评议分在年度考核中计入。".into(),
+                    )],
+                },
+                Section {
+                    heading: "各区排名".into(),
+                    blocks: vec![Block::Table { caption: "各区排名".into(), headers: headers.clone(), rows: self.districts.iter().map(row).collect() }],
+                },
+                Section {
+                    heading: "市直单位排名".into(),
+                    blocks: vec![Block::Table { caption: "市直单位排名".into(), headers, rows: self.units.iter().map(row).collect() }],
+                },
+                Section {
+                    heading: "进退情况".into(),
+                    blocks: vec![if moved.is_empty() { Block::Paragraph("与上季度末相比，排名均无 2 位以上的变化。".into()) } else { Block::Items(moved) }],
+                },
+            ],
+        }
+    }
+}
