@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use luoshi_evaluation::forecast::thousands;
 use luoshi_evaluation::{AssessmentRules, Rules, Score, ScoreInput, rank_within_groups, score};
-use luoshi_store::Snapshot;
+use luoshi_store::{AssessmentItem, Snapshot};
 
 use crate::document::{Block, OfficialDocument, Section};
 use crate::monthly::MonthlyBulletin;
@@ -52,7 +52,13 @@ fn index_rules() -> AssessmentRules {
 
 /// Scores every unit after `month`: its own targets (district shares for districts, the targets it
 /// leads for units) measured against pace, and its late and missing reports so far.
-fn scores(snapshot: &Snapshot, month: u32, rules: &Rules) -> Vec<Score> {
+pub(crate) fn scores(
+    snapshot: &Snapshot,
+    month: u32,
+    rules: &Rules,
+    assess: &AssessmentRules,
+    items: &[AssessmentItem],
+) -> Vec<Score> {
     let bulletins: Vec<MonthlyBulletin> = (1..=month)
         .filter_map(|m| MonthlyBulletin::build(snapshot, m, rules))
         .collect();
@@ -103,8 +109,18 @@ fn scores(snapshot: &Snapshot, month: u32, rules: &Rules) -> Vec<Score> {
         let group = group_of(snapshot, &unit);
         entry(&mut inputs, &name, group).late += n;
     }
-    let rules = index_rules();
-    let mut out: Vec<Score> = inputs.values().map(|i| score(i, &rules)).collect();
+    // The office's review marks (the latest per subject) and bonus and deduction items.
+    for item in items {
+        let Some(input) = inputs.get_mut(&item.subject) else {
+            continue;
+        };
+        match item.kind.as_str() {
+            "review" => input.review_mark = Some(item.points),
+            "bonus" => input.adjustments.push((item.points, item.reason.clone())),
+            _ => input.adjustments.push((-item.points, item.reason.clone())),
+        }
+    }
+    let mut out: Vec<Score> = inputs.values().map(|i| score(i, assess)).collect();
     rank_within_groups(&mut out);
     out
 }
@@ -176,11 +192,12 @@ impl HalfYearReview {
         }
         let month = half * 6;
         let now = MonthlyBulletin::build(snapshot, month, rules)?;
-        let before: HashMap<String, u32> = scores(snapshot, month - 3, rules)
+        let index = index_rules();
+        let before: HashMap<String, u32> = scores(snapshot, month - 3, rules, &index, &[])
             .into_iter()
             .map(|s| (s.name, s.rank))
             .collect();
-        let lines: Vec<RankLine> = scores(snapshot, month, rules)
+        let lines: Vec<RankLine> = scores(snapshot, month, rules, &index, &[])
             .into_iter()
             .map(|s| RankLine {
                 previous_rank: before.get(&s.name).copied(),

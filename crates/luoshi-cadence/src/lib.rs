@@ -3,6 +3,7 @@
 //! `luoshi-evaluation`; [`document`] lays any bulletin out as an official document and renders it
 //! as .docx ([`docx`]), .xlsx ([`xlsx`]) or printable HTML ([`html`]).
 
+pub mod annual;
 pub mod document;
 pub mod docx;
 pub mod halfyear;
@@ -12,6 +13,7 @@ pub mod quarterly;
 pub mod simulate;
 pub mod xlsx;
 
+pub use annual::AnnualAssessment;
 pub use document::{Block, OfficialDocument, Section};
 pub use halfyear::HalfYearReview;
 pub use monthly::MonthlyBulletin;
@@ -78,12 +80,19 @@ pub enum Cadence {
     Monthly(u32),
     Quarterly(u32),
     HalfYear(u32),
+    /// The year (`2021`): the annual assessment (全年一考核).
+    Annual,
 }
 
 impl Cadence {
     /// Parses a period key of `year`'s calendar.
     pub fn parse(key: &str) -> Option<(i32, Cadence)> {
-        let (year, rest) = key.trim().split_once('-')?;
+        let key = key.trim();
+        if key.len() == 4 {
+            let year: i32 = key.parse().ok().filter(|y| (1900..=2999).contains(y))?;
+            return Some((year, Cadence::Annual));
+        }
+        let (year, rest) = key.split_once('-')?;
         let year: i32 = year.parse().ok().filter(|y| (1900..=2999).contains(y))?;
         let number = |s: &str| s.parse::<u32>().ok();
         let cadence = match rest.as_bytes().first()? {
@@ -97,16 +106,25 @@ impl Cadence {
         Some((year, cadence))
     }
 
-    /// The document for this meeting, or `None` when the plan has no such period.
+    /// The document for this meeting, or `None` when the plan has no such period. `items` are
+    /// the office's assessment entries (used by the annual assessment).
     pub fn document(
         self,
         snapshot: &luoshi_store::Snapshot,
+        items: &[luoshi_store::AssessmentItem],
         rules: &luoshi_evaluation::Rules,
         issuer: &str,
         date: &str,
         demo: bool,
     ) -> Option<OfficialDocument> {
         Some(match self {
+            Cadence::Annual => AnnualAssessment::build(
+                snapshot,
+                items,
+                rules,
+                &luoshi_evaluation::AssessmentRules::default(),
+            )?
+            .document(issuer, date, demo),
             Cadence::Monthly(m) => {
                 MonthlyBulletin::build(snapshot, m, rules)?.document(issuer, date, demo)
             }
@@ -125,6 +143,7 @@ impl Cadence {
             Cadence::Monthly(_) => "调度通报",
             Cadence::Quarterly(_) => "季度小结",
             Cadence::HalfYear(_) => "半年讲评",
+            Cadence::Annual => "年度考核结果",
         }
     }
 }
@@ -144,8 +163,9 @@ mod tests {
             Cadence::parse("2021-H2"),
             Some((2021, Cadence::HalfYear(2)))
         );
+        assert_eq!(Cadence::parse("2021"), Some((2021, Cadence::Annual)));
         for bad in [
-            "2021-13", "2021-Q5", "2021-H3", "2021-6", "21-06", "2021", "2021-Q", "x-06",
+            "2021-13", "2021-Q5", "2021-H3", "2021-6", "21-06", "20x1", "2021-Q", "x-06",
         ] {
             assert_eq!(Cadence::parse(bad), None, "{bad}");
         }

@@ -373,3 +373,127 @@ async fn four_summaries_and_two_reviews_agree_with_the_months() {
         Some("季度小结")
     );
 }
+
+#[tokio::test]
+async fn the_annual_assessment_scores_every_point_with_its_evidence() {
+    use luoshi_cadence::AnnualAssessment;
+    use luoshi_evaluation::AssessmentRules;
+    use luoshi_store::AssessmentItemInput;
+    let (store, plan, _dir) = simulated().await;
+    simulate_year(&store, plan).await.expect("simulate");
+    let item = |subject: &str, kind: &str, points: f64, reason: &str| AssessmentItemInput {
+        subject: subject.into(),
+        kind: kind.into(),
+        points,
+        reason: reason.into(),
+    };
+    store
+        .add_assessment_item(
+            plan,
+            &item("江岸区", "review", 9.0, "调度会汇报扎实"),
+            10.0,
+            "协调办公室",
+        )
+        .await
+        .expect("review");
+    store
+        .add_assessment_item(
+            plan,
+            &item("江岸区", "bonus", 2.0, "获批国家级创新平台"),
+            10.0,
+            "协调办公室",
+        )
+        .await
+        .expect("bonus");
+    store
+        .add_assessment_item(
+            plan,
+            &item("江岸区", "deduction", 1.0, "数据报送失实一次"),
+            10.0,
+            "协调办公室",
+        )
+        .await
+        .expect("deduction");
+    let e = store
+        .add_assessment_item(
+            plan,
+            &item("江岸区", "review", 11.0, "x"),
+            10.0,
+            "协调办公室",
+        )
+        .await
+        .expect_err("over the mark");
+    assert!(e.to_string().contains("评议分满分为 10"), "{e}");
+    let e = store
+        .add_assessment_item(plan, &item("江岸区", "bonus", 1.0, " "), 10.0, "协调办公室")
+        .await
+        .expect_err("no reason");
+    assert!(e.to_string().contains("依据"), "{e}");
+    let snapshot = store.snapshot(plan).await.expect("snapshot");
+    let items = store.assessment_items(plan).await.expect("items");
+    let rules = AssessmentRules::default();
+    let assessment =
+        AnnualAssessment::build(&snapshot, &items, &Rules::default(), &rules).expect("assessment");
+    let jiangan = assessment
+        .districts
+        .iter()
+        .find(|s| s.name == "江岸区")
+        .expect("江岸区 assessed");
+    assert_eq!(jiangan.review, 9.0);
+    assert_eq!(jiangan.adjustments, 1.0);
+    let sum = ((jiangan.completion + jiangan.discipline + jiangan.review + jiangan.adjustments)
+        * 10.0)
+        .round()
+        / 10.0;
+    assert_eq!(jiangan.total, sum);
+    assert!(
+        jiangan
+            .evidence
+            .iter()
+            .any(|e| e.contains("获批国家级创新平台")),
+        "{:?}",
+        jiangan.evidence
+    );
+    assert!(
+        jiangan
+            .evidence
+            .iter()
+            .any(|e| e.contains("数据报送失实一次"))
+    );
+    for s in assessment.districts.iter().chain(&assessment.units) {
+        assert!(
+            s.total >= 0.0
+                && s.completion <= rules.completion_weight
+                && s.discipline <= rules.discipline_weight
+        );
+        assert!(s.rank >= 1);
+    }
+    // Units that missed reports lose discipline points: 2 per missing report, from 20.
+    for s in assessment.districts.iter().chain(&assessment.units) {
+        let line = &s.evidence[1];
+        assert!(line.starts_with("报送纪律："), "{line}");
+    }
+    let doc = assessment.document("协调办公室", "2022年1月", true);
+    assert_eq!(doc.subtitle, "（2021年度）");
+    let html = String::from_utf8(render(&doc, Format::Html).expect("html")).expect("utf-8");
+    assert!(
+        html.contains("各区考核结果")
+            && html.contains("得分依据")
+            && html.contains("获批国家级创新平台")
+    );
+    // Deleting an item takes it out of the next computation.
+    let bonus = items.iter().find(|i| i.kind == "bonus").expect("bonus").id;
+    store
+        .delete_assessment_item(plan, bonus, "协调办公室")
+        .await
+        .expect("delete");
+    let items = store.assessment_items(plan).await.expect("items");
+    let again =
+        AnnualAssessment::build(&snapshot, &items, &Rules::default(), &rules).expect("assessment");
+    let jiangan = again
+        .districts
+        .iter()
+        .find(|s| s.name == "江岸区")
+        .expect("江岸区");
+    assert_eq!(jiangan.adjustments, -1.0);
+}

@@ -1,4 +1,4 @@
-//! `luoshi report monthly|quarterly|halfyear`: the cadence's documents of a published plan — the
+//! `luoshi report monthly|quarterly|halfyear|annual`: the cadence's documents of a published plan — the
 //! monthly dispatch bulletin (调度通报), the quarterly summary (季度小结), the half-year review
 //! (半年讲评) — as .docx, .xlsx or .html.
 
@@ -19,6 +19,8 @@ pub enum ReportCommand {
     Quarterly(Args),
     /// 半年讲评（--period 2021-H1）：各区分组排名、市直单位排名及进退情况
     Halfyear(Args),
+    /// 年度考核（--period 2021）：各区、各单位得分、组内排名和每一分的依据
+    Annual(Args),
 }
 
 #[derive(Debug, clap::Args)]
@@ -47,6 +49,7 @@ pub fn run(command: ReportCommand) -> Result<(), Failure> {
         ReportCommand::Monthly(a) => (a, "2021-06", |c| matches!(c, Cadence::Monthly(_))),
         ReportCommand::Quarterly(a) => (a, "2021-Q2", |c| matches!(c, Cadence::Quarterly(_))),
         ReportCommand::Halfyear(a) => (a, "2021-H1", |c| matches!(c, Cadence::HalfYear(_))),
+        ReportCommand::Annual(a) => (a, "2021", |c| matches!(c, Cadence::Annual)),
     };
     let format = match args.format.as_deref() {
         Some(f) => Format::parse(f).ok_or_else(|| Failure::input(anyhow!("--format「{f}」无效：应为 docx、xlsx 或 html")))?,
@@ -90,8 +93,21 @@ pub fn run(command: ReportCommand) -> Result<(), Failure> {
             .and_then(|y| y.parse::<i32>().ok());
         let today = luoshi_reporting::Day::today_in_china();
         let date = format!("{}年{}月{}日", today.year, today.month, today.day);
+        let items = store
+            .assessment_items(plan.id)
+            .await
+            .map_err(Failure::other)?;
         let doc = (plan_year == Some(year))
-            .then(|| cadence.document(&snapshot, &Rules::default(), &args.issuer, &date, plan.demo))
+            .then(|| {
+                cadence.document(
+                    &snapshot,
+                    &items,
+                    &Rules::default(),
+                    &args.issuer,
+                    &date,
+                    plan.demo,
+                )
+            })
             .flatten()
             .ok_or_else(|| {
                 Failure::input(anyhow!(

@@ -52,6 +52,14 @@ pub fn routes() -> Router<AppState> {
             post(add_attachment),
         )
         .route("/api/attachments/{id}", get(get_attachment))
+        .route(
+            "/api/plans/{id}/assessment-items",
+            get(list_assessment_items).post(add_assessment_item),
+        )
+        .route(
+            "/api/plans/{id}/assessment-items/{item}",
+            axum::routing::delete(delete_assessment_item),
+        )
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -768,4 +776,50 @@ mod tests {
         assert_eq!(clean_filename(".."), "附件");
         assert_eq!(clean_filename(".hidden.pdf"), "hidden.pdf");
     }
+}
+
+#[utoipa::path(get, path = "/api/plans/{id}/assessment-items", tag = "考核", params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<AssessmentItem>), (status = 403, body = crate::ErrorBody)))]
+pub async fn list_assessment_items(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> ApiResult<Vec<AssessmentItem>> {
+    if !matches!(caller.principal.role, Role::Office | Role::Leader) {
+        return Err(ApiError::forbidden(
+            "只有协调办公室和领导可以查看考核评分记录",
+        ));
+    }
+    Ok(Json(s.store.assessment_items(id).await?))
+}
+
+#[utoipa::path(post, path = "/api/plans/{id}/assessment-items", tag = "考核", params(("id" = i64, Path)), request_body = AssessmentItemInput,
+    responses((status = 201, body = crate::handlers::Created), (status = 403, body = crate::ErrorBody), (status = 422, body = crate::ErrorBody)))]
+pub async fn add_assessment_item(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    JsonBody(input): JsonBody<AssessmentItemInput>,
+) -> Result<(StatusCode, Json<crate::handlers::Created>), ApiError> {
+    caller.require_office()?;
+    let max_review = luoshi_evaluation::AssessmentRules::default().review_weight;
+    let id = s
+        .store
+        .add_assessment_item(id, &input, max_review, &caller.actor())
+        .await?;
+    Ok((StatusCode::CREATED, Json(crate::handlers::Created { id })))
+}
+
+#[utoipa::path(delete, path = "/api/plans/{id}/assessment-items/{item}", tag = "考核", params(("id" = i64, Path), ("item" = i64, Path)),
+    responses((status = 204), (status = 403, body = crate::ErrorBody), (status = 404, body = crate::ErrorBody)))]
+pub async fn delete_assessment_item(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path((id, item)): Path<(i64, i64)>,
+) -> Result<StatusCode, ApiError> {
+    caller.require_office()?;
+    s.store
+        .delete_assessment_item(id, item, &caller.actor())
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
 }

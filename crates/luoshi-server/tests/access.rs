@@ -387,6 +387,24 @@ fn cases(f: &Fixture) -> Vec<Case> {
             Value::Null,
             &[Office, Leader],
         ),
+        case(
+            "GET",
+            "/api/plans/1/assessment-items",
+            Value::Null,
+            &[Office, Leader],
+        ),
+        case(
+            "POST",
+            "/api/plans/1/assessment-items",
+            json!({ "subject": "江岸区", "kind": "review", "points": 99, "reason": "x" }),
+            &[Office],
+        ),
+        case(
+            "DELETE",
+            "/api/plans/1/assessment-items/999",
+            Value::Null,
+            &[Office],
+        ),
         // Reporters' own lists and sheets.
         case(
             "GET",

@@ -9,6 +9,7 @@
 //! who changed what cannot be edited unnoticed.
 
 mod accounts;
+mod assessment;
 mod audit;
 mod cache;
 mod edit;
@@ -26,6 +27,7 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 
 pub use accounts::{Credentials, NewUser, SessionInfo, UserRow};
+pub use assessment::{AssessmentItem, AssessmentItemInput};
 pub use audit::{AuditProblem, AuditRecord};
 pub use edit::{DistrictRowInput, TargetPart, UnitsInput};
 pub use luoshi_reporting;

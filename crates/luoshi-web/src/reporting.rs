@@ -1263,6 +1263,7 @@ pub async fn bulletin(
     let doc = cadence
         .document(
             &snapshot,
+            &s.store.assessment_items(plan_id).await?,
             &luoshi_evaluation::Rules::default(),
             "协调办公室",
             &date,
