@@ -184,6 +184,12 @@ fn late_reports(snapshot: &Snapshot, month: u32) -> HashMap<String, u32> {
     out
 }
 
+/// Districts and units ranked after `month` by the half-year index (completion against pace and
+/// reporting discipline), for dashboards.
+pub fn ranking(snapshot: &Snapshot, month: u32, rules: &Rules) -> Vec<Score> {
+    scores(snapshot, month, rules, &index_rules(), &[])
+}
+
 impl HalfYearReview {
     /// The review of half `half` (1: January–June, 2: July–December).
     pub fn build(snapshot: &Snapshot, half: u32, rules: &Rules) -> Option<HalfYearReview> {

@@ -518,6 +518,24 @@ fn cases(f: &Fixture) -> Vec<Case> {
             &REPORTERS,
         ),
     ];
+    cases.push(case(
+        "GET",
+        "/plans/1/dashboard",
+        Value::Null,
+        &[Office, Leader],
+    ));
+    cases.push(case(
+        "GET",
+        "/plans/1/assessment",
+        Value::Null,
+        &[Office, Leader],
+    ));
+    cases.push(form(
+        "/plans/1/assessment/items",
+        "subject=%E6%B1%9F%E5%B2%B8%E5%8C%BA&kind=review&points=99&reason=x",
+        &[Office],
+    ));
+    cases.push(form("/plans/1/assessment/items/999/delete", "", &[Office]));
     // Pages every signed-in user may open.
     for path in [
         "/plans/1",

@@ -39,6 +39,80 @@ pub fn bars(title: &str, items: &[(String, i64)]) -> String {
     svg
 }
 
+/// A line chart of monthly series (`name`, colour, one value per month label).
+pub fn trend(title: &str, labels: &[String], series: &[(&str, &str, Vec<i64>)]) -> String {
+    const LEFT: usize = 40;
+    const WIDTH: usize = 560;
+    const HEIGHT: usize = 200;
+    const TOP: usize = 30;
+    let max = series
+        .iter()
+        .flat_map(|(_, _, v)| v.iter().copied())
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    let step = if labels.len() > 1 {
+        WIDTH / (labels.len() - 1)
+    } else {
+        WIDTH
+    };
+    let x = |i: usize| LEFT + i * step;
+    let y = |v: i64| TOP + HEIGHT - (v.max(0) as usize * HEIGHT) / max as usize;
+    let mut svg = format!(
+        "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" viewBox=\"0 0 {w} {h}\" width=\"100%\" style=\"max-width:{w}px\"><title>{t}</title>\
+<text x=\"0\" y=\"18\" font-size=\"15\" font-weight=\"bold\">{t}</text>\
+<line x1=\"{LEFT}\" y1=\"{base}\" x2=\"{right}\" y2=\"{base}\" stroke=\"#999\"/>\
+<text x=\"{lx}\" y=\"{ty}\" font-size=\"11\" text-anchor=\"end\">{max}</text>",
+        w = LEFT + WIDTH + 150,
+        h = TOP + HEIGHT + 40,
+        t = escape(title),
+        base = TOP + HEIGHT,
+        right = LEFT + WIDTH,
+        lx = LEFT - 4,
+        ty = TOP + 4,
+    );
+    for (i, label) in labels.iter().enumerate() {
+        svg.push_str(&format!(
+            "<text x=\"{}\" y=\"{}\" font-size=\"11\" text-anchor=\"middle\">{}</text>",
+            x(i),
+            TOP + HEIGHT + 16,
+            escape(label)
+        ));
+    }
+    for (k, (name, colour, values)) in series.iter().enumerate() {
+        let points: Vec<String> = values
+            .iter()
+            .enumerate()
+            .map(|(i, v)| format!("{},{}", x(i), y(*v)))
+            .collect();
+        svg.push_str(&format!(
+            "<polyline fill=\"none\" stroke=\"{colour}\" stroke-width=\"2\" points=\"{}\"><title>{}</title></polyline>",
+            points.join(" "),
+            escape(name)
+        ));
+        for (i, v) in values.iter().enumerate() {
+            svg.push_str(&format!(
+                "<circle cx=\"{}\" cy=\"{}\" r=\"3\" fill=\"{colour}\"><title>{}：{}</title></circle>",
+                x(i),
+                y(*v),
+                escape(&format!("{name} {}", labels.get(i).map_or("", String::as_str))),
+                v
+            ));
+        }
+        let ly = TOP + 10 + k * 20;
+        svg.push_str(&format!(
+            "<rect x=\"{lx}\" y=\"{ry}\" width=\"12\" height=\"12\" fill=\"{colour}\"/><text x=\"{tx}\" y=\"{ty}\" font-size=\"12\">{n}</text>",
+            lx = LEFT + WIDTH + 16,
+            ry = ly - 10,
+            tx = LEFT + WIDTH + 32,
+            ty = ly,
+            n = escape(name)
+        ));
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
 fn escape(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
@@ -61,6 +135,15 @@ mod tests {
         assert!(svg.contains("width=\"120\""));
         assert!(svg.contains("A&amp;B&lt;"));
         assert!(bars("空", &[]).contains("</svg>"));
+        let t = trend(
+            "走势",
+            &["1月".into(), "2月".into()],
+            &[("滞后", "#e0a800", vec![2, 4])],
+        );
+        assert!(
+            t.contains("<polyline") && t.contains("points=\"40,130 600,30\""),
+            "{t}"
+        );
         let long = bars(
             "长",
             &[("优化创新创业环境，营造热带雨林式创新生态圈".into(), 4)],

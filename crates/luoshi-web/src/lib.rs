@@ -7,6 +7,7 @@
 //! the API).
 
 mod account;
+mod assessment;
 mod chart;
 mod csrf;
 mod pages;
@@ -88,6 +89,13 @@ pub fn router(state: AppState) -> Router {
             post(reporting::set_due_day),
         )
         .route("/plans/{id}/bulletins/{period}", get(reporting::bulletin))
+        .route("/plans/{id}/assessment", get(assessment::assessment))
+        .route("/plans/{id}/dashboard", get(reporting::dashboard))
+        .route("/plans/{id}/assessment/items", post(assessment::add_item))
+        .route(
+            "/plans/{id}/assessment/items/{item}/delete",
+            post(assessment::delete_item),
+        )
         .layer(axum::middleware::map_response_with_state(
             state.clone(),
             reporting::demo_banner,

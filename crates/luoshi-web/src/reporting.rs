@@ -1315,3 +1315,151 @@ pub async fn demo_banner(State(s): State<AppState>, response: Response) -> Respo
     parts.headers.remove(axum::http::header::CONTENT_LENGTH);
     Response::from_parts(parts, axum::body::Body::from(marked))
 }
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+struct DashboardPage {
+    plan: PlanSummary,
+    periods: Vec<PeriodOption>,
+    period: PeriodRow,
+    /// (label, count, colour class)
+    cards: Vec<(&'static str, usize, &'static str)>,
+    due: usize,
+    reported: usize,
+    mean: String,
+    trend: String,
+    warnings: Vec<String>,
+    ranking: Vec<(String, u32, String, String, String, String)>,
+    indicators: Vec<(String, String)>,
+}
+
+/// The leader dashboard: counts by status, the trend month by month, year-end warnings, district
+/// ranking and the headline goals, on one printable page.
+pub async fn dashboard(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(plan_id): Path<i64>,
+    Query(q): Query<PeriodQuery>,
+) -> Result<Response, PageError> {
+    use luoshi_cadence::MonthlyBulletin;
+    use luoshi_evaluation::Status;
+    use luoshi_evaluation::forecast::thousands;
+    office_or_leader(&caller).await?;
+    let plan = s.store.plan(plan_id).await?;
+    if plan.status != "published" {
+        return Err(PageError::new(StatusCode::NOT_FOUND, "方案尚未发布".into()));
+    }
+    let (period, periods) = chosen_month(&s, plan_id, q.period.as_deref()).await?;
+    let month = month_number(&period.key).unwrap_or(1);
+    let snapshot = s.store.snapshot(plan_id).await?;
+    let rules = luoshi_evaluation::Rules::default();
+    let months: Vec<MonthlyBulletin> = (1..=month)
+        .filter_map(|m| MonthlyBulletin::build(&snapshot, m, &rules))
+        .collect();
+    let Some(now) = months.last() else {
+        return Err(PageError::new(
+            StatusCode::NOT_FOUND,
+            "该方案没有填报期间".into(),
+        ));
+    };
+    let counts = now.counts();
+    let count = |st: Status| counts.iter().find(|(c, _)| *c == st).map_or(0, |(_, n)| *n);
+    let cards = Status::ALL
+        .iter()
+        .map(|st| (st.label(), count(*st), st.colour()))
+        .collect();
+    let series = |pick: &dyn Fn(Status) -> bool| -> Vec<i64> {
+        months
+            .iter()
+            .map(|b| {
+                b.counts()
+                    .iter()
+                    .filter(|(st, _)| pick(*st))
+                    .map(|(_, n)| *n as i64)
+                    .sum()
+            })
+            .collect()
+    };
+    let labels: Vec<String> = (1..=months.len()).map(|m| format!("{m}月")).collect();
+    let trend = crate::chart::trend(
+        "指标状态走势（项）",
+        &labels,
+        &[
+            (
+                "完成及符合序时",
+                "#1a7f37",
+                series(&|st| matches!(st, Status::Completed | Status::OnPace)),
+            ),
+            (
+                "滞后及未启动",
+                "#e0a800",
+                series(&|st| matches!(st, Status::Lagging | Status::NotStarted)),
+            ),
+            (
+                "严重滞后及未报送",
+                "#b00020",
+                series(&|st| matches!(st, Status::SeriouslyLagging | Status::NotReported)),
+            ),
+        ],
+    );
+    let measured: Vec<f64> = now
+        .targets
+        .iter()
+        .filter(|t| !t.aspirational)
+        .filter_map(|t| t.evaluation.progress)
+        .map(|p| p.clamp(0.0, 1.0))
+        .collect();
+    let mean = if measured.is_empty() {
+        "—".to_string()
+    } else {
+        format!(
+            "{:.1}%",
+            measured.iter().sum::<f64>() * 100.0 / measured.len() as f64
+        )
+    };
+    let warnings = now
+        .targets
+        .iter()
+        .filter_map(|t| {
+            t.warning
+                .as_ref()
+                .map(|w| format!("{} {}（{}）：{w}", t.path, t.target, t.lead))
+        })
+        .take(15)
+        .collect();
+    let ranking = luoshi_cadence::halfyear::ranking(&snapshot, month, &rules)
+        .into_iter()
+        .filter(|sc| sc.group.as_deref() != Some(luoshi_cadence::halfyear::UNIT_GROUP))
+        .map(|sc| {
+            (
+                sc.group.clone().unwrap_or_default(),
+                sc.rank,
+                sc.name.clone(),
+                thousands(sc.total),
+                thousands(sc.completion),
+                thousands(sc.discipline),
+            )
+        })
+        .collect();
+    let indicators = s
+        .store
+        .indicators(plan_id)
+        .await?
+        .into_iter()
+        .map(|i| (i.name.clone(), i.text.clone()))
+        .collect();
+    let page = DashboardPage {
+        due: now.reports_due,
+        reported: now.reports_in,
+        plan,
+        periods,
+        period,
+        cards,
+        mean,
+        trend,
+        warnings,
+        ranking,
+        indicators,
+    };
+    Ok(Html(render(page)?).into_response())
+}

@@ -588,3 +588,70 @@ async fn the_office_chases_missing_reports() {
     let refused = send(&state, get("/plans/1/reporting", &jiangan_cookie())).await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn dashboard_and_assessment_pages() {
+    let (state, _dir) = state().await;
+    let office = common::office_cookie();
+    let csrf = common::OFFICE_CSRF;
+    let dashboard = send(&state, get("/plans/1/dashboard?period=2021-06", &office)).await;
+    assert_eq!(dashboard.status, StatusCode::OK);
+    assert!(
+        dashboard.body.contains("领导看板 · 2021年6月") && dashboard.body.contains("<polyline"),
+        "{}",
+        dashboard.body
+    );
+    assert!(dashboard.body.contains("未报送") && dashboard.body.contains("各区排名"));
+    let page = send(&state, get("/plans/1/assessment", &office)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("2021年度考核") && page.body.contains("<option>江岸区</option>"),
+        "{}",
+        page.body
+    );
+    let bad = send(
+        &state,
+        post(
+            "/plans/1/assessment/items",
+            &office,
+            &format!(
+                "csrf={csrf}&subject={}&kind=review&points=12&reason=x",
+                common::encode("江岸区")
+            ),
+        ),
+    )
+    .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("评议分满分为 10"), "{}", bad.body);
+    let nan = send(
+        &state,
+        post(
+            "/plans/1/assessment/items",
+            &office,
+            &format!(
+                "csrf={csrf}&subject={}&kind=bonus&points=abc&reason=x",
+                common::encode("江岸区")
+            ),
+        ),
+    )
+    .await;
+    assert!(nan.body.contains("分值「abc」不是数字"));
+    let ok = send(
+        &state,
+        post(
+            "/plans/1/assessment/items",
+            &office,
+            &format!(
+                "csrf={csrf}&subject={}&kind=bonus&points=2&reason={}",
+                common::encode("江岸区"),
+                common::encode("获批国家级平台")
+            ),
+        ),
+    )
+    .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER);
+    let page = send(&state, get("/plans/1/assessment", &office)).await;
+    assert!(page.body.contains("获批国家级平台"));
+    let refused = send(&state, get("/plans/1/dashboard", &jiangan_cookie())).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+}
