@@ -65,6 +65,7 @@ pub(crate) fn scores(
     let Some(now) = bulletins.last() else {
         return Vec::new();
     };
+    let units = UnitIndex::new(snapshot);
     let mut inputs: HashMap<String, ScoreInput> = HashMap::new();
     let against_pace = |progress: Option<f64>, pace: f64| -> f64 {
         match progress {
@@ -74,21 +75,17 @@ pub(crate) fn scores(
         }
     };
     for d in &now.districts {
-        let group = snapshot
-            .assignments
-            .iter()
-            .find(|a| a.district.as_deref() == Some(d.district.as_str()))
-            .and_then(|a| a.group.clone());
+        let group = units
+            .district_group
+            .get(d.district.as_str())
+            .cloned()
+            .flatten();
         entry(&mut inputs, &d.district, group)
             .targets
             .push((1.0, against_pace(d.evaluation.progress, d.evaluation.pace)));
     }
     for t in now.targets.iter().filter(|t| !t.aspirational) {
-        if snapshot
-            .assignments
-            .iter()
-            .any(|a| a.unit == t.lead && a.district.is_some())
-        {
+        if units.district_of.contains_key(t.lead.as_str()) {
             continue;
         }
         entry(&mut inputs, &t.lead, Some(UNIT_GROUP.to_string()))
@@ -98,16 +95,20 @@ pub(crate) fn scores(
     // Reporting discipline, month by month, per unit (a district's reports are its government's).
     for b in &bulletins {
         for m in &b.missing {
-            let name = district_or_unit(snapshot, &m.unit);
-            let group = group_of(snapshot, &m.unit);
+            let (name, group) = units.subject(&m.unit);
             entry(&mut inputs, &name, group).missing += m.tasks.len() as u32;
         }
     }
-    let late = late_reports(snapshot, month);
-    for (unit, n) in late {
-        let name = district_or_unit(snapshot, &unit);
-        let group = group_of(snapshot, &unit);
-        entry(&mut inputs, &name, group).late += n;
+    for r in snapshot
+        .reports
+        .iter()
+        .filter(|r| r.late && r.month <= month)
+    {
+        let Some(unit) = units.unit_of_assignment.get(&r.assignment_id) else {
+            continue;
+        };
+        let (name, group) = units.subject(unit);
+        entry(&mut inputs, &name, group).late += 1;
     }
     // The office's review marks (the latest per subject) and bonus and deduction items.
     for item in items {
@@ -145,43 +146,45 @@ fn entry<'a>(
         })
 }
 
-fn district_or_unit(snapshot: &Snapshot, unit: &str) -> String {
-    snapshot
-        .assignments
-        .iter()
-        .find(|a| a.unit == unit)
-        .and_then(|a| a.district.clone())
-        .unwrap_or_else(|| unit.to_string())
+/// Who is who among the assigned units: district governments with their district and group,
+/// and the unit behind each assignment.
+struct UnitIndex<'a> {
+    /// District government → (district, group).
+    district_of: HashMap<&'a str, (&'a str, Option<String>)>,
+    district_group: HashMap<&'a str, Option<String>>,
+    unit_of_assignment: HashMap<i64, &'a str>,
 }
 
-fn group_of(snapshot: &Snapshot, unit: &str) -> Option<String> {
-    match snapshot
-        .assignments
-        .iter()
-        .find(|a| a.unit == unit && a.district.is_some())
-    {
-        Some(a) => a.group.clone(),
-        None => Some(UNIT_GROUP.to_string()),
+impl<'a> UnitIndex<'a> {
+    fn new(snapshot: &'a Snapshot) -> UnitIndex<'a> {
+        let mut index = UnitIndex {
+            district_of: HashMap::new(),
+            district_group: HashMap::new(),
+            unit_of_assignment: HashMap::new(),
+        };
+        for a in &snapshot.assignments {
+            index.unit_of_assignment.insert(a.id, a.unit.as_str());
+            if let Some(d) = &a.district {
+                index
+                    .district_of
+                    .entry(a.unit.as_str())
+                    .or_insert((d.as_str(), a.group.clone()));
+                index
+                    .district_group
+                    .entry(d.as_str())
+                    .or_insert(a.group.clone());
+            }
+        }
+        index
     }
-}
 
-/// Late reports per unit through `month`.
-fn late_reports(snapshot: &Snapshot, month: u32) -> HashMap<String, u32> {
-    let mut out = HashMap::new();
-    for r in snapshot
-        .reports
-        .iter()
-        .filter(|r| r.late && r.month <= month)
-    {
-        if let Some(a) = snapshot
-            .assignments
-            .iter()
-            .find(|a| a.id == r.assignment_id)
-        {
-            *out.entry(a.unit.clone()).or_insert(0) += 1;
+    /// The name a unit is ranked under (its district, for a district government) and its group.
+    fn subject(&self, unit: &str) -> (String, Option<String>) {
+        match self.district_of.get(unit) {
+            Some((district, group)) => (district.to_string(), group.clone()),
+            None => (unit.to_string(), Some(UNIT_GROUP.to_string())),
         }
     }
-    out
 }
 
 /// Districts and units ranked after `month` by the half-year index (completion against pace and

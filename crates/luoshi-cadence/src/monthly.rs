@@ -85,13 +85,6 @@ fn spec(target: &SnapTarget) -> TargetSpec {
     }
 }
 
-/// The assignment that answers for a target city-wide: the task's (first) lead unit.
-fn lead_of(assignments: &[SnapAssignment], task: i64) -> Option<&SnapAssignment> {
-    let mut of_task = assignments.iter().filter(|a| a.task_id == task).peekable();
-    let first = of_task.peek().copied();
-    of_task.find(|a| a.role == "lead").or(first)
-}
-
 impl MonthlyBulletin {
     /// The bulletin for `month` (1–12) of the snapshot's plan.
     pub fn build(snapshot: &Snapshot, month: u32, rules: &Rules) -> Option<MonthlyBulletin> {
@@ -104,6 +97,20 @@ impl MonthlyBulletin {
             .get(..4)
             .and_then(|y| y.parse().ok())
             .unwrap_or(0);
+        // Indexes, so that a province-scale ledger is not searched once per target.
+        let mut leads: HashMap<i64, &SnapAssignment> = HashMap::new();
+        let mut by_district: HashMap<(i64, &str), &SnapAssignment> = HashMap::new();
+        for a in &snapshot.assignments {
+            let slot = leads.entry(a.task_id).or_insert(a);
+            if slot.role != "lead" && a.role == "lead" {
+                *slot = a;
+            }
+            if let Some(d) = &a.district {
+                by_district.entry((a.task_id, d.as_str())).or_insert(a);
+            }
+        }
+        let targets_by_id: HashMap<i64, &SnapTarget> =
+            snapshot.targets.iter().map(|t| (t.id, t)).collect();
         let mut values: Values = HashMap::new();
         for v in &snapshot.values {
             values.insert((v.assignment_id, v.month, v.target_id), v.value);
@@ -127,7 +134,7 @@ impl MonthlyBulletin {
         let mut targets = Vec::new();
         let mut completed = Vec::new();
         for target in &snapshot.targets {
-            let Some(lead) = lead_of(&snapshot.assignments, target.task_id) else {
+            let Some(lead) = leads.get(&target.task_id).copied() else {
                 continue;
             };
             let spec = spec(target);
@@ -176,12 +183,13 @@ impl MonthlyBulletin {
         // Districts' own shares.
         let mut districts = Vec::new();
         for (target_id, district, share) in &snapshot.shares {
-            let Some(target) = snapshot.targets.iter().find(|t| t.id == *target_id) else {
+            let Some(target) = targets_by_id.get(target_id).copied() else {
                 continue;
             };
-            let Some(assignment) = snapshot.assignments.iter().find(|a| {
-                a.task_id == target.task_id && a.district.as_deref() == Some(district.as_str())
-            }) else {
+            let Some(assignment) = by_district
+                .get(&(target.task_id, district.as_str()))
+                .copied()
+            else {
                 continue;
             };
             let spec = TargetSpec {
