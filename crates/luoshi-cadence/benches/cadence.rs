@@ -1,0 +1,130 @@
+//! The cadence's outputs on a large ledger: a generated plan of 2,000 tasks (8,000 targets; a third
+//! of the tasks on every district, the rest on three departments) with a simulated year of
+//! reports, then the time to read the ledger's snapshot, to compute the monthly bulletin and the
+//! annual assessment, and to render the bulletin as .docx.
+//!
+//! Run: `cargo bench -p luoshi-cadence --bench cadence` (results go in BENCHMARKS.md).
+
+use std::time::{Duration, Instant};
+
+use luoshi_cadence::simulate::simulate_year;
+use luoshi_cadence::{AnnualAssessment, Format, MonthlyBulletin, render};
+use luoshi_directory::{Directory, resolve};
+use luoshi_evaluation::{AssessmentRules, Rules};
+use luoshi_store::Store;
+
+const TASKS: usize = 2_000;
+const DEPARTMENTS: [&str; 6] = [
+    "市科技局",
+    "市发改委",
+    "市经信局",
+    "市财政局",
+    "市教育局",
+    "市人社局",
+];
+
+/// A plan document in the genre: numbered tasks, each with four numeric targets and its units.
+fn plan_text() -> String {
+    let mut text = String::from("武汉市某某工作实施方案\n\n一、主要任务\n\n");
+    for i in 0..TASKS {
+        let units = if i % 3 == 0 {
+            "牵头单位：市科技局；责任单位：各区人民政府".to_string()
+        } else {
+            format!(
+                "牵头单位：{}；责任单位：{}、{}",
+                DEPARTMENTS[i % 6],
+                DEPARTMENTS[(i + 1) % 6],
+                DEPARTMENTS[(i + 2) % 6]
+            )
+        };
+        text.push_str(&format!(
+            "{}. 推进第{}项工作。新增科技企业 {} 家，建设平台 {} 个，培育人才 {} 名，投入资金 {} 亿元。（{units}）\n",
+            i + 1,
+            i + 1,
+            100 + i % 50,
+            10 + i % 7,
+            200 + i % 30,
+            5 + i % 4
+        ));
+    }
+    text
+}
+
+fn median(mut times: Vec<Duration>) -> Duration {
+    times.sort();
+    times[times.len() / 2]
+}
+
+fn main() {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let dir = tempfile::tempdir().expect("tempdir");
+    runtime.block_on(async {
+        let store = Store::open(&format!(
+            "sqlite://{}",
+            dir.path().join("cadence.db").display()
+        ))
+        .await
+        .expect("open");
+        let directory = Directory::wuhan();
+        let text = plan_text();
+        let resolution = resolve(luoshi_extract::extract(&text), &directory);
+        let plan = store
+            .import_plan(&resolution, "large.txt", text.as_bytes(), "bench")
+            .await
+            .expect("import");
+        store
+            .publish(plan, &directory, "bench")
+            .await
+            .expect("publish");
+        let started = Instant::now();
+        let done = simulate_year(&store, plan).await.expect("simulate");
+        eprintln!(
+            "simulated {} reports in {:.1} s",
+            done.reports,
+            started.elapsed().as_secs_f64()
+        );
+        let snapshot = store.snapshot(plan).await.expect("snapshot");
+        let rules = Rules::default();
+        let mut load = Vec::new();
+        let mut monthly = Vec::new();
+        let mut annual = Vec::new();
+        let mut docx = Vec::new();
+        for _ in 0..5 {
+            let t = Instant::now();
+            let s = store.snapshot(plan).await.expect("snapshot");
+            load.push(t.elapsed());
+            let t = Instant::now();
+            let bulletin = MonthlyBulletin::build(&s, 6, &rules).expect("bulletin");
+            monthly.push(t.elapsed());
+            let t = Instant::now();
+            let doc = bulletin.document("协调办公室", "2021年7月5日", true);
+            render(&doc, Format::Docx).expect("docx");
+            docx.push(t.elapsed());
+            let t = Instant::now();
+            AnnualAssessment::build(&s, &[], &rules, &AssessmentRules::default())
+                .expect("assessment");
+            annual.push(t.elapsed());
+        }
+        println!(
+            "cadence: {} tasks, {} targets, {} assignments, {} reports, {} reported values",
+            TASKS,
+            snapshot.targets.len(),
+            snapshot.assignments.len(),
+            snapshot.reports.len(),
+            snapshot.values.len()
+        );
+        println!("| step | median of 5 |");
+        println!("|---|---|");
+        let ms = |d: Duration| format!("{:.0} ms", d.as_secs_f64() * 1000.0);
+        println!(
+            "| read the snapshot (all reports and values) | {} |",
+            ms(median(load.clone()))
+        );
+        println!("| monthly bulletin (June) | {} |", ms(median(monthly)));
+        println!("| bulletin as .docx | {} |", ms(median(docx)));
+        println!("| annual assessment (12 months) | {} |", ms(median(annual)));
+    });
+}
