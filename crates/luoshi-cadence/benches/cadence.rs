@@ -13,7 +13,13 @@ use luoshi_directory::{Directory, resolve};
 use luoshi_evaluation::{AssessmentRules, Rules};
 use luoshi_store::Store;
 
-const TASKS: usize = 2_000;
+/// Tasks in the generated plan (`LUOSHI_BENCH_TASKS` overrides, for quick runs).
+fn tasks() -> usize {
+    std::env::var("LUOSHI_BENCH_TASKS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(2_000)
+}
 const DEPARTMENTS: [&str; 6] = [
     "市科技局",
     "市发改委",
@@ -25,8 +31,20 @@ const DEPARTMENTS: [&str; 6] = [
 
 /// A plan document in the genre: numbered tasks, each with four numeric targets and its units.
 fn plan_text() -> String {
-    let mut text = String::from("武汉市某某工作实施方案\n\n一、主要任务\n\n");
-    for i in 0..TASKS {
+    const SECTIONS: [&str; 20] = [
+        "一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二", "十三", "十四",
+        "十五", "十六", "十七", "十八", "十九", "二十",
+    ];
+    let mut text = String::from("武汉市某某工作实施方案\n\n");
+    // Numbered as plans are: sections of at most 100 tasks each.
+    for i in 0..tasks() {
+        if i % 100 == 0 {
+            text.push_str(&format!(
+                "\n{}、第{}方面任务\n\n",
+                SECTIONS[(i / 100) % 20],
+                i / 100 + 1
+            ));
+        }
         let units = if i % 3 == 0 {
             "牵头单位：市科技局；责任单位：各区人民政府".to_string()
         } else {
@@ -39,7 +57,7 @@ fn plan_text() -> String {
         };
         text.push_str(&format!(
             "{}. 推进第{}项工作。新增科技企业 {} 家，建设平台 {} 个，培育人才 {} 名，投入资金 {} 亿元。（{units}）\n",
-            i + 1,
+            i % 100 + 1,
             i + 1,
             100 + i % 50,
             10 + i % 7,
@@ -110,7 +128,12 @@ fn main() {
         }
         println!(
             "cadence: {} tasks, {} targets, {} assignments, {} reports, {} reported values",
-            TASKS,
+            snapshot
+                .targets
+                .iter()
+                .map(|t| t.task_id)
+                .collect::<std::collections::BTreeSet<_>>()
+                .len(),
             snapshot.targets.len(),
             snapshot.assignments.len(),
             snapshot.reports.len(),
