@@ -538,11 +538,12 @@ pub async fn template_bytes(
 ) -> Result<(Vec<u8>, String), ApiError> {
     let period = s.store.period(period_id).await?;
     let (views, unit) = own_views(s, caller, period_id).await?;
-    let bytes = write_report_sheet(
-        &upload::sheet_info(&period, &unit),
-        &upload::sheet_lines(&views),
-    )
-    .map_err(|e| ApiError::internal(format!("生成填报表失败：{e}")))?;
+    let mut info = upload::sheet_info(&period, &unit);
+    if s.demo {
+        info.period_label = format!("【演示数据】{}", info.period_label);
+    }
+    let bytes = write_report_sheet(&info, &upload::sheet_lines(&views))
+        .map_err(|e| ApiError::internal(format!("生成填报表失败：{e}")))?;
     Ok((bytes, format!("{unit}-{}-填报表.xlsx", period.key)))
 }
 

@@ -476,7 +476,8 @@ pub async fn district_xlsx(
 ) -> Result<Response, PageError> {
     visible(&s, &caller, id).await?;
     let table = s.store.district_table(id, &name).await?;
-    let title = format!("{} 年度任务表（一区一表）", table.district.name);
+    let demo = if s.demo { "【演示数据】" } else { "" };
+    let title = format!("{demo}{} 年度任务表（一区一表）", table.district.name);
     let bytes = luoshi_export::table_xlsx(&title, &DISTRICT_COLUMNS, &district_rows(&table))
         .map_err(|e| {
             PageError(

@@ -1043,7 +1043,8 @@ pub async fn reporting_xlsx(
         ("未报送", 8.0),
         ("未报送任务", 60.0),
     ];
-    let title = format!("{}填报情况（截止日 {}）", period.label, period.due_on);
+    let demo = if s.demo { "【演示数据】" } else { "" };
+    let title = format!("{demo}{}填报情况（截止日 {}）", period.label, period.due_on);
     let bytes = luoshi_export::table_xlsx(&title, &columns, &table)
         .map_err(|e| PageError::internal(format!("生成 xlsx 失败：{e}")))?;
     Ok(api::download(

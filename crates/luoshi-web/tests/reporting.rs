@@ -655,3 +655,45 @@ async fn dashboard_and_assessment_pages() {
     let refused = send(&state, get("/plans/1/dashboard", &jiangan_cookie())).await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn a_demonstration_ledger_is_marked_on_pages_and_exports() {
+    let (mut state, _dir) = state().await;
+    state.demo = true;
+    let office = common::office_cookie();
+    let login = send(
+        &state,
+        Request::builder()
+            .uri("/login")
+            .body(Body::empty())
+            .expect("r"),
+    )
+    .await;
+    assert!(
+        login.body.contains("class=\"demo-banner\""),
+        "{}",
+        login.body
+    );
+    let overview = send(&state, get("/plans/1", &office)).await;
+    assert!(overview.body.contains("演示数据"));
+    let response = luoshi_web::router(state.clone())
+        .oneshot(get(
+            "/plans/1/districts/%E6%B1%9F%E5%B2%B8%E5%8C%BA/table.xlsx",
+            &office,
+        ))
+        .await
+        .expect("xlsx");
+    let bytes = response
+        .into_body()
+        .collect()
+        .await
+        .expect("b")
+        .to_bytes()
+        .to_vec();
+    use calamine::{Reader, Xlsx};
+    let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).expect("xlsx");
+    let name = book.sheet_names()[0].clone();
+    let range = book.worksheet_range(&name).expect("sheet");
+    let title = range.get((0, 0)).map(|d| d.to_string()).unwrap_or_default();
+    assert!(title.starts_with("【演示数据】"), "{title}");
+}
