@@ -73,6 +73,27 @@ pub fn render(doc: &OfficialDocument, format: Format) -> Result<Vec<u8>, RenderE
     }
 }
 
+/// A plan's stored rules as the evaluation's and the assessment's.
+pub fn rules_of(
+    plan: &luoshi_store::PlanRules,
+) -> (luoshi_evaluation::Rules, luoshi_evaluation::AssessmentRules) {
+    (
+        luoshi_evaluation::Rules {
+            on_pace_gap: plan.on_pace_gap,
+            serious_gap: plan.serious_gap,
+            not_started_serious_after: u32::try_from(plan.not_started_serious_after).unwrap_or(3),
+            about_tolerance: plan.about_tolerance,
+        },
+        luoshi_evaluation::AssessmentRules {
+            completion_weight: plan.completion_weight,
+            discipline_weight: plan.discipline_weight,
+            review_weight: plan.review_weight,
+            late_deduction: plan.late_deduction,
+            missing_deduction: plan.missing_deduction,
+        },
+    )
+}
+
 /// Which meeting of the cadence a period key names: `2021-06` (每月一调度), `2021-Q2` (每季一小结),
 /// `2021-H1` (半年一讲评).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -107,24 +128,22 @@ impl Cadence {
     }
 
     /// The document for this meeting, or `None` when the plan has no such period. `items` are
-    /// the office's assessment entries (used by the annual assessment).
+    /// the office's assessment entries (used by the annual assessment); `plan_rules` the plan's
+    /// evaluation and assessment rules.
     pub fn document(
         self,
         snapshot: &luoshi_store::Snapshot,
         items: &[luoshi_store::AssessmentItem],
-        rules: &luoshi_evaluation::Rules,
+        plan_rules: &luoshi_store::PlanRules,
         issuer: &str,
         date: &str,
         demo: bool,
     ) -> Option<OfficialDocument> {
+        let (rules, assess) = rules_of(plan_rules);
+        let rules = &rules;
         Some(match self {
-            Cadence::Annual => AnnualAssessment::build(
-                snapshot,
-                items,
-                rules,
-                &luoshi_evaluation::AssessmentRules::default(),
-            )?
-            .document(issuer, date, demo),
+            Cadence::Annual => AnnualAssessment::build(snapshot, items, rules, &assess)?
+                .document(issuer, date, demo),
             Cadence::Monthly(m) => {
                 MonthlyBulletin::build(snapshot, m, rules)?.document(issuer, date, demo)
             }

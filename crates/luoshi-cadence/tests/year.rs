@@ -497,3 +497,79 @@ async fn the_annual_assessment_scores_every_point_with_its_evidence() {
         .expect("江岸区");
     assert_eq!(jiangan.adjustments, -1.0);
 }
+
+#[tokio::test]
+async fn a_plans_own_rules_change_its_statuses_and_scores() {
+    use luoshi_cadence::{Cadence, rules_of};
+    use luoshi_store::PlanRules;
+    let (store, plan, _dir) = simulated().await;
+    simulate_year(&store, plan).await.expect("simulate");
+    assert_eq!(
+        store.plan_rules(plan).await.expect("rules"),
+        PlanRules::default()
+    );
+    let bad = PlanRules {
+        on_pace_gap: 40.0,
+        ..PlanRules::default()
+    };
+    let e = store
+        .set_plan_rules(plan, &bad, "协调办公室")
+        .await
+        .expect_err("on pace above serious");
+    assert!(e.to_string().contains("严重滞后的差距"), "{e}");
+    let bad = PlanRules {
+        review_weight: 20.0,
+        ..PlanRules::default()
+    };
+    let e = store
+        .set_plan_rules(plan, &bad, "协调办公室")
+        .await
+        .expect_err("weights over 100");
+    assert!(e.to_string().contains("之和须为 100"), "{e}");
+    let strict = PlanRules {
+        on_pace_gap: 2.0,
+        serious_gap: 10.0,
+        ..PlanRules::default()
+    };
+    store
+        .set_plan_rules(plan, &strict, "协调办公室")
+        .await
+        .expect("strict rules");
+    assert_eq!(store.plan_rules(plan).await.expect("rules"), strict);
+    let snapshot = store.snapshot(plan).await.expect("snapshot");
+    let behind = |rules: &PlanRules| {
+        let (r, _) = rules_of(rules);
+        MonthlyBulletin::build(&snapshot, 6, &r)
+            .expect("june")
+            .targets
+            .iter()
+            .filter(|t| t.evaluation.status.is_behind())
+            .count()
+    };
+    assert!(
+        behind(&strict) > behind(&PlanRules::default()),
+        "stricter thresholds find more targets behind"
+    );
+    let doc = Cadence::Annual
+        .document(
+            &snapshot,
+            &[],
+            &PlanRules {
+                completion_weight: 60.0,
+                review_weight: 20.0,
+                ..PlanRules::default()
+            },
+            "x",
+            "y",
+            false,
+        )
+        .expect("annual");
+    let method = match &doc.sections[0].blocks[0] {
+        luoshi_cadence::Block::Paragraph(text) => text.clone(),
+        other => panic!("{other:?}"),
+    };
+    assert!(
+        method.contains("目标完成 60 分") && method.contains("评议 20 分"),
+        "{method}"
+    );
+}

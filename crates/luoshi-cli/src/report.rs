@@ -6,7 +6,6 @@ use std::path::PathBuf;
 
 use anyhow::anyhow;
 use luoshi_cadence::{Cadence, Format, render};
-use luoshi_evaluation::Rules;
 
 use crate::Failure;
 use crate::ledger::{Database, runtime};
@@ -93,6 +92,7 @@ pub fn run(command: ReportCommand) -> Result<(), Failure> {
             .and_then(|y| y.parse::<i32>().ok());
         let today = luoshi_reporting::Day::today_in_china();
         let date = format!("{}年{}月{}日", today.year, today.month, today.day);
+        let plan_rules = store.plan_rules(plan.id).await.map_err(Failure::other)?;
         let items = store
             .assessment_items(plan.id)
             .await
@@ -102,7 +102,7 @@ pub fn run(command: ReportCommand) -> Result<(), Failure> {
                 cadence.document(
                     &snapshot,
                     &items,
-                    &Rules::default(),
+                    &plan_rules,
                     &args.issuer,
                     &date,
                     plan.demo,

@@ -53,6 +53,8 @@ use crate::{handlers, reporting};
         reporting::list_assessment_items,
         reporting::add_assessment_item,
         reporting::delete_assessment_item,
+        reporting::get_rules,
+        reporting::set_rules,
     ),
     modifiers(&BearerAuth),
     security(("token" = []), ("session" = [])),

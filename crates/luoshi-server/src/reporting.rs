@@ -52,6 +52,7 @@ pub fn routes() -> Router<AppState> {
             post(add_attachment),
         )
         .route("/api/attachments/{id}", get(get_attachment))
+        .route("/api/plans/{id}/rules", get(get_rules).put(set_rules))
         .route(
             "/api/plans/{id}/assessment-items",
             get(list_assessment_items).post(add_assessment_item),
@@ -803,7 +804,7 @@ pub async fn add_assessment_item(
     JsonBody(input): JsonBody<AssessmentItemInput>,
 ) -> Result<(StatusCode, Json<crate::handlers::Created>), ApiError> {
     caller.require_office()?;
-    let max_review = luoshi_evaluation::AssessmentRules::default().review_weight;
+    let max_review = s.store.plan_rules(id).await?.review_weight;
     let id = s
         .store
         .add_assessment_item(id, &input, max_review, &caller.actor())
@@ -823,4 +824,29 @@ pub async fn delete_assessment_item(
         .delete_assessment_item(id, item, &caller.actor())
         .await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(get, path = "/api/plans/{id}/rules", tag = "考核", params(("id" = i64, Path)),
+    responses((status = 200, body = PlanRules), (status = 404, body = crate::ErrorBody)))]
+pub async fn get_rules(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> ApiResult<PlanRules> {
+    visible_plan(&s, &caller, id).await?;
+    Ok(Json(s.store.plan_rules(id).await?))
+}
+
+#[utoipa::path(put, path = "/api/plans/{id}/rules", tag = "考核", params(("id" = i64, Path)), request_body = PlanRules,
+    responses((status = 200, body = PlanRules), (status = 403, body = crate::ErrorBody), (status = 422, body = crate::ErrorBody)))]
+pub async fn set_rules(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    JsonBody(rules): JsonBody<PlanRules>,
+) -> ApiResult<PlanRules> {
+    caller.require_office()?;
+    Ok(Json(
+        s.store.set_plan_rules(id, &rules, &caller.actor()).await?,
+    ))
 }

@@ -405,6 +405,15 @@ fn cases(f: &Fixture) -> Vec<Case> {
             Value::Null,
             &[Office],
         ),
+        case("GET", "/api/plans/1/rules", Value::Null, &SIGNED_IN),
+        case(
+            "PUT",
+            "/api/plans/1/rules",
+            json!({ "on_pace_gap": 40, "serious_gap": 30, "not_started_serious_after": 3, "about_tolerance": 0.1,
+                    "completion_weight": 70, "discipline_weight": 20, "review_weight": 10,
+                    "late_deduction": 1, "missing_deduction": 2 }),
+            &[Office],
+        ),
         // Reporters' own lists and sheets.
         case(
             "GET",
@@ -536,6 +545,11 @@ fn cases(f: &Fixture) -> Vec<Case> {
         &[Office],
     ));
     cases.push(form("/plans/1/assessment/items/999/delete", "", &[Office]));
+    cases.push(form(
+        "/plans/1/assessment/rules",
+        "on_pace_gap=x&serious_gap=30&not_started_serious_after=3&about_tolerance=10&completion_weight=70&discipline_weight=20&review_weight=10&late_deduction=1&missing_deduction=2",
+        &[Office],
+    ));
     // Pages every signed-in user may open.
     for path in [
         "/plans/1",

@@ -18,6 +18,7 @@ mod periods;
 mod read;
 mod reports;
 mod rows;
+mod rules;
 mod save_queue;
 mod snapshot;
 
@@ -38,6 +39,7 @@ pub use reports::{
     ValueInput,
 };
 pub use rows::*;
+pub use rules::PlanRules;
 pub use snapshot::{SnapAssignment, SnapReport, SnapTarget, SnapValue, Snapshot};
 
 /// The database a URL points at.

@@ -8,11 +8,10 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use luoshi_cadence::AnnualAssessment;
 use luoshi_evaluation::forecast::thousands;
-use luoshi_evaluation::{AssessmentRules, Rules};
 use luoshi_reporting::Role;
 use luoshi_server::AppState;
 use luoshi_server::auth::Caller;
-use luoshi_store::{AssessmentItem, AssessmentItemInput, PlanSummary, StoreError};
+use luoshi_store::{AssessmentItem, AssessmentItemInput, PlanRules, PlanSummary, StoreError};
 use serde::Deserialize;
 
 use crate::pages::PageError;
@@ -27,6 +26,9 @@ struct AssessmentPage {
     rows: Vec<ScoreRow>,
     subjects: Vec<String>,
     items: Vec<AssessmentItem>,
+    rules: PlanRules,
+    /// The 左右 tolerance in per cent.
+    tolerance: String,
     office: bool,
     csrf: String,
     message: Option<String>,
@@ -55,13 +57,10 @@ async fn page(
     }
     let snapshot = s.store.snapshot(plan_id).await?;
     let items = s.store.assessment_items(plan_id).await?;
-    let assessment = AnnualAssessment::build(
-        &snapshot,
-        &items,
-        &Rules::default(),
-        &AssessmentRules::default(),
-    )
-    .ok_or_else(|| PageError::new(StatusCode::NOT_FOUND, "该方案没有填报期间".into()))?;
+    let plan_rules = s.store.plan_rules(plan_id).await?;
+    let (rules, assess) = luoshi_cadence::rules_of(&plan_rules);
+    let assessment = AnnualAssessment::build(&snapshot, &items, &rules, &assess)
+        .ok_or_else(|| PageError::new(StatusCode::NOT_FOUND, "该方案没有填报期间".into()))?;
     let rows = assessment
         .districts
         .iter()
@@ -92,6 +91,8 @@ async fn page(
             .map(str::to_string)
             .collect(),
         rows,
+        tolerance: format!("{}", (plan_rules.about_tolerance * 1000.0).round() / 10.0),
+        rules: plan_rules,
         plan,
         items,
         office: caller.principal.is_office(),
@@ -143,14 +144,10 @@ pub async fn add_item(
         points,
         reason: form.reason,
     };
+    let max_review = s.store.plan_rules(plan).await?.review_weight;
     match s
         .store
-        .add_assessment_item(
-            plan,
-            &input,
-            AssessmentRules::default().review_weight,
-            &caller.actor(),
-        )
+        .add_assessment_item(plan, &input, max_review, &caller.actor())
         .await
     {
         Ok(_) => Ok(Redirect::to(&format!("/plans/{plan}/assessment")).into_response()),
@@ -171,4 +168,80 @@ pub async fn delete_item(
         .delete_assessment_item(plan, item, &caller.actor())
         .await?;
     Ok(Redirect::to(&format!("/plans/{plan}/assessment")).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RulesForm {
+    on_pace_gap: String,
+    serious_gap: String,
+    not_started_serious_after: String,
+    about_tolerance: String,
+    completion_weight: String,
+    discipline_weight: String,
+    review_weight: String,
+    late_deduction: String,
+    missing_deduction: String,
+}
+
+pub async fn set_rules(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(plan): Path<i64>,
+    Form(form): Form<RulesForm>,
+) -> Result<Response, PageError> {
+    caller.require_office()?;
+    let fields = [
+        ("符合序时差距", &form.on_pace_gap),
+        ("严重滞后差距", &form.serious_gap),
+        ("未启动转红月数", &form.not_started_serious_after),
+        ("“左右”容差", &form.about_tolerance),
+        ("目标完成权重", &form.completion_weight),
+        ("报送纪律权重", &form.discipline_weight),
+        ("评议权重", &form.review_weight),
+        ("迟报扣分", &form.late_deduction),
+        ("漏报扣分", &form.missing_deduction),
+    ];
+    let mut numbers = Vec::new();
+    for (label, text) in fields {
+        match text.trim().parse::<f64>() {
+            Ok(n) if n.is_finite() => numbers.push(n),
+            _ => {
+                return page(
+                    &s,
+                    &caller,
+                    plan,
+                    None,
+                    Some(format!("{label}「{}」不是数字", text.trim())),
+                )
+                .await;
+            }
+        }
+    }
+    let rules = PlanRules {
+        on_pace_gap: numbers[0],
+        serious_gap: numbers[1],
+        not_started_serious_after: numbers[2].round() as i64,
+        about_tolerance: numbers[3] / 100.0,
+        completion_weight: numbers[4],
+        discipline_weight: numbers[5],
+        review_weight: numbers[6],
+        late_deduction: numbers[7],
+        missing_deduction: numbers[8],
+    };
+    match s.store.set_plan_rules(plan, &rules, &caller.actor()).await {
+        Ok(_) => {
+            page(
+                &s,
+                &caller,
+                plan,
+                Some("规则已保存，各项通报和考核即按新规则计算。".into()),
+                None,
+            )
+            .await
+        }
+        Err(StoreError::Invalid { message, .. }) => {
+            page(&s, &caller, plan, None, Some(message)).await
+        }
+        Err(e) => Err(e.into()),
+    }
 }

@@ -92,6 +92,7 @@ pub fn router(state: AppState) -> Router {
         .route("/plans/{id}/assessment", get(assessment::assessment))
         .route("/plans/{id}/dashboard", get(reporting::dashboard))
         .route("/plans/{id}/assessment/items", post(assessment::add_item))
+        .route("/plans/{id}/assessment/rules", post(assessment::set_rules))
         .route(
             "/plans/{id}/assessment/items/{item}/delete",
             post(assessment::delete_item),

@@ -1265,7 +1265,7 @@ pub async fn bulletin(
         .document(
             &snapshot,
             &s.store.assessment_items(plan_id).await?,
-            &luoshi_evaluation::Rules::default(),
+            &s.store.plan_rules(plan_id).await?,
             "协调办公室",
             &date,
             plan.demo || s.demo,
@@ -1353,7 +1353,7 @@ pub async fn dashboard(
     let (period, periods) = chosen_month(&s, plan_id, q.period.as_deref()).await?;
     let month = month_number(&period.key).unwrap_or(1);
     let snapshot = s.store.snapshot(plan_id).await?;
-    let rules = luoshi_evaluation::Rules::default();
+    let (rules, _) = luoshi_cadence::rules_of(&s.store.plan_rules(plan_id).await?);
     let months: Vec<MonthlyBulletin> = (1..=month)
         .filter_map(|m| MonthlyBulletin::build(&snapshot, m, &rules))
         .collect();

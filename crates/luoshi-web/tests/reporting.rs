@@ -697,3 +697,71 @@ async fn a_demonstration_ledger_is_marked_on_pages_and_exports() {
     let title = range.get((0, 0)).map(|d| d.to_string()).unwrap_or_default();
     assert!(title.starts_with("【演示数据】"), "{title}");
 }
+
+#[tokio::test]
+async fn the_office_sets_the_plans_rules() {
+    let (state, _dir) = state().await;
+    let office = common::office_cookie();
+    let csrf = common::OFFICE_CSRF;
+    let form = |on: &str, serious: &str, weights: (&str, &str, &str)| {
+        format!(
+            "csrf={csrf}&on_pace_gap={on}&serious_gap={serious}&not_started_serious_after=3&about_tolerance=10&completion_weight={}&discipline_weight={}&review_weight={}&late_deduction=1&missing_deduction=2",
+            weights.0, weights.1, weights.2
+        )
+    };
+    let bad = send(
+        &state,
+        post(
+            "/plans/1/assessment/rules",
+            &office,
+            &form("5", "25", ("70", "20", "20")),
+        ),
+    )
+    .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("之和须为 100"), "{}", bad.body);
+    let nan = send(
+        &state,
+        post(
+            "/plans/1/assessment/rules",
+            &office,
+            &form("五", "25", ("70", "20", "10")),
+        ),
+    )
+    .await;
+    assert!(nan.body.contains("符合序时差距「五」不是数字"));
+    let ok = send(
+        &state,
+        post(
+            "/plans/1/assessment/rules",
+            &office,
+            &form("5", "25", ("60", "25", "15")),
+        ),
+    )
+    .await;
+    assert_eq!(ok.status, StatusCode::OK);
+    assert!(
+        ok.body.contains("规则已保存") && ok.body.contains("差距 ≤ 5 个百分点"),
+        "{}",
+        ok.body
+    );
+    let rules = state.store.plan_rules(1).await.expect("rules");
+    assert_eq!(
+        (
+            rules.on_pace_gap,
+            rules.review_weight,
+            rules.about_tolerance
+        ),
+        (5.0, 15.0, 0.1)
+    );
+    let refused = send(
+        &state,
+        post(
+            "/plans/1/assessment/rules",
+            &jiangan_cookie(),
+            &form("5", "25", ("60", "25", "15")).replace(csrf, JIANGAN_CSRF),
+        ),
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+}
