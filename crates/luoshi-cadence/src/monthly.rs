@@ -78,9 +78,10 @@ pub struct MonthlyBulletin {
 /// The reported cumulative value of `target` by `assignment` in `month`.
 type Values = HashMap<(i64, u32, i64), f64>;
 
-fn spec(target: &SnapTarget) -> TargetSpec {
+fn spec(target: &SnapTarget, milestones: &HashMap<i64, Vec<(u32, f64)>>) -> TargetSpec {
     TargetSpec {
         aspirational: target.aspirational,
+        milestones: milestones.get(&target.id).cloned().unwrap_or_default(),
         ..TargetSpec::new(target.value, Qualifier::parse(&target.qualifier))
     }
 }
@@ -108,6 +109,13 @@ impl MonthlyBulletin {
             if let Some(d) = &a.district {
                 by_district.entry((a.task_id, d.as_str())).or_insert(a);
             }
+        }
+        let mut milestones: HashMap<i64, Vec<(u32, f64)>> = HashMap::new();
+        for (target, month, fraction) in &snapshot.milestones {
+            milestones
+                .entry(*target)
+                .or_default()
+                .push((*month, *fraction));
         }
         let targets_by_id: HashMap<i64, &SnapTarget> =
             snapshot.targets.iter().map(|t| (t.id, t)).collect();
@@ -137,7 +145,7 @@ impl MonthlyBulletin {
             let Some(lead) = leads.get(&target.task_id).copied() else {
                 continue;
             };
-            let spec = spec(target);
+            let spec = spec(target, &milestones);
             let actual = value_at(lead.id, month, target.id);
             let evaluation = evaluate(&spec, actual, month, rules);
             let warning = if evaluation.status == Status::Completed {
@@ -194,7 +202,7 @@ impl MonthlyBulletin {
             };
             let spec = TargetSpec {
                 value: *share,
-                ..spec(target)
+                ..spec(target, &milestones)
             };
             let actual = value_at(assignment.id, month, target.id);
             districts.push(DistrictLine {

@@ -573,3 +573,67 @@ async fn a_plans_own_rules_change_its_statuses_and_scores() {
         "{method}"
     );
 }
+
+#[tokio::test]
+async fn milestones_set_on_a_target_replace_its_monthly_steps() {
+    use luoshi_store::Milestone;
+    let (store, plan, _dir) = simulated().await;
+    simulate_year(&store, plan).await.expect("simulate");
+    let snapshot = store.snapshot(plan).await.expect("snapshot");
+    let rules = Rules::default();
+    let june = MonthlyBulletin::build(&snapshot, 6, &rules).expect("june");
+    let behind = june
+        .targets
+        .iter()
+        .find(|t| t.evaluation.status.is_behind() && !t.aspirational)
+        .expect("a target behind in June");
+    // Nothing is due before September: the same numbers are on pace.
+    let plan_milestones = [
+        Milestone {
+            month: 9,
+            fraction: 0.5,
+        },
+        Milestone {
+            month: 12,
+            fraction: 1.0,
+        },
+    ];
+    store
+        .set_milestones(behind.target_id, &plan_milestones, "协调办公室")
+        .await
+        .expect("milestones");
+    let e = store
+        .set_milestones(
+            behind.target_id,
+            &[
+                Milestone {
+                    month: 9,
+                    fraction: 0.6,
+                },
+                Milestone {
+                    month: 12,
+                    fraction: 0.5,
+                },
+            ],
+            "协调办公室",
+        )
+        .await
+        .expect_err("going down");
+    assert!(e.to_string().contains("低于"), "{e}");
+    let snapshot = store.snapshot(plan).await.expect("snapshot");
+    let june = MonthlyBulletin::build(&snapshot, 6, &rules).expect("june");
+    let line = june
+        .targets
+        .iter()
+        .find(|t| t.target_id == behind.target_id)
+        .expect("the target");
+    assert_eq!(line.evaluation.pace, 0.0);
+    assert!(!line.evaluation.status.is_behind(), "{:?}", line.evaluation);
+    let september = MonthlyBulletin::build(&snapshot, 9, &rules).expect("september");
+    let line = september
+        .targets
+        .iter()
+        .find(|t| t.target_id == behind.target_id)
+        .expect("the target");
+    assert_eq!(line.evaluation.pace, 0.5);
+}

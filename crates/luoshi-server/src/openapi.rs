@@ -55,6 +55,8 @@ use crate::{handlers, reporting};
         reporting::delete_assessment_item,
         reporting::get_rules,
         reporting::set_rules,
+        reporting::get_milestones,
+        reporting::set_milestones,
     ),
     modifiers(&BearerAuth),
     security(("token" = []), ("session" = [])),

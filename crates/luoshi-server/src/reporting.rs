@@ -54,6 +54,10 @@ pub fn routes() -> Router<AppState> {
         .route("/api/attachments/{id}", get(get_attachment))
         .route("/api/plans/{id}/rules", get(get_rules).put(set_rules))
         .route(
+            "/api/targets/{id}/milestones",
+            get(get_milestones).put(set_milestones),
+        )
+        .route(
             "/api/plans/{id}/assessment-items",
             get(list_assessment_items).post(add_assessment_item),
         )
@@ -848,5 +852,37 @@ pub async fn set_rules(
     caller.require_office()?;
     Ok(Json(
         s.store.set_plan_rules(id, &rules, &caller.actor()).await?,
+    ))
+}
+
+#[utoipa::path(get, path = "/api/targets/{id}/milestones", tag = "考核", params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<Milestone>)))]
+pub async fn get_milestones(
+    State(s): State<AppState>,
+    _signed_in: Caller,
+    Path(id): Path<i64>,
+) -> ApiResult<Vec<Milestone>> {
+    Ok(Json(s.store.milestones(id).await?))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct MilestonesRequest {
+    /// `[{"month": 6, "fraction": 0.3}, {"month": 12, "fraction": 1}]`; empty: back to monthly steps.
+    pub milestones: Vec<Milestone>,
+}
+
+#[utoipa::path(put, path = "/api/targets/{id}/milestones", tag = "考核", params(("id" = i64, Path)), request_body = MilestonesRequest,
+    responses((status = 200, body = Vec<Milestone>), (status = 403, body = crate::ErrorBody), (status = 422, body = crate::ErrorBody)))]
+pub async fn set_milestones(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    JsonBody(req): JsonBody<MilestonesRequest>,
+) -> ApiResult<Vec<Milestone>> {
+    caller.require_office()?;
+    Ok(Json(
+        s.store
+            .set_milestones(id, &req.milestones, &caller.actor())
+            .await?,
     ))
 }

@@ -407,6 +407,18 @@ fn cases(f: &Fixture) -> Vec<Case> {
         ),
         case("GET", "/api/plans/1/rules", Value::Null, &SIGNED_IN),
         case(
+            "GET",
+            format!("/api/targets/{target}/milestones"),
+            Value::Null,
+            &SIGNED_IN,
+        ),
+        case(
+            "PUT",
+            format!("/api/targets/{target}/milestones"),
+            json!({ "milestones": [{ "month": 13, "fraction": 1.0 }] }),
+            &[Office],
+        ),
+        case(
             "PUT",
             "/api/plans/1/rules",
             json!({ "on_pace_gap": 40, "serious_gap": 30, "not_started_serious_after": 3, "about_tolerance": 0.1,

@@ -14,6 +14,7 @@ mod audit;
 mod cache;
 mod edit;
 mod import;
+mod milestones;
 mod periods;
 mod read;
 mod reports;
@@ -32,6 +33,7 @@ pub use assessment::{AssessmentItem, AssessmentItemInput};
 pub use audit::{AuditProblem, AuditRecord};
 pub use edit::{DistrictRowInput, TargetPart, UnitsInput};
 pub use luoshi_reporting;
+pub use milestones::Milestone;
 pub use periods::PeriodRow;
 pub use read::{Page, TaskFilter};
 pub use reports::{

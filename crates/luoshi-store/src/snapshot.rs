@@ -70,6 +70,8 @@ pub struct Snapshot {
     pub shares: Vec<(i64, String, f64)>,
     pub reports: Vec<SnapReport>,
     pub values: Vec<SnapValue>,
+    /// `(target id, month, fraction due)`: milestones (节点) set on targets.
+    pub milestones: Vec<(i64, u32, f64)>,
 }
 
 /// `2021-06` → 6.
@@ -168,8 +170,22 @@ impl Store {
                 })
             })
             .collect::<Result<_>>()?;
+        let milestones = sqlx::query("SELECT m.target_id, m.month, m.fraction FROM target_milestones m JOIN targets g ON g.id = m.target_id JOIN tasks t ON t.id = g.task_id WHERE t.plan_id = $1 ORDER BY m.target_id, m.month")
+            .bind(plan_id)
+            .fetch_all(&mut *conn)
+            .await?
+            .iter()
+            .map(|r| {
+                Ok((
+                    r.try_get("target_id")?,
+                    u32::try_from(r.try_get::<i64, _>("month")?).unwrap_or(0),
+                    r.try_get("fraction")?,
+                ))
+            })
+            .collect::<Result<_>>()?;
         Ok(Snapshot {
             plan,
+            milestones,
             months,
             targets,
             assignments,
