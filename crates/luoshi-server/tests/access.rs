@@ -558,6 +558,11 @@ fn cases(f: &Fixture) -> Vec<Case> {
     ));
     cases.push(form("/plans/1/assessment/items/999/delete", "", &[Office]));
     cases.push(form(
+        format!("/tasks/{}/targets/{}/milestones", f.task, f.target),
+        "milestones=13:50",
+        &[Office],
+    ));
+    cases.push(form(
         "/plans/1/assessment/rules",
         "on_pace_gap=x&serious_gap=30&not_started_serious_after=3&about_tolerance=10&completion_weight=70&discipline_weight=20&review_weight=10&late_deduction=1&missing_deduction=2",
         &[Office],

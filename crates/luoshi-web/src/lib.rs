@@ -32,6 +32,10 @@ pub fn router(state: AppState) -> Router {
         .route("/plans/{id}", get(overview))
         .route("/plans/{id}/tasks", get(tasks))
         .route("/tasks/{id}", get(task))
+        .route(
+            "/tasks/{id}/targets/{target}/milestones",
+            post(pages::set_milestones),
+        )
         .route("/plans/{id}/units/{name}", get(unit))
         .route("/plans/{id}/districts", get(districts))
         .route("/plans/{id}/districts/{name}", get(district))

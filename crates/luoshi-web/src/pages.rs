@@ -1,6 +1,7 @@
 //! Page handlers: read the ledger, fill a template.
 
 use askama::Template;
+use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -327,6 +328,11 @@ struct TaskPage {
     task: TaskDetail,
     /// The text in pieces: 0 plain, 1 a target, 2 the annotation.
     pieces: Vec<(String, u8)>,
+    /// Each target with its milestones as typed (`9:50, 12:100`) and as read (`9月 50%`).
+    targets: Vec<(TargetRow, String, String)>,
+    office: bool,
+    csrf: String,
+    error: Option<String>,
 }
 
 /// Splits the task's text at its targets and annotation so the page can highlight them.
@@ -369,10 +375,113 @@ pub async fn task(
     caller: Caller,
     Path(id): Path<i64>,
 ) -> Result<Html<String>, PageError> {
+    task_page(&s, &caller, id, None).await.map(Html)
+}
+
+/// The task page, with an error under the milestone forms when a change was refused.
+pub(crate) async fn task_page(
+    s: &AppState,
+    caller: &Caller,
+    id: i64,
+    error: Option<String>,
+) -> Result<String, PageError> {
     let task = s.store.task(id).await?;
-    visible(&s, &caller, task.row.plan_id).await?;
+    visible(s, caller, task.row.plan_id).await?;
     let pieces = pieces(&task);
-    render(TaskPage { task, pieces })
+    let mut milestones = Vec::new();
+    for t in &task.targets {
+        let list = s.store.milestones(t.id).await?;
+        let typed = list
+            .iter()
+            .map(|m| format!("{}:{}", m.month, number(m.fraction * 100.0)))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let read = if list.is_empty() {
+            "按月均衡".to_string()
+        } else {
+            list.iter()
+                .map(|m| format!("{}月 {}%", m.month, number(m.fraction * 100.0)))
+                .collect::<Vec<_>>()
+                .join("；")
+        };
+        milestones.push((t.clone(), typed, read));
+    }
+    let page = TaskPage {
+        task,
+        pieces,
+        targets: milestones,
+        office: caller.principal.is_office(),
+        csrf: caller.csrf_token.clone(),
+        error,
+    };
+    page.render()
+        .map_err(|e| PageError::internal(format!("页面生成失败：{e}")))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct MilestoneForm {
+    #[serde(default)]
+    milestones: String,
+}
+
+/// `9:50, 12:100` → milestones (month, per cent); what is wrong, named, otherwise.
+fn parse_milestones(text: &str) -> Result<Vec<luoshi_store::Milestone>, String> {
+    text.split([',', '，', '、', ';', '；', ' '])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(|pair| {
+            let (month, percent) = pair
+                .split_once([':', '：'])
+                .ok_or_else(|| format!("「{pair}」应写成 月:百分比，如 9:50"))?;
+            let month = month
+                .trim()
+                .trim_end_matches('月')
+                .parse::<u32>()
+                .map_err(|_| format!("「{pair}」中的月份不是数字"))?;
+            let percent = percent
+                .trim()
+                .trim_end_matches('%')
+                .parse::<f64>()
+                .map_err(|_| format!("「{pair}」中的百分比不是数字"))?;
+            Ok(luoshi_store::Milestone {
+                month,
+                fraction: percent / 100.0,
+            })
+        })
+        .collect()
+}
+
+pub async fn set_milestones(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path((task, target)): Path<(i64, i64)>,
+    Form(form): Form<MilestoneForm>,
+) -> Result<Response, PageError> {
+    caller.require_office()?;
+    let detail = s.store.task(task).await?;
+    if !detail.targets.iter().any(|t| t.id == target) {
+        return Err(PageError(
+            StatusCode::NOT_FOUND,
+            format!("任务 {task} 没有指标 {target}"),
+        ));
+    }
+    let refused = |message: String| async {
+        let body = task_page(&s, &caller, task, Some(message)).await?;
+        Ok::<Response, PageError>((StatusCode::UNPROCESSABLE_ENTITY, Html(body)).into_response())
+    };
+    let milestones = match parse_milestones(&form.milestones) {
+        Ok(m) => m,
+        Err(message) => return refused(message).await,
+    };
+    match s
+        .store
+        .set_milestones(target, &milestones, &caller.actor())
+        .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/tasks/{task}")).into_response()),
+        Err(StoreError::Invalid { message, .. }) => refused(message).await,
+        Err(e) => Err(e.into()),
+    }
 }
 
 #[derive(Template)]

@@ -765,3 +765,91 @@ async fn the_office_sets_the_plans_rules() {
     .await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn the_office_sets_milestones_on_the_task_page() {
+    let (state, _dir) = state().await;
+    let office = common::office_cookie();
+    let csrf = common::OFFICE_CSRF;
+    let tasks = state
+        .store
+        .tasks(
+            1,
+            &luoshi_store::TaskFilter {
+                has_target: Some(true),
+                ..Default::default()
+            },
+            0,
+            1,
+        )
+        .await
+        .expect("tasks");
+    let task = state.store.task(tasks.items[0].id).await.expect("task");
+    let target = task.targets[0].id;
+    let page = send(&state, get(&format!("/tasks/{}", task.row.id), &office)).await;
+    assert!(
+        page.body.contains("按月均衡") && page.body.contains("设置节点"),
+        "{}",
+        page.body
+    );
+    let uri = format!("/tasks/{}/targets/{target}/milestones", task.row.id);
+    let bad = send(
+        &state,
+        post(
+            &uri,
+            &office,
+            &format!("csrf={csrf}&milestones={}", common::encode("9:60, 12:50")),
+        ),
+    )
+    .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        bad.body.contains("12 月的节点进度低于 9 月的"),
+        "{}",
+        bad.body
+    );
+    let typo = send(
+        &state,
+        post(
+            &uri,
+            &office,
+            &format!("csrf={csrf}&milestones={}", common::encode("九月:50")),
+        ),
+    )
+    .await;
+    assert!(typo.body.contains("中的月份不是数字"), "{}", typo.body);
+    let ok = send(
+        &state,
+        post(
+            &uri,
+            &office,
+            &format!(
+                "csrf={csrf}&milestones={}",
+                common::encode("9月:50%，12:100")
+            ),
+        ),
+    )
+    .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER);
+    let page = send(&state, get(&format!("/tasks/{}", task.row.id), &office)).await;
+    assert!(page.body.contains("9月 50%；12月 100%"), "{}", page.body);
+    let reporter = send(
+        &state,
+        get(&format!("/tasks/{}", task.row.id), &jiangan_cookie()),
+    )
+    .await;
+    assert!(
+        !reporter.body.contains("设置节点"),
+        "only the office sees the form"
+    );
+    let refused = send(
+        &state,
+        post(
+            &uri,
+            &jiangan_cookie(),
+            &format!("csrf={JIANGAN_CSRF}&milestones=9:50"),
+        ),
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+}
