@@ -8,8 +8,7 @@ use luoshi_evaluation::{AssessmentRules, Rules, Score};
 use luoshi_store::{AssessmentItem, Snapshot};
 
 use crate::document::{Block, OfficialDocument, Section};
-use crate::halfyear::{UNIT_GROUP, scores};
-use crate::monthly::MonthlyBulletin;
+use crate::halfyear::{UNIT_GROUP, months_through, scores};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct AnnualAssessment {
@@ -27,11 +26,11 @@ impl AnnualAssessment {
         rules: &Rules,
         assess: &AssessmentRules,
     ) -> Option<AnnualAssessment> {
-        let december = MonthlyBulletin::build(snapshot, 12, rules)?;
-        let (units, districts): (Vec<Score>, Vec<Score>) =
-            scores(snapshot, 12, rules, assess, items)
-                .into_iter()
-                .partition(|s| s.group.as_deref() == Some(UNIT_GROUP));
+        let months = months_through(snapshot, 12, rules);
+        let december = months.last().filter(|m| m.month == 12)?;
+        let (units, districts): (Vec<Score>, Vec<Score>) = scores(snapshot, &months, assess, items)
+            .into_iter()
+            .partition(|s| s.group.as_deref() == Some(UNIT_GROUP));
         Some(AnnualAssessment {
             plan_title: december.plan_title.clone(),
             year: december.year,

@@ -50,21 +50,26 @@ fn index_rules() -> AssessmentRules {
     }
 }
 
-/// Scores every unit after `month`: its own targets (district shares for districts, the targets it
-/// leads for units) measured against pace, and its late and missing reports so far.
+/// The monthly bulletins of January through `month`, which rankings and assessments read.
+pub fn months_through(snapshot: &Snapshot, month: u32, rules: &Rules) -> Vec<MonthlyBulletin> {
+    (1..=month)
+        .filter_map(|m| MonthlyBulletin::build(snapshot, m, rules))
+        .collect()
+}
+
+/// Scores every unit after the last of `bulletins` (January onwards): its own targets (district
+/// shares for districts, the targets it leads for units) measured against pace, and its late and
+/// missing reports so far.
 pub(crate) fn scores(
     snapshot: &Snapshot,
-    month: u32,
-    rules: &Rules,
+    bulletins: &[MonthlyBulletin],
     assess: &AssessmentRules,
     items: &[AssessmentItem],
 ) -> Vec<Score> {
-    let bulletins: Vec<MonthlyBulletin> = (1..=month)
-        .filter_map(|m| MonthlyBulletin::build(snapshot, m, rules))
-        .collect();
     let Some(now) = bulletins.last() else {
         return Vec::new();
     };
+    let month = now.month;
     let units = UnitIndex::new(snapshot);
     let mut inputs: HashMap<String, ScoreInput> = HashMap::new();
     let against_pace = |progress: Option<f64>, pace: f64| -> f64 {
@@ -93,7 +98,7 @@ pub(crate) fn scores(
             .push((1.0, against_pace(t.evaluation.progress, t.evaluation.pace)));
     }
     // Reporting discipline, month by month, per unit (a district's reports are its government's).
-    for b in &bulletins {
+    for b in bulletins {
         for m in &b.missing {
             let (name, group) = units.subject(&m.unit);
             entry(&mut inputs, &name, group).missing += m.tasks.len() as u32;
@@ -187,10 +192,11 @@ impl<'a> UnitIndex<'a> {
     }
 }
 
-/// Districts and units ranked after `month` by the half-year index (completion against pace and
-/// reporting discipline), for dashboards.
-pub fn ranking(snapshot: &Snapshot, month: u32, rules: &Rules) -> Vec<Score> {
-    scores(snapshot, month, rules, &index_rules(), &[])
+/// Districts and units ranked after the last of `months` (January onwards, see
+/// [`months_through`]) by the half-year index (completion against pace and reporting
+/// discipline), for dashboards.
+pub fn ranking(snapshot: &Snapshot, months: &[MonthlyBulletin]) -> Vec<Score> {
+    scores(snapshot, months, &index_rules(), &[])
 }
 
 impl HalfYearReview {
@@ -200,13 +206,15 @@ impl HalfYearReview {
             return None;
         }
         let month = half * 6;
-        let now = MonthlyBulletin::build(snapshot, month, rules)?;
+        let months = months_through(snapshot, month, rules);
+        let now = months.last().filter(|m| m.month == month)?;
         let index = index_rules();
-        let before: HashMap<String, u32> = scores(snapshot, month - 3, rules, &index, &[])
+        let quarter_before = months.len().saturating_sub(3);
+        let before: HashMap<String, u32> = scores(snapshot, &months[..quarter_before], &index, &[])
             .into_iter()
             .map(|s| (s.name, s.rank))
             .collect();
-        let lines: Vec<RankLine> = scores(snapshot, month, rules, &index, &[])
+        let lines: Vec<RankLine> = scores(snapshot, &months, &index, &[])
             .into_iter()
             .map(|s| RankLine {
                 previous_rank: before.get(&s.name).copied(),

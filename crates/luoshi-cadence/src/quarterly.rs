@@ -110,13 +110,14 @@ impl QuarterlySummary {
             return None;
         }
         let month = quarter * 3;
-        let now = MonthlyBulletin::build(snapshot, month, rules)?;
         let before = (quarter > 1)
             .then(|| MonthlyBulletin::build(snapshot, month - 3, rules))
             .flatten();
-        let months: Vec<MonthlyBulletin> = (month - 2..=month)
+        // The quarter's first two months count for reporting; its last is also where it stands.
+        let mut months: Vec<MonthlyBulletin> = (month - 2..=month)
             .filter_map(|m| MonthlyBulletin::build(snapshot, m, rules))
             .collect();
+        let now = months.pop().filter(|b| b.month == month)?;
         let sections = progress_lines(&now, before.as_ref(), |t| section_of(&t.path));
         let units = progress_lines(&now, before.as_ref(), |t| t.lead.clone());
         Some(QuarterlySummary {
@@ -124,9 +125,9 @@ impl QuarterlySummary {
             year: now.year,
             quarter,
             label: format!("{}年第{}季度", now.year, QUARTERS[quarter as usize - 1]),
-            reports_due: months.iter().map(|m| m.reports_due).sum(),
-            reports_in: months.iter().map(|m| m.reports_in).sum(),
-            reports_late: months.iter().map(|m| m.reports_late).sum(),
+            reports_due: now.reports_due + months.iter().map(|m| m.reports_due).sum::<usize>(),
+            reports_in: now.reports_in + months.iter().map(|m| m.reports_in).sum::<usize>(),
+            reports_late: now.reports_late + months.iter().map(|m| m.reports_late).sum::<usize>(),
             sections,
             units,
             now,

@@ -212,10 +212,7 @@ pub async fn login(
     let session = NewSession {
         secret: new_secret().map_err(|e| LoginError::Internal(e.body.error))?,
         csrf_token: new_secret().map_err(|e| LoginError::Internal(e.body.error))?,
-        must_change_password: store
-            .user(&user.principal.username)
-            .await?
-            .must_change_password,
+        must_change_password: user.must_change_password,
     };
     store
         .create_session(

@@ -31,6 +31,7 @@ pub struct Credentials {
     pub principal: Principal,
     pub password_hash: String,
     pub disabled: bool,
+    pub must_change_password: bool,
     pub failed_logins: i64,
     pub locked_until: Option<String>,
 }
@@ -256,6 +257,7 @@ impl Store {
             principal: principal(&row)?,
             password_hash: row.try_get("password_hash")?,
             disabled: row.try_get::<i64, _>("disabled")? != 0,
+            must_change_password: row.try_get::<i64, _>("must_change_password")? != 0,
             failed_logins: row.try_get("failed_logins")?,
             locked_until: row.try_get("locked_until")?,
         }))

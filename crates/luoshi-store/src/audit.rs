@@ -64,6 +64,21 @@ impl Store {
     /// appends the audit records.
     pub(crate) async fn begin_write(&self, actor: &str) -> Result<Write<'_>> {
         let turn = self.writer.lock().await;
+        self.begin_write_in_turn(turn, actor).await
+    }
+
+    /// The writer's turn, for a caller that decides after getting it whether it has anything to
+    /// write (see `save_queue`).
+    pub(crate) async fn writer_turn(&self) -> tokio::sync::MutexGuard<'_, ()> {
+        self.writer.lock().await
+    }
+
+    /// Starts a write in a turn already held.
+    pub(crate) async fn begin_write_in_turn<'s>(
+        &'s self,
+        turn: tokio::sync::MutexGuard<'s, ()>,
+        actor: &str,
+    ) -> Result<Write<'s>> {
         let mut tx = self.pool.begin().await?;
         if self.backend == Backend::Postgres {
             // Other processes writing the same database wait here too.

@@ -95,7 +95,17 @@ fn breaks_transaction(e: &StoreError) -> bool {
 
 impl Store {
     async fn commit_queued(&self) {
-        let mut write = match self.begin_write("填报").await {
+        let turn = self.writer_turn().await;
+        // An earlier committer may have taken every queued save while we waited.
+        if self
+            .save_queue
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .is_empty()
+        {
+            return;
+        }
+        let mut write = match self.begin_write_in_turn(turn, "填报").await {
             Ok(write) => write,
             Err(e) => {
                 let message = e.to_string();

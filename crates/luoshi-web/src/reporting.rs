@@ -1342,7 +1342,6 @@ pub async fn dashboard(
     Path(plan_id): Path<i64>,
     Query(q): Query<PeriodQuery>,
 ) -> Result<Response, PageError> {
-    use luoshi_cadence::MonthlyBulletin;
     use luoshi_evaluation::Status;
     use luoshi_evaluation::forecast::thousands;
     office_or_leader(&caller).await?;
@@ -1354,9 +1353,7 @@ pub async fn dashboard(
     let month = month_number(&period.key).unwrap_or(1);
     let snapshot = s.store.snapshot(plan_id).await?;
     let (rules, _) = luoshi_cadence::rules_of(&s.store.plan_rules(plan_id).await?);
-    let months: Vec<MonthlyBulletin> = (1..=month)
-        .filter_map(|m| MonthlyBulletin::build(&snapshot, m, &rules))
-        .collect();
+    let months = luoshi_cadence::halfyear::months_through(&snapshot, month, &rules);
     let Some(now) = months.last() else {
         return Err(PageError::new(
             StatusCode::NOT_FOUND,
@@ -1428,7 +1425,7 @@ pub async fn dashboard(
         })
         .take(15)
         .collect();
-    let ranking = luoshi_cadence::halfyear::ranking(&snapshot, month, &rules)
+    let ranking = luoshi_cadence::halfyear::ranking(&snapshot, &months)
         .into_iter()
         .filter(|sc| sc.group.as_deref() != Some(luoshi_cadence::halfyear::UNIT_GROUP))
         .map(|sc| {
