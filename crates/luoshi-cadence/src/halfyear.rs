@@ -9,7 +9,7 @@ use luoshi_evaluation::{AssessmentRules, Rules, Score, ScoreInput, rank_within_g
 use luoshi_store::{AssessmentItem, Snapshot};
 
 use crate::document::{Block, OfficialDocument, Section};
-use crate::monthly::MonthlyBulletin;
+use crate::monthly::{Ledger, MonthlyBulletin};
 
 /// Units that are not district governments are ranked together under this group.
 pub const UNIT_GROUP: &str = "市直单位";
@@ -52,8 +52,9 @@ fn index_rules() -> AssessmentRules {
 
 /// The monthly bulletins of January through `month`, which rankings and assessments read.
 pub fn months_through(snapshot: &Snapshot, month: u32, rules: &Rules) -> Vec<MonthlyBulletin> {
+    let ledger = Ledger::through(snapshot, month);
     (1..=month)
-        .filter_map(|m| MonthlyBulletin::build(snapshot, m, rules))
+        .filter_map(|m| ledger.bulletin(m, rules))
         .collect()
 }
 
@@ -167,7 +168,7 @@ impl<'a> UnitIndex<'a> {
             district_group: HashMap::new(),
             unit_of_assignment: HashMap::new(),
         };
-        for a in &snapshot.assignments {
+        for a in snapshot.assignments.iter() {
             index.unit_of_assignment.insert(a.id, a.unit.as_str());
             if let Some(d) = &a.district {
                 index

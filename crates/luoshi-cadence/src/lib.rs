@@ -3,6 +3,8 @@
 //! `luoshi-evaluation`; [`document`] lays any bulletin out as an official document and renders it
 //! as .docx ([`docx`]), .xlsx ([`xlsx`]) or printable HTML ([`html`]).
 
+use luoshi_store::Texts;
+
 pub mod annual;
 pub mod document;
 pub mod docx;
@@ -16,7 +18,7 @@ pub mod xlsx;
 pub use annual::AnnualAssessment;
 pub use document::{Block, OfficialDocument, Section};
 pub use halfyear::HalfYearReview;
-pub use monthly::MonthlyBulletin;
+pub use monthly::{Ledger, MonthlyBulletin};
 pub use quarterly::QuarterlySummary;
 
 #[derive(Debug, thiserror::Error)]
@@ -106,6 +108,17 @@ pub enum Cadence {
 }
 
 impl Cadence {
+    /// What the output reads of the ledger: the problems and coordination requests it quotes
+    /// (only the monthly bulletin quotes them) and the last month it looks at.
+    pub fn scope(self) -> (Texts, u32) {
+        match self {
+            Cadence::Monthly(m) => (Texts::Month(m), m),
+            Cadence::Quarterly(q) => (Texts::None, q * 3),
+            Cadence::HalfYear(h) => (Texts::None, h * 6),
+            Cadence::Annual => (Texts::None, 12),
+        }
+    }
+
     /// Parses a period key of `year`'s calendar.
     pub fn parse(key: &str) -> Option<(i32, Cadence)> {
         let key = key.trim();

@@ -2,11 +2,13 @@
 //! lag (with their lead units and what they report as problems), what was raised for
 //! coordination, who did not report, what was completed, and where the year is heading.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use luoshi_evaluation::forecast::thousands;
 use luoshi_evaluation::{Evaluation, Qualifier, Rules, Status, TargetSpec, evaluate, forecast};
-use luoshi_store::{SnapAssignment, SnapTarget, Snapshot};
+use luoshi_store::{SnapAssignment, SnapReport, SnapTarget, Snapshot};
 
 use crate::document::{Block, OfficialDocument, Section};
 
@@ -75,10 +77,7 @@ pub struct MonthlyBulletin {
     pub reports_late: usize,
 }
 
-/// The reported cumulative value of `target` by `assignment` in `month`.
-type Values = HashMap<(i64, u32, i64), f64>;
-
-fn spec(target: &SnapTarget, milestones: &HashMap<i64, Vec<(u32, f64)>>) -> TargetSpec {
+fn spec(target: &SnapTarget, milestones: &FxHashMap<i64, Vec<(u32, f64)>>) -> TargetSpec {
     TargetSpec {
         aspirational: target.aspirational,
         milestones: milestones.get(&target.id).cloned().unwrap_or_default(),
@@ -86,9 +85,157 @@ fn spec(target: &SnapTarget, milestones: &HashMap<i64, Vec<(u32, f64)>>) -> Targ
     }
 }
 
+/// A snapshot indexed once, so that the twelve bulletins of a year (rankings, the assessment,
+/// the dashboard's trend) share one pass over a province-scale ledger instead of one each.
+pub struct Ledger<'a> {
+    snapshot: &'a Snapshot,
+    /// The last month indexed.
+    last: u32,
+    /// Task → its lead assignment.
+    leads: FxHashMap<i64, &'a SnapAssignment>,
+    by_district: FxHashMap<(i64, &'a str), &'a SnapAssignment>,
+    milestones: FxHashMap<i64, Vec<(u32, f64)>>,
+    targets_by_id: FxHashMap<i64, &'a SnapTarget>,
+    /// Assignment → the report that counts each month (submitted or accepted), January first.
+    reported: FxHashMap<i64, [Option<&'a SnapReport>; 12]>,
+    /// `(assignment, target)` → the cumulative value reported each month, January first; NaN
+    /// where none was (stored values are always finite).
+    values: FxHashMap<(i64, i64), [f64; 12]>,
+}
+
+/// `1..=12` → `0..12`; anything else is no month of the year.
+fn slot(month: u32) -> Option<usize> {
+    (1..=12).contains(&month).then(|| month as usize - 1)
+}
+
+impl<'a> Ledger<'a> {
+    /// Every month of the snapshot indexed.
+    pub fn new(snapshot: &'a Snapshot) -> Ledger<'a> {
+        Ledger::through(snapshot, 12)
+    }
+
+    /// January through `last` indexed: enough for that month's bulletin and every one before.
+    pub fn through(snapshot: &'a Snapshot, last: u32) -> Ledger<'a> {
+        let mut leads: FxHashMap<i64, &SnapAssignment> = FxHashMap::default();
+        let mut by_district: FxHashMap<(i64, &str), &SnapAssignment> = FxHashMap::default();
+        for a in snapshot.assignments.iter() {
+            let lead = leads.entry(a.task_id).or_insert(a);
+            if lead.role != "lead" && a.role == "lead" {
+                *lead = a;
+            }
+            if let Some(d) = &a.district {
+                by_district.entry((a.task_id, d.as_str())).or_insert(a);
+            }
+        }
+        let mut milestones: FxHashMap<i64, Vec<(u32, f64)>> = FxHashMap::default();
+        for (target, month, fraction) in snapshot.milestones.iter() {
+            milestones
+                .entry(*target)
+                .or_default()
+                .push((*month, *fraction));
+        }
+        let mut reported: FxHashMap<i64, [Option<&SnapReport>; 12]> =
+            FxHashMap::with_capacity_and_hasher(snapshot.assignments.len(), Default::default());
+        for r in &snapshot.reports {
+            if let (Some(i), true) = (
+                slot(r.month).filter(|_| r.month <= last),
+                r.status.is_reported(),
+            ) {
+                reported.entry(r.assignment_id).or_insert([None; 12])[i] = Some(r);
+            }
+        }
+        // Only leads' values (the target as a whole) and districts' (their shares) are evaluated.
+        let evaluated: FxHashSet<i64> = leads
+            .values()
+            .chain(by_district.values())
+            .map(|a| a.id)
+            .collect();
+        let mut values: FxHashMap<(i64, i64), [f64; 12]> =
+            FxHashMap::with_capacity_and_hasher(snapshot.values.len() / 8, Default::default());
+        for v in &snapshot.values {
+            if !evaluated.contains(&v.assignment_id) {
+                continue;
+            }
+            if let Some(i) = slot(v.month).filter(|_| v.month <= last) {
+                values
+                    .entry((v.assignment_id, v.target_id))
+                    .or_insert([f64::NAN; 12])[i] = v.value;
+            }
+        }
+        Ledger {
+            snapshot,
+            last,
+            leads,
+            by_district,
+            milestones,
+            targets_by_id: snapshot.targets.iter().map(|t| (t.id, t)).collect(),
+            reported,
+            values,
+        }
+    }
+
+    /// The report of `assignment` that counts in `month`.
+    fn report(&self, assignment: i64, month: u32) -> Option<&'a SnapReport> {
+        self.reported.get(&assignment)?[slot(month)?]
+    }
+
+    /// The cumulative value of `target` reported by a lead or district `assignment` in `month`:
+    /// none without a report that counts, zero when the report left the target blank.
+    pub fn value_at(&self, assignment: i64, month: u32, target: i64) -> Option<f64> {
+        self.report(assignment, month)?;
+        Some(
+            self.values
+                .get(&(assignment, target))
+                .and_then(|months| Some(months[slot(month)?]))
+                .filter(|v| !v.is_nan())
+                .unwrap_or(0.0),
+        )
+    }
+
+    /// `(month, value)` for every month through `month` with a report that counts.
+    pub fn trajectory(&self, assignment: i64, target: i64, month: u32) -> Vec<(u32, f64)> {
+        // Both lookups once, not once a month: every target's forecast reads its trajectory.
+        let Some(reports) = self.reported.get(&assignment) else {
+            return Vec::new();
+        };
+        let values = self.values.get(&(assignment, target));
+        (1..=month.min(self.last))
+            .filter_map(|m| {
+                let i = slot(m)?;
+                reports[i]?;
+                let value = values.map_or(f64::NAN, |v| v[i]);
+                Some((m, if value.is_nan() { 0.0 } else { value }))
+            })
+            .collect()
+    }
+
+    /// The lead assignment of `task`.
+    pub fn lead(&self, task: i64) -> Option<&'a SnapAssignment> {
+        self.leads.get(&task).copied()
+    }
+
+    /// The evaluation spec of `target` (its milestones included).
+    pub fn spec(&self, target: &SnapTarget) -> TargetSpec {
+        spec(target, &self.milestones)
+    }
+
+    /// The bulletin for `month` (1–12; none past the months indexed).
+    pub fn bulletin(&self, month: u32, rules: &Rules) -> Option<MonthlyBulletin> {
+        if month > self.last {
+            return None;
+        }
+        MonthlyBulletin::from_ledger(self, month, rules)
+    }
+}
+
 impl MonthlyBulletin {
     /// The bulletin for `month` (1–12) of the snapshot's plan.
     pub fn build(snapshot: &Snapshot, month: u32, rules: &Rules) -> Option<MonthlyBulletin> {
+        Ledger::through(snapshot, month).bulletin(month, rules)
+    }
+
+    fn from_ledger(ledger: &Ledger, month: u32, rules: &Rules) -> Option<MonthlyBulletin> {
+        let snapshot = ledger.snapshot;
         let period = snapshot
             .months
             .iter()
@@ -98,54 +245,21 @@ impl MonthlyBulletin {
             .get(..4)
             .and_then(|y| y.parse().ok())
             .unwrap_or(0);
-        // Indexes, so that a province-scale ledger is not searched once per target.
-        let mut leads: HashMap<i64, &SnapAssignment> = HashMap::new();
-        let mut by_district: HashMap<(i64, &str), &SnapAssignment> = HashMap::new();
-        for a in &snapshot.assignments {
-            let slot = leads.entry(a.task_id).or_insert(a);
-            if slot.role != "lead" && a.role == "lead" {
-                *slot = a;
-            }
-            if let Some(d) = &a.district {
-                by_district.entry((a.task_id, d.as_str())).or_insert(a);
-            }
-        }
-        let mut milestones: HashMap<i64, Vec<(u32, f64)>> = HashMap::new();
-        for (target, month, fraction) in &snapshot.milestones {
-            milestones
-                .entry(*target)
-                .or_default()
-                .push((*month, *fraction));
-        }
-        let targets_by_id: HashMap<i64, &SnapTarget> =
-            snapshot.targets.iter().map(|t| (t.id, t)).collect();
-        let mut values: Values = HashMap::new();
-        for v in &snapshot.values {
-            values.insert((v.assignment_id, v.month, v.target_id), v.value);
-        }
-        // Reports that count for the month: submitted or accepted.
-        let reported: HashMap<(i64, u32), &luoshi_store::SnapReport> = snapshot
-            .reports
-            .iter()
-            .filter(|r| r.status == "submitted" || r.status == "accepted")
-            .map(|r| ((r.assignment_id, r.month), r))
-            .collect();
-        let value_at = |assignment: i64, m: u32, target: i64| -> Option<f64> {
-            reported.get(&(assignment, m))?;
-            Some(values.get(&(assignment, m, target)).copied().unwrap_or(0.0))
-        };
-        let trajectory = |assignment: i64, target: i64| -> Vec<(u32, f64)> {
-            (1..=month)
-                .filter_map(|m| value_at(assignment, m, target).map(|v| (m, v)))
-                .collect()
-        };
+        let milestones = &ledger.milestones;
+        let leads = &ledger.leads;
+        let by_district = &ledger.by_district;
+        let targets_by_id = &ledger.targets_by_id;
+        let value_at =
+            |assignment: i64, m: u32, target: i64| ledger.value_at(assignment, m, target);
+        let trajectory =
+            |assignment: i64, target: i64| ledger.trajectory(assignment, target, month);
         let mut targets = Vec::new();
         let mut completed = Vec::new();
-        for target in &snapshot.targets {
+        for target in snapshot.targets.iter() {
             let Some(lead) = leads.get(&target.task_id).copied() else {
                 continue;
             };
-            let spec = spec(target, &milestones);
+            let spec = spec(target, milestones);
             let actual = value_at(lead.id, month, target.id);
             let evaluation = evaluate(&spec, actual, month, rules);
             let warning = if evaluation.status == Status::Completed {
@@ -159,8 +273,8 @@ impl MonthlyBulletin {
                 )
                 .and_then(|f| f.warning)
             };
-            let problems = reported
-                .get(&(lead.id, month))
+            let problems = ledger
+                .report(lead.id, month)
                 .map(|r| r.problems.clone())
                 .unwrap_or_default();
             let line = TargetLine {
@@ -190,7 +304,7 @@ impl MonthlyBulletin {
         }
         // Districts' own shares.
         let mut districts = Vec::new();
-        for (target_id, district, share) in &snapshot.shares {
+        for (target_id, district, share) in snapshot.shares.iter() {
             let Some(target) = targets_by_id.get(target_id).copied() else {
                 continue;
             };
@@ -202,7 +316,7 @@ impl MonthlyBulletin {
             };
             let spec = TargetSpec {
                 value: *share,
-                ..spec(target, &milestones)
+                ..spec(target, milestones)
             };
             let actual = value_at(assignment.id, month, target.id);
             districts.push(DistrictLine {
@@ -218,10 +332,10 @@ impl MonthlyBulletin {
         let mut raised = Vec::new();
         let mut missing: BTreeMap<String, Vec<String>> = BTreeMap::new();
         let (mut due, mut arrived, mut late) = (0, 0, 0);
-        for a in &snapshot.assignments {
+        for a in snapshot.assignments.iter() {
             due += 1;
             let path = format!("{} {}", a.task_path, a.task_title);
-            match reported.get(&(a.id, month)) {
+            match ledger.report(a.id, month) {
                 Some(r) => {
                     arrived += 1;
                     if r.late {

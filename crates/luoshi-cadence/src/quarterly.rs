@@ -8,7 +8,7 @@ use luoshi_evaluation::{Rules, Status};
 use luoshi_store::Snapshot;
 
 use crate::document::{Block, OfficialDocument, Section};
-use crate::monthly::{MonthlyBulletin, TargetLine};
+use crate::monthly::{Ledger, MonthlyBulletin, TargetLine};
 
 const QUARTERS: [&str; 4] = ["一", "二", "三", "四"];
 
@@ -110,12 +110,13 @@ impl QuarterlySummary {
             return None;
         }
         let month = quarter * 3;
+        let ledger = Ledger::through(snapshot, month);
         let before = (quarter > 1)
-            .then(|| MonthlyBulletin::build(snapshot, month - 3, rules))
+            .then(|| ledger.bulletin(month - 3, rules))
             .flatten();
         // The quarter's first two months count for reporting; its last is also where it stands.
         let mut months: Vec<MonthlyBulletin> = (month - 2..=month)
-            .filter_map(|m| MonthlyBulletin::build(snapshot, m, rules))
+            .filter_map(|m| ledger.bulletin(m, rules))
             .collect();
         let now = months.pop().filter(|b| b.month == month)?;
         let sections = progress_lines(&now, before.as_ref(), |t| section_of(&t.path));

@@ -76,7 +76,7 @@ pub async fn simulate_year(store: &Store, plan_id: i64) -> Result<Simulated, Sto
         let month = end.month;
         let mut on_time = Vec::new();
         let mut late = Vec::new();
-        for a in &snapshot.assignments {
+        for a in snapshot.assignments.iter() {
             let behaviour = Behaviour::of(&a.unit);
             if !behaviour.reports_in(month) {
                 done.missing += 1;

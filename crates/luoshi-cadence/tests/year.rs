@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use luoshi_cadence::simulate::{Behaviour, simulate_year};
-use luoshi_cadence::{Format, MonthlyBulletin, render};
+use luoshi_cadence::{Cadence, Format, MonthlyBulletin, render};
 use luoshi_directory::{Directory, resolve};
 use luoshi_evaluation::{Rules, Status};
 use luoshi_store::Store;
@@ -67,6 +67,17 @@ async fn twelve_bulletins_agree_with_the_raw_reports() {
         assert_eq!(bulletin.reports_due as i64, assigned, "month {month}");
         let missing: usize = bulletin.missing.iter().map(|m| m.tasks.len()).sum();
         assert_eq!(missing as i64, assigned - reported, "month {month}");
+        // What `luoshi report monthly` reads (that month's texts, nothing later) gives the same.
+        let (texts, through) = Cadence::Monthly(month).scope();
+        let scoped = store
+            .snapshot_with(plan, texts, through)
+            .await
+            .expect("scoped snapshot");
+        assert_eq!(
+            MonthlyBulletin::build(&scoped, month, &rules).as_ref(),
+            Some(&bulletin),
+            "month {month}"
+        );
         // Counts by status add up to the targets.
         let counted: usize = bulletin.counts().iter().map(|(_, n)| n).sum();
         assert_eq!(
@@ -434,6 +445,16 @@ async fn the_annual_assessment_scores_every_point_with_its_evidence() {
     let rules = AssessmentRules::default();
     let assessment =
         AnnualAssessment::build(&snapshot, &items, &Rules::default(), &rules).expect("assessment");
+    let (texts, through) = Cadence::Annual.scope();
+    let scoped = store
+        .snapshot_with(plan, texts, through)
+        .await
+        .expect("scoped snapshot");
+    assert_eq!(
+        AnnualAssessment::build(&scoped, &items, &Rules::default(), &rules).as_ref(),
+        Some(&assessment),
+        "reading no texts changes no score"
+    );
     let jiangan = assessment
         .districts
         .iter()

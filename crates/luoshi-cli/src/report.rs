@@ -84,7 +84,11 @@ pub fn run(command: ReportCommand) -> Result<(), Failure> {
                 plan.id
             )));
         }
-        let snapshot = store.snapshot(plan.id).await.map_err(Failure::other)?;
+        let (texts, through) = cadence.scope();
+        let snapshot = store
+            .snapshot_with(plan.id, texts, through)
+            .await
+            .map_err(Failure::other)?;
         let plan_year = snapshot
             .months
             .first()

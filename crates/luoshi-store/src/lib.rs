@@ -21,6 +21,7 @@ mod reports;
 mod rows;
 mod rules;
 mod save_queue;
+mod series;
 mod snapshot;
 
 use std::str::FromStr;
@@ -42,7 +43,7 @@ pub use reports::{
 };
 pub use rows::*;
 pub use rules::PlanRules;
-pub use snapshot::{SnapAssignment, SnapReport, SnapTarget, SnapValue, Snapshot};
+pub use snapshot::{SnapAssignment, SnapReport, SnapTarget, SnapValue, Snapshot, Structure, Texts};
 
 /// The database a URL points at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -94,6 +95,8 @@ pub struct Store {
     writer: std::sync::Arc<tokio::sync::Mutex<()>>,
     district_tables: std::sync::Arc<cache::VersionedCache<(i64, String), DistrictTable>>,
     task_pages: std::sync::Arc<cache::VersionedCache<TaskPageKey, Page<TaskRow>>>,
+    /// Plans' structures for snapshots, by plan id.
+    structures: std::sync::Arc<cache::VersionedCache<i64, snapshot::Structure>>,
     /// Report saves waiting to be committed together.
     save_queue: std::sync::Arc<save_queue::Queue>,
 }
@@ -146,6 +149,7 @@ impl Store {
             writer: Default::default(),
             district_tables: Default::default(),
             task_pages: Default::default(),
+            structures: Default::default(),
             save_queue: Default::default(),
         };
         store.migrate().await?;

@@ -522,6 +522,7 @@ pub(crate) async fn save_in(
         .execute(&mut *conn)
         .await?;
     }
+    crate::series::refresh(conn, assignment_id).await?;
     let after = json!({
         "period": period.key, "assignment": assignment_id, "status": to.as_str(),
         "version": input.version + 1, "late": late, "input": input,
@@ -711,6 +712,7 @@ impl Store {
             .bind(version)
             .execute(&mut *conn)
             .await?;
+        crate::series::refresh(conn, assignment_id).await?;
         write.record(
             Change::new(if accept { "accept" } else { "return" }, "report", Some(id))
                 .before(json!({ "status": from.as_str() }))

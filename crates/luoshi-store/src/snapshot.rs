@@ -2,8 +2,12 @@
 //! targets, assignments, district shares, reports and reported values. Plain data; the rules in
 //! `luoshi-evaluation` and the outputs work from it without touching the database.
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use luoshi_reporting::ReportStatus;
 use serde::Serialize;
-use sqlx::Row;
+use sqlx::{AnyConnection, Row};
 
 use crate::periods::{PeriodRow, period_row};
 use crate::rows::PlanSummary;
@@ -43,12 +47,21 @@ pub struct SnapReport {
     pub assignment_id: i64,
     /// 1–12.
     pub month: u32,
-    pub status: String,
+    pub status: ReportStatus,
     pub late: bool,
-    pub progress: String,
+    /// Read only for the months asked for (see [`Texts`]); empty otherwise.
     pub problems: String,
-    pub next_steps: String,
     pub coordination: String,
+}
+
+/// Which months' problems and coordination requests a snapshot carries: only the monthly
+/// bulletin reads them, and a year of them is most of a ledger's text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Texts {
+    All,
+    /// 1–12.
+    Month(u32),
+    None,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -59,19 +72,34 @@ pub struct SnapValue {
     pub value: f64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Snapshot {
     pub plan: PlanSummary,
     /// The plan's months, January first.
     pub months: Vec<PeriodRow>,
-    pub targets: Vec<SnapTarget>,
-    pub assignments: Vec<SnapAssignment>,
+    /// The plan's structure (shared with the store's cache, see [`Structure`]).
+    pub targets: Arc<Vec<SnapTarget>>,
+    pub assignments: Arc<Vec<SnapAssignment>>,
     /// `(target id, district, value)`.
-    pub shares: Vec<(i64, String, f64)>,
+    pub shares: Arc<Vec<(i64, String, f64)>>,
+    /// Every monthly report saved, in no particular order.
     pub reports: Vec<SnapReport>,
+    /// Every reported value, in no particular order.
     pub values: Vec<SnapValue>,
     /// `(target id, month, fraction due)`: milestones (节点) set on targets.
-    pub milestones: Vec<(i64, u32, f64)>,
+    pub milestones: Arc<Vec<(i64, u32, f64)>>,
+}
+
+/// What a snapshot reads besides the reports: targets, assignments, shares and milestones. It
+/// changes only through edits, publishing and amendments, never through report saves, so the
+/// store keeps it until an audit record other than a report's is written (see
+/// [`Store::structure_version`]): a year's evaluation then reads only the packed series.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Structure {
+    pub targets: Arc<Vec<SnapTarget>>,
+    pub assignments: Arc<Vec<SnapAssignment>>,
+    pub shares: Arc<Vec<(i64, String, f64)>>,
+    pub milestones: Arc<Vec<(i64, u32, f64)>>,
 }
 
 /// `2021-06` → 6.
@@ -80,8 +108,21 @@ fn month_of(key: &str) -> u32 {
 }
 
 impl Store {
-    /// The plan's evaluation inputs.
+    /// The plan's evaluation inputs: the whole year, every month's problems and coordination
+    /// requests.
     pub async fn snapshot(&self, plan_id: i64) -> Result<Snapshot> {
+        self.snapshot_with(plan_id, Texts::All, 12).await
+    }
+
+    /// The plan's evaluation inputs for January through `through` (1–12), with the problems and
+    /// coordination requests of `texts`: what one month's bulletin, a summary or the year's
+    /// assessment needs, and no more.
+    pub async fn snapshot_with(
+        &self,
+        plan_id: i64,
+        texts: Texts,
+        through: u32,
+    ) -> Result<Snapshot> {
         let plan = self.plan(plan_id).await?;
         let mut conn = self.pool.acquire().await?;
         let months: Vec<PeriodRow> = sqlx::query("SELECT id, plan_id, kind, key, label, starts_on, ends_on, due_on, reopened_until FROM periods WHERE plan_id = $1 AND kind = 'month' ORDER BY starts_on")
@@ -91,7 +132,92 @@ impl Store {
             .iter()
             .map(period_row)
             .collect::<Result<_>>()?;
-        let targets = sqlx::query("SELECT g.id, g.task_id, t.path, t.title, t.section_path, g.text, g.value, g.max_value, g.unit, g.qualifier, g.aspirational FROM targets g JOIN tasks t ON t.id = g.task_id WHERE t.plan_id = $1 ORDER BY t.ord, g.ord")
+        let structure = self.structure(&mut conn, plan_id).await?;
+        // Statuses and values from the packed series, one row per assignment.
+        let mut reports = Vec::with_capacity(structure.assignments.len() * 12);
+        let mut values = Vec::with_capacity(structure.targets.len() * 12);
+        let series =
+            sqlx::query("SELECT assignment_id, packed FROM report_series WHERE plan_id = $1")
+                .bind(plan_id)
+                .fetch_all(&mut *conn)
+                .await?;
+        for row in &series {
+            crate::series::unpack(
+                row.try_get(0)?,
+                row.try_get::<&str, _>(1)?,
+                through,
+                &mut reports,
+                &mut values,
+            )?;
+        }
+        let month = match texts {
+            Texts::None => None,
+            Texts::All => Some(String::new()),
+            Texts::Month(m) => Some(format!("{m:02}")),
+        };
+        if let Some(month) = month {
+            // An empty month asks for all of them.
+            let raised = sqlx::query("SELECT r.assignment_id, p.key, r.problems, r.coordination FROM reports r JOIN periods p ON p.id = r.period_id WHERE p.plan_id = $1 AND p.kind = 'month' AND ($2 = '' OR substr(p.key, 6, 2) = $2) AND (r.problems <> '' OR r.coordination <> '')")
+                .bind(plan_id)
+                .bind(month)
+                .fetch_all(&mut *conn)
+                .await?;
+            let mut texts: HashMap<(i64, u32), (String, String)> = HashMap::new();
+            for r in &raised {
+                texts.insert(
+                    (r.try_get(0)?, month_of(&r.try_get::<String, _>(1)?)),
+                    (r.try_get(2)?, r.try_get(3)?),
+                );
+            }
+            for report in &mut reports {
+                if let Some((problems, coordination)) =
+                    texts.remove(&(report.assignment_id, report.month))
+                {
+                    report.problems = problems;
+                    report.coordination = coordination;
+                }
+            }
+        }
+        Ok(Snapshot {
+            plan,
+            months,
+            targets: structure.targets,
+            assignments: structure.assignments,
+            shares: structure.shares,
+            milestones: structure.milestones,
+            reports,
+            values,
+        })
+    }
+
+    /// The newest audit record that is not a report's: advanced by every write that can change a
+    /// plan's structure.
+    async fn structure_version(conn: &mut AnyConnection) -> Result<i64> {
+        // Two ranges of the (entity, id) index rather than `<>`, which would visit every report's
+        // record. `+id` keeps SQLite from answering MAX by walking the rowids backwards, which
+        // also visits every report's record when the range is empty.
+        let row = sqlx::query("SELECT COALESCE((SELECT MAX(+id) FROM audit_log WHERE entity < 'report'), 0) AS below, COALESCE((SELECT MAX(+id) FROM audit_log WHERE entity > 'report'), 0) AS above")
+            .fetch_one(&mut *conn)
+            .await?;
+        Ok(row
+            .try_get::<i64, _>("below")?
+            .max(row.try_get::<i64, _>("above")?))
+    }
+
+    /// The plan's structure, from the cache while no structural write has happened since.
+    async fn structure(&self, conn: &mut AnyConnection, plan_id: i64) -> Result<Structure> {
+        let version = Self::structure_version(conn).await?;
+        if let Some(structure) = self.structures.get(&plan_id, version) {
+            return Ok((*structure).clone());
+        }
+        let structure = Self::structure_uncached(conn, plan_id).await?;
+        self.structures
+            .put(plan_id, version, Arc::new(structure.clone()));
+        Ok(structure)
+    }
+
+    async fn structure_uncached(conn: &mut AnyConnection, plan_id: i64) -> Result<Structure> {
+        let targets: Vec<SnapTarget> = sqlx::query("SELECT g.id, g.task_id, t.path, t.title, t.section_path, g.text, g.value, g.max_value, g.unit, g.qualifier, g.aspirational FROM targets g JOIN tasks t ON t.id = g.task_id WHERE t.plan_id = $1 ORDER BY t.ord, g.ord")
             .bind(plan_id)
             .fetch_all(&mut *conn)
             .await?
@@ -112,7 +238,7 @@ impl Store {
                 })
             })
             .collect::<Result<_>>()?;
-        let assignments = sqlx::query("SELECT a.id, a.task_id, t.path, t.title, a.unit_id, u.name AS unit_name, a.role, d.name AS district_name, d.grp FROM assignments a JOIN units u ON u.id = a.unit_id JOIN tasks t ON t.id = a.task_id LEFT JOIN districts d ON d.id = a.district_id WHERE a.plan_id = $1 ORDER BY t.ord, a.role, a.id")
+        let assignments: Vec<SnapAssignment> = sqlx::query("SELECT a.id, a.task_id, t.path, t.title, a.unit_id, u.name AS unit_name, a.role, d.name AS district_name, d.grp FROM assignments a JOIN units u ON u.id = a.unit_id JOIN tasks t ON t.id = a.task_id LEFT JOIN districts d ON d.id = a.district_id WHERE a.plan_id = $1 ORDER BY t.ord, a.role, a.id")
             .bind(plan_id)
             .fetch_all(&mut *conn)
             .await?
@@ -138,38 +264,6 @@ impl Store {
             .iter()
             .map(|r| Ok((r.try_get("target_id")?, r.try_get("name")?, r.try_get("value")?)))
             .collect::<Result<_>>()?;
-        let reports = sqlx::query("SELECT r.assignment_id, p.key, r.status, r.submitted_late, r.progress, r.problems, r.next_steps, r.coordination FROM reports r JOIN periods p ON p.id = r.period_id WHERE p.plan_id = $1 AND p.kind = 'month' ORDER BY p.starts_on, r.assignment_id")
-            .bind(plan_id)
-            .fetch_all(&mut *conn)
-            .await?
-            .iter()
-            .map(|r| {
-                Ok(SnapReport {
-                    assignment_id: r.try_get("assignment_id")?,
-                    month: month_of(&r.try_get::<String, _>("key")?),
-                    status: r.try_get("status")?,
-                    late: r.try_get::<i64, _>("submitted_late")? != 0,
-                    progress: r.try_get("progress")?,
-                    problems: r.try_get("problems")?,
-                    next_steps: r.try_get("next_steps")?,
-                    coordination: r.try_get("coordination")?,
-                })
-            })
-            .collect::<Result<_>>()?;
-        let values = sqlx::query("SELECT r.assignment_id, p.key, v.target_id, v.value FROM report_values v JOIN reports r ON r.id = v.report_id JOIN periods p ON p.id = r.period_id WHERE p.plan_id = $1 AND p.kind = 'month' ORDER BY p.starts_on, r.assignment_id")
-            .bind(plan_id)
-            .fetch_all(&mut *conn)
-            .await?
-            .iter()
-            .map(|r| {
-                Ok(SnapValue {
-                    assignment_id: r.try_get("assignment_id")?,
-                    month: month_of(&r.try_get::<String, _>("key")?),
-                    target_id: r.try_get("target_id")?,
-                    value: r.try_get("value")?,
-                })
-            })
-            .collect::<Result<_>>()?;
         let milestones = sqlx::query("SELECT m.target_id, m.month, m.fraction FROM target_milestones m JOIN targets g ON g.id = m.target_id JOIN tasks t ON t.id = g.task_id WHERE t.plan_id = $1 ORDER BY m.target_id, m.month")
             .bind(plan_id)
             .fetch_all(&mut *conn)
@@ -183,15 +277,11 @@ impl Store {
                 ))
             })
             .collect::<Result<_>>()?;
-        Ok(Snapshot {
-            plan,
-            milestones,
-            months,
-            targets,
-            assignments,
-            shares,
-            reports,
-            values,
+        Ok(Structure {
+            targets: Arc::new(targets),
+            assignments: Arc::new(assignments),
+            shares: Arc::new(shares),
+            milestones: Arc::new(milestones),
         })
     }
 }

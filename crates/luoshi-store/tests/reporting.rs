@@ -143,15 +143,7 @@ async fn users_are_bound_to_units_and_districts() {
 async fn a_report_goes_from_draft_to_accepted_with_a_return_in_between() {
     for t in stores().await {
         let store = &t.store;
-        let plan = published(store).await;
-        store
-            .create_user(
-                user("jiangan", Role::DistrictReporter, None, Some("江岸区")),
-                "测试",
-            )
-            .await
-            .expect("user");
-        let unit = reporter_unit(store, "jiangan").await;
+        let (plan, unit) = jiangan_reporting(store).await;
         let june = store.period_by_key(plan, "2021-06").await.expect("june");
         let today = day("2021-06-20");
         let forms = store.unit_reports(june.id, unit).await.expect("my reports");
@@ -446,15 +438,7 @@ async fn a_report_goes_from_draft_to_accepted_with_a_return_in_between() {
 async fn a_batch_of_reports_is_saved_whole_or_not_at_all() {
     for t in stores().await {
         let store = &t.store;
-        let plan = published(store).await;
-        store
-            .create_user(
-                user("jiangan", Role::DistrictReporter, None, Some("江岸区")),
-                "测试",
-            )
-            .await
-            .expect("user");
-        let unit = reporter_unit(store, "jiangan").await;
+        let (plan, unit) = jiangan_reporting(store).await;
         let june = store.period_by_key(plan, "2021-06").await.expect("june");
         let forms = store.unit_reports(june.id, unit).await.expect("forms");
         let good: Vec<_> = forms
@@ -542,6 +526,19 @@ async fn a_batch_of_reports_is_saved_whole_or_not_at_all() {
     }
 }
 
+/// A published plan and the unit of 江岸区's reporter (`jiangan`), created for it.
+async fn jiangan_reporting(store: &luoshi_store::Store) -> (i64, i64) {
+    let plan = published(store).await;
+    store
+        .create_user(
+            user("jiangan", Role::DistrictReporter, None, Some("江岸区")),
+            "测试",
+        )
+        .await
+        .expect("user");
+    (plan, reporter_unit(store, "jiangan").await)
+}
+
 async fn reporter_unit(store: &luoshi_store::Store, username: &str) -> i64 {
     let creds = store
         .credentials(username)
@@ -570,4 +567,172 @@ async fn other_task_target(store: &luoshi_store::Store, plan: i64, not_task: i64
         }
     }
     panic!("no other task with a target")
+}
+
+/// The snapshot reads statuses and values from the packed `report_series`; after drafts,
+/// submissions, a return, a resubmission with a value removed and an acceptance, it must say
+/// exactly what the reports themselves say.
+#[tokio::test]
+async fn the_snapshot_agrees_with_the_reports_through_every_save_and_review() {
+    for t in stores().await {
+        let store = &t.store;
+        let (plan, unit) = jiangan_reporting(store).await;
+        let may = store.period_by_key(plan, "2021-05").await.expect("may");
+        let june = store.period_by_key(plan, "2021-06").await.expect("june");
+        let forms = store.unit_reports(june.id, unit).await.expect("forms");
+        let with_targets: Vec<_> = forms.iter().filter(|f| !f.targets.is_empty()).collect();
+        let (a, b) = (with_targets[0], with_targets[1]);
+        // Read once before any report, so the plan's structure is cached from here on.
+        let before = store.snapshot(plan).await.expect("snapshot");
+        assert!(before.reports.is_empty() && before.values.is_empty());
+        let values = |form: &luoshi_store::ReportView, first: f64| -> Vec<ValueInput> {
+            form.targets
+                .iter()
+                .enumerate()
+                .map(|(i, target)| ValueInput {
+                    target_id: target.target_id,
+                    value: first + 0.1 * i as f64,
+                    note: None,
+                })
+                .collect()
+        };
+        let save = |period: i64, assignment: i64, input: ReportInput, action, today| async move {
+            store
+                .save_report(period, assignment, &input, action, day(today), "江岸区")
+                .await
+                .expect("save")
+        };
+        save(
+            may.id,
+            a.assignment_id,
+            ReportInput {
+                values: values(a, 0.1),
+                ..Default::default()
+            },
+            ReportAction::Save,
+            "2021-05-20",
+        )
+        .await;
+        save(
+            june.id,
+            a.assignment_id,
+            ReportInput {
+                values: values(a, 2.0),
+                ..Default::default()
+            },
+            ReportAction::Submit,
+            "2021-06-20",
+        )
+        .await;
+        save(
+            june.id,
+            b.assignment_id,
+            ReportInput {
+                progress: "推进中".into(),
+                ..Default::default()
+            },
+            ReportAction::Submit,
+            "2021-06-20",
+        )
+        .await;
+        store
+            .review_report(june.id, a.assignment_id, 1, false, "请核实数据", "牵头单位")
+            .await
+            .expect("return");
+        // Resubmitted with only the first target's value: the others are gone.
+        let mut fewer = values(a, 4.25);
+        fewer.truncate(1);
+        save(
+            june.id,
+            a.assignment_id,
+            ReportInput {
+                values: fewer,
+                version: 2,
+                ..Default::default()
+            },
+            ReportAction::Submit,
+            "2021-06-20",
+        )
+        .await;
+        store
+            .review_report(june.id, a.assignment_id, 3, true, "", "协调办公室")
+            .await
+            .expect("accept");
+
+        let snapshot = store.snapshot(plan).await.expect("snapshot");
+        for (period, month) in [(&may, 5u32), (&june, 6)] {
+            for form in [a, b] {
+                let stored = store
+                    .report(period.id, form.assignment_id)
+                    .await
+                    .expect("report");
+                let packed = snapshot
+                    .reports
+                    .iter()
+                    .find(|r| r.assignment_id == form.assignment_id && r.month == month);
+                assert_eq!(
+                    packed.map(|r| (r.status, r.late)),
+                    stored.status.map(|s| (s, stored.submitted_late)),
+                    "{} {month}",
+                    t.url
+                );
+                let mut packed_values: Vec<(i64, f64)> = snapshot
+                    .values
+                    .iter()
+                    .filter(|v| v.assignment_id == form.assignment_id && v.month == month)
+                    .map(|v| (v.target_id, v.value))
+                    .collect();
+                packed_values.sort_by_key(|v| v.0);
+                let mut stored_values: Vec<(i64, f64)> = stored
+                    .targets
+                    .iter()
+                    .filter_map(|t| Some((t.target_id, t.value?)))
+                    .collect();
+                stored_values.sort_by_key(|v| v.0);
+                assert_eq!(packed_values, stored_values, "{} {month}", t.url);
+            }
+        }
+        let june_a: Vec<f64> = snapshot
+            .values
+            .iter()
+            .filter(|v| v.assignment_id == a.assignment_id && v.month == 6)
+            .map(|v| v.value)
+            .collect();
+        assert_eq!(june_a, [4.25], "{}: the removed values are gone", t.url);
+        let may_a: Vec<f64> = snapshot
+            .values
+            .iter()
+            .filter(|v| v.assignment_id == a.assignment_id && v.month == 5)
+            .map(|v| v.value)
+            .collect();
+        assert_eq!(
+            may_a.first().copied(),
+            Some(0.1),
+            "{}: values read back exactly",
+            t.url
+        );
+        let june_status = snapshot
+            .reports
+            .iter()
+            .find(|r| r.assignment_id == a.assignment_id && r.month == 6)
+            .map(|r| r.status);
+        assert_eq!(june_status, Some(ReportStatus::Accepted), "{}", t.url);
+
+        // A structural write (milestones) is seen by the next snapshot: the cache is dropped.
+        let target = a.targets[0].target_id;
+        store
+            .set_milestones(
+                target,
+                &[luoshi_store::Milestone {
+                    month: 6,
+                    fraction: 0.6,
+                }],
+                "协调办公室",
+            )
+            .await
+            .expect("milestones");
+        let after = store.snapshot(plan).await.expect("snapshot");
+        assert_eq!(*after.milestones, [(target, 6, 0.6)], "{}", t.url);
+        assert_eq!(after.targets, before.targets);
+    }
 }

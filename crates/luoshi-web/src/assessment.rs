@@ -55,7 +55,10 @@ async fn page(
             "方案尚未发布，没有考核".into(),
         ));
     }
-    let snapshot = s.store.snapshot(plan_id).await?;
+    let snapshot = s
+        .store
+        .snapshot_with(plan_id, luoshi_store::Texts::None, 12)
+        .await?;
     let items = s.store.assessment_items(plan_id).await?;
     let plan_rules = s.store.plan_rules(plan_id).await?;
     let (rules, assess) = luoshi_cadence::rules_of(&plan_rules);

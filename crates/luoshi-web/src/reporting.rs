@@ -1250,7 +1250,8 @@ pub async fn bulletin(
         )
     };
     let (year, cadence) = Cadence::parse(&key).ok_or_else(not_found)?;
-    let snapshot = s.store.snapshot(plan_id).await?;
+    let (texts, through) = cadence.scope();
+    let snapshot = s.store.snapshot_with(plan_id, texts, through).await?;
     let plan_year = snapshot
         .months
         .first()
@@ -1351,7 +1352,10 @@ pub async fn dashboard(
     }
     let (period, periods) = chosen_month(&s, plan_id, q.period.as_deref()).await?;
     let month = month_number(&period.key).unwrap_or(1);
-    let snapshot = s.store.snapshot(plan_id).await?;
+    let snapshot = s
+        .store
+        .snapshot_with(plan_id, luoshi_store::Texts::None, month)
+        .await?;
     let (rules, _) = luoshi_cadence::rules_of(&s.store.plan_rules(plan_id).await?);
     let months = luoshi_cadence::halfyear::months_through(&snapshot, month, &rules);
     let Some(now) = months.last() else {
