@@ -10,6 +10,7 @@ pub mod document;
 pub mod docx;
 pub mod halfyear;
 pub mod html;
+pub mod indicators;
 pub mod monthly;
 pub mod quarterly;
 pub mod simulate;

@@ -209,6 +209,11 @@ impl<'a> Ledger<'a> {
             .collect()
     }
 
+    /// The plan's numeric targets, in plan order.
+    pub fn targets(&self) -> &'a [SnapTarget] {
+        &self.snapshot.targets
+    }
+
     /// The lead assignment of `task`.
     pub fn lead(&self, task: i64) -> Option<&'a SnapAssignment> {
         self.leads.get(&task).copied()

@@ -1,6 +1,8 @@
 //! Reading the ledger: plans, their parts, tasks with filters and pages, units, districts,
 //! assignments, and the district table (一区一表), which is a query, not a copy.
 
+use std::collections::HashMap;
+
 use serde::{Deserialize, Serialize};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
@@ -215,14 +217,26 @@ impl Store {
     pub async fn indicators(&self, plan_id: i64) -> Result<Vec<IndicatorRow>> {
         self.ensure_plan(plan_id).await?;
         let mut conn = self.conn().await?;
-        let rows = sqlx::query("SELECT id, text, name, value, max_value, unit, qualifier, aspirational, line FROM indicators WHERE plan_id = $1 ORDER BY ord")
+        let rows = sqlx::query("SELECT id, text, name, value, max_value, unit, qualifier, aspirational, line, source, target_id FROM indicators WHERE plan_id = $1 ORDER BY ord")
             .bind(plan_id)
             .fetch_all(&mut *conn)
             .await?;
+        let mut entered: HashMap<i64, Vec<(u32, f64)>> = HashMap::new();
+        for r in sqlx::query("SELECT v.indicator_id, v.month, v.value FROM indicator_values v JOIN indicators i ON i.id = v.indicator_id WHERE i.plan_id = $1 ORDER BY v.month")
+            .bind(plan_id)
+            .fetch_all(&mut *conn)
+            .await?
+        {
+            entered.entry(r.try_get("indicator_id")?).or_default().push((
+                u32::try_from(r.try_get::<i64, _>("month")?).unwrap_or(0),
+                r.try_get("value")?,
+            ));
+        }
         rows.iter()
             .map(|r| {
+                let id: i64 = r.try_get("id")?;
                 Ok(IndicatorRow {
-                    id: r.try_get("id")?,
+                    id,
                     text: r.try_get("text")?,
                     name: r.try_get("name")?,
                     value: r.try_get("value")?,
@@ -231,6 +245,9 @@ impl Store {
                     qualifier: r.try_get("qualifier")?,
                     aspirational: opt_bool(r, "aspirational")?,
                     line: r.try_get("line")?,
+                    source: r.try_get("source")?,
+                    target_id: r.try_get("target_id")?,
+                    entered: entered.remove(&id).unwrap_or_default(),
                 })
             })
             .collect()

@@ -46,6 +46,12 @@ pub struct IndicatorRow {
     pub qualifier: String,
     pub aspirational: bool,
     pub line: i64,
+    /// Where its monthly figures come from: `auto`, `target` or `entered`.
+    pub source: String,
+    /// The target chosen by the office (`source` = `target`).
+    pub target_id: Option<i64>,
+    /// Figures entered by the office: `(month, value)`, January first.
+    pub entered: Vec<(u32, f64)>,
 }
 
 /// A task in a list: who leads, who is responsible, how many targets.
