@@ -104,7 +104,9 @@ fn trajectory(
         .map(|m| spec.value * pace(m, &spec.milestones))
         .collect();
     let forecast = if is_level(unit) {
-        actual.last().map(|(_, latest)| level_forecast(*latest, spec, unit))
+        actual
+            .last()
+            .map(|(_, latest)| level_forecast(*latest, spec, unit))
     } else {
         forecast(&actual, spec.value, spec.qualifier, unit)
     };
@@ -119,8 +121,8 @@ fn trajectory(
 /// A rate is expected to end the year where it stands.
 fn level_forecast(latest: f64, spec: &TargetSpec, unit: &str) -> Forecast {
     let short = match spec.qualifier {
-        Qualifier::AtMost => (latest > spec.value).then(|| latest - spec.value),
-        _ => (latest < spec.value).then(|| spec.value - latest),
+        Qualifier::AtMost => (latest > spec.value).then_some(latest - spec.value),
+        _ => (latest < spec.value).then_some(spec.value - latest),
     };
     Forecast {
         projected: latest,
@@ -269,7 +271,12 @@ mod tests {
     #[test]
     fn an_indicator_finds_the_target_stating_its_number() {
         let targets = [
-            target(1, "力争传统企业转型升级高新技术企业 100 家以上", 100.0, "家"),
+            target(
+                1,
+                "力争传统企业转型升级高新技术企业 100 家以上",
+                100.0,
+                "家",
+            ),
             target(2, "新增高新技术企业 2000 家", 2000.0, "家"),
             target(3, "孵化培育科技企业 2000 家以上", 2000.0, "家"),
         ];
@@ -297,19 +304,16 @@ mod tests {
     fn a_total_is_projected_from_its_course_and_warned_when_short() {
         let spec = TargetSpec::new(2000.0, Qualifier::AtLeast);
         // 820 after six months (41 %, 9 points behind): on pace, yet 1,640 by December.
-        let course = trajectory(
-            &spec,
-            "家",
-            vec![(6, 820.0)],
-            6,
-            &Rules::default(),
-        );
+        let course = trajectory(&spec, "家", vec![(6, 820.0)], 6, &Rules::default());
         assert_eq!(course.pace.len(), 12);
         assert_eq!(course.pace[5], 1000.0);
         assert_eq!(course.pace[11], 2000.0);
         assert_eq!(course.evaluation.status, Status::OnPace);
         let warning = course.forecast.and_then(|f| f.warning).expect("warned");
-        assert!(warning.contains("1,640") && warning.contains("360"), "{warning}");
+        assert!(
+            warning.contains("1,640") && warning.contains("360"),
+            "{warning}"
+        );
         // 760 (38 %, 12 points behind): lagging.
         let behind = trajectory(&spec, "家", vec![(6, 760.0)], 6, &Rules::default());
         assert_eq!(behind.evaluation.status, Status::Lagging);

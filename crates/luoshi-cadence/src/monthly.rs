@@ -33,6 +33,7 @@ pub struct TargetLine {
 /// A district's own share of a target, when it lags.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DistrictLine {
+    pub target_id: i64,
     pub district: String,
     pub path: String,
     pub target: String,
@@ -325,6 +326,7 @@ impl MonthlyBulletin {
             };
             let actual = value_at(assignment.id, month, target.id);
             districts.push(DistrictLine {
+                target_id: target.id,
                 district: district.clone(),
                 path: target.task_path.clone(),
                 target: target.text.clone(),

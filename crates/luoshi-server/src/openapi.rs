@@ -57,6 +57,8 @@ use crate::{handlers, reporting};
         reporting::set_rules,
         reporting::get_milestones,
         reporting::set_milestones,
+        reporting::set_indicator_source,
+        reporting::set_indicator_value,
     ),
     modifiers(&BearerAuth),
     security(("token" = []), ("session" = [])),

@@ -57,6 +57,8 @@ pub fn routes() -> Router<AppState> {
             "/api/targets/{id}/milestones",
             get(get_milestones).put(set_milestones),
         )
+        .route("/api/indicators/{id}/source", put(set_indicator_source))
+        .route("/api/indicators/{id}/values", put(set_indicator_value))
         .route(
             "/api/plans/{id}/assessment-items",
             get(list_assessment_items).post(add_assessment_item),
@@ -885,4 +887,44 @@ pub async fn set_milestones(
             .set_milestones(id, &req.milestones, &caller.actor())
             .await?,
     ))
+}
+
+#[utoipa::path(put, path = "/api/indicators/{id}/source", tag = "考核", params(("id" = i64, Path)),
+    request_body(content = luoshi_store::IndicatorSource, description = "`{\"source\": \"auto\"}`, `{\"source\": \"target\", \"target_id\": 12}` or `{\"source\": \"entered\"}`"),
+    responses((status = 200, body = luoshi_store::IndicatorSource), (status = 403, body = crate::ErrorBody), (status = 422, body = crate::ErrorBody)))]
+pub async fn set_indicator_source(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    JsonBody(source): JsonBody<luoshi_store::IndicatorSource>,
+) -> ApiResult<luoshi_store::IndicatorSource> {
+    caller.require_office()?;
+    Ok(Json(
+        s.store
+            .set_indicator_source(id, source, &caller.actor())
+            .await?,
+    ))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct IndicatorValueRequest {
+    /// 1–12.
+    pub month: u32,
+    /// Cumulative for totals, the level reached for rates; `null` clears the month.
+    pub value: Option<f64>,
+}
+
+#[utoipa::path(put, path = "/api/indicators/{id}/values", tag = "考核", params(("id" = i64, Path)), request_body = IndicatorValueRequest,
+    responses((status = 204), (status = 403, body = crate::ErrorBody), (status = 422, body = crate::ErrorBody)))]
+pub async fn set_indicator_value(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    JsonBody(req): JsonBody<IndicatorValueRequest>,
+) -> Result<StatusCode, ApiError> {
+    caller.require_office()?;
+    s.store
+        .set_indicator_value(id, req.month, req.value, &caller.actor())
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -420,6 +420,18 @@ fn cases(f: &Fixture) -> Vec<Case> {
         ),
         case(
             "PUT",
+            "/api/indicators/1/source",
+            json!({ "source": "target", "target_id": 999_999 }),
+            &[Office],
+        ),
+        case(
+            "PUT",
+            "/api/indicators/1/values",
+            json!({ "month": 13, "value": 1 }),
+            &[Office],
+        ),
+        case(
+            "PUT",
             "/api/plans/1/rules",
             json!({ "on_pace_gap": 40, "serious_gap": 30, "not_started_serious_after": 3, "about_tolerance": 0.1,
                     "completion_weight": 70, "discipline_weight": 20, "review_weight": 10,
@@ -557,6 +569,18 @@ fn cases(f: &Fixture) -> Vec<Case> {
         &[Office],
     ));
     cases.push(form("/plans/1/assessment/items/999/delete", "", &[Office]));
+    cases.push(case(
+        "GET",
+        "/plans/1/indicators",
+        Value::Null,
+        &[Office, Leader],
+    ));
+    cases.push(form(
+        "/plans/1/indicators/1/source",
+        "source=target&target_id=",
+        &[Office],
+    ));
+    cases.push(form("/plans/1/indicators/1/values", "m1=abc", &[Office]));
     cases.push(form(
         format!("/tasks/{}/targets/{}/milestones", f.task, f.target),
         "milestones=13:50",

@@ -123,14 +123,15 @@ impl Store {
         self.indicator_plan(indicator_id).await?;
         let mut write = self.begin_write(actor).await?;
         let conn = write.conn();
-        let before: Option<f64> =
-            sqlx::query("SELECT value FROM indicator_values WHERE indicator_id = $1 AND month = $2")
-                .bind(indicator_id)
-                .bind(i64::from(month))
-                .fetch_optional(&mut *conn)
-                .await?
-                .map(|r| r.try_get("value"))
-                .transpose()?;
+        let before: Option<f64> = sqlx::query(
+            "SELECT value FROM indicator_values WHERE indicator_id = $1 AND month = $2",
+        )
+        .bind(indicator_id)
+        .bind(i64::from(month))
+        .fetch_optional(&mut *conn)
+        .await?
+        .map(|r| r.try_get("value"))
+        .transpose()?;
         sqlx::query("DELETE FROM indicator_values WHERE indicator_id = $1 AND month = $2")
             .bind(indicator_id)
             .bind(i64::from(month))

@@ -736,3 +736,79 @@ async fn the_snapshot_agrees_with_the_reports_through_every_save_and_review() {
         assert_eq!(after.targets, before.targets);
     }
 }
+
+/// Headline indicators: the office links one to a target of the same plan or enters figures;
+/// a target of another plan, an unknown indicator, month 13 and a non-finite figure are refused.
+#[tokio::test]
+async fn indicator_sources_and_entered_figures() {
+    for t in stores().await {
+        let store = &t.store;
+        let plan = published(store).await;
+        let other = imported(store).await;
+        let indicators = store.indicators(plan).await.expect("indicators");
+        let first = indicators[0].id;
+        assert_eq!(indicators[0].source, "auto");
+        let own_target = store.snapshot(plan).await.expect("snapshot").targets[0].id;
+        let foreign = store.snapshot(other).await.expect("snapshot").targets[0].id;
+        let e = store
+            .set_indicator_source(
+                first,
+                luoshi_store::IndicatorSource::Target(foreign),
+                "办公室",
+            )
+            .await
+            .expect_err("another plan's target");
+        assert!(
+            matches!(e, StoreError::Invalid { ref field, .. } if field == "target_id"),
+            "{}: {e}",
+            t.url
+        );
+        store
+            .set_indicator_source(
+                first,
+                luoshi_store::IndicatorSource::Target(own_target),
+                "办公室",
+            )
+            .await
+            .expect("own target");
+        let e = store
+            .set_indicator_source(999_999, luoshi_store::IndicatorSource::Entered, "办公室")
+            .await
+            .expect_err("no such indicator");
+        assert!(matches!(e, StoreError::NotFound { .. }), "{e}");
+        store
+            .set_indicator_value(first, 6, Some(10.5), "办公室")
+            .await
+            .expect("figure");
+        store
+            .set_indicator_value(first, 7, Some(11.0), "办公室")
+            .await
+            .expect("figure");
+        store
+            .set_indicator_value(first, 7, None, "办公室")
+            .await
+            .expect("cleared");
+        for (month, value) in [(13, Some(1.0)), (6, Some(f64::NAN))] {
+            assert!(
+                store
+                    .set_indicator_value(first, month, value, "办公室")
+                    .await
+                    .is_err(),
+                "{month} {value:?}"
+            );
+        }
+        let row = store
+            .indicators(plan)
+            .await
+            .expect("indicators")
+            .into_iter()
+            .find(|i| i.id == first)
+            .expect("first");
+        assert_eq!(
+            (row.source.as_str(), row.target_id, row.entered),
+            ("target", Some(own_target), vec![(6, 10.5)]),
+            "{}",
+            t.url
+        );
+    }
+}

@@ -113,6 +113,96 @@ pub fn trend(title: &str, labels: &[String], series: &[(&str, &str, Vec<i64>)]) 
     svg
 }
 
+/// A target's year: what pace asks for month by month (grey, dashed), what was reported (red),
+/// and, dotted, where December lands at the current rate. Values in the target's unit.
+pub fn course(
+    title: &str,
+    unit: &str,
+    actual: &[(u32, f64)],
+    pace: &[f64],
+    projected: Option<f64>,
+) -> String {
+    const LEFT: f64 = 56.0;
+    const WIDTH: f64 = 440.0;
+    const HEIGHT: f64 = 150.0;
+    const TOP: f64 = 28.0;
+    let top_value = pace
+        .iter()
+        .copied()
+        .chain(actual.iter().map(|(_, v)| *v))
+        .chain(projected)
+        .filter(|v| v.is_finite())
+        .fold(0.0_f64, f64::max)
+        .max(f64::MIN_POSITIVE);
+    let x = |month: u32| LEFT + (f64::from(month.clamp(1, 12)) - 1.0) * WIDTH / 11.0;
+    let y = |v: f64| TOP + HEIGHT - (v.max(0.0) / top_value) * HEIGHT;
+    let mut svg = format!(
+        "<svg class=\"chart course\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" viewBox=\"0 0 {w} {h}\" width=\"100%\" style=\"max-width:{w}px\"><title>{t}</title>\
+<text x=\"0\" y=\"16\" font-size=\"13\" font-weight=\"bold\">{t}</text>\
+<line x1=\"{LEFT}\" y1=\"{base}\" x2=\"{right}\" y2=\"{base}\" stroke=\"#999\"/>\
+<text x=\"{lx}\" y=\"{ty}\" font-size=\"11\" text-anchor=\"end\">{max}{u}</text>",
+        w = LEFT + WIDTH + 20.0,
+        h = TOP + HEIGHT + 34.0,
+        t = escape(title),
+        base = TOP + HEIGHT,
+        right = LEFT + WIDTH,
+        lx = LEFT - 4.0,
+        ty = TOP + 4.0,
+        max = number(top_value),
+        u = escape(unit),
+    );
+    for month in [1u32, 3, 6, 9, 12] {
+        svg.push_str(&format!(
+            "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"middle\">{month}月</text>",
+            x(month),
+            TOP + HEIGHT + 16.0
+        ));
+    }
+    let line = |points: &[(u32, f64)]| -> String {
+        points
+            .iter()
+            .map(|(m, v)| format!("{:.1},{:.1}", x(*m), y(*v)))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let paced: Vec<(u32, f64)> = (1u32..).zip(pace.iter().copied()).collect();
+    svg.push_str(&format!(
+        "<polyline fill=\"none\" stroke=\"#888\" stroke-width=\"1.5\" stroke-dasharray=\"5 4\" points=\"{}\"><title>序时进度</title></polyline>",
+        line(&paced)
+    ));
+    if let (Some(last), Some(december)) = (actual.last(), projected)
+        && last.0 < 12
+    {
+        svg.push_str(&format!(
+            "<polyline fill=\"none\" stroke=\"#b00020\" stroke-width=\"1.5\" stroke-dasharray=\"2 4\" points=\"{}\"><title>预计年底 {}{}</title></polyline>",
+            line(&[*last, (12, december)]),
+            number(december),
+            escape(unit)
+        ));
+    }
+    svg.push_str(&format!(
+        "<polyline fill=\"none\" stroke=\"#b00020\" stroke-width=\"2.5\" points=\"{}\"><title>实际完成</title></polyline>",
+        line(actual)
+    ));
+    for (m, v) in actual {
+        svg.push_str(&format!(
+            "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"3\" fill=\"#b00020\"><title>{m}月：{}{}</title></circle>",
+            x(*m),
+            y(*v),
+            number(*v),
+            escape(unit)
+        ));
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
+/// `1640` → `1640`, `10.5` → `10.5`, `3.333…` → `3.33`.
+fn number(v: f64) -> String {
+    let text = format!("{v:.2}");
+    text.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
 fn escape(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
@@ -123,6 +213,29 @@ fn escape(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_course_draws_pace_reports_and_the_projection() {
+        let pace: Vec<f64> = (1..=12).map(|m| 2000.0 * f64::from(m) / 12.0).collect();
+        let svg = course(
+            "新增高新技术企业 2000 家",
+            "家",
+            &[(3, 400.0), (6, 820.0)],
+            &pace,
+            Some(1640.0),
+        );
+        assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
+        assert!(svg.contains("<title>序时进度</title>"));
+        assert!(svg.contains("预计年底 1640家"));
+        assert!(svg.contains("6月：820家"));
+        // The scale is set by the largest value: pace's 2,000 at December, at the top.
+        assert!(svg.contains(">2000家</text>"));
+        // December reached: nothing left to project.
+        let done = course("x", "%", &[(12, 12.5)], &[12.0; 12], Some(12.5));
+        assert!(!done.contains("预计年底"));
+        // Nothing reported yet: pace alone.
+        assert!(course("x", "家", &[], &pace, None).contains("序时进度"));
+    }
 
     #[test]
     fn bars_scale_to_the_largest_and_escape_labels() {

@@ -10,7 +10,9 @@ mod account;
 mod assessment;
 mod chart;
 mod csrf;
+mod indicators;
 mod pages;
+mod progress;
 mod reporting;
 mod review;
 
@@ -95,6 +97,15 @@ pub fn router(state: AppState) -> Router {
         .route("/plans/{id}/bulletins/{period}", get(reporting::bulletin))
         .route("/plans/{id}/assessment", get(assessment::assessment))
         .route("/plans/{id}/dashboard", get(reporting::dashboard))
+        .route("/plans/{id}/indicators", get(indicators::indicators))
+        .route(
+            "/plans/{id}/indicators/{indicator}/source",
+            post(indicators::set_source),
+        )
+        .route(
+            "/plans/{id}/indicators/{indicator}/values",
+            post(indicators::set_values),
+        )
         .route("/plans/{id}/assessment/items", post(assessment::add_item))
         .route("/plans/{id}/assessment/rules", post(assessment::set_rules))
         .route(

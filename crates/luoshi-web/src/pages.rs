@@ -146,6 +146,13 @@ struct OverviewPage {
     lead_chart: String,
     district_chart: String,
     section_chart: String,
+    /// After which month the statuses are; none before publishing.
+    standing_label: Option<String>,
+    plan_badge: Option<crate::progress::Badge>,
+    /// Targets counted by status (力争 targets apart).
+    status_counts: Vec<(crate::progress::Badge, usize)>,
+    /// Each section's status, by section path.
+    section_badges: std::collections::HashMap<String, crate::progress::Badge>,
 }
 
 pub(crate) fn number(v: f64) -> String {
@@ -242,7 +249,22 @@ pub async fn overview(
         })
         .collect();
     let section_chart = chart::bars("各部分量化目标数", &per_section);
+    let progress = crate::progress::Progress::load(&s, id).await?;
+    let (plan_badge, status_counts) = progress.as_ref().map(|p| p.plan()).unwrap_or_default();
+    let section_badges = progress
+        .as_ref()
+        .map(|p| {
+            sections
+                .iter()
+                .filter_map(|sec| Some((sec.path.clone(), p.section(&sec.path)?)))
+                .collect()
+        })
+        .unwrap_or_default();
     render(OverviewPage {
+        standing_label: progress.map(|p| p.label),
+        plan_badge,
+        status_counts,
+        section_badges,
         title,
         plan,
         indicators,
@@ -280,6 +302,9 @@ struct TasksPage {
     error: Option<String>,
     total: i64,
     tasks: Vec<TaskRow>,
+    /// Each task's status (the worst of its targets) after `standing_label`, by task id.
+    badges: std::collections::HashMap<i64, crate::progress::Badge>,
+    standing_label: Option<String>,
 }
 
 pub async fn tasks(
@@ -307,6 +332,16 @@ pub async fn tasks(
         Err(StoreError::Invalid { message, .. }) => (Some(message), 0, Vec::new()),
         Err(e) => return Err(e.into()),
     };
+    let progress = crate::progress::Progress::load(&s, id).await?;
+    let badges = progress
+        .as_ref()
+        .map(|p| {
+            tasks
+                .iter()
+                .filter_map(|t| Some((t.id, p.task(t.id)?)))
+                .collect()
+        })
+        .unwrap_or_default();
     render(TasksPage {
         plan_id: id,
         section: q.section.unwrap_or_default(),
@@ -319,6 +354,8 @@ pub async fn tasks(
         error,
         total,
         tasks,
+        badges,
+        standing_label: progress.map(|p| p.label),
     })
 }
 
@@ -330,6 +367,12 @@ struct TaskPage {
     pieces: Vec<(String, u8)>,
     /// Each target with its milestones as typed (`9:50, 12:100`) and as read (`9月 50%`).
     targets: Vec<(TargetRow, String, String)>,
+    /// After which month the statuses are (`2021年6月`); none before publishing.
+    standing_label: Option<String>,
+    /// The task's status: the worst of its targets.
+    task_badge: Option<crate::progress::Badge>,
+    /// Each target's standing and its course through the year (an SVG chart), by target id.
+    standings: std::collections::HashMap<i64, (crate::progress::Standing, String)>,
     office: bool,
     csrf: String,
     error: Option<String>,
@@ -406,7 +449,29 @@ pub(crate) async fn task_page(
         };
         milestones.push((t.clone(), typed, read));
     }
+    let progress = crate::progress::Progress::load(s, task.row.plan_id).await?;
+    let mut standings = std::collections::HashMap::new();
+    if let Some(p) = &progress {
+        let ids: Vec<i64> = task.targets.iter().map(|t| t.id).collect();
+        let courses = p.courses(&ids);
+        for t in &task.targets {
+            let (Some(standing), Some(course)) = (p.target(t.id), courses.get(&t.id)) else {
+                continue;
+            };
+            let chart = chart::course(
+                &format!("{}：{}年内走势", t.text, p.label.get(..4).unwrap_or("")),
+                &t.unit,
+                &course.actual,
+                &course.pace,
+                course.forecast.as_ref().map(|f| f.projected),
+            );
+            standings.insert(t.id, (standing, chart));
+        }
+    }
     let page = TaskPage {
+        standing_label: progress.as_ref().map(|p| p.label.clone()),
+        task_badge: progress.as_ref().and_then(|p| p.task(task.row.id)),
+        standings,
         task,
         pieces,
         targets: milestones,
@@ -518,6 +583,10 @@ struct DistrictPage {
     table: DistrictTable,
     headers: Vec<&'static str>,
     rows: Vec<Vec<String>>,
+    standing_label: Option<String>,
+    district_badge: Option<crate::progress::Badge>,
+    /// `(path, target, share, standing)` of every share the district owes.
+    standings: Vec<(String, String, String, crate::progress::Standing)>,
 }
 
 /// The district table as printed rows: 序号, 工作任务, 年度目标, 牵头单位, 责任单位, 完成时限, 备注.
@@ -571,7 +640,29 @@ pub async fn district(
     visible(&s, &caller, id).await?;
     let table = s.store.district_table(id, &name).await?;
     let rows = district_rows(&table);
+    let progress = crate::progress::Progress::load(&s, id).await?;
+    let (district_badge, standings) = match &progress {
+        Some(p) => {
+            let (badge, lines) = p.district(&table.district.name);
+            let lines = lines
+                .into_iter()
+                .map(|(d, st)| {
+                    (
+                        d.path.clone(),
+                        d.target.clone(),
+                        format!("{}{}", number(d.share), d.unit),
+                        st,
+                    )
+                })
+                .collect();
+            (badge, lines)
+        }
+        None => (None, Vec::new()),
+    };
     render(DistrictPage {
+        standing_label: progress.map(|p| p.label),
+        district_badge,
+        standings,
         table,
         headers: DISTRICT_COLUMNS.iter().map(|(h, _)| *h).collect(),
         rows,
@@ -633,6 +724,10 @@ struct UnitPage {
     leads: Vec<AssignmentRow>,
     shares: Vec<AssignmentRow>,
     districts: Vec<String>,
+    standing_label: Option<String>,
+    unit_badge: Option<crate::progress::Badge>,
+    /// `(path, target, standing)` of every target the unit leads.
+    standings: Vec<(String, String, crate::progress::Standing)>,
 }
 
 /// Everything a unit leads and shares in a plan, and the districts it works with there.
@@ -680,7 +775,22 @@ pub async fn unit(
             districts.push(d);
         }
     }
+    let progress = crate::progress::Progress::load(&s, id).await?;
+    let (unit_badge, standings) = match &progress {
+        Some(p) => {
+            let (badge, rows) = p.unit(&unit);
+            let rows = rows
+                .into_iter()
+                .map(|(line, st)| (line.path.clone(), line.target.clone(), st))
+                .collect();
+            (badge, rows)
+        }
+        None => (None, Vec::new()),
+    };
     render(UnitPage {
+        standing_label: progress.map(|p| p.label),
+        unit_badge,
+        standings,
         plan_id: id,
         unit,
         leads,

@@ -1332,7 +1332,7 @@ struct DashboardPage {
     trend: String,
     warnings: Vec<String>,
     ranking: Vec<(String, u32, String, String, String, String)>,
-    indicators: Vec<(String, String)>,
+    indicators: Vec<crate::indicators::IndicatorView>,
 }
 
 /// The leader dashboard: counts by status, the trend month by month, year-end warnings, district
@@ -1443,13 +1443,11 @@ pub async fn dashboard(
             )
         })
         .collect();
-    let indicators = s
-        .store
-        .indicators(plan_id)
-        .await?
-        .into_iter()
-        .map(|i| (i.name.clone(), i.text.clone()))
-        .collect();
+    let rows = s.store.indicators(plan_id).await?;
+    let indicators = crate::indicators::views(
+        luoshi_cadence::Ledger::through(&snapshot, month).indicator_lines(&rows, month, &rules),
+        &rows,
+    );
     let page = DashboardPage {
         due: now.reports_due,
         reported: now.reports_in,

@@ -853,3 +853,164 @@ async fn the_office_sets_milestones_on_the_task_page() {
     .await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
 }
+
+/// 市科技局 reports 760 of the 2,000 new high-tech enterprises in June (38 % against a pace of
+/// 50 %: 12 points behind). Every page that shows the target says 滞后 and where the year is
+/// heading; the headline indicator stating the same number follows it; a rate the office enters
+/// is judged as a level; a bad figure is refused and changes nothing.
+#[tokio::test]
+async fn statuses_and_courses_on_the_plans_pages() {
+    let (state, _dir) = state().await;
+    let office = common::office_cookie();
+    let csrf = common::OFFICE_CSRF;
+    let snapshot = state.store.snapshot(1).await.expect("snapshot");
+    let target = snapshot
+        .targets
+        .iter()
+        .find(|t| t.text.contains("新增高新技术企业") && t.value == 2000.0)
+        .expect("the 2,000 target");
+    let lead = snapshot
+        .assignments
+        .iter()
+        .find(|a| a.task_id == target.task_id && a.role == "lead")
+        .expect("its lead");
+    let june = state.store.period_by_key(1, "2021-06").await.expect("june");
+    state
+        .store
+        .save_report(
+            june.id,
+            lead.id,
+            &ReportInput {
+                progress: "已认定 760 家".into(),
+                values: vec![luoshi_store::ValueInput {
+                    target_id: target.id,
+                    value: 760.0,
+                    note: None,
+                }],
+                ..Default::default()
+            },
+            ReportAction::Submit,
+            Day::parse("2021-06-20").expect("day"),
+            &lead.unit,
+        )
+        .await
+        .expect("report");
+
+    let task = send(&state, get(&format!("/tasks/{}", target.task_id), &office)).await;
+    assert_eq!(task.status, StatusCode::OK);
+    for expected in [
+        "任务状态（截至2021年6月）",
+        "完成 760家（38.0%），序时进度 50%",
+        "按当前进度，年底预计完成 1,520家，缺口 480家",
+        "<title>序时进度</title>",
+        "6月：760家",
+    ] {
+        assert!(task.body.contains(expected), "{expected}: {}", task.body);
+    }
+    let unit = send(
+        &state,
+        get(
+            &format!("/plans/1/units/{}", common::encode(&lead.unit)),
+            &office,
+        ),
+    )
+    .await;
+    assert!(
+        unit.body.contains("牵头指标进展（截至2021年6月）")
+            && unit.body.contains("完成 760家（38.0%）"),
+        "{}",
+        unit.body
+    );
+    // Its task also holds targets left blank in the report (not started after three months is
+    // seriously lagging): the task is as bad as its worst target.
+    let tasks = send(&state, get("/plans/1/tasks", &office)).await;
+    assert!(tasks.body.contains("状态（2021年6月）"), "{}", tasks.body);
+    let row = tasks
+        .body
+        .split("<tr>")
+        .find(|row| row.contains(&format!("/tasks/{}\"", target.task_id)))
+        .expect("the task's row");
+    assert!(row.contains("<b class=\"badge red\">严重滞后</b>"), "{row}");
+    let overview = send(&state, get("/plans/1", &office)).await;
+    assert!(
+        overview.body.contains("截至2021年6月") && overview.body.contains("方案整体"),
+        "{}",
+        overview.body
+    );
+    let district = send(
+        &state,
+        get(
+            &format!("/plans/1/districts/{}", common::encode("江岸区")),
+            &office,
+        ),
+    )
+    .await;
+    assert!(district.body.contains("分解指标进展（截至2021年6月）"));
+
+    // The headline indicator that states the same number follows the target.
+    let indicators = send(&state, get("/plans/1/indicators", &office)).await;
+    assert_eq!(indicators.status, StatusCode::OK);
+    assert!(
+        indicators.body.contains("自动关联任务") && indicators.body.contains("6月 760家"),
+        "{}",
+        indicators.body
+    );
+    let rows = state.store.indicators(1).await.expect("indicators");
+    let rate = rows
+        .iter()
+        .find(|i| i.unit == "%" && i.name.contains("研发"))
+        .expect("the R&D growth indicator");
+    assert!(
+        indicators.body.contains("未关联"),
+        "a growth rate states no task's number"
+    );
+    let source = send(
+        &state,
+        post(
+            &format!("/plans/1/indicators/{}/source", rate.id),
+            &office,
+            &format!("csrf={csrf}&source=entered"),
+        ),
+    )
+    .await;
+    assert_eq!(source.status, StatusCode::SEE_OTHER);
+    let values = format!("/plans/1/indicators/{}/values", rate.id);
+    let ok = send(
+        &state,
+        post(&values, &office, &format!("csrf={csrf}&m5=9&m6=10.5")),
+    )
+    .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER);
+    let bad = send(
+        &state,
+        post(&values, &office, &format!("csrf={csrf}&m3=abc&m6=99")),
+    )
+    .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("3 月的数值“abc”无法识别"), "{}", bad.body);
+    let stored = state.store.indicators(1).await.expect("indicators");
+    let entered = &stored
+        .iter()
+        .find(|i| i.id == rate.id)
+        .expect("rate")
+        .entered;
+    assert_eq!(
+        entered,
+        &[(5, 9.0), (6, 10.5)],
+        "the refused form changed nothing"
+    );
+    let page = send(&state, get("/plans/1/indicators", &office)).await;
+    assert!(
+        page.body.contains("统计填报") && page.body.contains("按当前水平，年底预计为 10.5%"),
+        "{}",
+        page.body
+    );
+    let dashboard = send(&state, get("/plans/1/dashboard?period=2021-06", &office)).await;
+    assert!(
+        dashboard.body.contains("6月 760家") && dashboard.body.contains("6月 10.5%"),
+        "{}",
+        dashboard.body
+    );
+    let refused = send(&state, get("/plans/1/indicators", &jiangan_cookie())).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+}
