@@ -139,7 +139,13 @@ async fn district_table_page_and_its_xlsx_have_the_same_rows() {
     assert!(html.contains("江岸区 年度任务表（一区一表）"));
     assert!(html.contains("汉口文创谷、岱家山知识产权创业小镇"));
     assert!(html.contains("各区分别举办对接活动 5 场以上（本区 5场）"));
-    let page_rows = html.matches("<tr><td>").count();
+    // The printed table's rows (the status table above it is the page's own).
+    let printed = html
+        .split("<table class=\"print\">")
+        .nth(1)
+        .and_then(|rest| rest.split("</table>").next())
+        .expect("the printed table");
+    let page_rows = printed.matches("<tr><td>").count();
     let (status, bytes, kind) = get(
         &state,
         &format!("/plans/1/districts/{}/table.xlsx", encode("江岸区")),
