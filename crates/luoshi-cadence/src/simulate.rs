@@ -5,7 +5,7 @@
 
 use luoshi_reporting::Day;
 use luoshi_reporting::report::ReportAction;
-use luoshi_store::{ReportInput, Store, StoreError, ValueInput};
+use luoshi_store::{IndicatorSource, ReportInput, Store, StoreError, ValueInput};
 
 /// How a unit behaves through the year.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -158,6 +158,46 @@ pub async fn simulate_year(store: &Store, plan_id: i64) -> Result<Simulated, Sto
             done.late += saved;
         }
     }
+    enter_indicator_figures(store, plan_id, &snapshot.targets, ACTOR).await?;
     store.mark_demo(plan_id, ACTOR).await?;
     Ok(done)
+}
+
+/// The headline indicators no task target states (growth rates, shares, totals the statistics
+/// bureau keeps) get twelve months of entered figures, so the demo's 主要目标 are all charted.
+async fn enter_indicator_figures(
+    store: &Store,
+    plan_id: i64,
+    targets: &[luoshi_store::SnapTarget],
+    actor: &str,
+) -> Result<(), StoreError> {
+    for indicator in store.indicators(plan_id).await? {
+        if crate::indicators::matching_target(
+            &indicator.name,
+            indicator.value,
+            &indicator.unit,
+            targets,
+        )
+        .is_some()
+        {
+            continue;
+        }
+        store
+            .set_indicator_source(indicator.id, IndicatorSource::Entered, actor)
+            .await?;
+        let behaviour = Behaviour::of(&indicator.name);
+        for month in 1..=12 {
+            let figure = if indicator.unit == "%" {
+                // A rate climbs towards its level through the year.
+                indicator.value * (behaviour.progress(12) * (0.85 + 0.15 * f64::from(month) / 12.0))
+            } else {
+                indicator.value * behaviour.progress(month)
+            };
+            let rounded = (figure * 100.0).round() / 100.0;
+            store
+                .set_indicator_value(indicator.id, month, Some(rounded), actor)
+                .await?;
+        }
+    }
+    Ok(())
 }

@@ -51,6 +51,28 @@ async fn twelve_bulletins_agree_with_the_raw_reports() {
     );
     let snapshot = store.snapshot(plan).await.expect("snapshot");
     let rules = Rules::default();
+    // Every headline indicator has a course in the demo: the one a task target states follows
+    // its lead unit's reports, the rest were entered month by month.
+    let indicators = store.indicators(plan).await.expect("indicators");
+    let lines = luoshi_cadence::Ledger::new(&snapshot).indicator_lines(&indicators, 12, &rules);
+    assert_eq!(lines.len(), indicators.len());
+    for line in &lines {
+        let course = line.trajectory.as_ref().expect("a course");
+        assert!(!course.actual.is_empty(), "{}", line.name);
+        assert_eq!(course.pace.len(), 12);
+    }
+    assert!(
+        lines.iter().any(|l| matches!(
+            l.origin,
+            luoshi_cadence::indicators::Origin::Target { found: true, .. }
+        )),
+        "高新技术企业数量新增2000家 follows its target"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.origin == luoshi_cadence::indicators::Origin::Entered)
+    );
     let mut total_in = 0;
     let mut total_late = 0;
     for month in 1..=12u32 {
