@@ -14,6 +14,7 @@ pub mod indicators;
 pub mod monthly;
 pub mod quarterly;
 pub mod simulate;
+pub mod standing;
 pub mod xlsx;
 
 pub use annual::AnnualAssessment;
@@ -21,6 +22,7 @@ pub use document::{Block, OfficialDocument, Section};
 pub use halfyear::HalfYearReview;
 pub use monthly::{Ledger, MonthlyBulletin};
 pub use quarterly::QuarterlySummary;
+pub use standing::Standing;
 
 #[derive(Debug, thiserror::Error)]
 pub enum RenderError {

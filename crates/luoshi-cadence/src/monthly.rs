@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 
 use rustc_hash::{FxHashMap, FxHashSet};
+use serde::Serialize;
 
 use luoshi_evaluation::forecast::thousands;
 use luoshi_evaluation::{Evaluation, Qualifier, Rules, Status, TargetSpec, evaluate, forecast};
@@ -13,9 +14,10 @@ use luoshi_store::{SnapAssignment, SnapReport, SnapTarget, Snapshot};
 use crate::document::{Block, OfficialDocument, Section};
 
 /// One target's line in the bulletin.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct TargetLine {
     pub target_id: i64,
+    pub task_id: i64,
     pub path: String,
     pub task_title: String,
     pub target: String,
@@ -30,8 +32,8 @@ pub struct TargetLine {
     pub aspirational: bool,
 }
 
-/// A district's own share of a target, when it lags.
-#[derive(Debug, Clone, PartialEq)]
+/// A district's own share of a target.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct DistrictLine {
     pub target_id: i64,
     pub district: String,
@@ -285,6 +287,7 @@ impl MonthlyBulletin {
                 .unwrap_or_default();
             let line = TargetLine {
                 target_id: target.id,
+                task_id: target.task_id,
                 path: target.task_path.clone(),
                 task_title: target.task_title.clone(),
                 target: target.text.clone(),

@@ -7,6 +7,7 @@ mod handlers;
 pub mod mail;
 mod openapi;
 pub mod reporting;
+mod standing;
 pub mod upload;
 
 use std::net::SocketAddr;
@@ -74,6 +75,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/plans/{id}", get(get_plan))
         .route("/api/plans/{id}/sections", get(list_sections))
         .route("/api/plans/{id}/indicators", get(list_indicators))
+        .route("/api/plans/{id}/standing", get(standing::plan_standing))
         .route("/api/plans/{id}/tasks", get(list_tasks))
         .route("/api/plans/{id}/review-items", get(list_review_items))
         .route("/api/plans/{id}/assignments", get(list_assignments))

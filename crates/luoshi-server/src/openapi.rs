@@ -59,6 +59,7 @@ use crate::{handlers, reporting};
         reporting::set_milestones,
         reporting::set_indicator_source,
         reporting::set_indicator_value,
+        crate::standing::plan_standing,
     ),
     modifiers(&BearerAuth),
     security(("token" = []), ("session" = [])),

@@ -406,6 +406,7 @@ fn cases(f: &Fixture) -> Vec<Case> {
             &[Office],
         ),
         case("GET", "/api/plans/1/rules", Value::Null, &SIGNED_IN),
+        case("GET", "/api/plans/1/standing", Value::Null, &SIGNED_IN),
         case(
             "GET",
             format!("/api/targets/{target}/milestones"),

@@ -642,3 +642,138 @@ async fn reminders_go_by_email_when_smtp_is_configured() {
     assert!(luoshi_server::mail::Mailer::new("ftp://x", "a@b.cn").is_err());
     assert!(luoshi_server::mail::Mailer::new("smtp://x", "不是地址").is_err());
 }
+
+/// The plan's standing as JSON: 市科技局's June report of 760 of 2,000 enterprises makes that
+/// target 滞后 (38 % against 50 %), with its warning, and its task and lead unit at least as bad;
+/// the indicator stating the same number can be re-linked and given entered figures over the API.
+#[tokio::test]
+async fn the_plans_standing_and_its_indicators_over_the_api() {
+    let app = app().await;
+    let store = &app.state.store;
+    let snapshot = store.snapshot(1).await.expect("snapshot");
+    let target = snapshot
+        .targets
+        .iter()
+        .find(|t| t.text.contains("新增高新技术企业") && t.value == 2000.0)
+        .expect("target");
+    let lead = snapshot
+        .assignments
+        .iter()
+        .find(|a| a.task_id == target.task_id && a.role == "lead")
+        .expect("lead");
+    store
+        .save_report(
+            app.june,
+            lead.id,
+            &luoshi_store::ReportInput {
+                values: vec![luoshi_store::ValueInput {
+                    target_id: target.id,
+                    value: 760.0,
+                    note: None,
+                }],
+                ..Default::default()
+            },
+            luoshi_reporting::report::ReportAction::Submit,
+            Day::parse("2021-06-20").expect("day"),
+            &lead.unit,
+        )
+        .await
+        .expect("report");
+
+    let (status, body) = app
+        .json(&app.jiangan, "GET", "/api/plans/1/standing", Value::Null)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["period"], "2021-06");
+    let line = body["targets"]
+        .as_array()
+        .expect("targets")
+        .iter()
+        .find(|t| t["target_id"] == target.id)
+        .expect("the target");
+    assert_eq!(line["evaluation"]["status"], "lagging");
+    assert_eq!(line["actual"], 760.0);
+    assert_eq!(
+        line["warning"],
+        "按当前进度，年底预计完成 1,520家，缺口 480家"
+    );
+    let task = body["tasks"]
+        .as_array()
+        .expect("tasks")
+        .iter()
+        .find(|t| t["of"].as_str().and_then(|id| id.parse().ok()) == Some(target.task_id))
+        .expect("the task");
+    assert_ne!(task["status"], "on_pace");
+    assert!(
+        body["units"]
+            .as_array()
+            .expect("units")
+            .iter()
+            .any(|u| u["of"] == lead.unit.as_str())
+    );
+    let counted: u64 = body["counts"]
+        .as_array()
+        .expect("counts")
+        .iter()
+        .map(|c| c["count"].as_u64().unwrap_or(0))
+        .sum();
+    assert!(counted > 0);
+    for bad in ["2021-Q2", "2030-01"] {
+        let (status, _) = app
+            .json(
+                &app.office,
+                "GET",
+                &format!("/api/plans/1/standing?period={bad}"),
+                Value::Null,
+            )
+            .await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{bad}");
+    }
+
+    let indicators = store.indicators(1).await.expect("indicators");
+    let first = indicators[0].id;
+    let (status, body) = app
+        .json(
+            &app.office,
+            "PUT",
+            &format!("/api/indicators/{first}/source"),
+            json!({ "source": "entered" }),
+        )
+        .await;
+    assert_eq!(
+        (status, body),
+        (StatusCode::OK, json!({ "source": "entered" }))
+    );
+    let (status, _) = app
+        .json(
+            &app.office,
+            "PUT",
+            &format!("/api/indicators/{first}/values"),
+            json!({ "month": 6, "value": 10.5 }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (status, body) = app
+        .json(
+            &app.office,
+            "PUT",
+            &format!("/api/indicators/{first}/values"),
+            json!({ "month": 13, "value": 1 }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let (status, _) = app
+        .json(
+            &app.jiangan,
+            "PUT",
+            &format!("/api/indicators/{first}/source"),
+            json!({ "source": "auto" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (_, listed) = app
+        .json(&app.office, "GET", "/api/plans/1/indicators", Value::Null)
+        .await;
+    assert_eq!(listed[0]["source"], "entered");
+    assert_eq!(listed[0]["entered"], json!([[6, 10.5]]));
+}

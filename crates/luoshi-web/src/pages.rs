@@ -372,7 +372,7 @@ struct TaskPage {
     /// The task's status: the worst of its targets.
     task_badge: Option<crate::progress::Badge>,
     /// Each target's standing and its course through the year (an SVG chart), by target id.
-    standings: std::collections::HashMap<i64, (crate::progress::Standing, String)>,
+    standings: std::collections::HashMap<i64, (crate::progress::CellStanding, String)>,
     office: bool,
     csrf: String,
     error: Option<String>,
@@ -586,7 +586,7 @@ struct DistrictPage {
     standing_label: Option<String>,
     district_badge: Option<crate::progress::Badge>,
     /// `(path, target, share, standing)` of every share the district owes.
-    standings: Vec<(String, String, String, crate::progress::Standing)>,
+    standings: Vec<(String, String, String, crate::progress::CellStanding)>,
 }
 
 /// The district table as printed rows: 序号, 工作任务, 年度目标, 牵头单位, 责任单位, 完成时限, 备注.
@@ -727,7 +727,7 @@ struct UnitPage {
     standing_label: Option<String>,
     unit_badge: Option<crate::progress::Badge>,
     /// `(path, target, standing)` of every target the unit leads.
-    standings: Vec<(String, String, crate::progress::Standing)>,
+    standings: Vec<(String, String, crate::progress::CellStanding)>,
 }
 
 /// Everything a unit leads and shares in a plan, and the districts it works with there.

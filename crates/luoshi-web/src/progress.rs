@@ -6,9 +6,9 @@ use std::collections::HashMap;
 
 use luoshi_cadence::indicators::{IndicatorLine, Trajectory};
 use luoshi_cadence::monthly::{DistrictLine, TargetLine};
-use luoshi_cadence::{Ledger, MonthlyBulletin};
+use luoshi_cadence::{Ledger, MonthlyBulletin, Standing};
 use luoshi_evaluation::forecast::thousands;
-use luoshi_evaluation::{Rules, Status, worst};
+use luoshi_evaluation::{Rules, Status};
 use luoshi_store::{IndicatorRow, Snapshot, Texts};
 
 use crate::pages::PageError;
@@ -32,7 +32,7 @@ impl From<Status> for Badge {
 
 /// One target's standing, in words for a table cell.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Standing {
+pub struct CellStanding {
     pub badge: Badge,
     /// `完成 820家（41.0%），序时进度 50%`.
     pub detail: String,
@@ -45,8 +45,7 @@ pub struct Progress {
     pub label: String,
     snapshot: Snapshot,
     rules: Rules,
-    bulletin: MonthlyBulletin,
-    task_of: HashMap<i64, i64>,
+    standing: Standing,
 }
 
 impl Progress {
@@ -70,90 +69,52 @@ impl Progress {
         let Some(bulletin) = MonthlyBulletin::build(&snapshot, month, &rules) else {
             return Ok(None);
         };
-        let task_of = snapshot.targets.iter().map(|t| (t.id, t.task_id)).collect();
+        let standing = Standing::new(bulletin);
         Ok(Some(Progress {
             month,
             label: period.label,
             snapshot,
             rules,
-            bulletin,
-            task_of,
+            standing,
         }))
     }
 
-    fn lines(&self) -> impl Iterator<Item = &TargetLine> {
-        self.bulletin.targets.iter().filter(|t| !t.aspirational)
-    }
-
     /// The target's standing (力争 targets included, shown apart by the pages).
-    pub fn target(&self, target_id: i64) -> Option<Standing> {
-        let line = self
-            .bulletin
-            .targets
-            .iter()
-            .find(|t| t.target_id == target_id)?;
-        Some(standing(
-            line.evaluation.status,
-            line.actual,
-            line.evaluation.progress,
-            line.evaluation.pace,
-            &line.unit,
-            line.warning.clone(),
-        ))
+    pub fn target(&self, target_id: i64) -> Option<CellStanding> {
+        self.standing.target(target_id).map(line_standing)
     }
 
     /// The worst status of the task's targets.
     pub fn task(&self, task_id: i64) -> Option<Badge> {
-        worst(
-            self.lines()
-                .filter(|t| self.task_of.get(&t.target_id) == Some(&task_id))
-                .map(|t| t.evaluation.status),
-        )
-        .map(Badge::from)
+        self.standing.task(task_id).map(Badge::from)
     }
 
     /// The worst status of the targets under a section (`二、` or `二、（一）`).
     pub fn section(&self, section_path: &str) -> Option<Badge> {
-        worst(
-            self.lines()
-                .filter(|t| t.path.starts_with(section_path))
-                .map(|t| t.evaluation.status),
-        )
-        .map(Badge::from)
+        self.standing.section(section_path).map(Badge::from)
     }
 
     /// The worst status of every target of the plan, and the count by status.
     pub fn plan(&self) -> (Option<Badge>, Vec<(Badge, usize)>) {
-        let overall = worst(self.lines().map(|t| t.evaluation.status)).map(Badge::from);
         let counts = self
-            .bulletin
+            .standing
             .counts()
             .into_iter()
             .map(|(s, n)| (Badge::from(s), n))
             .collect();
-        (overall, counts)
+        (self.standing.plan().map(Badge::from), counts)
     }
 
     /// The targets a unit leads, with their standing, and the worst of them.
-    pub fn unit(&self, unit: &str) -> (Option<Badge>, Vec<(&TargetLine, Standing)>) {
-        let lines: Vec<&TargetLine> = self.lines().filter(|t| t.lead == unit).collect();
-        let overall = worst(lines.iter().map(|t| t.evaluation.status)).map(Badge::from);
-        let rows = lines
-            .into_iter()
-            .filter_map(|t| Some((t, self.target(t.target_id)?)))
-            .collect();
-        (overall, rows)
+    pub fn unit(&self, unit: &str) -> (Option<Badge>, Vec<(&TargetLine, CellStanding)>) {
+        let (worst, lines) = self.standing.unit(unit);
+        let rows = lines.into_iter().map(|t| (t, line_standing(t))).collect();
+        (worst.map(Badge::from), rows)
     }
 
     /// A district's own shares with their standing, and the worst of them.
-    pub fn district(&self, district: &str) -> (Option<Badge>, Vec<(&DistrictLine, Standing)>) {
-        let lines: Vec<&DistrictLine> = self
-            .bulletin
-            .districts
-            .iter()
-            .filter(|d| d.district == district)
-            .collect();
-        let overall = worst(lines.iter().map(|d| d.evaluation.status)).map(Badge::from);
+    pub fn district(&self, district: &str) -> (Option<Badge>, Vec<(&DistrictLine, CellStanding)>) {
+        let (worst, lines) = self.standing.district(district);
         let rows = lines
             .into_iter()
             .map(|d| {
@@ -168,7 +129,7 @@ impl Progress {
                 (d, standing)
             })
             .collect();
-        (overall, rows)
+        (worst.map(Badge::from), rows)
     }
 
     /// The course through the year of each of `targets` (their lead unit's reports).
@@ -188,6 +149,17 @@ impl Progress {
     }
 }
 
+fn line_standing(line: &TargetLine) -> CellStanding {
+    standing(
+        line.evaluation.status,
+        line.actual,
+        line.evaluation.progress,
+        line.evaluation.pace,
+        &line.unit,
+        line.warning.clone(),
+    )
+}
+
 fn standing(
     status: Status,
     actual: Option<f64>,
@@ -195,12 +167,12 @@ fn standing(
     pace: f64,
     unit: &str,
     warning: Option<String>,
-) -> Standing {
+) -> CellStanding {
     let reached = match (actual, progress) {
         (Some(a), Some(p)) => format!("完成 {}{unit}（{:.1}%）", thousands(a), p * 100.0),
         _ => "本月未报送".to_string(),
     };
-    Standing {
+    CellStanding {
         badge: status.into(),
         detail: format!("{reached}，序时进度 {:.0}%", pace * 100.0),
         warning,
