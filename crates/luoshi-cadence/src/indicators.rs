@@ -5,7 +5,7 @@
 //! [`matching_target`], or chosen by the office) or from figures the office enters — growth
 //! rates and shares (`%`) that the statistics bureau keeps and no task reports.
 
-use luoshi_evaluation::forecast::thousands;
+use luoshi_evaluation::forecast::precise;
 use luoshi_evaluation::{
     Evaluation, Forecast, Qualifier, Rules, Status, TargetSpec, evaluate, forecast, pace,
 };
@@ -130,13 +130,13 @@ fn level_forecast(latest: f64, spec: &TargetSpec, unit: &str) -> Forecast {
         warning: short.map(|gap| {
             format!(
                 "按当前水平，年底预计为 {}{unit}，{}目标 {} 个百分点",
-                thousands(latest),
+                precise(latest),
                 if spec.qualifier == Qualifier::AtMost {
                     "超出"
                 } else {
                     "低于"
                 },
-                thousands(gap)
+                precise(gap)
             )
         }),
     }

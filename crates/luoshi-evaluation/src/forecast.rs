@@ -89,9 +89,38 @@ pub fn thousands(value: f64) -> String {
     }
 }
 
+/// `2000` → `2,000`; `3.24` → `3.24`; `3.245` → `3.25` (up to two decimals, none trailing): for
+/// rates and shares, where a tenth is too coarse (a plan's 3.24 % is not 3.2 %).
+pub fn precise(value: f64) -> String {
+    let hundredths = (value.abs() * 100.0).round() as u64;
+    let whole = thousands((hundredths / 100) as f64);
+    let fraction = format!("{:02}", hundredths % 100);
+    let fraction = fraction.trim_end_matches('0');
+    let sign = if value < 0.0 && hundredths > 0 {
+        "-"
+    } else {
+        ""
+    };
+    if fraction.is_empty() {
+        format!("{sign}{whole}")
+    } else {
+        format!("{sign}{whole}.{fraction}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn precise_keeps_two_decimals_and_groups_thousands() {
+        assert_eq!(precise(2000.0), "2,000");
+        assert_eq!(precise(3.24), "3.24");
+        assert_eq!(precise(3.5), "3.5");
+        assert_eq!(precise(1234.567), "1,234.57");
+        assert_eq!(precise(-0.4), "-0.4");
+        assert_eq!(precise(-0.001), "0");
+    }
 
     #[test]
     fn a_short_year_is_warned_about() {

@@ -134,13 +134,28 @@ pub fn course(
         .filter(|v| v.is_finite())
         .fold(0.0_f64, f64::max)
         .max(f64::MIN_POSITIVE);
+    // Levels (rates, shares) hover near their target all year: the axis starts below the lowest
+    // figure rather than at zero, so their course is not a flat line along the top.
+    let low_value = pace
+        .iter()
+        .copied()
+        .chain(actual.iter().map(|(_, v)| *v))
+        .chain(projected)
+        .filter(|v| v.is_finite())
+        .fold(top_value, f64::min);
+    let floor = if low_value > top_value * 0.5 {
+        low_value * 0.9
+    } else {
+        0.0
+    };
     let x = |month: u32| LEFT + (f64::from(month.clamp(1, 12)) - 1.0) * WIDTH / 11.0;
-    let y = |v: f64| TOP + HEIGHT - (v.max(0.0) / top_value) * HEIGHT;
+    let y = |v: f64| TOP + HEIGHT - ((v - floor).max(0.0) / (top_value - floor)) * HEIGHT;
     let mut svg = format!(
         "<svg class=\"chart course\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" viewBox=\"0 0 {w} {h}\" width=\"100%\" style=\"max-width:{w}px\"><title>{t}</title>\
 <text x=\"0\" y=\"16\" font-size=\"13\" font-weight=\"bold\">{t}</text>\
 <line x1=\"{LEFT}\" y1=\"{base}\" x2=\"{right}\" y2=\"{base}\" stroke=\"#999\"/>\
-<text x=\"{lx}\" y=\"{ty}\" font-size=\"11\" text-anchor=\"end\">{max}{u}</text>",
+<text x=\"{lx}\" y=\"{ty}\" font-size=\"11\" text-anchor=\"end\">{max}{u}</text>\
+<text x=\"{lx}\" y=\"{base}\" font-size=\"11\" text-anchor=\"end\">{min}</text>",
         w = LEFT + WIDTH + 20.0,
         h = TOP + HEIGHT + 34.0,
         t = escape(title),
@@ -149,6 +164,7 @@ pub fn course(
         lx = LEFT - 4.0,
         ty = TOP + 4.0,
         max = number(top_value),
+        min = number(floor),
         u = escape(unit),
     );
     for month in [1u32, 3, 6, 9, 12] {
@@ -235,6 +251,10 @@ mod tests {
         assert!(!done.contains("预计年底"));
         // Nothing reported yet: pace alone.
         assert!(course("x", "家", &[], &pace, None).contains("序时进度"));
+        // A rate near its 12 % all year: the axis starts below its lowest figure (10 × 0.9).
+        let level = course("x", "%", &[(1, 10.0), (6, 11.0)], &[12.0; 12], Some(11.0));
+        assert!(level.contains(">9</text>"), "{level}");
+        assert!(svg.contains(">0</text>"), "totals start at zero");
     }
 
     #[test]

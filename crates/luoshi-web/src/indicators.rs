@@ -8,7 +8,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use luoshi_cadence::indicators::{IndicatorLine, Origin};
-use luoshi_evaluation::forecast::thousands;
+use luoshi_evaluation::forecast::precise;
 use luoshi_server::AppState;
 use luoshi_server::auth::Caller;
 use luoshi_store::{IndicatorSource, StoreError};
@@ -62,7 +62,7 @@ pub fn views(lines: Vec<IndicatorLine>, rows: &[luoshi_store::IndicatorRow]) -> 
             let latest = course
                 .and_then(|c| c.actual.last())
                 .map_or("暂无数据".to_string(), |(m, v)| {
-                    format!("{m}月 {}{}", thousands(*v), line.unit)
+                    format!("{m}月 {}{}", precise(*v), line.unit)
                 });
             let chart = course.map(|c| {
                 chart::course(
@@ -81,7 +81,7 @@ pub fn views(lines: Vec<IndicatorLine>, rows: &[luoshi_store::IndicatorRow]) -> 
             }
             IndicatorView {
                 id: line.id,
-                amount: format!("{}{}", thousands(line.value), line.unit),
+                amount: format!("{}{}", precise(line.value), line.unit),
                 origin,
                 source: row.map(|r| r.source.clone()).unwrap_or_default(),
                 target_id: row.and_then(|r| r.target_id),
