@@ -52,10 +52,7 @@ fn index_rules() -> AssessmentRules {
 
 /// The monthly bulletins of January through `month`, which rankings and assessments read.
 pub fn months_through(snapshot: &Snapshot, month: u32, rules: &Rules) -> Vec<MonthlyBulletin> {
-    let ledger = Ledger::through(snapshot, month);
-    (1..=month)
-        .filter_map(|m| ledger.bulletin(m, rules))
-        .collect()
+    Ledger::through(snapshot, month).bulletins_through(month, rules)
 }
 
 /// Scores every unit after the last of `bulletins` (January onwards): its own targets (district

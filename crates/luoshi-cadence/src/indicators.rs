@@ -7,7 +7,7 @@
 
 use luoshi_evaluation::forecast::precise;
 use luoshi_evaluation::{
-    Evaluation, Forecast, Qualifier, Rules, Status, TargetSpec, evaluate, forecast, pace,
+    Evaluation, Forecast, Qualifier, Rules, TargetSpec, evaluate, forecast, pace,
 };
 use luoshi_store::{IndicatorRow, IndicatorSource, SnapTarget};
 
@@ -241,15 +241,10 @@ fn indicator_spec(i: &IndicatorRow) -> TargetSpec {
     }
 }
 
-impl Trajectory {
-    /// The status now, or 未报送 when nothing has been reported this month.
-    pub fn status(&self) -> Status {
-        self.evaluation.status
-    }
-}
-
 #[cfg(test)]
 mod tests {
+    use luoshi_evaluation::Status;
+
     use super::*;
 
     fn target(id: i64, text: &str, value: f64, unit: &str) -> SnapTarget {

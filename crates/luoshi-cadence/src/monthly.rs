@@ -227,6 +227,13 @@ impl<'a> Ledger<'a> {
         spec(target, &self.milestones)
     }
 
+    /// The bulletins of January through `month`, which rankings, assessments and trends read.
+    pub fn bulletins_through(&self, month: u32, rules: &Rules) -> Vec<MonthlyBulletin> {
+        (1..=month)
+            .filter_map(|m| self.bulletin(m, rules))
+            .collect()
+    }
+
     /// The bulletin for `month` (1–12; none past the months indexed).
     pub fn bulletin(&self, month: u32, rules: &Rules) -> Option<MonthlyBulletin> {
         if month > self.last {

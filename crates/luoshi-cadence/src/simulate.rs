@@ -186,18 +186,21 @@ async fn enter_indicator_figures(
             .set_indicator_source(indicator.id, IndicatorSource::Entered, actor)
             .await?;
         let behaviour = Behaviour::of(&indicator.name);
-        for month in 1..=12 {
-            let figure = if indicator.unit == "%" {
-                // A rate climbs towards its level through the year.
-                indicator.value * (behaviour.progress(12) * (0.85 + 0.15 * f64::from(month) / 12.0))
-            } else {
-                indicator.value * behaviour.progress(month)
-            };
-            let rounded = (figure * 100.0).round() / 100.0;
-            store
-                .set_indicator_value(indicator.id, month, Some(rounded), actor)
-                .await?;
-        }
+        let figures: Vec<(u32, Option<f64>)> = (1..=12)
+            .map(|month| {
+                let figure = if indicator.unit == "%" {
+                    // A rate climbs towards its level through the year.
+                    indicator.value
+                        * (behaviour.progress(12) * (0.85 + 0.15 * f64::from(month) / 12.0))
+                } else {
+                    indicator.value * behaviour.progress(month)
+                };
+                (month, Some((figure * 100.0).round() / 100.0))
+            })
+            .collect();
+        store
+            .set_indicator_values(indicator.id, &figures, actor)
+            .await?;
     }
     Ok(())
 }

@@ -109,49 +109,83 @@ impl Store {
         value: Option<f64>,
         actor: &str,
     ) -> Result<()> {
-        if !(1..=12).contains(&month) {
-            return Err(StoreError::invalid(
-                "month",
-                format!("月份须在 1–12 之间（填了 {month}）"),
-            ));
-        }
-        if let Some(v) = value
-            && !v.is_finite()
-        {
-            return Err(StoreError::invalid("value", "数值无法识别"));
+        self.set_indicator_values(indicator_id, &[(month, value)], actor)
+            .await
+    }
+
+    /// Enters or clears several months' figures in one transaction: every month and figure is
+    /// checked before anything is written, and only the months whose figure changes are written
+    /// and audited.
+    pub async fn set_indicator_values(
+        &self,
+        indicator_id: i64,
+        figures: &[(u32, Option<f64>)],
+        actor: &str,
+    ) -> Result<()> {
+        for (month, value) in figures {
+            if !(1..=12).contains(month) {
+                return Err(StoreError::invalid(
+                    "month",
+                    format!("月份须在 1–12 之间（填了 {month}）"),
+                ));
+            }
+            if let Some(v) = value
+                && !v.is_finite()
+            {
+                return Err(StoreError::invalid(
+                    "value",
+                    format!("{month} 月的数值无法识别"),
+                ));
+            }
         }
         self.indicator_plan(indicator_id).await?;
         let mut write = self.begin_write(actor).await?;
         let conn = write.conn();
-        let before: Option<f64> = sqlx::query(
-            "SELECT value FROM indicator_values WHERE indicator_id = $1 AND month = $2",
-        )
-        .bind(indicator_id)
-        .bind(i64::from(month))
-        .fetch_optional(&mut *conn)
-        .await?
-        .map(|r| r.try_get("value"))
-        .transpose()?;
-        sqlx::query("DELETE FROM indicator_values WHERE indicator_id = $1 AND month = $2")
+        let mut stored: Vec<(u32, f64)> = Vec::new();
+        for r in sqlx::query("SELECT month, value FROM indicator_values WHERE indicator_id = $1")
             .bind(indicator_id)
-            .bind(i64::from(month))
-            .execute(&mut *conn)
-            .await?;
-        if let Some(v) = value {
-            sqlx::query("INSERT INTO indicator_values (indicator_id, month, value, entered_by, entered_at) VALUES ($1, $2, $3, $4, $5)")
+            .fetch_all(&mut *conn)
+            .await?
+        {
+            stored.push((
+                u32::try_from(r.try_get::<i64, _>("month")?).unwrap_or(0),
+                r.try_get("value")?,
+            ));
+        }
+        let mut changes = Vec::new();
+        for &(month, value) in figures {
+            let before = stored.iter().find(|(m, _)| *m == month).map(|(_, v)| *v);
+            if before == value {
+                continue;
+            }
+            sqlx::query("DELETE FROM indicator_values WHERE indicator_id = $1 AND month = $2")
                 .bind(indicator_id)
                 .bind(i64::from(month))
-                .bind(v)
-                .bind(actor)
-                .bind(now())
                 .execute(&mut *conn)
                 .await?;
+            if let Some(v) = value {
+                sqlx::query("INSERT INTO indicator_values (indicator_id, month, value, entered_by, entered_at) VALUES ($1, $2, $3, $4, $5)")
+                    .bind(indicator_id)
+                    .bind(i64::from(month))
+                    .bind(v)
+                    .bind(actor)
+                    .bind(now())
+                    .execute(&mut *conn)
+                    .await?;
+            }
+            changes.push(
+                Change::new("set_value", "indicator", Some(indicator_id))
+                    .before(json!({ "month": month, "value": before }))
+                    .after(json!({ "month": month, "value": value })),
+            );
         }
-        write.record(
-            Change::new("set_value", "indicator", Some(indicator_id))
-                .before(json!({ "month": month, "value": before }))
-                .after(json!({ "month": month, "value": value })),
-        );
+        if changes.is_empty() {
+            // Nothing changes: no transaction to commit, nothing to audit.
+            return Ok(());
+        }
+        for change in changes {
+            write.record(change);
+        }
         write.commit().await?;
         Ok(())
     }

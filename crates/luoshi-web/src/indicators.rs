@@ -266,21 +266,8 @@ pub async fn set_values(
         };
         figures.push((month, value));
     }
-    let before = s
-        .store
-        .indicators(plan_id)
-        .await?
-        .into_iter()
-        .find(|i| i.id == indicator)
-        .map(|i| i.entered)
-        .unwrap_or_default();
-    for (month, value) in figures {
-        let was = before.iter().find(|(m, _)| *m == month).map(|(_, v)| *v);
-        if was != value {
-            s.store
-                .set_indicator_value(indicator, month, value, &caller.actor())
-                .await?;
-        }
-    }
+    s.store
+        .set_indicator_values(indicator, &figures, &caller.actor())
+        .await?;
     Ok(Redirect::to(&format!("/plans/{plan_id}/indicators")).into_response())
 }

@@ -1357,7 +1357,9 @@ pub async fn dashboard(
         .snapshot_with(plan_id, luoshi_store::Texts::None, month)
         .await?;
     let (rules, _) = luoshi_cadence::rules_of(&s.store.plan_rules(plan_id).await?);
-    let months = luoshi_cadence::halfyear::months_through(&snapshot, month, &rules);
+    // One index of the ledger for the months' trend and the indicators' courses.
+    let ledger = luoshi_cadence::Ledger::through(&snapshot, month);
+    let months = ledger.bulletins_through(month, &rules);
     let Some(now) = months.last() else {
         return Err(PageError::new(
             StatusCode::NOT_FOUND,
@@ -1444,10 +1446,7 @@ pub async fn dashboard(
         })
         .collect();
     let rows = s.store.indicators(plan_id).await?;
-    let indicators = crate::indicators::views(
-        luoshi_cadence::Ledger::through(&snapshot, month).indicator_lines(&rows, month, &rules),
-        &rows,
-    );
+    let indicators = crate::indicators::views(ledger.indicator_lines(&rows, month, &rules), &rows);
     let page = DashboardPage {
         due: now.reports_due,
         reported: now.reports_in,
