@@ -5,6 +5,7 @@
 
 mod docx;
 mod html;
+pub mod package;
 mod table;
 
 use std::borrow::Cow;

@@ -5,6 +5,8 @@
 
 use std::io::{Cursor, Read};
 
+use luoshi_document::package::{Package, PackageError, PackageLimits, SheetLimits};
+
 use calamine::{Data, Reader, Xlsx};
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, XlsxError};
 
@@ -18,6 +20,8 @@ pub const MAX_UPLOAD_BYTES: usize = 5 * 1024 * 1024;
 const MAX_UNZIPPED_BYTES: u64 = 64 * 1024 * 1024;
 const MAX_ZIP_ENTRIES: usize = 200;
 const MAX_ROWS: usize = 20_000;
+/// Columns a sheet may use: the template's 14 and room for notes beside them (A–Z).
+const MAX_COLUMNS: u32 = 26;
 
 /// The columns, in order. Column letters in messages come from this order.
 pub const COLUMNS: [(&str, f64); 14] = [
@@ -190,55 +194,38 @@ pub fn write_report_sheet(info: &SheetInfo, lines: &[SheetLine]) -> Result<Vec<u
     workbook.save_to_buffer()
 }
 
-/// Refuses files that are too big, not zip archives, or expand beyond reason (zip bombs), by
-/// reading every entry through a counting limit before any spreadsheet parser sees it.
-fn check_archive(bytes: &[u8]) -> Result<(), SheetError> {
-    if bytes.len() > MAX_UPLOAD_BYTES {
-        return Err(fail(
-            None,
-            None,
-            format!(
-                "文件过大（{:.1} MB），上限 {} MB",
-                bytes.len() as f64 / 1_048_576.0,
-                MAX_UPLOAD_BYTES / 1_048_576
-            ),
-        ));
-    }
-    let not_xlsx = || {
-        fail(
+/// Limits on the file as a package: size, parts, and what each part inflates to.
+const PACKAGE_LIMITS: PackageLimits = PackageLimits {
+    max_file_bytes: MAX_UPLOAD_BYTES,
+    max_parts: MAX_ZIP_ENTRIES,
+    max_part_bytes: MAX_UNZIPPED_BYTES / 2,
+    max_total_bytes: MAX_UNZIPPED_BYTES,
+};
+
+/// Limits on what the sheets declare: the template's columns with room to spare, rows up to
+/// [`MAX_ROWS`]. The reader builds a grid from the cells it finds, so these bound its memory.
+const SHEET_LIMITS: SheetLimits = SheetLimits {
+    max_rows: MAX_ROWS as u32,
+    max_columns: MAX_COLUMNS,
+    max_cells: MAX_ROWS as u64 * MAX_COLUMNS as u64,
+    max_shared_strings: MAX_ROWS as u64 * MAX_COLUMNS as u64,
+};
+
+/// Refuses files that are too big, not zip archives, expand beyond reason (zip bombs), or
+/// declare cells, ranges or string tables beyond the limits, before any spreadsheet reader
+/// allocates from what the file declares.
+fn check_package(bytes: &[u8]) -> Result<(), SheetError> {
+    let package = Package::open(bytes, &PACKAGE_LIMITS).map_err(|e| match e {
+        PackageError::NotZip => fail(
             None,
             None,
             "不是有效的 xlsx 文件（请用本系统下载的填报表，在 Excel 或 WPS 中另存为 .xlsx）",
-        )
-    };
-    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| not_xlsx())?;
-    if archive.len() > MAX_ZIP_ENTRIES {
-        return Err(fail(
-            None,
-            None,
-            format!("文件内含 {} 个部件，不像填报表", archive.len()),
-        ));
-    }
-    let mut total = 0u64;
-    let mut sink = [0u8; 16 * 1024];
-    for i in 0..archive.len() {
-        let mut entry = archive.by_index(i).map_err(|_| not_xlsx())?;
-        loop {
-            let n = entry.read(&mut sink).map_err(|_| not_xlsx())?;
-            if n == 0 {
-                break;
-            }
-            total += n as u64;
-            if total > MAX_UNZIPPED_BYTES {
-                return Err(fail(
-                    None,
-                    None,
-                    "文件解压后体积异常（疑似压缩炸弹），已拒收",
-                ));
-            }
-        }
-    }
-    Ok(())
+        ),
+        other => fail(None, None, other.to_string()),
+    })?;
+    package
+        .check_spreadsheet(&SHEET_LIMITS)
+        .map_err(|e| fail(None, None, e.to_string()))
 }
 
 fn text(cell: Option<&Data>) -> String {
@@ -281,7 +268,7 @@ fn number(cell: Option<&Data>, row: u32, col: usize) -> Result<Option<f64>, Shee
 
 /// Reads an uploaded sheet: the period it was made for, and its rows.
 pub fn read_report_sheet(bytes: &[u8]) -> Result<(SheetInfo, Vec<FilledLine>), SheetError> {
-    check_archive(bytes)?;
+    check_package(bytes)?;
     let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(bytes))
         .map_err(|e| fail(None, None, format!("无法读取 xlsx 文件：{e}")))?;
     let names = workbook.sheet_names();

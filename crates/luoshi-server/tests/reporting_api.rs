@@ -355,6 +355,32 @@ async fn the_sheet_round_trips_and_bad_sheets_change_nothing() {
     );
     let (status, _) = upload(b"PK\x03\x04 junk".to_vec(), true).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    // The attack's reproductions: the template with a cell at the grid's end, or a string table
+    // declaring 10^11 or 2^64−1 entries. Refused with the part named; the server stays up.
+    let crafted = [
+        (
+            "xl/worksheets/sheet1.xml",
+            "</sheetData>",
+            r#"<row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData>"#,
+        ),
+        (
+            "xl/sharedStrings.xml",
+            "uniqueCount=\"",
+            "uniqueCount=\"100000000000\" x=\"",
+        ),
+        (
+            "xl/sharedStrings.xml",
+            "uniqueCount=\"",
+            "uniqueCount=\"18446744073709551615\" x=\"",
+        ),
+    ];
+    for (part, from, to) in crafted {
+        let bytes = edit_part(&sheet, part, |xml| xml.replacen(from, to, 1));
+        let (status, body) = upload(bytes, true).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{part} {to}");
+        let body = String::from_utf8_lossy(&body);
+        assert!(body.contains(part), "{body}");
+    }
     assert_eq!(
         audit_len().await,
         before,
@@ -776,4 +802,24 @@ async fn the_plans_standing_and_its_indicators_over_the_api() {
         .await;
     assert_eq!(listed[0]["source"], "entered");
     assert_eq!(listed[0]["entered"], json!([[6, 10.5]]));
+}
+
+/// `bytes` (an xlsx) with one part's XML edited.
+fn edit_part(bytes: &[u8], name: &str, edit: impl Fn(&str) -> String) -> Vec<u8> {
+    use std::io::{Read, Write};
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("zip");
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..archive.len() {
+        let mut entry = archive.by_index(i).expect("entry");
+        let entry_name = entry.name().expect("name").into_owned();
+        let mut data = Vec::new();
+        entry.read_to_end(&mut data).expect("inflate");
+        if entry_name == name {
+            data = edit(&String::from_utf8(data).expect("xml")).into_bytes();
+        }
+        out.start_file(entry_name, zip::write::SimpleFileOptions::default())
+            .expect("start");
+        out.write_all(&data).expect("write");
+    }
+    out.finish().expect("zip").into_inner()
 }
