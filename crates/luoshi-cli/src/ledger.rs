@@ -241,6 +241,12 @@ pub struct ServeArgs {
     /// 催报邮件的发件人，如 "协调办公室 <kjj@example.gov.cn>"
     #[arg(long, env = "LUOSHI_SMTP_FROM")]
     smtp_from: Option<String>,
+    /// 同时进行的密码校验数（每个约占 19 MB 内存）；超出的登录请求稍候，仍忙则答 503
+    #[arg(long, env = "LUOSHI_PASSWORD_CHECKS", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
+    password_checks: u16,
+    /// 部署在反向代理之后时，代理写入客户端地址的请求头（如 X-Forwarded-For）；登录限流按该地址计。直接对外服务时不要设置
+    #[arg(long, env = "LUOSHI_PROXY_HEADER")]
+    proxy_header: Option<String>,
 }
 
 pub fn serve(args: ServeArgs) -> Result<(), Failure> {
@@ -282,6 +288,8 @@ pub fn serve(args: ServeArgs) -> Result<(), Failure> {
         state.today = today;
         state.secure_cookies = args.secure_cookies;
         state.demo = demo;
+        state.sign_in = Arc::new(luoshi_server::sign_in::SignInGuard::new(usize::from(args.password_checks)));
+        state.proxy_header = args.proxy_header.clone().filter(|h| !h.trim().is_empty());
         if let (Some(url), Some(from)) = (&args.smtp_url, &args.smtp_from) {
             let mailer = luoshi_server::mail::Mailer::new(url, from).map_err(|e| Failure::input(anyhow!(e)))?;
             state.mailer = Some(Arc::new(mailer));

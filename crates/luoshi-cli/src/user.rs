@@ -67,6 +67,20 @@ pub enum UserCommand {
         #[command(flatten)]
         database: Database,
     },
+    /// 解除登录限制（连续输错密码后的等待）；不指定 --address 则解除该用户名自所有地址的限制
+    Unlock {
+        username: String,
+        /// 只解除自此地址的限制
+        #[arg(long)]
+        address: Option<String>,
+        #[command(flatten)]
+        database: Database,
+    },
+    /// 列出近 24 小时的登录失败与限制（时间为北京时间）
+    Locks {
+        #[command(flatten)]
+        database: Database,
+    },
     /// 列出账号
     List {
         #[command(flatten)]
@@ -78,8 +92,8 @@ pub enum UserCommand {
         /// 用途
         #[arg(long)]
         label: String,
-        /// 有效天数
-        #[arg(long, default_value_t = 90)]
+        /// 有效天数（1–3650）
+        #[arg(long, default_value_t = 90, value_parser = clap::value_parser!(i64).range(1..=3650))]
         days: i64,
         #[command(flatten)]
         database: Database,
@@ -213,6 +227,36 @@ pub fn run(command: UserCommand) -> Result<(), Failure> {
                 eprintln!("已启用 {username}");
                 Ok(())
             }
+            UserCommand::Unlock {
+                username,
+                address,
+                database,
+            } => {
+                let store = database.open().await?;
+                let cleared = store
+                    .clear_login_failures(&username, address.as_deref())
+                    .await
+                    .map_err(Failure::other)?;
+                eprintln!("已解除 {username} 的登录限制（{cleared} 项）");
+                Ok(())
+            }
+            UserCommand::Locks { database } => {
+                let store = database.open().await?;
+                let beijing =
+                    |t: &str| luoshi_reporting::beijing_time(t).unwrap_or_else(|| t.to_string());
+                for l in store.login_locks().await.map_err(Failure::other)? {
+                    let until = l.locked_until.as_deref().map(beijing);
+                    println!(
+                        "{}\t{}\t连续失败 {} 次\t{}\t最近 {}",
+                        l.username,
+                        l.address,
+                        l.failures,
+                        until.map_or("未限制".to_string(), |u| format!("限制至 {u}")),
+                        beijing(&l.last_failure)
+                    );
+                }
+                Ok(())
+            }
             UserCommand::List { database } => {
                 let store = database.open().await?;
                 for u in store.users().await.map_err(Failure::other)? {
@@ -246,7 +290,7 @@ pub fn run(command: UserCommand) -> Result<(), Failure> {
                 if user.disabled {
                     return Err(Failure::input(anyhow!("账号 {username} 已停用")));
                 }
-                let issued = luoshi_server::reporting::issue_token(&store, user.id, &label, days)
+                let issued = luoshi_server::accounts::issue_token(&store, user.id, &label, days)
                     .await
                     .map_err(|e| Failure::input(anyhow!(e.body.error)))?;
                 println!("{}", issued.token);

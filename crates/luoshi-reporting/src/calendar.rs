@@ -47,6 +47,17 @@ impl Day {
         Day { year, month, day }
     }
 
+    /// Days since 1970-01-01 (the inverse of [`Day::from_unix_days`]).
+    pub fn unix_days(self) -> i64 {
+        let (m, d) = (i64::from(self.month), i64::from(self.day));
+        let y = i64::from(self.year) - i64::from(self.month <= 2);
+        let era = y.div_euclid(400);
+        let yoe = y.rem_euclid(400);
+        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+
     /// Today in UTC+8, the offices' time zone.
     pub fn today_in_china() -> Day {
         let secs = std::time::SystemTime::now()
@@ -65,6 +76,33 @@ impl fmt::Display for Day {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
     }
+}
+
+/// A stored UTC time (`2021-06-30T17:05:00.000Z`) as the offices read it: Beijing time (UTC+8,
+/// no daylight saving), to the minute: `2021-07-01 01:05`.
+pub fn beijing_time(utc: &str) -> Option<String> {
+    let minutes = utc_seconds(utc)?.div_euclid(60) + 8 * 60;
+    let local = Day::from_unix_days(minutes.div_euclid(24 * 60));
+    let of_day = minutes.rem_euclid(24 * 60);
+    Some(format!("{local} {:02}:{:02}", of_day / 60, of_day % 60))
+}
+
+/// Seconds since 1970-01-01 UTC of a stored time `2021-06-30T17:05[:09…]`.
+pub fn utc_seconds(utc: &str) -> Option<i64> {
+    let day = Day::parse(utc)?;
+    let field = |range: std::ops::Range<usize>, max: i64| -> Option<i64> {
+        utc.get(range)?
+            .parse()
+            .ok()
+            .filter(|v| (0..=max).contains(v))
+    };
+    let (hour, minute) = (field(11..13, 23)?, field(14..16, 59)?);
+    let second = if utc.len() >= 19 {
+        field(17..19, 60)?
+    } else {
+        0
+    };
+    Some(((day.unix_days() * 24 + hour) * 60 + minute) * 60 + second)
 }
 
 pub fn days_in_month(year: i32, month: u32) -> u32 {
@@ -232,6 +270,32 @@ impl Window {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stored_times_read_in_beijing_time() {
+        assert_eq!(
+            beijing_time("2021-06-30T17:05:00.000Z").as_deref(),
+            Some("2021-07-01 01:05")
+        );
+        assert_eq!(
+            beijing_time("2020-12-31T16:00:00Z").as_deref(),
+            Some("2021-01-01 00:00")
+        );
+        assert_eq!(
+            beijing_time("2024-02-28T20:30:00Z").as_deref(),
+            Some("2024-02-29 04:30")
+        );
+        assert_eq!(
+            beijing_time("2021-06-30T09:59").as_deref(),
+            Some("2021-06-30 17:59")
+        );
+        assert_eq!(beijing_time("2021-06-30"), None);
+        assert_eq!(beijing_time("2021-06-30T25:00"), None);
+        assert_eq!(utc_seconds("1970-01-02T00:00:01.000Z"), Some(86_401));
+        for days in [-1, 0, 59, 18_000, 20_000] {
+            assert_eq!(Day::from_unix_days(days).unix_days(), days);
+        }
+    }
 
     fn day(text: &str) -> Day {
         Day::parse(text).expect("date")

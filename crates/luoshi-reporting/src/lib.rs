@@ -7,5 +7,5 @@ pub mod calendar;
 pub mod report;
 
 pub use access::{AssignmentScope, Principal, Role};
-pub use calendar::{Day, PeriodKind, PeriodSpec, Window};
+pub use calendar::{Day, PeriodKind, PeriodSpec, Window, beijing_time, utc_seconds};
 pub use report::{ReportStatus, ValueCheck};

@@ -10,7 +10,7 @@ use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use luoshi_reporting::Principal;
-use luoshi_store::{Store, StoreError, time_after};
+use luoshi_store::{Store, StoreError};
 use sha2::{Digest, Sha256};
 
 use crate::AppState;
@@ -19,11 +19,9 @@ use crate::error::ApiError;
 pub const SESSION_COOKIE: &str = "luoshi_session";
 /// A browser session lasts a working day.
 pub const SESSION_SECONDS: i64 = 8 * 3600;
-/// API tokens last 90 days unless asked otherwise.
+/// API tokens last 90 days unless asked otherwise, ten years at most.
 pub const TOKEN_DAYS: i64 = 90;
-/// Failed logins in a row before the account is locked for [`LOCK_SECONDS`].
-pub const MAX_FAILURES: i64 = 5;
-pub const LOCK_SECONDS: i64 = 15 * 60;
+pub const TOKEN_MAX_DAYS: i64 = 3650;
 pub const MIN_PASSWORD_CHARS: usize = 10;
 /// Form bodies read for their CSRF field are at most this large (uploads use multipart).
 const FORM_LIMIT: usize = 1 << 20;
@@ -77,6 +75,20 @@ impl<S: Send + Sync> FromRequestParts<S> for Caller {
     }
 }
 
+/// A caller of the coordinating office: a handler that takes this cannot be reached by any
+/// other role (403 before the handler runs).
+#[derive(Debug, Clone)]
+pub struct Office(pub Caller);
+
+impl<S: Send + Sync> FromRequestParts<S> for Office {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Office, ApiError> {
+        let caller = Caller::from_request_parts(parts, state).await?;
+        caller.require_office()?;
+        Ok(Office(caller))
+    }
+}
+
 pub mod password {
     use argon2::Argon2;
     use argon2::password_hash::{PasswordHasher, PasswordVerifier};
@@ -89,26 +101,56 @@ pub mod password {
             .map_err(|e| format!("密码哈希失败：{e}"))
     }
 
-    pub fn verify(password: &str, hash: &str) -> bool {
-        Argon2::default()
-            .verify_password(password.as_bytes(), hash)
-            .is_ok()
+    /// `Ok(false)` for a wrong password only; a hash that cannot be computed or a stored hash
+    /// that does not parse is an error, so that it is never taken for a wrong password.
+    pub fn check(password: &str, hash: &str) -> Result<bool, String> {
+        match Argon2::default().verify_password(password.as_bytes(), hash) {
+            Ok(()) => Ok(true),
+            Err(argon2::password_hash::Error::PasswordInvalid) => Ok(false),
+            Err(e) => Err(format!("密码哈希无法计算：{e}")),
+        }
     }
 
-    /// Why a new password is not acceptable, if it is not.
+    pub fn verify(password: &str, hash: &str) -> bool {
+        check(password, hash).unwrap_or(false)
+    }
+
+    /// Passwords common in China that the general list (zxcvbn's) rates too kindly.
+    const COMMON: &str = include_str!("common_passwords.txt");
+
+    /// Why a new password is not acceptable, if it is not: too short, the user name or built on
+    /// it, one of the most common passwords, or too easily guessed (zxcvbn's estimate below 2,
+    /// "guessable in an online attack").
     pub fn weakness(username: &str, password: &str) -> Option<String> {
         let chars = password.chars().count();
         if chars < super::MIN_PASSWORD_CHARS {
             return Some(format!("密码至少 {} 个字符", super::MIN_PASSWORD_CHARS));
-        }
-        if password == username {
-            return Some("密码不能与用户名相同".into());
         }
         if password
             .chars()
             .all(|c| c == password.chars().next().unwrap_or(c))
         {
             return Some("密码不能由同一个字符组成".into());
+        }
+        let lower = password.to_lowercase();
+        let name = username.trim().to_lowercase();
+        if lower == name {
+            return Some("密码不能与用户名相同".into());
+        }
+        if name.chars().count() >= 3 && lower.contains(&name) {
+            return Some("密码不能包含用户名".into());
+        }
+        let common = COMMON
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .any(|l| l == lower);
+        let estimate = zxcvbn::zxcvbn(password, &[username.trim()]);
+        if common || (estimate.score() as u8) < 2 {
+            return Some(
+                "密码过于常见或容易猜到（如 password12、1234567890、Password1!），请换用更长、无规律的组合"
+                    .into(),
+            );
         }
         None
     }
@@ -126,13 +168,6 @@ pub mod password {
                 .collect(),
         )
     }
-}
-
-/// [`password::verify`] off the async threads (argon2 takes tens of milliseconds by design).
-pub async fn verify_password(password: String, hash: String) -> bool {
-    tokio::task::spawn_blocking(move || password::verify(&password, &hash))
-        .await
-        .unwrap_or(false)
 }
 
 /// [`password::hash`] off the async threads.
@@ -156,85 +191,7 @@ pub fn digest(secret: &str) -> String {
         .collect()
 }
 
-/// Why a login failed, in words that do not tell an attacker which half was wrong.
-#[derive(Debug, thiserror::Error)]
-pub enum LoginError {
-    #[error("用户名或密码错误")]
-    Wrong,
-    #[error("登录失败次数过多，账号已锁定至 {0}（UTC），请稍后再试或联系协调办公室")]
-    Locked(String),
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    #[error("{0}")]
-    Internal(String),
-}
-
-/// A new session: the secret for the cookie (or the API token) and its CSRF token.
-pub struct NewSession {
-    pub secret: String,
-    pub csrf_token: String,
-    pub must_change_password: bool,
-}
-
-/// Checks a password and opens a browser session, counting failures and locking the account
-/// after [`MAX_FAILURES`] in a row.
-pub async fn login(
-    store: &Store,
-    username: &str,
-    password: &str,
-) -> Result<NewSession, LoginError> {
-    let credentials = store.credentials(username.trim()).await?;
-    let Some(user) = credentials else {
-        // Spend the same time as a real check, so response times do not reveal usernames.
-        let _ = verify_blocking(password.to_string(), DUMMY_HASH.to_string()).await;
-        return Err(LoginError::Wrong);
-    };
-    let now = time_after(0);
-    if let Some(until) = user.locked_until.as_deref()
-        && until > now.as_str()
-    {
-        return Err(LoginError::Locked(
-            until.get(..16).unwrap_or(until).replace('T', " "),
-        ));
-    }
-    let ok = verify_blocking(password.to_string(), user.password_hash.clone()).await?;
-    if !ok || user.disabled {
-        let failures = user.failed_logins + 1;
-        let lock = (failures >= MAX_FAILURES).then(|| time_after(LOCK_SECONDS));
-        store
-            .record_login_failure(user.principal.user_id, lock.as_deref())
-            .await?;
-        return Err(match lock {
-            Some(until) => LoginError::Locked(until.get(..16).unwrap_or(&until).replace('T', " ")),
-            None => LoginError::Wrong,
-        });
-    }
-    let session = NewSession {
-        secret: new_secret().map_err(|e| LoginError::Internal(e.body.error))?,
-        csrf_token: new_secret().map_err(|e| LoginError::Internal(e.body.error))?,
-        must_change_password: user.must_change_password,
-    };
-    store
-        .create_session(
-            user.principal.user_id,
-            "browser",
-            None,
-            &digest(&session.secret),
-            &session.csrf_token,
-            &time_after(SESSION_SECONDS),
-        )
-        .await?;
-    Ok(session)
-}
-
-/// A valid argon2id hash of a random password, for timing-equal checks of unknown users.
-const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$Wv9t8V2aXq8x5zE6n8q0m5y4yq9V0Yk4t3m8kqzJmJ0";
-
-async fn verify_blocking(password: String, hash: String) -> Result<bool, LoginError> {
-    tokio::task::spawn_blocking(move || password::verify(&password, &hash))
-        .await
-        .map_err(|e| LoginError::Internal(format!("密码校验中断：{e}")))
-}
+pub use crate::sign_in::{LoginError, NewSession, login};
 
 /// The session cookie for `secret` (`Max-Age=0` clears it).
 pub fn session_cookie(secret: &str, max_age: i64, secure: bool) -> String {
@@ -434,7 +391,9 @@ mod tests {
         assert!(password::verify("correct horse battery", &hash));
         assert!(!password::verify("correct horse batterx", &hash));
         assert!(!password::verify("anything", "not a hash"));
-        assert!(!password::verify("anything", DUMMY_HASH));
+        assert_eq!(password::check("correct horse battery", &hash), Ok(true));
+        assert_eq!(password::check("wrong", &hash), Ok(false));
+        assert!(password::check("anything", "not a hash").is_err());
     }
 
     #[test]
@@ -442,6 +401,19 @@ mod tests {
         assert!(password::weakness("admin", "short").is_some());
         assert!(password::weakness("administrator", "administrator").is_some());
         assert!(password::weakness("admin", "aaaaaaaaaaaa").is_some());
+        for common in [
+            "password12",
+            "1234567890",
+            "Password1!",
+            "woaini1314",
+            "1qaz2wsx3edc",
+        ] {
+            let why = password::weakness("jiangan", common).expect(common);
+            assert!(why.contains("常见"), "{common}: {why}");
+        }
+        assert!(
+            password::weakness("jiangan", "Jiangan2021abc").is_some_and(|w| w.contains("用户名"))
+        );
         assert_eq!(password::weakness("admin", "江城科技创新2021"), None);
         let a = password::one_time().expect("random");
         assert_eq!(a.len(), 16);

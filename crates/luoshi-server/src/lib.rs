@@ -1,12 +1,14 @@
 //! luoshi-server: the ledger's JSON API. Handlers only translate between HTTP and the store;
 //! the OpenAPI document is served at `/api/openapi.json`.
 
+pub mod accounts;
 pub mod auth;
 mod error;
 mod handlers;
 pub mod mail;
 mod openapi;
 pub mod reporting;
+pub mod sign_in;
 mod standing;
 pub mod upload;
 
@@ -36,6 +38,11 @@ pub struct AppState {
     pub mailer: Option<Arc<mail::Mailer>>,
     /// The ledger holds simulated reports (`serve --demo`): every page says 演示数据.
     pub demo: bool,
+    /// Bounds on password checks: how many at once, attempts per address.
+    pub sign_in: Arc<sign_in::SignInGuard>,
+    /// The header a reverse proxy puts the client's address in (`X-Forwarded-For`), when the
+    /// server sits behind one; else the peer's address is the client's.
+    pub proxy_header: Option<String>,
 }
 
 impl AppState {
@@ -47,6 +54,8 @@ impl AppState {
             secure_cookies: false,
             mailer: None,
             demo: false,
+            sign_in: Arc::new(sign_in::SignInGuard::default()),
+            proxy_header: None,
         }
     }
 
@@ -96,6 +105,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/audit", get(audit_log))
         .route("/api/audit/verify", get(verify_audit))
         .merge(reporting::routes())
+        .merge(accounts::routes())
         .fallback(not_found);
     protect(routes, state)
 }

@@ -3,7 +3,7 @@
 use axum::Json;
 use utoipa::OpenApi;
 
-use crate::{handlers, reporting};
+use crate::{accounts, handlers, reporting};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -34,7 +34,11 @@ use crate::{handlers, reporting};
         handlers::audit_log,
         handlers::verify_audit,
         reporting::me,
-        reporting::create_token,
+        accounts::create_token,
+        accounts::list_tokens,
+        accounts::revoke_token,
+        accounts::login_locks,
+        accounts::clear_login_lock,
         reporting::notices,
         reporting::list_periods,
         reporting::set_calendar,

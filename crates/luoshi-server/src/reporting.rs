@@ -1,5 +1,5 @@
 //! The reporting API: the calendar, reports (save, submit, review), the lead unit's side-by-side
-//! view, who has not reported (催报) and reminders, bulk upload, attachments and API tokens.
+//! view, who has not reported (催报) and reminders, bulk upload and attachments.
 //! Every handler asks the access rules of `luoshi-reporting` before it reads or writes.
 
 use axum::Json;
@@ -16,7 +16,7 @@ use luoshi_store::*;
 use serde::{Deserialize, Serialize};
 
 use crate::AppState;
-use crate::auth::{Caller, TOKEN_DAYS, digest, new_secret};
+use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::handlers::axum_extra_free::{JsonBody, QueryParams};
 use crate::handlers::visible_plan;
@@ -28,7 +28,6 @@ pub const MAX_ATTACHMENT_BYTES: usize = 10 * 1024 * 1024;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/me", get(me))
-        .route("/api/tokens", post(create_token))
         .route("/api/notices", get(notices))
         .route("/api/plans/{id}/periods", get(list_periods))
         .route("/api/plans/{id}/calendar", put(set_calendar))
@@ -84,66 +83,6 @@ pub async fn me(caller: Caller) -> ApiResult<Me> {
         csrf_token: caller.csrf_token.clone(),
         user: caller.principal,
     }))
-}
-
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-pub struct TokenRequest {
-    /// What the token is for (shown in the audit log).
-    pub label: String,
-    /// Days until it expires, 1–366 (default 90).
-    #[serde(default)]
-    pub days: Option<i64>,
-}
-
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct TokenIssued {
-    /// Shown once; send as `Authorization: Bearer <token>`.
-    pub token: String,
-    pub expires_at: String,
-}
-
-#[utoipa::path(post, path = "/api/tokens", tag = "账号", request_body = TokenRequest,
-    responses((status = 201, body = TokenIssued), (status = 422, body = crate::ErrorBody)))]
-pub async fn create_token(
-    State(s): State<AppState>,
-    caller: Caller,
-    JsonBody(req): JsonBody<TokenRequest>,
-) -> Result<(StatusCode, Json<TokenIssued>), ApiError> {
-    let days = req.days.unwrap_or(TOKEN_DAYS);
-    if !(1..=366).contains(&days) {
-        return Err(
-            StoreError::invalid("days", format!("有效期须为 1–366 天（填了 {days}）")).into(),
-        );
-    }
-    let label = req.label.trim();
-    if label.is_empty() {
-        return Err(StoreError::invalid("label", "请说明令牌的用途").into());
-    }
-    let issued = issue_token(&s.store, caller.principal.user_id, label, days).await?;
-    Ok((StatusCode::CREATED, Json(issued)))
-}
-
-/// Issues an API token for a user (also used by `luoshi user token`).
-pub async fn issue_token(
-    store: &Store,
-    user_id: i64,
-    label: &str,
-    days: i64,
-) -> Result<TokenIssued, ApiError> {
-    let token = new_secret()?;
-    let csrf = new_secret()?;
-    let expires_at = time_after(days * 86_400);
-    store
-        .create_session(
-            user_id,
-            "api",
-            Some(label),
-            &digest(&token),
-            &csrf,
-            &expires_at,
-        )
-        .await?;
-    Ok(TokenIssued { token, expires_at })
 }
 
 #[utoipa::path(get, path = "/api/notices", tag = "填报", responses((status = 200, body = Vec<Notice>)))]

@@ -72,7 +72,7 @@ async fn user(
         )
         .await
         .expect("user");
-    luoshi_server::reporting::issue_token(store, user.id, "tests", 30)
+    luoshi_server::accounts::issue_token(store, user.id, "tests", 30)
         .await
         .expect("token")
         .token
@@ -308,6 +308,16 @@ fn cases(f: &Fixture) -> Vec<Case> {
         case("GET", "/api/districts", Value::Null, &SIGNED_IN),
         case("GET", "/api/plans/1/periods", Value::Null, &SIGNED_IN),
         case("GET", "/api/me", Value::Null, &SIGNED_IN),
+        case("GET", "/api/tokens", Value::Null, &SIGNED_IN),
+        // Another user's token (or none) is not found: each revokes only their own.
+        case("DELETE", "/api/tokens/999999", Value::Null, &SIGNED_IN),
+        case("GET", "/api/login-locks", Value::Null, &[Office]),
+        case(
+            "DELETE",
+            "/api/login-locks/%E6%97%A0%E5%90%8D",
+            Value::Null,
+            &[Office],
+        ),
         case("GET", "/api/notices", Value::Null, &SIGNED_IN),
         // Self-service: one's own API tokens.
         case(
@@ -592,6 +602,12 @@ fn cases(f: &Fixture) -> Vec<Case> {
         "on_pace_gap=x&serious_gap=30&not_started_serious_after=3&about_tolerance=10&completion_weight=70&discipline_weight=20&review_weight=10&late_deduction=1&missing_deduction=2",
         &[Office],
     ));
+    cases.push(form(
+        "/account/login-locks/clear",
+        "username=nobody",
+        &[Office],
+    ));
+    cases.push(form("/account/tokens/999999/revoke", "", &SIGNED_IN));
     // Pages every signed-in user may open.
     for path in [
         "/plans/1",

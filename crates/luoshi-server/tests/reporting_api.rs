@@ -41,7 +41,7 @@ async fn token(store: &Store, name: &str, role: Role, district: Option<&str>) ->
         )
         .await
         .expect("user");
-    luoshi_server::reporting::issue_token(store, user.id, "tests", 30)
+    luoshi_server::accounts::issue_token(store, user.id, "tests", 30)
         .await
         .expect("token")
         .token

@@ -263,25 +263,6 @@ impl Store {
         }))
     }
 
-    /// Counts a failed login; `lock_until` locks the account until then.
-    pub async fn record_login_failure(&self, user_id: i64, lock_until: Option<&str>) -> Result<()> {
-        let mut write = self.begin_write("登录").await?;
-        let who = username_of(write.conn(), user_id).await?;
-        sqlx::query(
-            "UPDATE users SET failed_logins = failed_logins + 1, locked_until = $1 WHERE id = $2",
-        )
-        .bind(lock_until)
-        .bind(user_id)
-        .execute(write.conn())
-        .await?;
-        write.record(
-            Change::new("login_failed", "user", Some(user_id))
-                .by(&who)
-                .after(json!({ "locked_until": lock_until })),
-        );
-        write.commit().await
-    }
-
     /// Starts a session (or issues an API token) for a user whose password was checked.
     pub async fn create_session(
         &self,
@@ -381,6 +362,11 @@ impl Store {
         sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
             .bind(user.id)
             .bind(keep.unwrap_or(""))
+            .execute(&mut *conn)
+            .await?;
+        // A new password lifts every sign-in back-off on the name.
+        sqlx::query("DELETE FROM login_failures WHERE username = $1")
+            .bind(username)
             .execute(&mut *conn)
             .await?;
         write.record(

@@ -23,7 +23,9 @@ mod rows;
 mod rules;
 mod save_queue;
 mod series;
+mod sign_in;
 mod snapshot;
+mod tokens;
 
 use std::str::FromStr;
 
@@ -45,7 +47,9 @@ pub use reports::{
 };
 pub use rows::*;
 pub use rules::PlanRules;
+pub use sign_in::LoginLock;
 pub use snapshot::{SnapAssignment, SnapReport, SnapTarget, SnapValue, Snapshot, Structure, Texts};
+pub use tokens::ApiToken;
 
 /// The database a URL points at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -4,11 +4,12 @@
 
 use askama::Template;
 use axum::Form;
-use axum::extract::{Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use luoshi_server::AppState;
-use luoshi_server::auth::{self, Caller, LoginError, SESSION_SECONDS};
+use luoshi_server::auth::{self, Caller, LoginError, Office, SESSION_SECONDS};
+use luoshi_server::sign_in::{self, ClientAddress};
 use serde::Deserialize;
 
 use crate::csrf;
@@ -29,10 +30,21 @@ pub struct NextQuery {
     next: Option<String>,
 }
 
-/// Only local paths are followed after login (no open redirects).
-fn safe_next(next: Option<&str>) -> String {
+/// Only a path on this site is followed after login (no open redirects): it starts with one
+/// `/`, and holds no backslash, whitespace or control character (browsers drop tabs and line
+/// breaks from addresses, so `/\t/evil.example` would become `//evil.example`).
+pub fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && n.len() <= 2048
+                && !n
+                    .chars()
+                    .any(|c| c == '\\' || c.is_whitespace() || c.is_control()) =>
+        {
+            n.to_string()
+        }
         _ => "/".to_string(),
     }
 }
@@ -83,6 +95,7 @@ pub struct LoginForm {
 
 pub async fn login(
     State(s): State<AppState>,
+    ClientAddress(address): ClientAddress,
     headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> Result<Response, PageError> {
@@ -97,7 +110,15 @@ pub async fn login(
         )?;
         return Ok((StatusCode::FORBIDDEN, Html(body)).into_response());
     }
-    match auth::login(&s.store, &form.username, &form.password).await {
+    match auth::login(
+        &s.store,
+        &s.sign_in,
+        address,
+        &form.username,
+        &form.password,
+    )
+    .await
+    {
         Ok(session) => {
             let target = if session.must_change_password {
                 "/account/password".to_string()
@@ -112,17 +133,27 @@ pub async fn login(
             }
             Ok(response)
         }
-        Err(e @ (LoginError::Wrong | LoginError::Locked(_))) => {
-            let status = if matches!(e, LoginError::Locked(_)) {
-                StatusCode::TOO_MANY_REQUESTS
-            } else {
-                StatusCode::UNAUTHORIZED
-            };
-            let body = render_login(&token, &next, &form.username, Some(e.to_string()))?;
-            Ok((status, Html(body)).into_response())
+        Err(e @ (LoginError::Store(_) | LoginError::Internal(_))) => {
+            Err(PageError::internal(e.to_string()))
         }
-        Err(e) => Err(PageError::internal(e.to_string())),
+        Err(e) => {
+            let body = render_login(&token, &next, &form.username, Some(e.to_string()))?;
+            Ok(with_retry_after(
+                (e.status(), Html(body)).into_response(),
+                &e,
+            ))
+        }
     }
+}
+
+/// Adds `Retry-After` when waiting is what the caller should do.
+fn with_retry_after(mut response: Response, e: &LoginError) -> Response {
+    if let Some(seconds) = e.retry_after()
+        && let Ok(value) = seconds.to_string().parse()
+    {
+        response.headers_mut().insert(header::RETRY_AFTER, value);
+    }
+    response
 }
 
 pub async fn logout(State(s): State<AppState>, caller: Caller) -> Result<Response, PageError> {
@@ -142,26 +173,90 @@ struct AccountPage {
     csrf: String,
     issued: Option<(String, String)>,
     error: Option<String>,
+    tokens: Vec<TokenLine>,
+    /// The office sees the sign-in back-offs in force; other roles do not.
+    locks: Option<Vec<LockLine>>,
+    notice: Option<String>,
 }
 
-fn account_page(
-    caller: Caller,
+struct TokenLine {
+    id: i64,
+    label: String,
+    created: String,
+    expires: String,
+}
+
+struct LockLine {
+    username: String,
+    address: String,
+    failures: i64,
+    until: Option<String>,
+    last: String,
+}
+
+fn beijing(utc: &str) -> String {
+    luoshi_reporting::beijing_time(utc).unwrap_or_else(|| utc.to_string())
+}
+
+/// What the account page shows besides the form's own outcome.
+struct Outcome {
     issued: Option<(String, String)>,
     error: Option<String>,
-) -> Result<String, PageError> {
+    notice: Option<String>,
+}
+
+async fn account_page(s: &AppState, caller: Caller, outcome: Outcome) -> Result<String, PageError> {
+    let tokens = s
+        .store
+        .api_tokens(caller.principal.user_id)
+        .await?
+        .into_iter()
+        .map(|t| TokenLine {
+            id: t.id,
+            label: t.label,
+            created: beijing(&t.created_at),
+            expires: beijing(&t.expires_at),
+        })
+        .collect();
+    let locks = if caller.principal.is_office() {
+        let locks = s.store.login_locks().await?;
+        Some(
+            locks
+                .into_iter()
+                .map(|l| LockLine {
+                    username: l.username,
+                    address: l.address,
+                    failures: l.failures,
+                    until: l.locked_until.as_deref().map(beijing),
+                    last: beijing(&l.last_failure),
+                })
+                .collect(),
+        )
+    } else {
+        None
+    };
     AccountPage {
         role: caller.principal.role.label(),
         csrf: caller.csrf_token.clone(),
         caller,
-        issued,
-        error,
+        issued: outcome.issued,
+        error: outcome.error,
+        tokens,
+        locks,
+        notice: outcome.notice,
     }
     .render()
     .map_err(|e| PageError::internal(format!("页面生成失败：{e}")))
 }
 
-pub async fn account(caller: Caller) -> Result<Html<String>, PageError> {
-    Ok(Html(account_page(caller, None, None)?))
+const NOTHING: Outcome = Outcome {
+    issued: None,
+    error: None,
+    notice: None,
+};
+
+pub async fn account(State(s): State<AppState>, caller: Caller) -> Result<Html<String>, PageError> {
+    Ok(Html(account_page(&s, caller, NOTHING).await?))
 }
 
 #[derive(Debug, Deserialize)]
@@ -187,8 +282,11 @@ pub async fn create_token(
         Some(d) => d
             .parse::<i64>()
             .ok()
-            .filter(|d| (1..=366).contains(d))
-            .ok_or(format!("有效期须为 1–366 天（填了「{d}」）")),
+            .filter(|d| (1..=auth::TOKEN_MAX_DAYS).contains(d))
+            .ok_or(format!(
+                "有效期须为 1–{} 天（填了「{d}」）",
+                auth::TOKEN_MAX_DAYS
+            )),
     };
     let error = match (&days, label.is_empty()) {
         (Err(e), _) => Some(e.clone()),
@@ -196,25 +294,66 @@ pub async fn create_token(
         _ => None,
     };
     if let Some(error) = error {
+        let outcome = Outcome {
+            error: Some(error),
+            ..NOTHING
+        };
         return Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
-            Html(account_page(caller, None, Some(error))?),
+            Html(account_page(&s, caller, outcome).await?),
         )
             .into_response());
     }
-    let issued = luoshi_server::reporting::issue_token(
+    let issued = luoshi_server::accounts::issue_token(
         &s.store,
         caller.principal.user_id,
         label,
         days.unwrap_or(auth::TOKEN_DAYS),
     )
     .await?;
-    Ok(Html(account_page(
-        caller,
-        Some((issued.token, issued.expires_at)),
-        None,
-    )?)
-    .into_response())
+    let outcome = Outcome {
+        issued: Some((issued.token, beijing(&issued.expires_at))),
+        ..NOTHING
+    };
+    Ok(Html(account_page(&s, caller, outcome).await?).into_response())
+}
+
+pub async fn revoke_token(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    s.store
+        .revoke_token(caller.principal.user_id, id, &caller.actor())
+        .await?;
+    Ok(Redirect::to("/account").into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct LockForm {
+    username: String,
+    #[serde(default)]
+    address: Option<String>,
+}
+
+/// The office lifts a sign-in back-off.
+pub async fn clear_lock(
+    State(s): State<AppState>,
+    Office(caller): Office,
+    Form(form): Form<LockForm>,
+) -> Result<Response, PageError> {
+    let address = form.address.as_deref().filter(|a| !a.is_empty());
+    let cleared = s
+        .store
+        .clear_login_failures(&form.username, address)
+        .await?;
+    let notice = Some(format!(
+        "已解除「{}」{}的登录限制（{cleared} 项）",
+        form.username,
+        address.map(|a| format!("自 {a} ")).unwrap_or_default()
+    ));
+    let outcome = Outcome { notice, ..NOTHING };
+    Ok(Html(account_page(&s, caller, outcome).await?).into_response())
 }
 
 #[derive(Template)]
@@ -245,11 +384,12 @@ pub struct PasswordForm {
 
 pub async fn change_password(
     State(s): State<AppState>,
+    ClientAddress(address): ClientAddress,
     caller: Caller,
     Form(form): Form<PasswordForm>,
 ) -> Result<Response, PageError> {
     let username = caller.principal.username.clone();
-    let fail = |message: String| -> Result<Response, PageError> {
+    let fail_with = |status: StatusCode, message: String| -> Result<Response, PageError> {
         let page = PasswordPage {
             csrf: caller.csrf_token.clone(),
             forced: caller.must_change_password,
@@ -258,15 +398,22 @@ pub async fn change_password(
         let body = page
             .render()
             .map_err(|e| PageError::internal(format!("页面生成失败：{e}")))?;
-        Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(body)).into_response())
+        Ok((status, Html(body)).into_response())
     };
-    let Some(creds) = s.store.credentials(&username).await? else {
-        return Err(PageError::new(StatusCode::NOT_FOUND, "用户不存在".into()));
-    };
-    let (current, hash) = (form.current.clone(), creds.password_hash.clone());
-    let ok = auth::verify_password(current, hash).await;
-    if !ok {
-        return fail("当前密码不正确".into());
+    let fail = |message: String| fail_with(StatusCode::UNPROCESSABLE_ENTITY, message);
+    // Guesses of the current password count and back off like sign-in attempts.
+    match sign_in::check_current_password(&s.store, &s.sign_in, address, &username, &form.current)
+        .await
+    {
+        Ok(()) => {}
+        Err(LoginError::Wrong) => return fail("当前密码不正确".into()),
+        Err(e @ (LoginError::Store(_) | LoginError::Internal(_))) => {
+            return Err(PageError::internal(e.to_string()));
+        }
+        Err(e) => {
+            let refused = fail_with(e.status(), e.to_string())?;
+            return Ok(with_retry_after(refused, &e));
+        }
     }
     if form.new != form.repeat {
         return fail("两次输入的新密码不一致".into());

@@ -59,6 +59,8 @@ pub fn router(state: AppState) -> Router {
         .route("/logout", post(account::logout))
         .route("/account", get(account::account))
         .route("/account/tokens", post(account::create_token))
+        .route("/account/tokens/{id}/revoke", post(account::revoke_token))
+        .route("/account/login-locks/clear", post(account::clear_lock))
         .route(
             "/account/password",
             get(account::password_page).post(account::change_password),

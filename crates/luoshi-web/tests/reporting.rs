@@ -249,7 +249,7 @@ async fn logging_in_with_throttling_and_a_forced_password_change() {
     }
     let locked = send(&state, attempt("wrong")).await;
     assert_eq!(locked.status, StatusCode::TOO_MANY_REQUESTS);
-    assert!(locked.body.contains("账号已锁定"), "{}", locked.body);
+    assert!(locked.body.contains("登录失败次数过多"), "{}", locked.body);
     let still = send(&state, attempt("科技局的新密码2021")).await;
     assert_eq!(still.status, StatusCode::TOO_MANY_REQUESTS);
 }
