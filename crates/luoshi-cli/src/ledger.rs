@@ -1,4 +1,4 @@
-//! Commands over the ledger: `import`, `publish`, `serve`, `audit verify`.
+//! Commands over the ledger: `import`, `publish`, `serve`.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -8,28 +8,8 @@ use luoshi_directory::resolve;
 use luoshi_store::Store;
 
 use crate::Failure;
+pub use crate::database::Database;
 use crate::input::{BUILTIN_NAME, BUILTIN_PLAN, choose_directory, directory_for, read_document};
-
-/// Where the ledger is: `sqlite://luoshi.db` (the default, created when missing) or
-/// `postgres://user:password@host/db`.
-#[derive(Debug, Clone, clap::Args)]
-pub struct Database {
-    /// 台账数据库：sqlite://文件 或 postgres://用户:密码@主机/库
-    #[arg(
-        long = "database",
-        env = "LUOSHI_DATABASE_URL",
-        default_value = "sqlite://luoshi.db"
-    )]
-    url: String,
-}
-
-impl Database {
-    pub(crate) async fn open(&self) -> Result<Store, Failure> {
-        Store::open(&self.url).await.map_err(|e| {
-            Failure::input(anyhow::Error::from(e).context(format!("无法打开台账 {}", self.url)))
-        })
-    }
-}
 
 pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
     tokio::runtime::Builder::new_multi_thread()
@@ -351,34 +331,4 @@ async fn shutdown() {
         () = ctrl_c => {},
         () = terminate => {},
     }
-}
-
-#[derive(Debug, clap::Subcommand)]
-pub enum AuditCommand {
-    /// 校验审计日志的哈希链，发现被改动的记录即指出
-    Verify {
-        #[command(flatten)]
-        database: Database,
-    },
-}
-
-pub fn audit(command: AuditCommand) -> Result<(), Failure> {
-    let AuditCommand::Verify { database } = command;
-    runtime()?.block_on(async {
-        let store = database.open().await?;
-        match store.verify_audit().await.map_err(Failure::other)? {
-            Ok(count) => {
-                eprintln!("审计日志完好：共 {count} 条记录，哈希链连续");
-                Ok(())
-            }
-            Err(problem) => Err(Failure {
-                code: 1,
-                error: anyhow!(
-                    "审计日志校验失败（记录 {}）：{}",
-                    problem.id,
-                    problem.reason
-                ),
-            }),
-        }
-    })
 }

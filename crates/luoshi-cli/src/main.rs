@@ -1,6 +1,8 @@
 //! The `luoshi` command line. It only translates between people and the layers below: read a
 //! document, extract, resolve through a directory, render.
 
+mod audit;
+mod database;
 mod directory;
 mod input;
 mod ledger;
@@ -38,7 +40,7 @@ enum Command {
     Serve(ledger::ServeArgs),
     /// 审计日志
     #[command(subcommand)]
-    Audit(ledger::AuditCommand),
+    Audit(audit::AuditCommand),
     /// 调度通报等周期性报告（docx / xlsx / html）
     #[command(subcommand)]
     Report(report::ReportCommand),
@@ -78,7 +80,7 @@ fn main() -> ExitCode {
         Command::Import(args) => ledger::import(args),
         Command::Publish(args) => ledger::publish(args),
         Command::Serve(args) => ledger::serve(args),
-        Command::Audit(command) => ledger::audit(command),
+        Command::Audit(command) => audit::run(command),
         Command::User(command) => user::run(command),
         Command::Report(command) => report::run(command),
     };

@@ -9,7 +9,7 @@ use sqlx::{Any, AnyConnection, Row, Transaction};
 use crate::{Backend, Result, Store, now};
 
 /// The hash before the first record.
-const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+pub(crate) const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
 /// One change a write makes, for the log.
 #[derive(Debug, Clone)]
@@ -56,6 +56,7 @@ pub(crate) struct Write<'s> {
     tx: Transaction<'static, Any>,
     actor: String,
     changes: Vec<Change>,
+    seal: Option<std::sync::Arc<crate::seal::Seal>>,
     _turn: tokio::sync::MutexGuard<'s, ()>,
 }
 
@@ -90,6 +91,7 @@ impl Store {
             tx,
             actor: actor.to_string(),
             changes: Vec::new(),
+            seal: self.seal.clone(),
             _turn: turn,
         })
     }
@@ -109,14 +111,18 @@ impl Write<'_> {
     }
 
     pub async fn commit(mut self) -> Result<()> {
-        let last = sqlx::query("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1")
+        let last = sqlx::query("SELECT hash, seq FROM audit_log ORDER BY id DESC LIMIT 1")
             .fetch_optional(&mut *self.tx)
             .await?;
-        let mut prev = match last {
-            Some(row) => row.try_get::<String, _>("hash")?,
-            None => GENESIS.to_string(),
+        let (mut prev, mut seq) = match last {
+            Some(row) => (
+                row.try_get::<String, _>("hash")?,
+                row.try_get::<Option<i64>, _>("seq")?.unwrap_or(0),
+            ),
+            None => (GENESIS.to_string(), 0),
         };
         let at = now();
+        let mut last_id = None;
         for change in std::mem::take(&mut self.changes) {
             let before = change.before.as_ref().map(Value::to_string);
             let after = change.after.as_ref().map(Value::to_string);
@@ -133,8 +139,10 @@ impl Write<'_> {
                 hash: String::new(),
             };
             let hash = record.compute_hash();
-            sqlx::query(
-                "INSERT INTO audit_log (at, actor, action, entity, entity_id, before_json, after_json, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            seq += 1;
+            let mac = self.seal.as_ref().map(|s| s.record_mac(seq, &hash));
+            let row = sqlx::query(
+                "INSERT INTO audit_log (at, actor, action, entity, entity_id, before_json, after_json, prev_hash, hash, seq, mac) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
             )
             .bind(&record.at)
             .bind(&record.actor)
@@ -145,11 +153,17 @@ impl Write<'_> {
             .bind(&record.after)
             .bind(&record.prev_hash)
             .bind(&hash)
-            .execute(&mut *self.tx)
+            .bind(seq)
+            .bind(mac)
+            .fetch_one(&mut *self.tx)
             .await?;
+            last_id = Some(row.try_get::<i64, _>("id")?);
             prev = hash;
         }
         self.tx.commit().await?;
+        if let (Some(seal), Some(last_id)) = (&self.seal, last_id) {
+            seal.checkpoint(seq, last_id, &prev, &at);
+        }
         Ok(())
     }
 }
@@ -172,7 +186,7 @@ pub struct AuditRecord {
 impl AuditRecord {
     /// SHA-256 over the previous hash and every field, separated so that no two records can
     /// run together into the same input.
-    fn compute_hash(&self) -> String {
+    pub(crate) fn compute_hash(&self) -> String {
         let mut h = Sha256::new();
         let fields = [
             self.prev_hash.as_str(),
@@ -192,7 +206,7 @@ impl AuditRecord {
     }
 }
 
-fn audit_row(row: &sqlx::any::AnyRow) -> Result<AuditRecord> {
+pub(crate) fn audit_row(row: &sqlx::any::AnyRow) -> Result<AuditRecord> {
     Ok(AuditRecord {
         id: row.try_get("id")?,
         at: row.try_get("at")?,
@@ -207,58 +221,7 @@ fn audit_row(row: &sqlx::any::AnyRow) -> Result<AuditRecord> {
     })
 }
 
-/// What `verify_audit` found wrong, naming the row.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
-pub struct AuditProblem {
-    pub id: i64,
-    pub reason: String,
-}
-
 impl Store {
-    /// Checks the whole chain. `Ok(count)` when intact; otherwise the first broken row.
-    pub async fn verify_audit(&self) -> Result<std::result::Result<u64, AuditProblem>> {
-        let mut prev = GENESIS.to_string();
-        let mut after_id = 0i64;
-        let mut count = 0u64;
-        loop {
-            let rows = sqlx::query(
-                "SELECT id, at, actor, action, entity, entity_id, before_json, after_json, prev_hash, hash FROM audit_log WHERE id > $1 ORDER BY id LIMIT 5000",
-            )
-            .bind(after_id)
-            .fetch_all(&self.pool)
-            .await?;
-            if rows.is_empty() {
-                return Ok(Ok(count));
-            }
-            for row in rows {
-                let record = audit_row(&row)?;
-                if record.prev_hash != prev {
-                    let reason = format!(
-                        "第 {} 条记录的前一哈希与上一条不符：上一条记录被删除、插入或改动过",
-                        record.id
-                    );
-                    return Ok(Err(AuditProblem {
-                        id: record.id,
-                        reason,
-                    }));
-                }
-                if record.compute_hash() != record.hash {
-                    let reason = format!(
-                        "第 {} 条记录（{} {}）的内容与其哈希不符：该记录被改动过",
-                        record.id, record.action, record.entity
-                    );
-                    return Ok(Err(AuditProblem {
-                        id: record.id,
-                        reason,
-                    }));
-                }
-                prev = record.hash;
-                after_id = record.id;
-                count += 1;
-            }
-        }
-    }
-
     /// The newest audit records, newest first.
     pub async fn audit_log(&self, limit: i64) -> Result<Vec<AuditRecord>> {
         let rows = sqlx::query(

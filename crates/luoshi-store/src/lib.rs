@@ -22,10 +22,12 @@ mod reports;
 mod rows;
 mod rules;
 mod save_queue;
+pub mod seal;
 mod series;
 mod sign_in;
 mod snapshot;
 mod tokens;
+mod verify;
 
 use std::str::FromStr;
 
@@ -34,7 +36,7 @@ use sqlx::{AnyPool, Executor};
 
 pub use accounts::{Credentials, NewUser, SessionInfo, UserRow};
 pub use assessment::{AssessmentItem, AssessmentItemInput};
-pub use audit::{AuditProblem, AuditRecord};
+pub use audit::AuditRecord;
 pub use edit::{DistrictRowInput, TargetPart, UnitsInput};
 pub use indicator_sources::IndicatorSource;
 pub use luoshi_reporting;
@@ -50,6 +52,7 @@ pub use rules::PlanRules;
 pub use sign_in::LoginLock;
 pub use snapshot::{SnapAssignment, SnapReport, SnapTarget, SnapValue, Snapshot, Structure, Texts};
 pub use tokens::ApiToken;
+pub use verify::{AuditProblem, AuditReport, SealStart};
 
 /// The database a URL points at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,6 +82,9 @@ pub enum StoreError {
     Conflict(String),
     #[error("数据格式错误")]
     Json(#[from] serde_json::Error),
+    /// The audit seal is missing, unreadable, or the ledger disagrees with its checkpoint.
+    #[error("{0}")]
+    Seal(String),
 }
 
 impl StoreError {
@@ -105,6 +111,8 @@ pub struct Store {
     structures: std::sync::Arc<cache::VersionedCache<i64, snapshot::Structure>>,
     /// Report saves waiting to be committed together.
     save_queue: std::sync::Arc<save_queue::Queue>,
+    /// Signs audit records and keeps the checkpoint, when a key is configured.
+    seal: Option<std::sync::Arc<seal::Seal>>,
 }
 
 /// A task list request: plan, filter, offset, limit.
@@ -157,6 +165,7 @@ impl Store {
             task_pages: Default::default(),
             structures: Default::default(),
             save_queue: Default::default(),
+            seal: None,
         };
         store.migrate().await?;
         Ok(store)

@@ -12,14 +12,14 @@ use crate::{Result, StoreError};
 /// The packed entries of one assignment, as the migration and [`refresh`] build them. SQLite
 /// prints values with 17 significant digits and PostgreSQL with the shortest exact form, so
 /// that every value reads back as the same `f64`.
-fn packing_sql(backend_name: &str) -> String {
+fn packing_sql(backend_name: &str, filter: &str) -> String {
     let value = if backend_name.eq_ignore_ascii_case("postgresql") {
         "v.value::text"
     } else {
         "printf('%.17g', v.value)"
     };
     format!(
-        "SELECT a.id, a.plan_id, COALESCE((SELECT string_agg(substr(p.key, 6, 2) || '|' || r.status || '|' || CAST(r.submitted_late AS TEXT) || '|' || COALESCE((SELECT string_agg(CAST(v.target_id AS TEXT) || '=' || {value}, ',') FROM report_values v WHERE v.report_id = r.id), ''), ';') FROM reports r JOIN periods p ON p.id = r.period_id AND p.kind = 'month' WHERE r.assignment_id = a.id), '') FROM assignments a WHERE a.id = $1"
+        "SELECT a.id, a.plan_id, COALESCE((SELECT string_agg(substr(p.key, 6, 2) || '|' || r.status || '|' || CAST(r.submitted_late AS TEXT) || '|' || COALESCE((SELECT string_agg(CAST(v.target_id AS TEXT) || '=' || {value}, ',') FROM report_values v WHERE v.report_id = r.id), ''), ';') FROM reports r JOIN periods p ON p.id = r.period_id AND p.kind = 'month' WHERE r.assignment_id = a.id), '') AS packed FROM assignments a {filter}"
     )
 }
 
@@ -28,13 +28,58 @@ pub(crate) async fn refresh(conn: &mut AnyConnection, assignment_id: i64) -> Res
     // Only the value's formatting differs between backends; nothing here comes from input.
     let sql = format!(
         "INSERT INTO report_series (assignment_id, plan_id, packed) {} ON CONFLICT (assignment_id) DO UPDATE SET packed = excluded.packed",
-        packing_sql(conn.backend_name())
+        packing_sql(conn.backend_name(), "WHERE a.id = $1")
     );
     sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(assignment_id)
         .execute(&mut *conn)
         .await?;
     Ok(())
+}
+
+/// The assignments whose stored series differs from one packed afresh from their reports:
+/// a series row edited (or left stale) behind the log's back. Entries are compared as sets,
+/// since neither backend promises the order of an aggregate.
+pub(crate) async fn stale(conn: &mut AnyConnection) -> Result<Vec<i64>> {
+    use sqlx::Row;
+    let sql = format!(
+        "SELECT f.id, f.packed, s.packed AS stored FROM ({}) AS f LEFT JOIN report_series s ON s.assignment_id = f.id",
+        packing_sql(conn.backend_name(), "")
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .fetch_all(&mut *conn)
+        .await?;
+    let normal = |packed: &str| {
+        let mut entries: Vec<String> = packed
+            .split(';')
+            .filter(|e| !e.is_empty())
+            .map(|e| match e.rsplit_once('|') {
+                Some((head, values)) => {
+                    let mut values: Vec<&str> =
+                        values.split(',').filter(|v| !v.is_empty()).collect();
+                    values.sort_unstable();
+                    format!("{head}|{}", values.join(","))
+                }
+                None => e.to_string(),
+            })
+            .collect();
+        entries.sort_unstable();
+        entries
+    };
+    let mut out = Vec::new();
+    for row in rows {
+        let id: i64 = row.try_get("id")?;
+        let fresh: String = row.try_get("packed")?;
+        let stored: Option<String> = row.try_get("stored")?;
+        let same = match &stored {
+            Some(stored) => normal(stored) == normal(&fresh),
+            None => fresh.is_empty(),
+        };
+        if !same {
+            out.push(id);
+        }
+    }
+    Ok(out)
 }
 
 /// Appends the reports and values of January through `through` packed in one series row to

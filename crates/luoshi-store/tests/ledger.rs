@@ -431,7 +431,7 @@ async fn tampering_with_the_audit_log_is_detected_and_named() {
         .await
         .expect("verify")
         .expect_err("detected");
-    assert_eq!(problem.id, 1);
+    assert_eq!(problem.id, Some(1));
     assert!(problem.reason.contains("第 1 条"));
 }
 
