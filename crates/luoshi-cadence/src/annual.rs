@@ -40,6 +40,13 @@ impl AnnualAssessment {
         })
     }
 
+    /// Only the score sheets `scope` may see (ranks kept as they are among everyone).
+    pub fn limited_to(mut self, scope: &luoshi_reporting::ScoreScope) -> AnnualAssessment {
+        self.districts.retain(|s| scope.covers(&s.name));
+        self.units.retain(|s| scope.covers(&s.name));
+        self
+    }
+
     /// Every district and unit that can be assessed (for the office's forms).
     pub fn subjects(&self) -> Vec<&str> {
         self.districts

@@ -146,6 +146,11 @@ impl Cadence {
     /// The document for this meeting, or `None` when the plan has no such period. `items` are
     /// the office's assessment entries (used by the annual assessment); `plan_rules` the plan's
     /// evaluation and assessment rules.
+    /// The document for this meeting as `scope` may read it, or `None` when the plan has no
+    /// such period. `items` are the office's assessment entries and `plan_rules` the plan's
+    /// evaluation and assessment rules; the annual assessment holds only the score sheets
+    /// `scope` covers (the other documents are circulated whole).
+    #[allow(clippy::too_many_arguments)]
     pub fn document(
         self,
         snapshot: &luoshi_store::Snapshot,
@@ -154,11 +159,13 @@ impl Cadence {
         issuer: &str,
         date: &str,
         demo: bool,
+        scope: &luoshi_reporting::ScoreScope,
     ) -> Option<OfficialDocument> {
         let (rules, assess) = rules_of(plan_rules);
         let rules = &rules;
         Some(match self {
             Cadence::Annual => AnnualAssessment::build(snapshot, items, rules, &assess)?
+                .limited_to(scope)
                 .document(issuer, date, demo),
             Cadence::Monthly(m) => {
                 MonthlyBulletin::build(snapshot, m, rules)?.document(issuer, date, demo)

@@ -605,6 +605,7 @@ async fn a_plans_own_rules_change_its_statuses_and_scores() {
             "x",
             "y",
             false,
+            &luoshi_reporting::ScoreScope::All,
         )
         .expect("annual");
     let method = match &doc.sections[0].blocks[0] {

@@ -38,8 +38,11 @@ pub struct ImportArgs {
 
 const DOCUMENT_EXTENSIONS: [&str; 6] = ["txt", "md", "markdown", "docx", "html", "htm"];
 
-fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Failure> {
-    let mut files = Vec::new();
+/// The documents named, folders walked in order. A folder reached again through a symbolic
+/// link (a loop), and a file reached twice, or with the same content as one already taken,
+/// are skipped with a note, so each document is imported once.
+fn collect(paths: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<String>), Failure> {
+    let mut walk = Walk::default();
     for path in paths {
         let meta = std::fs::metadata(path).map_err(|e| {
             Failure::input(anyhow!(
@@ -49,36 +52,89 @@ fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Failure> {
             ))
         })?;
         if meta.is_dir() {
-            walk(path, &mut files)
+            walk.dir(path)
                 .map_err(|e| Failure::input(anyhow!("无法读取文件夹 {}：{e}", path.display())))?;
         } else {
-            files.push(path.clone());
+            walk.file(path);
         }
     }
-    Ok(files)
+    Ok((walk.files, walk.notes))
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?
-        .map(|e| e.map(|e| e.path()))
-        .collect::<Result<_, _>>()?;
-    entries.sort();
-    for path in entries {
-        if path.is_dir() {
-            walk(&path, out)?;
-        } else if path
-            .extension()
-            .and_then(|e| e.to_str())
-            .is_some_and(|e| DOCUMENT_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
-        {
-            out.push(path);
+#[derive(Default)]
+struct Walk {
+    files: Vec<PathBuf>,
+    notes: Vec<String>,
+    seen_dirs: std::collections::HashSet<PathBuf>,
+    seen_files: std::collections::HashMap<PathBuf, PathBuf>,
+    seen_contents: std::collections::HashMap<[u8; 32], PathBuf>,
+}
+
+impl Walk {
+    fn dir(&mut self, dir: &Path) -> std::io::Result<()> {
+        let real = std::fs::canonicalize(dir)?;
+        if !self.seen_dirs.insert(real) {
+            self.notes.push(format!(
+                "跳过 {}：已读过该文件夹（符号链接循环或重复指定）",
+                dir.display()
+            ));
+            return Ok(());
         }
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?
+            .map(|e| e.map(|e| e.path()))
+            .collect::<Result<_, _>>()?;
+        entries.sort();
+        for path in entries {
+            if path.is_dir() {
+                self.dir(&path)?;
+            } else if path
+                .extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| DOCUMENT_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+            {
+                self.file(&path);
+            }
+        }
+        Ok(())
     }
-    Ok(())
+
+    fn file(&mut self, path: &Path) {
+        // Unreadable files are kept: importing them reports why, file by file.
+        let Ok(real) = std::fs::canonicalize(path) else {
+            self.files.push(path.to_path_buf());
+            return;
+        };
+        if let Some(first) = self.seen_files.get(&real) {
+            self.notes.push(format!(
+                "跳过 {}：与 {} 是同一个文件",
+                path.display(),
+                first.display()
+            ));
+            return;
+        }
+        self.seen_files.insert(real, path.to_path_buf());
+        if let Ok(bytes) = std::fs::read(path) {
+            use sha2::{Digest, Sha256};
+            let digest: [u8; 32] = Sha256::digest(&bytes).into();
+            if let Some(first) = self.seen_contents.get(&digest) {
+                self.notes.push(format!(
+                    "跳过 {}：内容与 {} 完全相同",
+                    path.display(),
+                    first.display()
+                ));
+                return;
+            }
+            self.seen_contents.insert(digest, path.to_path_buf());
+        }
+        self.files.push(path.to_path_buf());
+    }
 }
 
 pub fn import(args: ImportArgs) -> Result<(), Failure> {
-    let files = collect(&args.paths)?;
+    let (files, notes) = collect(&args.paths)?;
+    for note in &notes {
+        eprintln!("{note}");
+    }
     if files.is_empty() {
         return Err(Failure::input(anyhow!(
             "没有找到可导入的方案文件（.txt .md .docx .html）"

@@ -110,6 +110,8 @@ pub fn run(command: ReportCommand) -> Result<(), Failure> {
                     &args.issuer,
                     &date,
                     plan.demo,
+                    // The office's own command: the whole assessment.
+                    &luoshi_reporting::ScoreScope::All,
                 )
             })
             .flatten()

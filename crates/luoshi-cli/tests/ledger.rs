@@ -28,6 +28,24 @@ fn assert_audit_intact(url: &str) {
     assert!(out.status.success(), "{}", stderr(&out));
 }
 
+/// `luoshi user passwd USER --password-stdin` given `password` on standard input.
+fn passwd_from_stdin(dir: &Path, user: &str, password: &str) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_luoshi"))
+        .current_dir(dir)
+        .env_remove("LUOSHI_DATABASE_URL")
+        .args(["user", "passwd", user, "--password-stdin"])
+        .stdin(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            if let Some(mut input) = child.stdin.take() {
+                input.write_all(format!("{password}\n").as_bytes())?;
+            }
+            child.wait_with_output()
+        })
+        .expect("passwd runs")
+}
+
 fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
@@ -102,6 +120,34 @@ fn import_a_folder_publish_and_verify() {
     );
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stderr(&out).contains("共 3 条记录"), "{}", stderr(&out));
+}
+
+#[cfg(unix)]
+#[test]
+fn import_follows_no_symlink_loop_and_takes_each_document_once() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let plans = dir.path().join("plans");
+    std::fs::create_dir_all(plans.join("sub")).expect("mkdir");
+    std::fs::write(plans.join("wuhan.txt"), PLAN).expect("write");
+    std::fs::write(plans.join("sub").join("copy.txt"), PLAN).expect("write");
+    std::os::unix::fs::symlink(&plans, plans.join("sub").join("loop")).expect("symlink");
+    std::os::unix::fs::symlink(plans.join("wuhan.txt"), plans.join("alias.txt")).expect("symlink");
+    let out = luoshi(
+        dir.path(),
+        &[
+            "import",
+            "plans",
+            "plans/wuhan.txt",
+            "--database",
+            "sqlite://ledger.db",
+        ],
+    );
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("共导入 1 个方案"), "{err}");
+    assert!(err.contains("符号链接循环"), "{err}");
+    assert!(err.contains("是同一个文件"), "{err}");
+    assert!(err.contains("内容与") && err.contains("完全相同"), "{err}");
 }
 
 #[test]
@@ -534,24 +580,36 @@ fn user_commands_manage_accounts_without_default_passwords() {
         assert_eq!(out.status.code(), Some(2), "{args:?}");
         assert!(stderr(&out).contains(message), "{args:?}: {}", stderr(&out));
     }
-    let weak = Command::new(env!("CARGO_BIN_EXE_luoshi"))
-        .current_dir(dir.path())
-        .env_remove("LUOSHI_DATABASE_URL")
-        .args(["user", "passwd", "jiangan", "--password-stdin"])
-        .stdin(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .and_then(|mut child| {
-            if let Some(mut input) = child.stdin.take() {
-                input.write_all(b"short\n")?;
-            }
-            child.wait_with_output()
-        })
-        .expect("passwd runs");
+    let weak = passwd_from_stdin(dir.path(), "jiangan", "short");
     assert_eq!(weak.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&weak.stderr).contains("至少 10 个字符"));
     let out = luoshi(dir.path(), &["user", "token", "jiangan", "--label", "对接"]);
     assert!(out.status.success(), "{}", stderr(&out));
+    for days in ["0", "-5", "3651", "99999999999999999999"] {
+        let out = luoshi(
+            dir.path(),
+            &[
+                "user", "token", "jiangan", "--label", "对接", "--days", days,
+            ],
+        );
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "--days {days}: {}",
+            stderr(&out)
+        );
+    }
+    let out = luoshi(
+        dir.path(),
+        &[
+            "user", "token", "jiangan", "--label", "十年", "--days", "3650",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    // Common passwords are refused, with the reason.
+    let common = passwd_from_stdin(dir.path(), "jiangan", "Password1!");
+    assert_eq!(common.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&common.stderr).contains("过于常见"));
     let out = luoshi(dir.path(), &["user", "disable", "jiangan"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let out = luoshi(dir.path(), &["user", "list"]);

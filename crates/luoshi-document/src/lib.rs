@@ -58,7 +58,10 @@ pub fn read(name: &str, bytes: &[u8]) -> Result<Document, DocumentError> {
     if bytes.starts_with(b"%PDF") {
         return Err(DocumentError::Pdf);
     }
-    if encoding_rs::Encoding::for_bom(bytes).is_none() && bytes.contains(&0) {
+    if encoding_rs::Encoding::for_bom(bytes).is_none()
+        && bytes.contains(&0)
+        && utf16_without_bom(bytes).is_none()
+    {
         return Err(DocumentError::Binary("含有空字节"));
     }
     let (text, encoding) = decode(bytes)?;
@@ -94,6 +97,11 @@ fn decode(bytes: &[u8]) -> Result<(Cow<'_, str>, &'static str), DocumentError> {
         }
         return Ok((text, encoding.name()));
     }
+    if let Some(encoding) = utf16_without_bom(bytes)
+        && let Some(text) = encoding.decode_without_bom_handling_and_without_replacement(bytes)
+    {
+        return Ok((text, encoding.name()));
+    }
     if let Ok(text) = std::str::from_utf8(bytes) {
         return Ok((Cow::Borrowed(text), "UTF-8"));
     }
@@ -101,6 +109,39 @@ fn decode(bytes: &[u8]) -> Result<(Cow<'_, str>, &'static str), DocumentError> {
         Some(text) => Ok((text, "GB18030")),
         None => Err(DocumentError::UnknownEncoding),
     }
+}
+
+/// UTF-16 saved without a byte-order mark (some editors and exports do): plan text always has
+/// line breaks, digits or ASCII punctuation, whose UTF-16 code units carry a zero byte, and
+/// those zeros fall on one side of the pair (odd offsets for little-endian, even for
+/// big-endian). UTF-8 and GB18030 text has no zero bytes at all.
+fn utf16_without_bom(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
+    if bytes.len() < 4 || !bytes.len().is_multiple_of(2) {
+        return None;
+    }
+    let (mut even, mut odd) = (0usize, 0usize);
+    for (i, b) in bytes.iter().enumerate() {
+        if *b == 0 {
+            if i.is_multiple_of(2) {
+                even += 1
+            } else {
+                odd += 1
+            }
+        }
+    }
+    let units = bytes.len() / 2;
+    // At least one unit in fifty is ASCII (a line break per line of text does that), and the
+    // zeros lean to one side: a character such as 一 (U+4E00) puts one on the other side.
+    let leans = |this: usize, other: usize| this * 50 >= units && this >= other.saturating_mul(8);
+    let encoding = if leans(odd, even) {
+        encoding_rs::UTF_16LE
+    } else if leans(even, odd) {
+        encoding_rs::UTF_16BE
+    } else {
+        return None;
+    };
+    let (text, had_errors) = encoding.decode_without_bom_handling(bytes);
+    (!had_errors && binary_reason(&text).is_none()).then_some(encoding)
 }
 
 /// Text that is mostly control characters is a binary file that happened to decode.
@@ -121,6 +162,22 @@ mod tests {
     use super::*;
 
     const SAMPLE: &str = "一、主要任务\r\n1. 新增高新技术企业 2000 家。（牵头单位：市科技局）\r\n";
+
+    #[test]
+    fn utf16_without_a_byte_order_mark_is_read() {
+        let le: Vec<u8> = SAMPLE.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let be: Vec<u8> = SAMPLE.encode_utf16().flat_map(u16::to_be_bytes).collect();
+        for (bytes, name) in [(le, "UTF-16LE"), (be, "UTF-16BE")] {
+            let doc = read("a.txt", &bytes).expect(name);
+            assert_eq!(doc.encoding, name);
+            assert_eq!(doc.text, SAMPLE.replace("\r\n", "\n"));
+        }
+        // Binary with zero bytes on both sides stays binary.
+        assert!(matches!(
+            read("a.txt", &[0x50, 0x00, 0x00, 0x41, 0x12, 0x00, 0x00, 0x07]),
+            Err(DocumentError::Binary(_))
+        ));
+    }
 
     #[test]
     fn utf8_utf16_and_gb18030_give_the_same_text() {

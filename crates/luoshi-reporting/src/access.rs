@@ -144,9 +144,50 @@ impl Principal {
         }
     }
 
+    /// Whose assessment scores (and the office's bonus and deduction reasons) this user may
+    /// see: the office and leaders everyone's; a unit or district its own score sheet only.
+    /// Pages and the API both ask this, so they cannot disagree.
+    pub fn score_scope(&self) -> ScoreScope {
+        match self.role {
+            Role::Office | Role::Leader => ScoreScope::All,
+            Role::UnitReporter | Role::DistrictReporter | Role::LeadReviewer => {
+                let own: Vec<String> = [&self.unit, &self.district]
+                    .into_iter()
+                    .flatten()
+                    .filter(|n| !n.is_empty())
+                    .cloned()
+                    .collect();
+                if own.is_empty() {
+                    ScoreScope::Nothing
+                } else {
+                    ScoreScope::Own(own)
+                }
+            }
+        }
+    }
+
     /// Roles that fill in reports see a "my tasks" list.
     pub fn reports(&self) -> bool {
         self.unit_id.is_some() && self.role != Role::Leader
+    }
+}
+
+/// Which subjects' assessment scores a user may see.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ScoreScope {
+    All,
+    /// Only the subjects named (a unit's name, a district's name).
+    Own(Vec<String>),
+    Nothing,
+}
+
+impl ScoreScope {
+    pub fn covers(&self, subject: &str) -> bool {
+        match self {
+            ScoreScope::All => true,
+            ScoreScope::Own(names) => names.iter().any(|n| n == subject),
+            ScoreScope::Nothing => false,
+        }
     }
 }
 
@@ -160,6 +201,32 @@ pub enum ReportStatusRef {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn scores_are_seen_whole_by_the_office_and_leaders_and_by_others_only_their_own() {
+        let mut p = Principal {
+            user_id: 1,
+            username: "x".into(),
+            display_name: "x".into(),
+            role: Role::Office,
+            unit_id: None,
+            unit: None,
+            district: None,
+        };
+        assert_eq!(p.score_scope(), ScoreScope::All);
+        p.role = Role::Leader;
+        assert!(p.score_scope().covers("江岸区"));
+        p.role = Role::DistrictReporter;
+        p.unit = Some("江岸区人民政府".into());
+        p.district = Some("江岸区".into());
+        let scope = p.score_scope();
+        assert!(scope.covers("江岸区") && scope.covers("江岸区人民政府"));
+        assert!(!scope.covers("江汉区"));
+        p.role = Role::UnitReporter;
+        p.unit = None;
+        p.district = None;
+        assert_eq!(p.score_scope(), ScoreScope::Nothing);
+    }
 
     fn user(role: Role, unit: Option<i64>) -> Principal {
         Principal {

@@ -6,6 +6,6 @@ pub mod access;
 pub mod calendar;
 pub mod report;
 
-pub use access::{AssignmentScope, Principal, Role};
+pub use access::{AssignmentScope, Principal, Role, ScoreScope};
 pub use calendar::{Day, PeriodKind, PeriodSpec, Window, beijing_time, utc_seconds};
 pub use report::{ReportStatus, ValueCheck};

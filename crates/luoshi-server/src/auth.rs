@@ -8,7 +8,7 @@ use axum::extract::{FromRequestParts, Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use luoshi_reporting::Principal;
 use luoshi_store::{Store, StoreError};
 use sha2::{Digest, Sha256};
@@ -283,13 +283,13 @@ pub async fn authenticate(State(s): State<AppState>, request: Request, next: Nex
             .map_or("/", |pq| pq.as_str())
             .to_string();
         let target = format!("/login?next={}", urlencode(&next_page));
-        return Redirect::to(&target).into_response();
+        return crate::redirect::see_other(&target).into_response();
     };
     if caller.must_change_password && !allowed_before_password_change(&path) {
         if is_api(&path) {
             return ApiError::forbidden("请先在网页上修改初始密码").into_response();
         }
-        return Redirect::to("/account/password").into_response();
+        return crate::redirect::see_other("/account/password").into_response();
     }
     let unsafe_method = !matches!(
         *request.method(),

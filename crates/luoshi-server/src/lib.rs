@@ -5,8 +5,10 @@ pub mod accounts;
 pub mod auth;
 mod error;
 mod handlers;
+mod headers;
 pub mod mail;
 mod openapi;
+pub mod redirect;
 pub mod reporting;
 pub mod sign_in;
 mod standing;
@@ -66,12 +68,15 @@ impl AppState {
 }
 
 /// Puts every route of `router` behind the login: see [`auth::authenticate`].
+/// Every response, signed in or not, also carries the security headers ([`headers::secure`]).
 pub fn protect(router: Router<AppState>, state: AppState) -> Router {
     router
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             auth::authenticate,
         ))
+        .layer(axum::middleware::from_fn(headers::plain_rejections))
+        .layer(axum::middleware::map_response(headers::secure))
         .with_state(state)
 }
 

@@ -660,7 +660,14 @@ pub async fn attach(
         ApiError::from(StoreError::invalid("file", format!("「{name}」不是允许的附件类型（PDF、Word .docx、Excel .xlsx、PNG、JPEG），或扩展名与内容不符")))
     })?;
     Ok(s.store
-        .add_attachment(report_id, &name, content_type, bytes, &caller.actor())
+        .add_attachment(
+            report_id,
+            &name,
+            content_type,
+            bytes,
+            s.today(),
+            &caller.actor(),
+        )
         .await?)
 }
 
@@ -732,12 +739,16 @@ pub async fn list_assessment_items(
     caller: Caller,
     Path(id): Path<i64>,
 ) -> ApiResult<Vec<AssessmentItem>> {
-    if !matches!(caller.principal.role, Role::Office | Role::Leader) {
+    // The same rule as the assessment's pages: a unit or district sees only its own items.
+    let scope = caller.principal.score_scope();
+    if scope == luoshi_reporting::ScoreScope::Nothing {
         return Err(ApiError::forbidden(
-            "只有协调办公室和领导可以查看考核评分记录",
+            "考核评分记录只对协调办公室、领导和被考核单位本身开放",
         ));
     }
-    Ok(Json(s.store.assessment_items(id).await?))
+    let mut items = s.store.assessment_items(id).await?;
+    items.retain(|item| scope.covers(&item.subject));
+    Ok(Json(items))
 }
 
 #[utoipa::path(post, path = "/api/plans/{id}/assessment-items", tag = "考核", params(("id" = i64, Path)), request_body = AssessmentItemInput,

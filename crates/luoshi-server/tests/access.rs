@@ -178,6 +178,7 @@ async fn fixture() -> Fixture {
             "进展.pdf",
             "application/pdf",
             b"%PDF-1.4 test",
+            Day::parse("2021-06-20").expect("day"),
             "江岸区",
         )
         .await
@@ -397,11 +398,12 @@ fn cases(f: &Fixture) -> Vec<Case> {
             Value::Null,
             &[Office, Leader],
         ),
+        // Reporters get their own items only (see the visibility test).
         case(
             "GET",
             "/api/plans/1/assessment-items",
             Value::Null,
-            &[Office, Leader],
+            &SIGNED_IN,
         ),
         case(
             "POST",
@@ -610,6 +612,8 @@ fn cases(f: &Fixture) -> Vec<Case> {
     cases.push(form("/account/tokens/999999/revoke", "", &SIGNED_IN));
     // Pages every signed-in user may open.
     for path in [
+        "/plans/1/bulletins/2021-06",
+        "/plans/1/bulletins/2021",
         "/plans/1",
         "/plans/1/tasks",
         "/plans/1/districts",

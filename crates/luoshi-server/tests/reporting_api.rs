@@ -524,6 +524,77 @@ async fn attachments_are_checked_and_served_as_downloads() {
         .expect("body")
         .to_bytes();
     assert_eq!(&bytes[..], b"%PDF-1.7 report");
+
+    // A quota per report: ten files.
+    let attach = |name: String| {
+        let app = &app;
+        let uri = format!("{base}/attachments?filename={name}");
+        async move {
+            app.call(
+                &app.jiangan,
+                "POST",
+                &uri,
+                Body::from("%PDF-1.7 more"),
+                "application/pdf",
+            )
+            .await
+        }
+    };
+    for i in 2..=10 {
+        let (status, _) = attach(format!("p{i}.pdf")).await;
+        assert_eq!(status, StatusCode::CREATED, "file {i}");
+    }
+    let (status, body) = attach("p11.pdf".into()).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(String::from_utf8_lossy(&body).contains("最多 10 个附件"));
+    // Nothing can be added once the period has closed, nor to a report already submitted.
+    let report_id = app
+        .state
+        .store
+        .report(june, a)
+        .await
+        .expect("report")
+        .id
+        .expect("saved");
+    let closed = app
+        .state
+        .store
+        .add_attachment(
+            report_id,
+            "late.pdf",
+            "application/pdf",
+            b"%PDF-1.7",
+            luoshi_reporting::Day::parse("2021-12-31").expect("day"),
+            "江岸区",
+        )
+        .await;
+    assert!(
+        matches!(&closed, Err(luoshi_store::StoreError::Conflict(m)) if m.contains("不能再添加附件")),
+        "{closed:?}"
+    );
+    let version = app
+        .state
+        .store
+        .report(june, a)
+        .await
+        .expect("report")
+        .version;
+    let (status, _) = app
+        .json(
+            &app.jiangan,
+            "PUT",
+            &format!("{base}/report"),
+            json!({ "version": version, "submit": true, "progress": "已完成" }),
+        )
+        .await;
+    assert!(status.is_success(), "{status}");
+    let (status, body) = attach("after.pdf".into()).await;
+    assert_eq!(
+        status,
+        StatusCode::CONFLICT,
+        "{}",
+        String::from_utf8_lossy(&body)
+    );
 }
 
 /// A minimal SMTP server that accepts every message and hands over what it received.

@@ -6,9 +6,10 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{Html, IntoResponse, Response};
 use luoshi_server::AppState;
 use luoshi_server::auth::{self, Caller, LoginError, Office, SESSION_SECONDS};
+use luoshi_server::redirect::see_other;
 use luoshi_server::sign_in::{self, ClientAddress};
 use serde::Deserialize;
 
@@ -125,7 +126,7 @@ pub async fn login(
             } else {
                 next
             };
-            let mut response = Redirect::to(&target).into_response();
+            let mut response = see_other(&target).into_response();
             if let Ok(value) =
                 auth::session_cookie(&session.secret, SESSION_SECONDS, s.secure_cookies).parse()
             {
@@ -158,7 +159,7 @@ fn with_retry_after(mut response: Response, e: &LoginError) -> Response {
 
 pub async fn logout(State(s): State<AppState>, caller: Caller) -> Result<Response, PageError> {
     s.store.end_session(&caller.session_hash).await?;
-    let mut response = Redirect::to("/login").into_response();
+    let mut response = see_other("/login").into_response();
     if let Ok(value) = auth::session_cookie("", 0, s.secure_cookies).parse() {
         response.headers_mut().insert(header::SET_COOKIE, value);
     }
@@ -326,7 +327,7 @@ pub async fn revoke_token(
     s.store
         .revoke_token(caller.principal.user_id, id, &caller.actor())
         .await?;
-    Ok(Redirect::to("/account").into_response())
+    Ok(see_other("/account").into_response())
 }
 
 #[derive(Debug, Deserialize)]
@@ -437,5 +438,5 @@ pub async fn change_password(
             &caller.actor(),
         )
         .await?;
-    Ok(Redirect::to("/").into_response())
+    Ok(see_other("/").into_response())
 }

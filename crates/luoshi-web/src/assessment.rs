@@ -5,12 +5,13 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{Html, IntoResponse, Response};
 use luoshi_cadence::AnnualAssessment;
 use luoshi_evaluation::forecast::thousands;
 use luoshi_reporting::Role;
 use luoshi_server::AppState;
 use luoshi_server::auth::Caller;
+use luoshi_server::redirect::see_other;
 use luoshi_store::{AssessmentItem, AssessmentItemInput, PlanRules, PlanSummary, StoreError};
 use serde::Deserialize;
 
@@ -153,7 +154,7 @@ pub async fn add_item(
         .add_assessment_item(plan, &input, max_review, &caller.actor())
         .await
     {
-        Ok(_) => Ok(Redirect::to(&format!("/plans/{plan}/assessment")).into_response()),
+        Ok(_) => Ok(see_other(&format!("/plans/{plan}/assessment")).into_response()),
         Err(StoreError::Invalid { message, .. }) => {
             page(&s, &caller, plan, None, Some(message)).await
         }
@@ -170,7 +171,7 @@ pub async fn delete_item(
     s.store
         .delete_assessment_item(plan, item, &caller.actor())
         .await?;
-    Ok(Redirect::to(&format!("/plans/{plan}/assessment")).into_response())
+    Ok(see_other(&format!("/plans/{plan}/assessment")).into_response())
 }
 
 #[derive(Debug, Deserialize)]

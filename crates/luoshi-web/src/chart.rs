@@ -8,7 +8,7 @@ pub fn bars(title: &str, items: &[(String, i64)]) -> String {
     let max = items.iter().map(|(_, n)| *n).max().unwrap_or(0).max(1);
     let height = 34 + ROW * items.len();
     let mut svg = format!(
-        "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" viewBox=\"0 0 {w} {height}\" width=\"100%\" style=\"max-width:{w}px\"><title>{t}</title>\
+        "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" viewBox=\"0 0 {w} {height}\" width=\"{w}\"><title>{t}</title>\
 <text x=\"0\" y=\"18\" font-size=\"15\" font-weight=\"bold\">{t}</text>",
         w = LABEL + BAR + 60,
         t = escape(title)
@@ -59,7 +59,7 @@ pub fn trend(title: &str, labels: &[String], series: &[(&str, &str, Vec<i64>)]) 
     let x = |i: usize| LEFT + i * step;
     let y = |v: i64| TOP + HEIGHT - (v.max(0) as usize * HEIGHT) / max as usize;
     let mut svg = format!(
-        "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" viewBox=\"0 0 {w} {h}\" width=\"100%\" style=\"max-width:{w}px\"><title>{t}</title>\
+        "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" viewBox=\"0 0 {w} {h}\" width=\"{w}\"><title>{t}</title>\
 <text x=\"0\" y=\"18\" font-size=\"15\" font-weight=\"bold\">{t}</text>\
 <line x1=\"{LEFT}\" y1=\"{base}\" x2=\"{right}\" y2=\"{base}\" stroke=\"#999\"/>\
 <text x=\"{lx}\" y=\"{ty}\" font-size=\"11\" text-anchor=\"end\">{max}</text>",
@@ -151,7 +151,7 @@ pub fn course(
     let x = |month: u32| LEFT + (f64::from(month.clamp(1, 12)) - 1.0) * WIDTH / 11.0;
     let y = |v: f64| TOP + HEIGHT - ((v - floor).max(0.0) / (top_value - floor)) * HEIGHT;
     let mut svg = format!(
-        "<svg class=\"chart course\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" viewBox=\"0 0 {w} {h}\" width=\"100%\" style=\"max-width:{w}px\"><title>{t}</title>\
+        "<svg class=\"chart course\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" viewBox=\"0 0 {w} {h}\" width=\"{w}\"><title>{t}</title>\
 <text x=\"0\" y=\"16\" font-size=\"13\" font-weight=\"bold\">{t}</text>\
 <line x1=\"{LEFT}\" y1=\"{base}\" x2=\"{right}\" y2=\"{base}\" stroke=\"#999\"/>\
 <text x=\"{lx}\" y=\"{ty}\" font-size=\"11\" text-anchor=\"end\">{max}{u}</text>\

@@ -6,11 +6,12 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{Html, IntoResponse, Response};
 use luoshi_cadence::indicators::{IndicatorLine, Origin};
 use luoshi_evaluation::forecast::precise;
 use luoshi_server::AppState;
 use luoshi_server::auth::Caller;
+use luoshi_server::redirect::see_other;
 use luoshi_store::{IndicatorSource, StoreError};
 use serde::Deserialize;
 
@@ -226,7 +227,7 @@ pub async fn set_source(
         .set_indicator_source(indicator, source, &caller.actor())
         .await
     {
-        Ok(_) => Ok(Redirect::to(&format!("/plans/{plan_id}/indicators")).into_response()),
+        Ok(_) => Ok(see_other(&format!("/plans/{plan_id}/indicators")).into_response()),
         Err(StoreError::Invalid { message, .. }) => refused(&s, &caller, plan_id, message).await,
         Err(e) => Err(e.into()),
     }
@@ -269,5 +270,5 @@ pub async fn set_values(
     s.store
         .set_indicator_values(indicator, &figures, &caller.actor())
         .await?;
-    Ok(Redirect::to(&format!("/plans/{plan_id}/indicators")).into_response())
+    Ok(see_other(&format!("/plans/{plan_id}/indicators")).into_response())
 }

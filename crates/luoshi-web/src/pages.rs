@@ -4,9 +4,10 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{Html, IntoResponse, Response};
 use luoshi_server::AppState;
 use luoshi_server::auth::Caller;
+use luoshi_server::redirect::see_other;
 use luoshi_store::*;
 use serde::Deserialize;
 
@@ -105,7 +106,7 @@ pub async fn stylesheet() -> impl IntoResponse {
 /// The newest plan's overview.
 pub async fn home(State(s): State<AppState>, caller: Caller) -> Result<Response, PageError> {
     if caller.principal.reports() {
-        return Ok(Redirect::to("/my").into_response());
+        return Ok(see_other("/my").into_response());
     }
     let plans = s.store.plans().await?;
     let office = caller.principal.is_office();
@@ -114,7 +115,7 @@ pub async fn home(State(s): State<AppState>, caller: Caller) -> Result<Response,
         .rev()
         .find(|p| office || p.status == "published")
     {
-        Some(plan) => Ok(Redirect::to(&format!("/plans/{}", plan.id)).into_response()),
+        Some(plan) => Ok(see_other(&format!("/plans/{}", plan.id)).into_response()),
         None => Err(PageError(
             StatusCode::NOT_FOUND,
             "台账中还没有方案：请先用 luoshi import 导入".into(),
@@ -543,7 +544,7 @@ pub async fn set_milestones(
         .set_milestones(target, &milestones, &caller.actor())
         .await
     {
-        Ok(_) => Ok(Redirect::to(&format!("/tasks/{task}")).into_response()),
+        Ok(_) => Ok(see_other(&format!("/tasks/{task}")).into_response()),
         Err(StoreError::Invalid { message, .. }) => refused(message).await,
         Err(e) => Err(e.into()),
     }

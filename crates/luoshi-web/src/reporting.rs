@@ -7,11 +7,12 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{Html, IntoResponse, Response};
 use luoshi_reporting::report::ReportAction;
 use luoshi_reporting::{Day, ReportStatus, Role};
 use luoshi_server::AppState;
 use luoshi_server::auth::Caller;
+use luoshi_server::redirect::see_other;
 use luoshi_server::reporting as api;
 use luoshi_store::*;
 use serde::Deserialize;
@@ -172,7 +173,7 @@ async fn my_page(
         let query = period_key
             .map(|k| format!("?period={k}"))
             .unwrap_or_default();
-        return Ok(Redirect::to(&format!("/plans/{}/reporting{query}", plan.id)).into_response());
+        return Ok(see_other(&format!("/plans/{}/reporting{query}", plan.id)).into_response());
     };
     let (period, periods) = chosen_month(s, plan.id, period_key).await?;
     let window = period.window(s.today());
@@ -632,7 +633,7 @@ pub async fn save_report(
         )
         .await
     {
-        Ok(_) => Ok(Redirect::to(&format!("/reports/{period}/{assignment}")).into_response()),
+        Ok(_) => Ok(see_other(&format!("/reports/{period}/{assignment}")).into_response()),
         Err(StoreError::Invalid { field, message }) => {
             let body = report_page(&s, &caller, view, typed, Some((field, message)), None).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(body)).into_response())
@@ -701,7 +702,7 @@ pub async fn review_report(
                 .back
                 .filter(|b| b.starts_with("/reports/") && !b.starts_with("//"))
                 .unwrap_or_else(|| format!("/reports/{period}/{assignment}"));
-            Ok(Redirect::to(&back).into_response())
+            Ok(see_other(&back).into_response())
         }
         Err(e @ (StoreError::Invalid { .. } | StoreError::Conflict(_))) => {
             let (field, message) = match e {
@@ -765,7 +766,7 @@ pub async fn add_attachment(
             .await;
     };
     match api::attach(&s, &caller, period, assignment, &name, &bytes).await {
-        Ok(_) => Ok(Redirect::to(&format!("/reports/{period}/{assignment}")).into_response()),
+        Ok(_) => Ok(see_other(&format!("/reports/{period}/{assignment}")).into_response()),
         Err(e) if e.status.is_client_error() && e.status != StatusCode::FORBIDDEN => {
             attachment_error(&s, &caller, period, assignment, e.body.error).await
         }
@@ -1223,6 +1224,7 @@ pub struct BulletinQuery {
 /// Circulated to every unit, so every signed-in user may read it.
 pub async fn bulletin(
     State(s): State<AppState>,
+    caller: Caller,
     Path((plan_id, key)): Path<(i64, String)>,
     Query(q): Query<BulletinQuery>,
 ) -> Result<Response, PageError> {
@@ -1250,6 +1252,13 @@ pub async fn bulletin(
         )
     };
     let (year, cadence) = Cadence::parse(&key).ok_or_else(not_found)?;
+    let scope = caller.principal.score_scope();
+    if cadence == Cadence::Annual && scope == luoshi_reporting::ScoreScope::Nothing {
+        return Err(PageError::new(
+            StatusCode::FORBIDDEN,
+            "年度考核结果只对协调办公室、领导和被考核单位本身开放".into(),
+        ));
+    }
     let (texts, through) = cadence.scope();
     let snapshot = s.store.snapshot_with(plan_id, texts, through).await?;
     let plan_year = snapshot
@@ -1270,6 +1279,7 @@ pub async fn bulletin(
             "协调办公室",
             &date,
             plan.demo || s.demo,
+            &scope,
         )
         .ok_or_else(not_found)?;
     if format == Format::Html {
@@ -1312,7 +1322,7 @@ pub async fn demo_banner(State(s): State<AppState>, response: Response) -> Respo
         return (StatusCode::INTERNAL_SERVER_ERROR, "页面过大").into_response();
     };
     let html = String::from_utf8_lossy(&bytes);
-    let banner = "<body>\n<div class=\"demo-banner\" role=\"note\" style=\"background:#b00020;color:#fff;text-align:center;padding:.3rem;font-weight:bold;letter-spacing:.2em\">演示数据 · 本台账为模拟的一年报送，仅供演示</div>";
+    let banner = "<body>\n<div class=\"demo-banner\" role=\"note\">演示数据 · 本台账为模拟的一年报送，仅供演示</div>";
     let marked = html.replacen("<body>", banner, 1);
     parts.headers.remove(axum::http::header::CONTENT_LENGTH);
     Response::from_parts(parts, axum::body::Body::from(marked))

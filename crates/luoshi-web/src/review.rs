@@ -5,9 +5,10 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{Html, IntoResponse, Response};
 use luoshi_server::AppState;
 use luoshi_server::auth::Caller;
+use luoshi_server::redirect::see_other;
 use luoshi_store::{PlanSummary, StoreError, UnitsInput};
 use serde::Deserialize;
 
@@ -153,7 +154,7 @@ pub async fn set_units(
         .set_task_units(task, &input, &s.directory, &caller.actor())
         .await
     {
-        Ok(()) => Ok(Redirect::to(&format!("/plans/{plan}/review")).into_response()),
+        Ok(()) => Ok(see_other(&format!("/plans/{plan}/review")).into_response()),
         Err(StoreError::Invalid { field, message }) => {
             let error = FormError {
                 task: Some(task),
@@ -184,7 +185,7 @@ pub async fn resolve(
         .resolve_review_item(item, &form.resolution, &caller.actor())
         .await
     {
-        Ok(()) => Ok(Redirect::to(&format!("/plans/{plan}/review")).into_response()),
+        Ok(()) => Ok(see_other(&format!("/plans/{plan}/review")).into_response()),
         Err(StoreError::Invalid { field, message }) => {
             let error = FormError {
                 task: None,
@@ -205,7 +206,7 @@ pub async fn publish(
 ) -> Result<Response, PageError> {
     caller.require_office()?;
     match s.store.publish(plan, &s.directory, &caller.actor()).await {
-        Ok(()) => Ok(Redirect::to(&format!("/plans/{plan}")).into_response()),
+        Ok(()) => Ok(see_other(&format!("/plans/{plan}")).into_response()),
         Err(StoreError::Published(message)) => {
             let error = FormError {
                 general: Some(message),

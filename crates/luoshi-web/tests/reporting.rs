@@ -80,16 +80,7 @@ fn jiangan_cookie() -> String {
 /// The Wuhan plan published, 江岸区's reporter signed in, "today" 2021-06-20.
 async fn state() -> (AppState, tempfile::TempDir) {
     let (mut state, dir) = common::wuhan(true).await;
-    common::sign_in(
-        &state.store,
-        "jiangan",
-        Role::DistrictReporter,
-        None,
-        Some("江岸区"),
-        JIANGAN_SECRET,
-        JIANGAN_CSRF,
-    )
-    .await;
+    common::sign_in_jiangan(&state.store, JIANGAN_SECRET, JIANGAN_CSRF).await;
     state.today = Day::parse("2021-06-20");
     (state, dir)
 }

@@ -132,6 +132,38 @@ async fn an_outsider_locks_only_their_own_address_and_unknown_names_answer_alike
 }
 
 #[tokio::test]
+async fn after_signing_in_only_a_path_on_this_site_is_followed() {
+    let (state, _dir) = state().await;
+    for (next, expected) in [
+        ("%2Fmy", "/my"),
+        ("%2F%09%2Fevil.example%2F", "/"),
+        ("%2F%2Fevil.example", "/"),
+        ("https%3A%2F%2Fevil.example", "/"),
+        ("%2F%5Cevil.example", "/"),
+        ("%2Fmy%0D%0ASet-Cookie%3A%20x%3D1", "/"),
+    ] {
+        let request = Request::builder()
+            .method("POST")
+            .uri("/login")
+            .header(header::COOKIE, format!("luoshi_csrf={CSRF}"))
+            .header("x-forwarded-for", "192.0.2.77")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(format!(
+                "csrf={CSRF}&username=kjj&password={}&next={next}",
+                common::encode(PASSWORD)
+            )))
+            .expect("request");
+        let (status, headers, body) = send(&state, request).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{next}: {body}");
+        assert_eq!(
+            headers.get(header::LOCATION).and_then(|v| v.to_str().ok()),
+            Some(expected),
+            "{next}"
+        );
+    }
+}
+
+#[tokio::test]
 async fn a_flood_of_attempts_is_answered_without_errors_and_the_real_user_still_gets_in() {
     let (state, _dir) = state().await;
     let mut flood = Vec::new();

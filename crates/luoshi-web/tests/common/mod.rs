@@ -92,6 +92,20 @@ pub async fn sign_in(
         .expect("session");
 }
 
+/// 江岸区's district reporter, signed in with the given cookie secret and CSRF token.
+pub async fn sign_in_jiangan(store: &luoshi_store::Store, secret: &str, csrf: &str) {
+    sign_in(
+        store,
+        "jiangan",
+        luoshi_reporting::Role::DistrictReporter,
+        None,
+        Some("江岸区"),
+        secret,
+        csrf,
+    )
+    .await;
+}
+
 /// Percent-encodes everything but ASCII letters and digits, for paths and forms.
 pub fn encode(s: &str) -> String {
     s.bytes()
