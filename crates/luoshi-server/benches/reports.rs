@@ -28,8 +28,11 @@ struct Setup {
     forms: Vec<(i64, Option<i64>)>,
 }
 
-async fn setup(url: &str) -> Setup {
-    let store = Store::open(url).await.expect("open");
+async fn setup(url: &str, seal_dir: &std::path::Path) -> Setup {
+    let mut store = Store::open(url).await.expect("open");
+    // Sealed as `serve` runs: every commit signs its records and rewrites the checkpoint.
+    let seal = luoshi_store::seal::Seal::new([7; 32], seal_dir.join("audit.key.head"), None);
+    store.attach_seal(seal).await.expect("sealed");
     let directory = Arc::new(Directory::wuhan());
     let plan = store
         .import_plan(
@@ -249,8 +252,8 @@ async fn http_level(s: &Setup, period: i64, today: &str) -> (f64, Duration, Dura
     (rate, at(0.5), at(0.99))
 }
 
-async fn run(backend: &str, url: &str) -> String {
-    let s = setup(url).await;
+async fn run(backend: &str, url: &str, seal_dir: &std::path::Path) -> String {
+    let s = setup(url, seal_dir).await;
     eprintln!("{backend}: {} assignments; measuring", s.forms.len());
     let store_rate = store_level(&s).await;
     eprintln!("{backend}: store {store_rate:.0}/s");
@@ -272,12 +275,16 @@ fn main() {
         .build()
         .expect("runtime");
     let dir = tempfile::tempdir().expect("tempdir");
+    for backend in ["sqlite", "postgres"] {
+        std::fs::create_dir_all(dir.path().join(backend)).expect("seal dir");
+    }
     let mut rows = Vec::new();
     runtime.block_on(async {
         rows.push(
             run(
                 "SQLite",
                 &format!("sqlite://{}", dir.path().join("reports.db").display()),
+                &dir.path().join("sqlite"),
             )
             .await,
         );
@@ -295,7 +302,14 @@ fn main() {
                 .await
                 .expect("create");
             let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
-            rows.push(run("PostgreSQL", &format!("{base}/luoshi_bench_reports")).await);
+            rows.push(
+                run(
+                    "PostgreSQL",
+                    &format!("{base}/luoshi_bench_reports"),
+                    &dir.path().join("postgres"),
+                )
+                .await,
+            );
         }
     });
     println!(
