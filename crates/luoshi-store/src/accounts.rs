@@ -275,13 +275,8 @@ impl Store {
     ) -> Result<()> {
         let mut write = self.begin_write("登录").await?;
         let who = username_of(write.conn(), user_id).await?;
+        // Sign-in failures live in login_failures now; signing in touches no ledger table.
         let conn = write.conn();
-        if kind == "browser" {
-            sqlx::query("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1")
-                .bind(user_id)
-                .execute(&mut *conn)
-                .await?;
-        }
         let row = sqlx::query("INSERT INTO sessions (token_hash, user_id, kind, label, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id")
             .bind(token_hash)
             .bind(user_id)

@@ -123,6 +123,11 @@ impl Write<'_> {
         };
         let at = now();
         let mut last_id = None;
+        let tables_change = self.seal.is_some()
+            && self
+                .changes
+                .iter()
+                .any(|c| crate::table_seal::changes_tables(c.action));
         for change in std::mem::take(&mut self.changes) {
             let before = change.before.as_ref().map(Value::to_string);
             let after = change.after.as_ref().map(Value::to_string);
@@ -160,9 +165,19 @@ impl Write<'_> {
             last_id = Some(row.try_get::<i64, _>("id")?);
             prev = hash;
         }
+        // Taken inside the transaction, so they are exactly what this commit leaves.
+        let tables = if tables_change {
+            let schema = crate::table_seal::schema_version(&mut self.tx).await?;
+            Some((schema, crate::table_seal::fingerprints(&mut self.tx).await?))
+        } else {
+            None
+        };
         self.tx.commit().await?;
         if let (Some(seal), Some(last_id)) = (&self.seal, last_id) {
             seal.checkpoint(seq, last_id, &prev, &at);
+            if let Some((schema, tables)) = tables {
+                seal.checkpoint_tables(schema, tables, &at);
+            }
         }
         Ok(())
     }

@@ -26,6 +26,7 @@ pub mod seal;
 mod series;
 mod sign_in;
 mod snapshot;
+mod table_seal;
 mod tokens;
 mod verify;
 

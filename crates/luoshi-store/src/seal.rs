@@ -45,6 +45,16 @@ pub struct Head {
     pub mac: String,
 }
 
+/// The signed fingerprints of the protected tables (see `table_seal`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TableSeal {
+    pub at: String,
+    /// The schema version they were taken at.
+    pub schema: i64,
+    pub tables: crate::table_seal::Fingerprints,
+    pub mac: String,
+}
+
 /// The key and the files of the seal.
 #[derive(Clone)]
 pub struct Seal {
@@ -147,6 +157,83 @@ impl Seal {
 
     pub fn head_path(&self) -> &Path {
         &self.head_path
+    }
+
+    /// `<key>.tables`, beside the checkpoint.
+    pub fn tables_path(&self) -> PathBuf {
+        let head = self.head_path.display().to_string();
+        PathBuf::from(format!(
+            "{}.tables",
+            head.strip_suffix(".head").unwrap_or(&head)
+        ))
+    }
+
+    fn tables_mac(&self, schema: i64, tables: &crate::table_seal::Fingerprints) -> String {
+        let text = serde_json::to_string(tables).unwrap_or_default();
+        self.mac(&[b"tables", &schema.to_be_bytes(), text.as_bytes()])
+    }
+
+    pub fn tables_are_signed(&self, seal: &TableSeal) -> bool {
+        constant_time_eq(
+            seal.mac.as_bytes(),
+            self.tables_mac(seal.schema, &seal.tables).as_bytes(),
+        )
+    }
+
+    /// Writes the tables' fingerprints (whole, never half-written).
+    pub(crate) fn write_tables(
+        &self,
+        schema: i64,
+        tables: crate::table_seal::Fingerprints,
+        at: &str,
+    ) -> Result<(), SealError> {
+        let path = self.tables_path();
+        let failed = |e: String| SealError::WriteHead {
+            path: path.display().to_string(),
+            reason: e,
+        };
+        let seal = TableSeal {
+            at: at.to_string(),
+            schema,
+            mac: self.tables_mac(schema, &tables),
+            tables,
+        };
+        let text = serde_json::to_string(&seal).map_err(|e| failed(e.to_string()))?;
+        let temporary = PathBuf::from(format!("{}.tmp", path.display()));
+        write_private(&temporary, &text).map_err(|e| failed(e.to_string()))?;
+        std::fs::rename(&temporary, &path).map_err(|e| failed(e.to_string()))
+    }
+
+    /// The tables' fingerprints, if they were written.
+    pub fn read_tables(&self) -> Result<Option<TableSeal>, SealError> {
+        let path = self.tables_path();
+        match std::fs::read_to_string(&path) {
+            Ok(text) => serde_json::from_str(&text)
+                .map(Some)
+                .map_err(|e| SealError::BadHead {
+                    path: path.display().to_string(),
+                    reason: e.to_string(),
+                }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(SealError::BadHead {
+                path: path.display().to_string(),
+                reason: e.to_string(),
+            }),
+        }
+    }
+
+    /// Writes the tables after a commit; a failure is kept for [`Seal::failure`].
+    pub(crate) fn checkpoint_tables(
+        &self,
+        schema: i64,
+        tables: crate::table_seal::Fingerprints,
+        at: &str,
+    ) {
+        if let Err(e) = self.write_tables(schema, tables, at)
+            && let Ok(mut failure) = self.failure.lock()
+        {
+            *failure = Some(e.to_string());
+        }
     }
 
     fn mac(&self, parts: &[&[u8]]) -> String {

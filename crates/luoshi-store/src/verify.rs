@@ -168,10 +168,33 @@ impl Store {
                         p.reason
                     )));
                 }
+                self.check_tables_file(seal).await?;
                 SealStart::Continued
             }
         };
         Ok(start)
+    }
+
+    /// The tables' fingerprints must be there (an upgrade of the schema takes them afresh: the
+    /// rows' shapes changed, by the software, not behind its back).
+    async fn check_tables_file(&self, seal: &Seal) -> Result<()> {
+        let sealed = seal
+            .read_tables()
+            .map_err(|e| StoreError::Seal(e.to_string()))?;
+        let mut conn = self.pool.acquire().await?;
+        let schema = crate::table_seal::schema_version(&mut conn).await?;
+        match sealed {
+            None => Err(StoreError::Seal(format!(
+                "台账数据表的指纹 {} 不见了：无法确认计划、任务、指标、分工等未被绕过本系统改动。请先运行 luoshi audit verify 核查，确认无误后运行 luoshi audit reseal",
+                seal.tables_path().display()
+            ))),
+            Some(t) if t.schema < schema => {
+                let tables = crate::table_seal::fingerprints(&mut conn).await?;
+                seal.write_tables(schema, tables, &now())
+                    .map_err(|e| StoreError::Seal(e.to_string()))
+            }
+            Some(_) => Ok(()),
+        }
     }
 
     /// Signs every unsigned record of a chain that checks, and writes the first checkpoint.
@@ -203,8 +226,13 @@ impl Store {
             prev = record.hash;
             last = (seq, record.id);
         }
+        let schema = crate::table_seal::schema_version(&mut tx).await?;
+        let tables = crate::table_seal::fingerprints(&mut tx).await?;
         tx.commit().await?;
-        seal.write_head(&seal.head(last.0, last.1, &prev, &now()))
+        let at = now();
+        seal.write_head(&seal.head(last.0, last.1, &prev, &at))
+            .map_err(|e| StoreError::Seal(e.to_string()))?;
+        seal.write_tables(schema, tables, &at)
             .map_err(|e| StoreError::Seal(e.to_string()))?;
         Ok(rows.len() as u64)
     }
@@ -412,6 +440,47 @@ impl Store {
                             format!(
                                 "审计检查点 {} 不见了：无法确认末尾的记录未被删除",
                                 seal.head_path().display()
+                            ),
+                        ),
+                    ),
+                    Ok(None) => {}
+                    Err(e) => add(&mut problems, problem(None, e.to_string())),
+                }
+                match seal.read_tables() {
+                    Ok(Some(sealed)) if !seal.tables_are_signed(&sealed) => add(
+                        &mut problems,
+                        problem(
+                            None,
+                            format!(
+                                "数据表指纹 {} 的签名不符：指纹文件被改动过",
+                                seal.tables_path().display()
+                            ),
+                        ),
+                    ),
+                    Ok(Some(sealed)) => {
+                        let mut conn = self.pool.acquire().await?;
+                        let now_tables = crate::table_seal::fingerprints(&mut conn).await?;
+                        for (table, key, what) in
+                            crate::table_seal::differences(&sealed.tables, &now_tables)
+                        {
+                            add(
+                                &mut problems,
+                                problem(
+                                    None,
+                                    format!(
+                                        "表 {table} 中首列为 {key} 的行{what}，审计日志中没有这次变更：它是绕过本系统直接改动数据库的"
+                                    ),
+                                ),
+                            );
+                        }
+                    }
+                    Ok(None) if count > 0 => add(
+                        &mut problems,
+                        problem(
+                            None,
+                            format!(
+                                "数据表指纹 {} 不见了：无法确认计划、任务、指标、分工等未被绕过本系统改动",
+                                seal.tables_path().display()
                             ),
                         ),
                     ),

@@ -75,6 +75,22 @@ async fn base() -> Ledger {
     };
     let store = ledger.open().await.expect("open");
     let plan = common::published(&store).await;
+    store
+        .create_user(
+            luoshi_store::NewUser {
+                username: "jiangan".into(),
+                display_name: None,
+                role: luoshi_reporting::Role::DistrictReporter,
+                unit: None,
+                district: Some("江岸区".into()),
+                email: None,
+                password_hash: "$argon2id$unused".into(),
+                must_change_password: false,
+            },
+            "协调办公室",
+        )
+        .await
+        .expect("user");
     let june = store.period_by_key(plan, "2021-06").await.expect("june");
     let mut with_targets = None;
     for a in store
@@ -293,6 +309,26 @@ async fn every_kind_of_tampering_is_found_and_named() {
             "an unsigned record",
             "UPDATE audit_log SET mac = NULL WHERE id = 3".into(),
             "没有签名",
+        ),
+        (
+            "editing a target's value",
+            "UPDATE targets SET value = value * 2 WHERE id = (SELECT MIN(id) FROM targets)".into(),
+            "表 targets 中首列为",
+        ),
+        (
+            "giving a user the office's role",
+            "UPDATE users SET role = 'office'".into(),
+            "表 users",
+        ),
+        (
+            "deleting an assignment",
+            "DELETE FROM assignments WHERE id = (SELECT MAX(id) FROM assignments WHERE id NOT IN (SELECT assignment_id FROM reports))".into(),
+            "表 assignments 中首列为",
+        ),
+        (
+            "moving a district's share",
+            "UPDATE target_shares SET value = 0".into(),
+            "表 target_shares",
         ),
         (
             "renumbering a record",
