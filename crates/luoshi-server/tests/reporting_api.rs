@@ -894,3 +894,70 @@ fn edit_part(bytes: &[u8], name: &str, edit: impl Fn(&str) -> String) -> Vec<u8>
     }
     out.finish().expect("zip").into_inner()
 }
+
+#[tokio::test]
+async fn tokens_are_listed_and_revoked_one_by_one() {
+    let app = app().await;
+    let (status, issued) = app
+        .json(
+            &app.jiangan,
+            "POST",
+            "/api/tokens",
+            json!({ "label": "区平台对接", "days": 30 }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{issued}");
+    let second = issued["token"].as_str().expect("token").to_string();
+    for days in [0, 3651, -1] {
+        let (status, body) = app
+            .json(
+                &app.jiangan,
+                "POST",
+                "/api/tokens",
+                json!({ "label": "x", "days": days }),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{days}: {body}");
+        assert_eq!(body["field"], "days");
+    }
+    let (status, listed) = app.json(&second, "GET", "/api/tokens", Value::Null).await;
+    assert_eq!(status, StatusCode::OK);
+    let listed = listed.as_array().expect("list").clone();
+    assert_eq!(listed.len(), 2, "{listed:?}");
+    assert!(
+        listed.iter().all(|t| t.get("token").is_none()),
+        "secrets are never listed"
+    );
+    let labels: Vec<&str> = listed.iter().filter_map(|t| t["label"].as_str()).collect();
+    assert_eq!(labels, ["区平台对接", "tests"]);
+    let first_id = listed[1]["id"].as_i64().expect("id");
+    // Another user cannot revoke it; its owner can, and then it no longer works.
+    let (status, _) = app
+        .json(
+            &app.office,
+            "DELETE",
+            &format!("/api/tokens/{first_id}"),
+            Value::Null,
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = app
+        .json(
+            &second,
+            "DELETE",
+            &format!("/api/tokens/{first_id}"),
+            Value::Null,
+        )
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (status, _) = app.json(&app.jiangan, "GET", "/api/me", Value::Null).await;
+    assert_eq!(
+        status,
+        StatusCode::UNAUTHORIZED,
+        "the revoked token is dead"
+    );
+    let (status, _) = app.json(&second, "GET", "/api/me", Value::Null).await;
+    assert_eq!(status, StatusCode::OK, "the other token lives on");
+    let log = app.state.store.audit_log(1).await.expect("log");
+    assert_eq!(log[0].action, "revoke_token");
+}

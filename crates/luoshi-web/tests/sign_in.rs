@@ -269,3 +269,42 @@ async fn guesses_of_the_current_password_back_off_too() {
         "the right one waits too: {body}"
     );
 }
+
+#[tokio::test]
+async fn the_office_sees_the_waits_on_its_account_page_and_lifts_them() {
+    let (state, _dir) = state().await;
+    for _ in 0..5 {
+        send(&state, attempt("203.0.113.20", "kjj", "wrong")).await;
+    }
+    let page = |cookie: String| {
+        Request::builder()
+            .uri("/account")
+            .header(header::COOKIE, cookie)
+            .body(Body::empty())
+            .expect("request")
+    };
+    let (status, _, body) = send(&state, page(common::office_cookie())).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        body.contains("id=\"login-locks\"") && body.contains("203.0.113.20"),
+        "{body}"
+    );
+    let clear = Request::builder()
+        .method("POST")
+        .uri("/account/login-locks/clear")
+        .header(header::COOKIE, common::office_cookie())
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(format!(
+            "csrf={}&username=kjj&address=203.0.113.20",
+            common::OFFICE_CSRF
+        )))
+        .expect("request");
+    let (status, _, body) = send(&state, clear).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        body.contains("已解除「kjj」自 203.0.113.20 的登录限制（1 项）"),
+        "{body}"
+    );
+    let (status, _, _) = send(&state, attempt("203.0.113.20", "kjj", PASSWORD)).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "signs in again");
+}
