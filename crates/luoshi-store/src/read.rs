@@ -629,7 +629,7 @@ impl Store {
         let mut targets: std::collections::HashMap<i64, Vec<DistrictTarget>> =
             std::collections::HashMap::new();
         let target_rows = sqlx::query(
-            "SELECT g.task_id, g.id, g.text, g.value, g.unit, g.qualifier, s.value AS share, s.source FROM targets g JOIN tasks t ON t.id = g.task_id \
+            "SELECT g.task_id, g.id, g.text, g.value, g.unit, g.qualifier, g.kind, s.value AS share, s.source FROM targets g JOIN tasks t ON t.id = g.task_id \
              LEFT JOIN target_shares s ON s.target_id = g.id AND s.district_id = $2 WHERE t.plan_id = $1 ORDER BY g.task_id, g.ord",
         )
         .bind(plan_id)
@@ -638,7 +638,11 @@ impl Store {
         .await?;
         for g in &target_rows {
             let share: Option<f64> = g.try_get("share")?;
-            let source: Option<String> = g.try_get("source")?;
+            let source: Option<String> = if g.try_get::<String, _>("kind")? == "existing_count" {
+                Some("existing".to_string())
+            } else {
+                g.try_get("source")?
+            };
             targets
                 .entry(g.try_get("task_id")?)
                 .or_default()

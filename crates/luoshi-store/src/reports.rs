@@ -263,8 +263,8 @@ async fn load_core(
         fill_report(&mut view, &row)?;
     }
     // Each target with the district's share, this report's value, and the latest value reported
-    // in an earlier month ("previous").
-    let targets = sqlx::query("SELECT t.id, t.text, t.unit, t.qualifier, t.aspirational, t.value, s.value AS share, rv.value AS reported, rv.note, (SELECT pv.value FROM report_values pv JOIN reports pr ON pr.id = pv.report_id JOIN periods pp ON pp.id = pr.period_id WHERE pr.assignment_id = $4 AND pv.target_id = t.id AND pp.kind = 'month' AND pp.starts_on < $5 ORDER BY pp.starts_on DESC LIMIT 1) AS previous FROM targets t LEFT JOIN target_shares s ON s.target_id = t.id AND s.district_id = $2 LEFT JOIN report_values rv ON rv.target_id = t.id AND rv.report_id = $3 WHERE t.task_id = $1 ORDER BY t.ord")
+    // in an earlier month ("previous"). Counts of what already exists are not reported on.
+    let targets = sqlx::query("SELECT t.id, t.text, t.unit, t.qualifier, t.aspirational, t.value, s.value AS share, rv.value AS reported, rv.note, (SELECT pv.value FROM report_values pv JOIN reports pr ON pr.id = pv.report_id JOIN periods pp ON pp.id = pr.period_id WHERE pr.assignment_id = $4 AND pv.target_id = t.id AND pp.kind = 'month' AND pp.starts_on < $5 ORDER BY pp.starts_on DESC LIMIT 1) AS previous FROM targets t LEFT JOIN target_shares s ON s.target_id = t.id AND s.district_id = $2 LEFT JOIN report_values rv ON rv.target_id = t.id AND rv.report_id = $3 WHERE t.task_id = $1 AND t.kind <> 'existing_count' ORDER BY t.ord")
         .bind(view.task_id)
         .bind(district_id.unwrap_or(-1))
         .bind(view.id.unwrap_or(-1))

@@ -199,6 +199,7 @@ pub struct DistrictTarget {
     pub value: Option<f64>,
     pub unit: Option<String>,
     pub qualifier: Option<String>,
-    /// `per_each`, `manual`, or `city` (the target as a whole, carried jointly).
+    /// `per_each`, `manual`, `city` (the city's target, not divided among districts), or
+    /// `existing` (a count of what already exists, shown as context and never evaluated).
     pub source: String,
 }

@@ -216,8 +216,10 @@ impl Store {
         Ok(structure)
     }
 
+    /// Counts of what already exists (`推动 28 家国家重点实验室优化调整`) are context, not targets:
+    /// they are left out here, so no output evaluates them.
     async fn structure_uncached(conn: &mut AnyConnection, plan_id: i64) -> Result<Structure> {
-        let targets: Vec<SnapTarget> = sqlx::query("SELECT g.id, g.task_id, t.path, t.title, t.section_path, g.text, g.value, g.max_value, g.unit, g.qualifier, g.aspirational FROM targets g JOIN tasks t ON t.id = g.task_id WHERE t.plan_id = $1 ORDER BY t.ord, g.ord")
+        let targets: Vec<SnapTarget> = sqlx::query("SELECT g.id, g.task_id, t.path, t.title, t.section_path, g.text, g.value, g.max_value, g.unit, g.qualifier, g.aspirational FROM targets g JOIN tasks t ON t.id = g.task_id WHERE t.plan_id = $1 AND g.kind <> 'existing_count' ORDER BY t.ord, g.ord")
             .bind(plan_id)
             .fetch_all(&mut *conn)
             .await?

@@ -812,3 +812,43 @@ async fn indicator_sources_and_entered_figures() {
         );
     }
 }
+
+/// Counts of what already exists (`推动 28 家国家重点实验室优化调整`) are context: no evaluation
+/// sees them, no report form asks for them, the district table labels them.
+#[tokio::test]
+async fn counts_of_what_exists_are_never_evaluated_or_asked_for() {
+    for t in stores().await {
+        let store = &t.store;
+        let plan = published(store).await;
+        let snapshot = store.snapshot(plan).await.expect("snapshot");
+        assert!(!snapshot.targets.is_empty(), "{}", t.url);
+        assert!(
+            snapshot
+                .targets
+                .iter()
+                .all(|g| !g.text.contains("28 家国家重点实验室")
+                    && !g.text.contains("7 个湖北实验室")),
+            "{}: existing counts are not evaluated",
+            t.url
+        );
+        let june = store.period_by_key(plan, "2021-06").await.expect("june");
+        let mut asked = Vec::new();
+        for a in store
+            .assignments(plan, None, None)
+            .await
+            .expect("assignments")
+        {
+            let form = store.report(june.id, a.id).await.expect("form");
+            asked.extend(form.targets.into_iter().map(|g| g.text));
+        }
+        assert!(!asked.is_empty());
+        assert!(
+            asked
+                .iter()
+                .all(|text| !text.contains("28 家国家重点实验室")
+                    && !text.contains("7 个湖北实验室")),
+            "{}: no form asks for an existing count",
+            t.url
+        );
+    }
+}

@@ -606,7 +606,8 @@ pub fn district_rows(table: &DistrictTable) -> Vec<Vec<String>> {
                         number(v),
                         t.unit.clone().unwrap_or_default()
                     ),
-                    _ => t.text.clone(),
+                    ("existing", _) => format!("{}（现有数量，不评价）", t.text),
+                    _ => format!("{}（全市目标，未分解）", t.text),
                 })
                 .collect();
             let mut note = Vec::new();

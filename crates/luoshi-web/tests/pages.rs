@@ -139,6 +139,12 @@ async fn district_table_page_and_its_xlsx_have_the_same_rows() {
     assert!(html.contains("江岸区 年度任务表（一区一表）"));
     assert!(html.contains("汉口文创谷、岱家山知识产权创业小镇"));
     assert!(html.contains("各区分别举办对接活动 5 场以上（本区 5场）"));
+    // A city target without a share is never shown as the district's own number; a count of
+    // what already exists is context.
+    assert!(
+        html.contains("新增高新技术企业 2000 家（全市目标，未分解）"),
+        "{html}"
+    );
     // The printed table's rows (the status table above it is the page's own).
     let printed = html
         .split("<table class=\"print\">")
@@ -182,4 +188,20 @@ async fn unit_page_and_charts() {
     assert_eq!(overview.matches("<svg class=\"chart\"").count(), 3);
     assert!(overview.contains("各区承担任务数"));
     assert!(overview.contains("各部分量化目标数"));
+}
+
+#[tokio::test]
+async fn a_count_of_what_exists_is_shown_as_context_on_its_task() {
+    let (state, _dir) = state().await;
+    let mut found = false;
+    for id in 1..=60 {
+        let (status, body, _) = get(&state, &format!("/tasks/{id}")).await;
+        let html = String::from_utf8_lossy(&body);
+        if status == StatusCode::OK && html.contains("推动 28 家国家重点实验室优化调整")
+        {
+            assert!(html.contains("现有数量，不评价"), "{html}");
+            found = true;
+        }
+    }
+    assert!(found, "the task with the count is in the plan");
 }
