@@ -88,16 +88,29 @@ pub(crate) fn scores(
             .push((1.0, against_pace(d.evaluation.progress, d.evaluation.pace)));
     }
     for t in now.targets.iter().filter(|t| !t.aspirational) {
-        if units.district_of.contains_key(t.lead.as_str()) {
+        if units.district_of.contains_key(t.lead.as_str())
+            || units.placeholder.contains(t.lead.as_str())
+        {
             continue;
         }
         entry(&mut inputs, &t.lead, Some(UNIT_GROUP.to_string()))
             .targets
             .push((1.0, against_pace(t.evaluation.progress, t.evaluation.pace)));
     }
+    // Every unit and district with an assignment is scored, whatever else it has; names that
+    // say no body (placeholders) never are.
+    let mut due: HashMap<String, u32> = HashMap::new();
+    for a in snapshot.assignments.iter().filter(|a| !a.placeholder) {
+        let (name, group) = units.subject(&a.unit);
+        entry(&mut inputs, &name, group);
+        *due.entry(name).or_default() += bulletins.len() as u32;
+    }
     // Reporting discipline, month by month, per unit (a district's reports are its government's).
     for b in bulletins {
         for m in &b.missing {
+            if units.placeholder.contains(m.unit.as_str()) {
+                continue;
+            }
             let (name, group) = units.subject(&m.unit);
             entry(&mut inputs, &name, group).missing += m.tasks.len() as u32;
         }
@@ -110,8 +123,21 @@ pub(crate) fn scores(
         let Some(unit) = units.unit_of_assignment.get(&r.assignment_id) else {
             continue;
         };
+        if units.placeholder.contains(unit) {
+            continue;
+        }
         let (name, group) = units.subject(unit);
         entry(&mut inputs, &name, group).late += 1;
+    }
+    // Without a numeric target of its own, completion is the share of its due reports it made:
+    // a unit that reported nothing gets nothing, never full marks by default.
+    for input in inputs.values_mut() {
+        let owed = due.get(&input.name).copied().unwrap_or(0);
+        input.fallback_completion = if owed == 0 {
+            0.0
+        } else {
+            f64::from(owed.saturating_sub(input.missing)) / f64::from(owed)
+        };
     }
     // The office's review marks (the latest per subject) and bonus and deduction items.
     for item in items {
@@ -141,7 +167,7 @@ fn entry<'a>(
             name: name.to_string(),
             group,
             targets: Vec::new(),
-            fallback_completion: 1.0,
+            fallback_completion: 0.0,
             late: 0,
             missing: 0,
             review_mark: None,
@@ -156,6 +182,8 @@ struct UnitIndex<'a> {
     district_of: HashMap<&'a str, (&'a str, Option<String>)>,
     district_group: HashMap<&'a str, Option<String>>,
     unit_of_assignment: HashMap<i64, &'a str>,
+    /// Names that say no body.
+    placeholder: std::collections::HashSet<&'a str>,
 }
 
 impl<'a> UnitIndex<'a> {
@@ -164,9 +192,13 @@ impl<'a> UnitIndex<'a> {
             district_of: HashMap::new(),
             district_group: HashMap::new(),
             unit_of_assignment: HashMap::new(),
+            placeholder: Default::default(),
         };
         for a in snapshot.assignments.iter() {
             index.unit_of_assignment.insert(a.id, a.unit.as_str());
+            if a.placeholder {
+                index.placeholder.insert(a.unit.as_str());
+            }
             if let Some(d) = &a.district {
                 index
                     .district_of

@@ -681,3 +681,69 @@ async fn milestones_set_on_a_target_replace_its_monthly_steps() {
         .expect("the target");
     assert_eq!(line.evaluation.pace, 0.5);
 }
+
+#[tokio::test]
+async fn every_assigned_unit_is_assessed_and_no_placeholder_is() {
+    use luoshi_cadence::AnnualAssessment;
+    use luoshi_evaluation::AssessmentRules;
+    let (store, plan, _dir) = simulated().await;
+    simulate_year(&store, plan).await.expect("simulate");
+    let snapshot = store.snapshot(plan).await.expect("snapshot");
+    let assessment = AnnualAssessment::build(
+        &snapshot,
+        &[],
+        &Rules::default(),
+        &AssessmentRules::default(),
+    )
+    .expect("assessment");
+    let assessed: std::collections::HashSet<&str> = assessment
+        .districts
+        .iter()
+        .chain(&assessment.units)
+        .map(|s| s.name.as_str())
+        .collect();
+    let placeholders: Vec<&str> = snapshot
+        .assignments
+        .iter()
+        .filter(|a| a.placeholder)
+        .map(|a| a.unit.as_str())
+        .collect();
+    assert!(
+        !placeholders.is_empty(),
+        "the plan names bodies it does not say"
+    );
+    for a in snapshot.assignments.iter() {
+        let subject = a.district.as_deref().unwrap_or(&a.unit);
+        if a.placeholder {
+            assert!(
+                !assessed.contains(subject),
+                "{subject} is a placeholder, not ranked"
+            );
+        } else {
+            assert!(
+                assessed.contains(subject),
+                "{subject} has assignments and is assessed"
+            );
+        }
+    }
+    assert!(assessed.contains("市发展改革委"));
+}
+
+#[tokio::test]
+async fn nothing_reported_earns_no_completion_marks() {
+    use luoshi_cadence::AnnualAssessment;
+    use luoshi_evaluation::AssessmentRules;
+    let (store, plan, _dir) = simulated().await;
+    let snapshot = store.snapshot(plan).await.expect("snapshot");
+    let assessment = AnnualAssessment::build(
+        &snapshot,
+        &[],
+        &Rules::default(),
+        &AssessmentRules::default(),
+    )
+    .expect("assessment");
+    assert!(!assessment.units.is_empty());
+    for s in assessment.districts.iter().chain(&assessment.units) {
+        assert_eq!(s.completion, 0.0, "{}: {:?}", s.name, s.evidence);
+    }
+}

@@ -37,7 +37,7 @@ pub struct ScoreInput {
     pub group: Option<String>,
     /// `(weight, progress)` per target, progress as a fraction of the year's value.
     pub targets: Vec<(f64, f64)>,
-    /// For those without numeric targets: the share of their reports accepted (0–1).
+    /// For those without numeric targets: the share of their due reports they made (0–1).
     pub fallback_completion: f64,
     pub late: u32,
     pub missing: u32,
@@ -89,7 +89,7 @@ pub fn score(input: &ScoreInput, rules: &AssessmentRules) -> Score {
         let rate = input.fallback_completion.clamp(0.0, 1.0);
         (
             rate,
-            format!("无量化指标，按报告审核通过率 {:.1}% 计", rate * 100.0),
+            format!("无量化指标，按应报报告的报送率 {:.1}% 计", rate * 100.0),
         )
     };
     let completion = round1(rules.completion_weight * rate);

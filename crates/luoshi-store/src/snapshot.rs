@@ -40,6 +40,9 @@ pub struct SnapAssignment {
     pub role: String,
     pub district: Option<String>,
     pub group: Option<String>,
+    /// A printed name that says no body (`各依托单位`, `有关专班单位`): a review item, never
+    /// scored or ranked.
+    pub placeholder: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -240,7 +243,7 @@ impl Store {
                 })
             })
             .collect::<Result<_>>()?;
-        let assignments: Vec<SnapAssignment> = sqlx::query("SELECT a.id, a.task_id, t.path, t.title, a.unit_id, u.name AS unit_name, a.role, d.name AS district_name, d.grp FROM assignments a JOIN units u ON u.id = a.unit_id JOIN tasks t ON t.id = a.task_id LEFT JOIN districts d ON d.id = a.district_id WHERE a.plan_id = $1 ORDER BY t.ord, a.role, a.id")
+        let assignments: Vec<SnapAssignment> = sqlx::query("SELECT a.id, a.task_id, t.path, t.title, a.unit_id, u.name AS unit_name, u.kind AS unit_kind, a.role, d.name AS district_name, d.grp FROM assignments a JOIN units u ON u.id = a.unit_id JOIN tasks t ON t.id = a.task_id LEFT JOIN districts d ON d.id = a.district_id WHERE a.plan_id = $1 ORDER BY t.ord, a.role, a.id")
             .bind(plan_id)
             .fetch_all(&mut *conn)
             .await?
@@ -256,6 +259,7 @@ impl Store {
                     role: r.try_get("role")?,
                     district: r.try_get("district_name")?,
                     group: r.try_get("grp")?,
+                    placeholder: r.try_get::<String, _>("unit_kind")? == "unspecified",
                 })
             })
             .collect::<Result<_>>()?;
