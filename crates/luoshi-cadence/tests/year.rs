@@ -682,20 +682,23 @@ async fn milestones_set_on_a_target_replace_its_monthly_steps() {
     assert_eq!(line.evaluation.pace, 0.5);
 }
 
+/// The annual assessment with default rules and no office items.
+fn plain_assessment(snapshot: &luoshi_store::Snapshot) -> luoshi_cadence::AnnualAssessment {
+    luoshi_cadence::AnnualAssessment::build(
+        snapshot,
+        &[],
+        &Rules::default(),
+        &luoshi_evaluation::AssessmentRules::default(),
+    )
+    .expect("assessment")
+}
+
 #[tokio::test]
 async fn every_assigned_unit_is_assessed_and_no_placeholder_is() {
-    use luoshi_cadence::AnnualAssessment;
-    use luoshi_evaluation::AssessmentRules;
     let (store, plan, _dir) = simulated().await;
     simulate_year(&store, plan).await.expect("simulate");
     let snapshot = store.snapshot(plan).await.expect("snapshot");
-    let assessment = AnnualAssessment::build(
-        &snapshot,
-        &[],
-        &Rules::default(),
-        &AssessmentRules::default(),
-    )
-    .expect("assessment");
+    let assessment = plain_assessment(&snapshot);
     let assessed: std::collections::HashSet<&str> = assessment
         .districts
         .iter()
@@ -731,17 +734,9 @@ async fn every_assigned_unit_is_assessed_and_no_placeholder_is() {
 
 #[tokio::test]
 async fn nothing_reported_earns_no_completion_marks() {
-    use luoshi_cadence::AnnualAssessment;
-    use luoshi_evaluation::AssessmentRules;
     let (store, plan, _dir) = simulated().await;
     let snapshot = store.snapshot(plan).await.expect("snapshot");
-    let assessment = AnnualAssessment::build(
-        &snapshot,
-        &[],
-        &Rules::default(),
-        &AssessmentRules::default(),
-    )
-    .expect("assessment");
+    let assessment = plain_assessment(&snapshot);
     assert!(!assessment.units.is_empty());
     for s in assessment.districts.iter().chain(&assessment.units) {
         assert_eq!(s.completion, 0.0, "{}: {:?}", s.name, s.evidence);
