@@ -17,27 +17,74 @@ pub struct AnnualAssessment {
     pub rules: AssessmentRules,
     pub districts: Vec<Score>,
     pub units: Vec<Score>,
+    /// The last month counted: 12 for the year's assessment; earlier for a 预评估 made before
+    /// the year has closed, which counts closed months only.
+    pub through: u32,
+}
+
+/// The last month whose reporting has closed on `today` (0 when none has): a month still open
+/// (or reopened for 补报) is never counted as missing.
+pub fn closed_through(snapshot: &Snapshot, today: luoshi_reporting::Day) -> u32 {
+    snapshot
+        .months
+        .iter()
+        .filter(|p| p.window(today) == luoshi_reporting::Window::Closed)
+        .filter_map(|p| p.key.get(5..7)?.parse().ok())
+        .max()
+        .unwrap_or(0)
 }
 
 impl AnnualAssessment {
+    /// The whole year's assessment (all twelve months counted).
     pub fn build(
         snapshot: &Snapshot,
         items: &[AssessmentItem],
         rules: &Rules,
         assess: &AssessmentRules,
     ) -> Option<AnnualAssessment> {
-        let months = months_through(snapshot, 12, rules);
-        let december = months.last().filter(|m| m.month == 12)?;
+        AnnualAssessment::through(snapshot, items, rules, assess, 12)
+    }
+
+    /// The assessment as it stands on `today`: the year's once December has closed, before
+    /// that a 预评估 of the closed months; `None` while no month has closed.
+    pub fn as_of(
+        snapshot: &Snapshot,
+        items: &[AssessmentItem],
+        rules: &Rules,
+        assess: &AssessmentRules,
+        today: luoshi_reporting::Day,
+    ) -> Option<AnnualAssessment> {
+        let through = closed_through(snapshot, today);
+        (through > 0)
+            .then(|| AnnualAssessment::through(snapshot, items, rules, assess, through))
+            .flatten()
+    }
+
+    fn through(
+        snapshot: &Snapshot,
+        items: &[AssessmentItem],
+        rules: &Rules,
+        assess: &AssessmentRules,
+        through: u32,
+    ) -> Option<AnnualAssessment> {
+        let months = months_through(snapshot, through, rules);
+        let last = months.last().filter(|m| m.month == through)?;
         let (units, districts): (Vec<Score>, Vec<Score>) = scores(snapshot, &months, assess, items)
             .into_iter()
             .partition(|s| s.group.as_deref() == Some(UNIT_GROUP));
         Some(AnnualAssessment {
-            plan_title: december.plan_title.clone(),
-            year: december.year,
+            plan_title: last.plan_title.clone(),
+            year: last.year,
             rules: assess.clone(),
             districts,
             units,
+            through,
         })
+    }
+
+    /// Whether this is a 预评估 (the year has not closed).
+    pub fn preliminary(&self) -> bool {
+        self.through < 12
     }
 
     /// Only the score sheets `scope` may see (ranks kept as they are among everyone).
@@ -108,9 +155,26 @@ impl AnnualAssessment {
                 ]
             })
             .collect();
+        let (title, subtitle) = if self.preliminary() {
+            (
+                format!(
+                    "{}年度考核预评估（截至{}月）",
+                    self.plan_title, self.through
+                ),
+                format!(
+                    "（{}年度，只计已截止的 1—{} 月；年度结束后以正式考核结果为准）",
+                    self.year, self.through
+                ),
+            )
+        } else {
+            (
+                format!("{}年度考核结果", self.plan_title),
+                format!("（{}年度）", self.year),
+            )
+        };
         OfficialDocument {
-            title: format!("{}年度考核结果", self.plan_title),
-            subtitle: format!("（{}年度）", self.year),
+            title,
+            subtitle,
             signature: vec![issuer.to_string(), date.to_string()],
             demo,
             sections: vec![

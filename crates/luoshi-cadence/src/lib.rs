@@ -17,7 +17,7 @@ pub mod simulate;
 pub mod standing;
 pub mod xlsx;
 
-pub use annual::AnnualAssessment;
+pub use annual::{AnnualAssessment, closed_through};
 pub use document::{Block, OfficialDocument, Section};
 pub use halfyear::HalfYearReview;
 pub use monthly::{Ledger, MonthlyBulletin};
@@ -146,8 +146,8 @@ impl Cadence {
     /// The document for this meeting, or `None` when the plan has no such period. `items` are
     /// the office's assessment entries (used by the annual assessment); `plan_rules` the plan's
     /// evaluation and assessment rules.
-    /// The document for this meeting as `scope` may read it, or `None` when the plan has no
-    /// such period. `items` are the office's assessment entries and `plan_rules` the plan's
+    /// The document for this meeting as `scope` may read it on `today` (its date; the annual
+    /// assessment counts the months closed by then), or `None` when the plan has no such period. `items` are the office's assessment entries and `plan_rules` the plan's
     /// evaluation and assessment rules; the annual assessment holds only the score sheets
     /// `scope` covers (the other documents are circulated whole).
     #[allow(clippy::too_many_arguments)]
@@ -157,14 +157,17 @@ impl Cadence {
         items: &[luoshi_store::AssessmentItem],
         plan_rules: &luoshi_store::PlanRules,
         issuer: &str,
-        date: &str,
+        today: luoshi_reporting::Day,
         demo: bool,
         scope: &luoshi_reporting::ScoreScope,
     ) -> Option<OfficialDocument> {
         let (rules, assess) = rules_of(plan_rules);
         let rules = &rules;
+        let date = format!("{}年{}月{}日", today.year, today.month, today.day);
+        let date = date.as_str();
         Some(match self {
-            Cadence::Annual => AnnualAssessment::build(snapshot, items, rules, &assess)?
+            // Only closed months count: before the year closes this is a 预评估.
+            Cadence::Annual => AnnualAssessment::as_of(snapshot, items, rules, &assess, today)?
                 .limited_to(scope)
                 .document(issuer, date, demo),
             Cadence::Monthly(m) => {

@@ -603,7 +603,7 @@ async fn a_plans_own_rules_change_its_statuses_and_scores() {
                 ..PlanRules::default()
             },
             "x",
-            "y",
+            luoshi_reporting::Day::parse("2022-01-05").expect("day"),
             false,
             &luoshi_reporting::ScoreScope::All,
         )
@@ -740,5 +740,51 @@ async fn nothing_reported_earns_no_completion_marks() {
     assert!(!assessment.units.is_empty());
     for s in assessment.districts.iter().chain(&assessment.units) {
         assert_eq!(s.completion, 0.0, "{}: {:?}", s.name, s.evidence);
+    }
+}
+
+#[tokio::test]
+async fn before_the_year_closes_the_assessment_is_a_preliminary_of_closed_months() {
+    use luoshi_cadence::{AnnualAssessment, closed_through};
+    use luoshi_evaluation::AssessmentRules;
+    use luoshi_reporting::Day;
+    let (store, plan, _dir) = simulated().await;
+    let snapshot = store.snapshot(plan).await.expect("snapshot");
+    let day = |d: &str| Day::parse(d).expect("day");
+    assert_eq!(closed_through(&snapshot, day("2021-01-10")), 0);
+    assert_eq!(
+        closed_through(&snapshot, day("2021-06-20")),
+        5,
+        "June is still open"
+    );
+    assert_eq!(closed_through(&snapshot, day("2021-06-26")), 6);
+    assert_eq!(closed_through(&snapshot, day("2022-01-05")), 12);
+    let rules = (Rules::default(), AssessmentRules::default());
+    assert!(
+        AnnualAssessment::as_of(&snapshot, &[], &rules.0, &rules.1, day("2021-01-10")).is_none(),
+        "nothing to score before a month closes"
+    );
+    let june = AnnualAssessment::as_of(&snapshot, &[], &rules.0, &rules.1, day("2021-06-20"))
+        .expect("a preliminary");
+    assert!(june.preliminary() && june.through == 5);
+    let doc = june.document("协调办公室", "2021年6月20日", false);
+    assert!(doc.title.contains("预评估（截至5月）"), "{}", doc.title);
+    // Nothing was reported: each unit misses five months of each assignment, not twelve.
+    let counts: std::collections::HashMap<&str, u32> = snapshot
+        .assignments
+        .iter()
+        .filter(|a| !a.placeholder && a.district.is_none())
+        .fold(Default::default(), |mut m, a| {
+            *m.entry(a.unit.as_str()).or_default() += 5;
+            m
+        });
+    for s in &june.units {
+        let owed = counts.get(s.name.as_str()).copied().unwrap_or(0);
+        assert!(
+            s.evidence[1].contains(&format!("漏报 {owed} 次")),
+            "{}: {}",
+            s.name,
+            s.evidence[1]
+        );
     }
 }

@@ -95,7 +95,6 @@ pub fn run(command: ReportCommand) -> Result<(), Failure> {
             .and_then(|p| p.key.get(..4))
             .and_then(|y| y.parse::<i32>().ok());
         let today = luoshi_reporting::Day::today_in_china();
-        let date = format!("{}年{}月{}日", today.year, today.month, today.day);
         let plan_rules = store.plan_rules(plan.id).await.map_err(Failure::other)?;
         let items = store
             .assessment_items(plan.id)
@@ -108,7 +107,7 @@ pub fn run(command: ReportCommand) -> Result<(), Failure> {
                     &items,
                     &plan_rules,
                     &args.issuer,
-                    &date,
+                    today,
                     plan.demo,
                     // The office's own command: the whole assessment.
                     &luoshi_reporting::ScoreScope::All,

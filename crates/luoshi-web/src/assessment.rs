@@ -24,6 +24,8 @@ type ScoreRow = (String, u32, String, String, String, String, String, String);
 struct AssessmentPage {
     plan: PlanSummary,
     year: i32,
+    /// 预评估 before the year closes, or why nothing is scored yet.
+    label: Option<String>,
     rows: Vec<ScoreRow>,
     subjects: Vec<String>,
     items: Vec<AssessmentItem>,
@@ -63,8 +65,25 @@ async fn page(
     let items = s.store.assessment_items(plan_id).await?;
     let plan_rules = s.store.plan_rules(plan_id).await?;
     let (rules, assess) = luoshi_cadence::rules_of(&plan_rules);
-    let assessment = AnnualAssessment::build(&snapshot, &items, &rules, &assess)
+    // Scores count closed months only; before any has closed there is nothing to score yet,
+    // but the office can already enter review marks and items for every subject.
+    let scored = AnnualAssessment::as_of(&snapshot, &items, &rules, &assess, s.today());
+    let whole = AnnualAssessment::build(&snapshot, &items, &rules, &assess)
         .ok_or_else(|| PageError::new(StatusCode::NOT_FOUND, "该方案没有填报期间".into()))?;
+    let label = match &scored {
+        Some(a) if a.preliminary() => Some(format!(
+            "预评估（截至{}月，只计已截止的月份；年度结束后为正式考核）",
+            a.through
+        )),
+        Some(_) => None,
+        None => Some("尚无已截止的月份，暂不计分".to_string()),
+    };
+    let empty = AnnualAssessment {
+        districts: Vec::new(),
+        units: Vec::new(),
+        ..whole.clone()
+    };
+    let assessment = scored.as_ref().unwrap_or(&empty);
     let rows = assessment
         .districts
         .iter()
@@ -88,12 +107,9 @@ async fn page(
         StatusCode::OK
     };
     let body = AssessmentPage {
-        year: assessment.year,
-        subjects: assessment
-            .subjects()
-            .into_iter()
-            .map(str::to_string)
-            .collect(),
+        year: whole.year,
+        label,
+        subjects: whole.subjects().into_iter().map(str::to_string).collect(),
         rows,
         tolerance: format!("{}", (plan_rules.about_tolerance * 1000.0).round() / 10.0),
         rules: plan_rules,

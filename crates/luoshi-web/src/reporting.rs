@@ -1270,14 +1270,13 @@ pub async fn bulletin(
         return Err(not_found());
     }
     let today = s.today();
-    let date = format!("{}年{}月{}日", today.year, today.month, today.day);
     let doc = cadence
         .document(
             &snapshot,
             &s.store.assessment_items(plan_id).await?,
             &s.store.plan_rules(plan_id).await?,
             "协调办公室",
-            &date,
+            today,
             plan.demo || s.demo,
             &scope,
         )

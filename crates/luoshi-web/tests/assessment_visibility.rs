@@ -81,3 +81,20 @@ async fn a_district_sees_its_own_score_sheet_and_the_office_sees_all() {
     let (_, items) = get(&state, "/api/plans/1/assessment-items", &office).await;
     assert!(items.contains("江汉区") && items.contains("江岸区"));
 }
+
+#[tokio::test]
+async fn mid_year_the_assessment_is_a_preliminary_on_page_and_document() {
+    let (mut state, _dir) = common::wuhan(true).await;
+    state.today = luoshi_reporting::Day::parse("2021-06-20");
+    let office = common::office_cookie();
+    let (status, page) = get(&state, "/plans/1/assessment", &office).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(page.contains("预评估（截至5月"), "{page}");
+    let (status, doc) = get(&state, "/plans/1/bulletins/2021", &office).await;
+    assert_eq!(status, StatusCode::OK, "{doc}");
+    assert!(doc.contains("年度考核预评估（截至5月）"), "{doc}");
+    assert!(
+        !doc.contains("漏报 12 次"),
+        "months not yet closed are not missing"
+    );
+}
