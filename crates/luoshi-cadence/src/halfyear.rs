@@ -87,7 +87,12 @@ pub(crate) fn scores(
             .targets
             .push((1.0, against_pace(d.evaluation.progress, d.evaluation.pace)));
     }
-    for t in now.targets.iter().filter(|t| !t.aspirational) {
+    // A group's figure is credited to none of its members: each is scored on its own share.
+    for t in now
+        .targets
+        .iter()
+        .filter(|t| !t.aspirational && !t.group_led)
+    {
         if units.district_of.contains_key(t.lead.as_str())
             || units.placeholder.contains(t.lead.as_str())
         {

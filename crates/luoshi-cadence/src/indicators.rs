@@ -260,6 +260,7 @@ mod tests {
             unit: unit.into(),
             qualifier: "at_least".into(),
             aspirational: false,
+            per_each: false,
         }
     }
 

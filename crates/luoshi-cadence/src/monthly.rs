@@ -21,7 +21,11 @@ pub struct TargetLine {
     pub path: String,
     pub task_title: String,
     pub target: String,
+    /// The lead unit; for a task led by a group of districts, the group in words.
     pub lead: String,
+    /// Led by a group of districts: the figure is the sum of their shares, credited to none.
+    #[serde(default)]
+    pub group_led: bool,
     pub value: f64,
     pub unit: String,
     pub actual: Option<f64>,
@@ -96,6 +100,9 @@ pub struct Ledger<'a> {
     last: u32,
     /// Task → its lead assignment.
     leads: FxHashMap<i64, &'a SnapAssignment>,
+    /// Tasks led by a group of districts (各区人民政府): how many lead it. No member answers for
+    /// the whole; the city's figure is the sum of the districts' shares.
+    group_led: FxHashMap<i64, usize>,
     by_district: FxHashMap<(i64, &'a str), &'a SnapAssignment>,
     milestones: FxHashMap<i64, Vec<(u32, f64)>>,
     targets_by_id: FxHashMap<i64, &'a SnapTarget>,
@@ -121,7 +128,11 @@ impl<'a> Ledger<'a> {
     pub fn through(snapshot: &'a Snapshot, last: u32) -> Ledger<'a> {
         let mut leads: FxHashMap<i64, &SnapAssignment> = FxHashMap::default();
         let mut by_district: FxHashMap<(i64, &str), &SnapAssignment> = FxHashMap::default();
+        let mut district_leads: FxHashMap<i64, usize> = FxHashMap::default();
         for a in snapshot.assignments.iter() {
+            if a.role == "lead" && a.district.is_some() {
+                *district_leads.entry(a.task_id).or_default() += 1;
+            }
             let lead = leads.entry(a.task_id).or_insert(a);
             if lead.role != "lead" && a.role == "lead" {
                 *lead = a;
@@ -169,6 +180,7 @@ impl<'a> Ledger<'a> {
             snapshot,
             last,
             leads,
+            group_led: district_leads.into_iter().filter(|(_, n)| *n > 1).collect(),
             by_district,
             milestones,
             targets_by_id: snapshot.targets.iter().map(|t| (t.id, t)).collect(),
@@ -274,10 +286,33 @@ impl MonthlyBulletin {
             let Some(lead) = leads.get(&target.task_id).copied() else {
                 continue;
             };
+            let group = ledger.group_led.get(&target.task_id).copied();
+            if target.per_each {
+                // A 分别 target belongs to each member of its group, and only to them: each
+                // district's own line (below) is the target; no city line credits the lead.
+                continue;
+            }
+            // Who answers for the whole: the lead unit, or for a group of districts the sum of
+            // the shares they reported (none of them alone).
+            let city_value = |m: u32| -> Option<f64> {
+                if group.is_none() {
+                    return value_at(lead.id, m, target.id);
+                }
+                let reported: Vec<f64> = snapshot
+                    .shares
+                    .iter()
+                    .filter(|(id, _, _)| *id == target.id)
+                    .filter_map(|(_, district, _)| {
+                        let a = by_district.get(&(target.task_id, district.as_str()))?;
+                        value_at(a.id, m, target.id)
+                    })
+                    .collect();
+                (!reported.is_empty()).then(|| reported.iter().sum())
+            };
             let spec = spec(target, milestones);
-            let actual = value_at(lead.id, month, target.id);
+            let actual = city_value(month);
             let evaluation = evaluate(&spec, actual, month, rules);
-            let warning = if evaluation.status == Status::Completed {
+            let warning = if evaluation.status == Status::Completed || group.is_some() {
                 None
             } else {
                 forecast(
@@ -288,17 +323,24 @@ impl MonthlyBulletin {
                 )
                 .and_then(|f| f.warning)
             };
-            let problems = ledger
-                .report(lead.id, month)
-                .map(|r| r.problems.clone())
-                .unwrap_or_default();
+            let problems = match group {
+                Some(_) => String::new(),
+                None => ledger
+                    .report(lead.id, month)
+                    .map(|r| r.problems.clone())
+                    .unwrap_or_default(),
+            };
             let line = TargetLine {
                 target_id: target.id,
                 task_id: target.task_id,
                 path: target.task_path.clone(),
                 task_title: target.task_title.clone(),
                 target: target.text.clone(),
-                lead: lead.unit.clone(),
+                lead: match group {
+                    Some(n) => format!("{n} 个区（各报本区份额）"),
+                    None => lead.unit.clone(),
+                },
+                group_led: group.is_some(),
                 value: target.value,
                 unit: target.unit.clone(),
                 actual,
@@ -309,7 +351,7 @@ impl MonthlyBulletin {
             };
             if evaluation.status == Status::Completed {
                 let before = (month > 1)
-                    .then(|| value_at(lead.id, month - 1, target.id))
+                    .then(|| city_value(month - 1))
                     .flatten()
                     .map(|v| evaluate(&spec, Some(v), month - 1, rules).status);
                 if before != Some(Status::Completed) {

@@ -69,6 +69,15 @@ pub async fn simulate_year(store: &Store, plan_id: i64) -> Result<Simulated, Sto
     const ACTOR: &str = "演示数据";
     let snapshot = store.snapshot(plan_id).await?;
     let mut done = Simulated::default();
+    // Each assignment reports on the targets its form asks for (those it owns or holds a
+    // share of), the same every month.
+    let mut asked: std::collections::HashMap<i64, Vec<i64>> = std::collections::HashMap::new();
+    if let Some(first) = snapshot.months.first() {
+        for a in snapshot.assignments.iter() {
+            let form = store.report(first.id, a.id).await?;
+            asked.insert(a.id, form.targets.iter().map(|t| t.target_id).collect());
+        }
+    }
     for period in &snapshot.months {
         let Some(end) = Day::parse(&period.ends_on) else {
             continue;
@@ -82,10 +91,11 @@ pub async fn simulate_year(store: &Store, plan_id: i64) -> Result<Simulated, Sto
                 done.missing += 1;
                 continue;
             }
+            let owned = asked.get(&a.id).cloned().unwrap_or_default();
             let values = snapshot
                 .targets
                 .iter()
-                .filter(|t| t.task_id == a.task_id)
+                .filter(|t| t.task_id == a.task_id && owned.contains(&t.id))
                 .map(|t| {
                     let expected = a
                         .district

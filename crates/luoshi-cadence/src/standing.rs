@@ -140,6 +140,7 @@ mod tests {
             task_title: String::new(),
             target: format!("目标 {id}"),
             lead: lead.into(),
+            group_led: false,
             value: 10.0,
             unit: "家".into(),
             actual: Some(5.0),

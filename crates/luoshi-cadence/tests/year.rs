@@ -106,13 +106,62 @@ async fn twelve_bulletins_agree_with_the_raw_reports() {
             counted,
             bulletin.targets.iter().filter(|t| !t.aspirational).count()
         );
-        // Each target line against a direct reading of the lead unit's report.
+        // Each target line against a direct reading of the lead unit's report; a task led by
+        // a group of districts against the sum of the shares they reported.
         for line in &bulletin.targets {
             let target = snapshot
                 .targets
                 .iter()
                 .find(|t| t.id == line.target_id)
                 .expect("target");
+            if line.group_led {
+                assert!(
+                    !target.per_each,
+                    "a 分别 target has only its districts' lines"
+                );
+                let district_leads: Vec<_> = snapshot
+                    .assignments
+                    .iter()
+                    .filter(|a| a.task_id == target.task_id && a.role == "lead")
+                    .collect();
+                assert!(
+                    district_leads.len() > 1 && district_leads.iter().all(|a| a.district.is_some())
+                );
+                let sum: Vec<f64> = snapshot
+                    .shares
+                    .iter()
+                    .filter(|(id, _, _)| *id == target.id)
+                    .filter_map(|(_, d, _)| {
+                        let a = snapshot.assignments.iter().find(|a| {
+                            a.task_id == target.task_id && a.district.as_deref() == Some(d.as_str())
+                        })?;
+                        let reported = snapshot
+                            .reports
+                            .iter()
+                            .any(|r| r.assignment_id == a.id && r.month == month);
+                        reported
+                            .then(|| {
+                                snapshot
+                                    .values
+                                    .iter()
+                                    .find(|v| {
+                                        v.assignment_id == a.id
+                                            && v.month == month
+                                            && v.target_id == target.id
+                                    })
+                                    .map(|v| v.value)
+                            })
+                            .flatten()
+                    })
+                    .collect();
+                let expected = (!sum.is_empty()).then(|| sum.iter().sum::<f64>());
+                assert_eq!(line.actual, expected, "{}", line.target);
+                assert!(
+                    !snapshot.assignments.iter().any(|a| a.unit == line.lead),
+                    "credited to no member"
+                );
+                continue;
+            }
             let lead = snapshot
                 .assignments
                 .iter()
@@ -164,7 +213,7 @@ async fn twelve_bulletins_agree_with_the_raw_reports() {
             let serious_leads: Vec<&str> = bulletin
                 .targets
                 .iter()
-                .filter(|t| t.evaluation.status == Status::SeriouslyLagging)
+                .filter(|t| t.evaluation.status == Status::SeriouslyLagging && !t.group_led)
                 .map(|t| t.lead.as_str())
                 .collect();
             for lead in &serious_leads {

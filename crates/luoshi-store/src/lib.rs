@@ -45,8 +45,8 @@ pub use milestones::Milestone;
 pub use periods::PeriodRow;
 pub use read::{Page, TaskFilter};
 pub use reports::{
-    AttachmentRow, Notice, PreviousTexts, ReportInput, ReportTarget, ReportView, UnitReporting,
-    ValueInput,
+    AttachmentRow, ContextTarget, Notice, PreviousTexts, ReportInput, ReportTarget, ReportView,
+    UnitReporting, ValueInput,
 };
 pub use rows::*;
 pub use rules::PlanRules;

@@ -83,11 +83,26 @@ pub struct ReportView {
     pub submitted_at: Option<String>,
     pub submitted_late: bool,
     pub reviewed_by: Option<String>,
+    /// The targets this assignment answers for: those it owns or holds a share of.
     pub targets: Vec<ReportTarget>,
+    /// The task's other targets, shown for context and not reported here.
+    #[serde(default)]
+    pub context: Vec<ContextTarget>,
     pub attachments: Vec<AttachmentRow>,
     pub previous: Option<PreviousTexts>,
     #[serde(skip)]
     pub lead_unit_ids: Vec<i64>,
+}
+
+/// A target of the task that another assignment answers for.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ContextTarget {
+    pub target_id: i64,
+    pub text: String,
+    pub value: f64,
+    pub unit: String,
+    /// Who answers for it, in words (`全市目标，由牵头单位报送`).
+    pub owner: String,
 }
 
 impl ReportView {
@@ -188,6 +203,7 @@ fn blank_view(row: &AnyRow, period: &PeriodRow) -> Result<ReportView> {
         submitted_late: false,
         reviewed_by: None,
         targets: Vec::new(),
+        context: Vec::new(),
         attachments: Vec::new(),
         previous: None,
         lead_unit_ids: Vec::new(),
@@ -264,7 +280,20 @@ async fn load_core(
     }
     // Each target with the district's share, this report's value, and the latest value reported
     // in an earlier month ("previous"). Counts of what already exists are not reported on.
-    let targets = sqlx::query("SELECT t.id, t.text, t.unit, t.qualifier, t.aspirational, t.value, s.value AS share, rv.value AS reported, rv.note, (SELECT pv.value FROM report_values pv JOIN reports pr ON pr.id = pv.report_id JOIN periods pp ON pp.id = pr.period_id WHERE pr.assignment_id = $4 AND pv.target_id = t.id AND pp.kind = 'month' AND pp.starts_on < $5 ORDER BY pp.starts_on DESC LIMIT 1) AS previous FROM targets t LEFT JOIN target_shares s ON s.target_id = t.id AND s.district_id = $2 LEFT JOIN report_values rv ON rv.target_id = t.id AND rv.report_id = $3 WHERE t.task_id = $1 AND t.kind <> 'existing_count' ORDER BY t.ord")
+    // Ownership (DESIGN: a target's owners): a 分别 target belongs to each member of its group
+    // through its share; any other target to the task's lead as the city's total, and to a
+    // district or responsible unit only through a share the office gave it. Where the lead is
+    // a group of districts (各区人民政府), each member answers for its own share only.
+    let role: String = row.try_get("role")?;
+    let district_leads: i64 = sqlx::query(
+        "SELECT COUNT(*) AS n FROM assignments WHERE task_id = $1 AND role = 'lead' AND district_id IS NOT NULL",
+    )
+    .bind(view.task_id)
+    .fetch_one(&mut *conn)
+    .await?
+    .try_get("n")?;
+    let owns_total = role == "lead" && (district_id.is_none() || district_leads <= 1);
+    let targets = sqlx::query("SELECT t.id, t.text, t.unit, t.qualifier, t.aspirational, t.value, t.per_each, s.value AS share, rv.value AS reported, rv.note, (SELECT pv.value FROM report_values pv JOIN reports pr ON pr.id = pv.report_id JOIN periods pp ON pp.id = pr.period_id WHERE pr.assignment_id = $4 AND pv.target_id = t.id AND pp.kind = 'month' AND pp.starts_on < $5 ORDER BY pp.starts_on DESC LIMIT 1) AS previous FROM targets t LEFT JOIN target_shares s ON s.target_id = t.id AND s.district_id = $2 LEFT JOIN report_values rv ON rv.target_id = t.id AND rv.report_id = $3 WHERE t.task_id = $1 AND t.kind <> 'existing_count' ORDER BY t.ord")
         .bind(view.task_id)
         .bind(district_id.unwrap_or(-1))
         .bind(view.id.unwrap_or(-1))
@@ -275,6 +304,21 @@ async fn load_core(
     for t in &targets {
         let id: i64 = t.try_get("id")?;
         let share: Option<f64> = t.try_get("share")?;
+        let per_each: Option<String> = t.try_get("per_each")?;
+        if share.is_none() && !(owns_total && per_each.is_none()) {
+            view.context.push(ContextTarget {
+                target_id: id,
+                text: t.try_get("text")?,
+                value: t.try_get("value")?,
+                unit: t.try_get("unit")?,
+                owner: if per_each.is_some() {
+                    "分别目标，由所列各单位各自报送".into()
+                } else {
+                    "全市目标，由牵头单位报送".into()
+                },
+            });
+            continue;
+        }
         view.targets.push(ReportTarget {
             target_id: id,
             text: t.try_get("text")?,

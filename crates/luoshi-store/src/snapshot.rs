@@ -26,6 +26,8 @@ pub struct SnapTarget {
     pub unit: String,
     pub qualifier: String,
     pub aspirational: bool,
+    /// A 分别 target: each member of its printed group owes the whole value.
+    pub per_each: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -222,7 +224,7 @@ impl Store {
     /// Counts of what already exists (`推动 28 家国家重点实验室优化调整`) are context, not targets:
     /// they are left out here, so no output evaluates them.
     async fn structure_uncached(conn: &mut AnyConnection, plan_id: i64) -> Result<Structure> {
-        let targets: Vec<SnapTarget> = sqlx::query("SELECT g.id, g.task_id, t.path, t.title, t.section_path, g.text, g.value, g.max_value, g.unit, g.qualifier, g.aspirational FROM targets g JOIN tasks t ON t.id = g.task_id WHERE t.plan_id = $1 AND g.kind <> 'existing_count' ORDER BY t.ord, g.ord")
+        let targets: Vec<SnapTarget> = sqlx::query("SELECT g.id, g.task_id, t.path, t.title, t.section_path, g.text, g.value, g.max_value, g.unit, g.qualifier, g.aspirational, g.per_each FROM targets g JOIN tasks t ON t.id = g.task_id WHERE t.plan_id = $1 AND g.kind <> 'existing_count' ORDER BY t.ord, g.ord")
             .bind(plan_id)
             .fetch_all(&mut *conn)
             .await?
@@ -240,6 +242,7 @@ impl Store {
                     unit: r.try_get("unit")?,
                     qualifier: r.try_get("qualifier")?,
                     aspirational: r.try_get::<i64, _>("aspirational")? != 0,
+                    per_each: r.try_get::<Option<String>, _>("per_each")?.is_some(),
                 })
             })
             .collect::<Result<_>>()?;

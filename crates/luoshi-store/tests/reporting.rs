@@ -579,6 +579,18 @@ async fn the_snapshot_agrees_with_the_reports_through_every_save_and_review() {
         let (plan, unit) = jiangan_reporting(store).await;
         let may = store.period_by_key(plan, "2021-05").await.expect("may");
         let june = store.period_by_key(plan, "2021-06").await.expect("june");
+        // A share of a city target makes it 江岸区's to report too (it owns only its 分别 ones).
+        let forms = store.unit_reports(june.id, unit).await.expect("forms");
+        let city = forms
+            .iter()
+            .find(|f| f.targets.is_empty() && !f.context.is_empty())
+            .expect("a task whose city target 江岸区 does not own")
+            .context[0]
+            .target_id;
+        store
+            .set_target_shares(city, &[("江岸区".to_string(), 3.0)], "协调办公室")
+            .await
+            .expect("share");
         let forms = store.unit_reports(june.id, unit).await.expect("forms");
         let with_targets: Vec<_> = forms.iter().filter(|f| !f.targets.is_empty()).collect();
         let (a, b) = (with_targets[0], with_targets[1]);
@@ -849,6 +861,56 @@ async fn counts_of_what_exists_are_never_evaluated_or_asked_for() {
                     && !text.contains("7 个湖北实验室")),
             "{}: no form asks for an existing count",
             t.url
+        );
+    }
+}
+
+/// A form asks only for the targets its assignment owns: 江岸区's 二.（三）.2 form asks for
+/// 各区分别举办对接活动 5 场以上 and nothing of the city's, the zones' or the lead's own targets,
+/// which it shows for context; a share the office gives it is asked for too.
+#[tokio::test]
+async fn a_form_asks_only_for_the_targets_its_assignment_owns() {
+    for t in stores().await {
+        let store = &t.store;
+        let (plan, unit) = jiangan_reporting(store).await;
+        let june = store.period_by_key(plan, "2021-06").await.expect("june");
+        let form = |forms: Vec<luoshi_store::ReportView>| {
+            forms
+                .into_iter()
+                .find(|f| f.task_path == "二.（三）.2")
+                .expect("江岸区 works on 二.（三）.2")
+        };
+        let mine = form(store.unit_reports(june.id, unit).await.expect("forms"));
+        let asked: Vec<&str> = mine.targets.iter().map(|g| g.text.as_str()).collect();
+        assert_eq!(asked, ["各区分别举办对接活动 5 场以上"], "{}", t.url);
+        let shown: Vec<&str> = mine.context.iter().map(|g| g.text.as_str()).collect();
+        assert!(
+            shown.iter().any(|s| s.contains("市级大型专场对接活动"))
+                && shown.iter().any(|s| s.contains("三大国家级开发区"))
+                && shown.iter().any(|s| s.contains("成果转化意向")),
+            "{shown:?}"
+        );
+        let city = mine
+            .context
+            .iter()
+            .find(|g| g.text.contains("成果转化意向"))
+            .expect("the city total")
+            .target_id;
+        store
+            .set_target_shares(city, &[("江岸区".to_string(), 40.0)], "协调办公室")
+            .await
+            .expect("share");
+        let mine = form(store.unit_reports(june.id, unit).await.expect("forms"));
+        let asked: Vec<(&str, f64)> = mine
+            .targets
+            .iter()
+            .map(|g| (g.text.as_str(), g.expected))
+            .collect();
+        assert_eq!(asked.len(), 2, "{asked:?}");
+        assert!(
+            asked
+                .iter()
+                .any(|(text, expected)| text.contains("成果转化意向") && *expected == 40.0)
         );
     }
 }
