@@ -283,7 +283,12 @@ async fn load(port: u16, plan_ids: Arc<Vec<i64>>, endpoint: Endpoint) -> Vec<Dur
 }
 
 async fn run(backend: &'static str, url: &str) -> Report {
-    let store = Store::open(url).await.expect("open");
+    let mut store = Store::open(url).await.expect("open");
+    // Sealed as `serve` and the commands run: every write signs its audit records, and every
+    // write that may change the plan's tables fingerprints them.
+    let seal_dir = tempfile::tempdir().expect("seal dir");
+    let seal = luoshi_store::seal::Seal::new([7; 32], seal_dir.path().join("audit.key.head"), None);
+    store.attach_seal(seal).await.expect("sealed");
     let directory = Arc::new(directory());
     let mut rng = Rng(42);
     let plans: Vec<Resolution> = (0..PLANS).map(|i| plan(i, &mut rng, &directory)).collect();

@@ -123,11 +123,15 @@ impl Write<'_> {
         };
         let at = now();
         let mut last_id = None;
-        let tables_change = self.seal.is_some()
-            && self
+        let table_changes: Vec<(&'static str, Option<i64>)> = match &self.seal {
+            Some(_) => self
                 .changes
                 .iter()
-                .any(|c| crate::table_seal::changes_tables(c.action));
+                .filter(|c| crate::table_seal::changes_tables(c.action))
+                .map(|c| (c.entity, c.entity_id))
+                .collect(),
+            None => Vec::new(),
+        };
         for change in std::mem::take(&mut self.changes) {
             let before = change.before.as_ref().map(Value::to_string);
             let after = change.after.as_ref().map(Value::to_string);
@@ -165,12 +169,31 @@ impl Write<'_> {
             last_id = Some(row.try_get::<i64, _>("id")?);
             prev = hash;
         }
-        // Taken inside the transaction, so they are exactly what this commit leaves.
-        let tables = if tables_change {
-            let schema = crate::table_seal::schema_version(&mut self.tx).await?;
-            Some((schema, crate::table_seal::fingerprints(&mut self.tx).await?))
-        } else {
-            None
+        // Taken inside the transaction, so they are exactly what this commit leaves; only the
+        // plans it may have touched (and the tables of no plan) are taken again.
+        let tables = match (&self.seal, table_changes.is_empty()) {
+            (Some(seal), false) => {
+                let schema = crate::table_seal::schema_version(&mut self.tx).await?;
+                let sealed = seal
+                    .read_tables()
+                    .ok()
+                    .flatten()
+                    .filter(|t| seal.tables_are_signed(t) && t.schema == schema);
+                let plans = match &sealed {
+                    Some(_) => {
+                        crate::table_seal::affected_plans(&mut self.tx, &table_changes).await?
+                    }
+                    None => None,
+                };
+                let fresh =
+                    crate::table_seal::fingerprints_of(&mut self.tx, plans.as_ref()).await?;
+                let all = match (sealed, plans) {
+                    (Some(old), Some(_)) => crate::table_seal::merged(old.tables, fresh),
+                    _ => fresh,
+                };
+                Some((schema, all))
+            }
+            _ => None,
         };
         self.tx.commit().await?;
         if let (Some(seal), Some(last_id)) = (&self.seal, last_id) {

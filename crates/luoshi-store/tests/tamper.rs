@@ -460,3 +460,32 @@ async fn without_the_key_verification_says_what_it_could_not_check() {
     store.inspect_with_seal(base.seal());
     assert!(store.audit_report().await.expect("verify").intact);
 }
+
+#[tokio::test]
+async fn a_later_write_elsewhere_does_not_absorb_an_edit_behind_the_logs_back() {
+    let base = base().await;
+    let ledger = copy(&base);
+    ledger
+        .exec("UPDATE targets SET value = value * 3 WHERE id = (SELECT MIN(id) FROM targets)")
+        .await;
+    // Work goes on: a new account is made (tables of no plan are fingerprinted again).
+    let store = ledger.open().await.expect("opens");
+    store
+        .create_user(
+            luoshi_store::NewUser {
+                username: "hanyang".into(),
+                display_name: None,
+                role: luoshi_reporting::Role::DistrictReporter,
+                unit: None,
+                district: Some("汉阳区".into()),
+                email: None,
+                password_hash: "$argon2id$unused".into(),
+                must_change_password: false,
+            },
+            "协调办公室",
+        )
+        .await
+        .expect("user");
+    store.close().await;
+    assert_found(&ledger.findings().await, "表 targets 中首列为", "an edit before a later write");
+}
