@@ -103,6 +103,8 @@ pub struct Ledger<'a> {
     /// Tasks led by a group of districts (各区人民政府): how many lead it. No member answers for
     /// the whole; the city's figure is the sum of the districts' shares.
     group_led: FxHashMap<i64, usize>,
+    /// Target → the districts holding a share of it (for group-led targets' sums).
+    share_holders: FxHashMap<i64, Vec<&'a str>>,
     by_district: FxHashMap<(i64, &'a str), &'a SnapAssignment>,
     milestones: FxHashMap<i64, Vec<(u32, f64)>>,
     targets_by_id: FxHashMap<i64, &'a SnapTarget>,
@@ -181,6 +183,13 @@ impl<'a> Ledger<'a> {
             last,
             leads,
             group_led: district_leads.into_iter().filter(|(_, n)| *n > 1).collect(),
+            share_holders: {
+                let mut holders: FxHashMap<i64, Vec<&str>> = FxHashMap::default();
+                for (target, district, _) in snapshot.shares.iter() {
+                    holders.entry(*target).or_default().push(district.as_str());
+                }
+                holders
+            },
             by_district,
             milestones,
             targets_by_id: snapshot.targets.iter().map(|t| (t.id, t)).collect(),
@@ -298,12 +307,13 @@ impl MonthlyBulletin {
                 if group.is_none() {
                     return value_at(lead.id, m, target.id);
                 }
-                let reported: Vec<f64> = snapshot
-                    .shares
-                    .iter()
-                    .filter(|(id, _, _)| *id == target.id)
-                    .filter_map(|(_, district, _)| {
-                        let a = by_district.get(&(target.task_id, district.as_str()))?;
+                let reported: Vec<f64> = ledger
+                    .share_holders
+                    .get(&target.id)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|district| {
+                        let a = by_district.get(&(target.task_id, *district))?;
                         value_at(a.id, m, target.id)
                     })
                     .collect();
