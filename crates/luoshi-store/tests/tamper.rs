@@ -487,5 +487,9 @@ async fn a_later_write_elsewhere_does_not_absorb_an_edit_behind_the_logs_back() 
         .await
         .expect("user");
     store.close().await;
-    assert_found(&ledger.findings().await, "表 targets 中首列为", "an edit before a later write");
+    assert_found(
+        &ledger.findings().await,
+        "表 targets 中首列为",
+        "an edit before a later write",
+    );
 }
