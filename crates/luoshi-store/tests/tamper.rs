@@ -68,6 +68,20 @@ impl Ledger {
     }
 }
 
+/// An account for a district's reporter (its password is never used here).
+fn district_reporter(name: &str, district: &str) -> luoshi_store::NewUser {
+    luoshi_store::NewUser {
+        username: name.into(),
+        display_name: None,
+        role: luoshi_reporting::Role::DistrictReporter,
+        unit: None,
+        district: Some(district.into()),
+        email: None,
+        password_hash: "$argon2id$unused".into(),
+        must_change_password: false,
+    }
+}
+
 /// A sealed ledger with the Wuhan plan published and a report saved, submitted and accepted.
 async fn base() -> Ledger {
     let ledger = Ledger {
@@ -76,19 +90,7 @@ async fn base() -> Ledger {
     let store = ledger.open().await.expect("open");
     let plan = common::published(&store).await;
     store
-        .create_user(
-            luoshi_store::NewUser {
-                username: "jiangan".into(),
-                display_name: None,
-                role: luoshi_reporting::Role::DistrictReporter,
-                unit: None,
-                district: Some("江岸区".into()),
-                email: None,
-                password_hash: "$argon2id$unused".into(),
-                must_change_password: false,
-            },
-            "协调办公室",
-        )
+        .create_user(district_reporter("jiangan", "江岸区"), "协调办公室")
         .await
         .expect("user");
     let june = store.period_by_key(plan, "2021-06").await.expect("june");
@@ -471,19 +473,7 @@ async fn a_later_write_elsewhere_does_not_absorb_an_edit_behind_the_logs_back() 
     // Work goes on: a new account is made (tables of no plan are fingerprinted again).
     let store = ledger.open().await.expect("opens");
     store
-        .create_user(
-            luoshi_store::NewUser {
-                username: "hanyang".into(),
-                display_name: None,
-                role: luoshi_reporting::Role::DistrictReporter,
-                unit: None,
-                district: Some("汉阳区".into()),
-                email: None,
-                password_hash: "$argon2id$unused".into(),
-                must_change_password: false,
-            },
-            "协调办公室",
-        )
+        .create_user(district_reporter("hanyang", "汉阳区"), "协调办公室")
         .await
         .expect("user");
     store.close().await;
