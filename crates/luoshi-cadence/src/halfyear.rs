@@ -104,11 +104,19 @@ pub(crate) fn scores(
     }
     // Every unit and district with an assignment is scored, whatever else it has; names that
     // say no body (placeholders) never are.
+    // Only the months each assignment was due in count: none before it took effect.
     let mut due: HashMap<String, u32> = HashMap::new();
     for a in snapshot.assignments.iter().filter(|a| !a.placeholder) {
+        let owed = bulletins
+            .iter()
+            .filter(|b| a.months.contains(b.month))
+            .count() as u32;
+        if owed == 0 {
+            continue;
+        }
         let (name, group) = units.subject(&a.unit);
         entry(&mut inputs, &name, group);
-        *due.entry(name).or_default() += bulletins.len() as u32;
+        *due.entry(name).or_default() += owed;
     }
     // Reporting discipline, month by month, per unit (a district's reports are its government's).
     for b in bulletins {
@@ -123,11 +131,14 @@ pub(crate) fn scores(
     for r in snapshot
         .reports
         .iter()
-        .filter(|r| r.late && r.month <= month)
+        .filter(|r| r.late && r.month <= month && r.status.is_reported())
     {
-        let Some(unit) = units.unit_of_assignment.get(&r.assignment_id) else {
+        let Some((unit, months)) = units.unit_of_assignment.get(&r.assignment_id) else {
             continue;
         };
+        if !months.contains(r.month) {
+            continue;
+        }
         if units.placeholder.contains(unit) {
             continue;
         }
@@ -186,7 +197,8 @@ struct UnitIndex<'a> {
     /// District government → (district, group).
     district_of: HashMap<&'a str, (&'a str, Option<String>)>,
     district_group: HashMap<&'a str, Option<String>>,
-    unit_of_assignment: HashMap<i64, &'a str>,
+    /// Assignment → its unit and the months it is due in.
+    unit_of_assignment: HashMap<i64, (&'a str, luoshi_reporting::Months)>,
     /// Names that say no body.
     placeholder: std::collections::HashSet<&'a str>,
 }
@@ -200,7 +212,9 @@ impl<'a> UnitIndex<'a> {
             placeholder: Default::default(),
         };
         for a in snapshot.assignments.iter() {
-            index.unit_of_assignment.insert(a.id, a.unit.as_str());
+            index
+                .unit_of_assignment
+                .insert(a.id, (a.unit.as_str(), a.months));
             if a.placeholder {
                 index.placeholder.insert(a.unit.as_str());
             }

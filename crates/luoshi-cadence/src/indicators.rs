@@ -261,6 +261,7 @@ mod tests {
             qualifier: "at_least".into(),
             aspirational: false,
             per_each: false,
+            months: luoshi_reporting::Months::ALL,
         }
     }
 

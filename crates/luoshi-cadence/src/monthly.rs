@@ -4,12 +4,12 @@
 
 use std::collections::BTreeMap;
 
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use luoshi_evaluation::forecast::thousands;
 use luoshi_evaluation::{Evaluation, Qualifier, Rules, Status, TargetSpec, evaluate, forecast};
-use luoshi_store::{SnapAssignment, SnapReport, SnapTarget, Snapshot};
+use luoshi_store::{SnapAssignment, SnapReport, SnapShare, SnapTarget, Snapshot};
 
 use crate::document::{Block, OfficialDocument, Section};
 
@@ -88,27 +88,32 @@ fn spec(target: &SnapTarget, milestones: &FxHashMap<i64, Vec<(u32, f64)>>) -> Ta
     TargetSpec {
         aspirational: target.aspirational,
         milestones: milestones.get(&target.id).cloned().unwrap_or_default(),
+        start: target.months.first().unwrap_or(13),
         ..TargetSpec::new(target.value, Qualifier::parse(&target.qualifier))
     }
 }
 
 /// A snapshot indexed once, so that the twelve bulletins of a year (rankings, the assessment,
 /// the dashboard's trend) share one pass over a province-scale ledger instead of one each.
+/// Every lookup takes the month: an amendment changes who answers from its effective month on,
+/// and the months before are read as they were.
 pub struct Ledger<'a> {
     snapshot: &'a Snapshot,
     /// The last month indexed.
     last: u32,
-    /// Task → its lead assignment.
-    leads: FxHashMap<i64, &'a SnapAssignment>,
-    /// Tasks led by a group of districts (各区人民政府): how many lead it. No member answers for
-    /// the whole; the city's figure is the sum of the districts' shares.
-    group_led: FxHashMap<i64, usize>,
-    /// Target → the districts holding a share of it (for group-led targets' sums).
-    share_holders: FxHashMap<i64, Vec<&'a str>>,
-    by_district: FxHashMap<(i64, &'a str), &'a SnapAssignment>,
+    /// Task → who can answer for the whole: its leads, then the others, in plan order.
+    answerers: FxHashMap<i64, Vec<&'a SnapAssignment>>,
+    /// Task → its district-government leads. While more than one is in force the task is led
+    /// by a group of districts (各区人民政府): no member answers for the whole; the city's
+    /// figure is the sum of the districts' shares.
+    district_leads: FxHashMap<i64, Vec<&'a SnapAssignment>>,
+    /// Target → the districts' shares of it.
+    share_holders: FxHashMap<i64, Vec<&'a SnapShare>>,
+    by_district: FxHashMap<(i64, &'a str), Vec<&'a SnapAssignment>>,
     milestones: FxHashMap<i64, Vec<(u32, f64)>>,
     targets_by_id: FxHashMap<i64, &'a SnapTarget>,
-    /// Assignment → the report that counts each month (submitted or accepted), January first.
+    /// Assignment → the report that counts each month (submitted or accepted, in a month the
+    /// assignment is due), January first.
     reported: FxHashMap<i64, [Option<&'a SnapReport>; 12]>,
     /// `(assignment, target)` → the cumulative value reported each month, January first; NaN
     /// where none was (stored values are always finite).
@@ -120,6 +125,14 @@ fn slot(month: u32) -> Option<usize> {
     (1..=12).contains(&month).then(|| month as usize - 1)
 }
 
+/// The first of `candidates` due in `month`.
+fn in_force<'a>(candidates: Option<&Vec<&'a SnapAssignment>>, month: u32) -> Option<&'a SnapAssignment> {
+    candidates?
+        .iter()
+        .find(|a| a.months.contains(month))
+        .copied()
+}
+
 impl<'a> Ledger<'a> {
     /// Every month of the snapshot indexed.
     pub fn new(snapshot: &'a Snapshot) -> Ledger<'a> {
@@ -128,20 +141,23 @@ impl<'a> Ledger<'a> {
 
     /// January through `last` indexed: enough for that month's bulletin and every one before.
     pub fn through(snapshot: &'a Snapshot, last: u32) -> Ledger<'a> {
-        let mut leads: FxHashMap<i64, &SnapAssignment> = FxHashMap::default();
-        let mut by_district: FxHashMap<(i64, &str), &SnapAssignment> = FxHashMap::default();
-        let mut district_leads: FxHashMap<i64, usize> = FxHashMap::default();
+        let mut answerers: FxHashMap<i64, Vec<&SnapAssignment>> = FxHashMap::default();
+        let mut by_district: FxHashMap<(i64, &str), Vec<&SnapAssignment>> = FxHashMap::default();
+        let mut district_leads: FxHashMap<i64, Vec<&SnapAssignment>> = FxHashMap::default();
+        let mut due: FxHashMap<i64, &SnapAssignment> =
+            FxHashMap::with_capacity_and_hasher(snapshot.assignments.len(), Default::default());
         for a in snapshot.assignments.iter() {
+            due.insert(a.id, a);
             if a.role == "lead" && a.district.is_some() {
-                *district_leads.entry(a.task_id).or_default() += 1;
+                district_leads.entry(a.task_id).or_default().push(a);
             }
-            let lead = leads.entry(a.task_id).or_insert(a);
-            if lead.role != "lead" && a.role == "lead" {
-                *lead = a;
-            }
+            answerers.entry(a.task_id).or_default().push(a);
             if let Some(d) = &a.district {
-                by_district.entry((a.task_id, d.as_str())).or_insert(a);
+                by_district.entry((a.task_id, d.as_str())).or_default().push(a);
             }
+        }
+        for candidates in answerers.values_mut() {
+            candidates.sort_by_key(|a| a.role != "lead");
         }
         let mut milestones: FxHashMap<i64, Vec<(u32, f64)>> = FxHashMap::default();
         for (target, month, fraction) in snapshot.milestones.iter() {
@@ -153,23 +169,21 @@ impl<'a> Ledger<'a> {
         let mut reported: FxHashMap<i64, [Option<&SnapReport>; 12]> =
             FxHashMap::with_capacity_and_hasher(snapshot.assignments.len(), Default::default());
         for r in &snapshot.reports {
-            if let (Some(i), true) = (
-                slot(r.month).filter(|_| r.month <= last),
-                r.status.is_reported(),
-            ) {
+            let counts = r.status.is_reported()
+                && r.month <= last
+                && due
+                    .get(&r.assignment_id)
+                    .is_some_and(|a| a.months.contains(r.month));
+            if let (Some(i), true) = (slot(r.month), counts) {
                 reported.entry(r.assignment_id).or_insert([None; 12])[i] = Some(r);
             }
         }
-        // Only leads' values (the target as a whole) and districts' (their shares) are evaluated.
-        let evaluated: FxHashSet<i64> = leads
-            .values()
-            .chain(by_district.values())
-            .map(|a| a.id)
-            .collect();
+        // Only values that can answer for a target are evaluated: those of the assignments that
+        // answer for a task, and districts' (their shares).
         let mut values: FxHashMap<(i64, i64), [f64; 12]> =
             FxHashMap::with_capacity_and_hasher(snapshot.values.len() / 8, Default::default());
         for v in &snapshot.values {
-            if !evaluated.contains(&v.assignment_id) {
+            if !reported.contains_key(&v.assignment_id) {
                 continue;
             }
             if let Some(i) = slot(v.month).filter(|_| v.month <= last) {
@@ -178,24 +192,44 @@ impl<'a> Ledger<'a> {
                     .or_insert([f64::NAN; 12])[i] = v.value;
             }
         }
+        let mut share_holders: FxHashMap<i64, Vec<&SnapShare>> = FxHashMap::default();
+        for share in snapshot.shares.iter() {
+            share_holders.entry(share.target_id).or_default().push(share);
+        }
         Ledger {
             snapshot,
             last,
-            leads,
-            group_led: district_leads.into_iter().filter(|(_, n)| *n > 1).collect(),
-            share_holders: {
-                let mut holders: FxHashMap<i64, Vec<&str>> = FxHashMap::default();
-                for (target, district, _) in snapshot.shares.iter() {
-                    holders.entry(*target).or_default().push(district.as_str());
-                }
-                holders
-            },
+            answerers,
+            district_leads,
+            share_holders,
             by_district,
             milestones,
             targets_by_id: snapshot.targets.iter().map(|t| (t.id, t)).collect(),
             reported,
             values,
         }
+    }
+
+    /// Who answers for `task` as a whole in `month`: its lead (or, without one, the first unit
+    /// assigned), none while a group of districts leads it.
+    pub fn answering(&self, task: i64, month: u32) -> Option<&'a SnapAssignment> {
+        in_force(self.answerers.get(&task), month)
+    }
+
+    /// How many districts lead `task` together in `month`, when more than one does.
+    pub fn group_led(&self, task: i64, month: u32) -> Option<usize> {
+        let n = self
+            .district_leads
+            .get(&task)?
+            .iter()
+            .filter(|a| a.months.contains(month))
+            .count();
+        (n > 1).then_some(n)
+    }
+
+    /// The assignment of `district` on `task` in `month`.
+    fn of_district(&self, task: i64, district: &str, month: u32) -> Option<&'a SnapAssignment> {
+        in_force(self.by_district.get(&(task, district)), month)
     }
 
     /// The report of `assignment` that counts in `month`.
@@ -238,9 +272,9 @@ impl<'a> Ledger<'a> {
         &self.snapshot.targets
     }
 
-    /// The lead assignment of `task`.
+    /// The lead assignment of `task` as the last month indexed has it.
     pub fn lead(&self, task: i64) -> Option<&'a SnapAssignment> {
-        self.leads.get(&task).copied()
+        self.answering(task, self.last)
     }
 
     /// The evaluation spec of `target` (its milestones included).
@@ -282,63 +316,62 @@ impl MonthlyBulletin {
             .and_then(|y| y.parse().ok())
             .unwrap_or(0);
         let milestones = &ledger.milestones;
-        let leads = &ledger.leads;
-        let by_district = &ledger.by_district;
         let targets_by_id = &ledger.targets_by_id;
         let value_at =
             |assignment: i64, m: u32, target: i64| ledger.value_at(assignment, m, target);
-        let trajectory =
-            |assignment: i64, target: i64| ledger.trajectory(assignment, target, month);
         let mut targets = Vec::new();
         let mut completed = Vec::new();
-        for target in snapshot.targets.iter() {
-            let Some(lead) = leads.get(&target.task_id).copied() else {
-                continue;
-            };
-            let group = ledger.group_led.get(&target.task_id).copied();
+        // Only what is due this month: a target, share or assignment that takes effect later,
+        // or was ended by an amendment before, is not in this month's bulletin.
+        for target in snapshot.targets.iter().filter(|t| t.months.contains(month)) {
             if target.per_each {
                 // A 分别 target belongs to each member of its group, and only to them: each
                 // district's own line (below) is the target; no city line credits the lead.
                 continue;
             }
-            // Who answers for the whole: the lead unit, or for a group of districts the sum of
-            // the shares they reported (none of them alone).
+            // Who answers for the whole in month `m`: the lead unit, or for a group of
+            // districts the sum of the shares they reported (none of them alone).
             let city_value = |m: u32| -> Option<f64> {
-                if group.is_none() {
-                    return value_at(lead.id, m, target.id);
+                if ledger.group_led(target.task_id, m).is_none() {
+                    return value_at(ledger.answering(target.task_id, m)?.id, m, target.id);
                 }
                 let reported: Vec<f64> = ledger
                     .share_holders
                     .get(&target.id)
                     .into_iter()
                     .flatten()
-                    .filter_map(|district| {
-                        let a = by_district.get(&(target.task_id, *district))?;
+                    .filter(|share| share.months.contains(m))
+                    .filter_map(|share| {
+                        let a = ledger.of_district(target.task_id, &share.district, m)?;
                         value_at(a.id, m, target.id)
                     })
                     .collect();
                 (!reported.is_empty()).then(|| reported.iter().sum())
             };
+            let group = ledger.group_led(target.task_id, month);
+            let lead = ledger.answering(target.task_id, month);
+            if group.is_none() && lead.is_none() {
+                continue;
+            }
             let spec = spec(target, milestones);
             let actual = city_value(month);
             let evaluation = evaluate(&spec, actual, month, rules);
-            let warning = if evaluation.status == Status::Completed || group.is_some() {
-                None
-            } else {
-                forecast(
-                    &trajectory(lead.id, target.id),
+            let warning = match (group, lead) {
+                (None, Some(lead)) if evaluation.status != Status::Completed => forecast(
+                    &ledger.trajectory(lead.id, target.id, month),
                     target.value,
                     spec.qualifier,
                     &target.unit,
                 )
-                .and_then(|f| f.warning)
+                .and_then(|f| f.warning),
+                _ => None,
             };
-            let problems = match group {
-                Some(_) => String::new(),
-                None => ledger
+            let problems = match (group, lead) {
+                (None, Some(lead)) => ledger
                     .report(lead.id, month)
                     .map(|r| r.problems.clone())
                     .unwrap_or_default(),
+                _ => String::new(),
             };
             let line = TargetLine {
                 target_id: target.id,
@@ -346,9 +379,10 @@ impl MonthlyBulletin {
                 path: target.task_path.clone(),
                 task_title: target.task_title.clone(),
                 target: target.text.clone(),
-                lead: match group {
-                    Some(n) => format!("{n} 个区（各报本区份额）"),
-                    None => lead.unit.clone(),
+                lead: match (group, lead) {
+                    (Some(n), _) => format!("{n} 个区（各报本区份额）"),
+                    (None, Some(lead)) => lead.unit.clone(),
+                    (None, None) => String::new(),
                 },
                 group_led: group.is_some(),
                 value: target.value,
@@ -360,7 +394,7 @@ impl MonthlyBulletin {
                 aspirational: target.aspirational,
             };
             if evaluation.status == Status::Completed {
-                let before = (month > 1)
+                let before = (month > 1 && target.months.contains(month - 1))
                     .then(|| city_value(month - 1))
                     .flatten()
                     .map(|v| evaluate(&spec, Some(v), month - 1, rules).status);
@@ -372,27 +406,28 @@ impl MonthlyBulletin {
         }
         // Districts' own shares.
         let mut districts = Vec::new();
-        for (target_id, district, share) in snapshot.shares.iter() {
-            let Some(target) = targets_by_id.get(target_id).copied() else {
-                continue;
-            };
-            let Some(assignment) = by_district
-                .get(&(target.task_id, district.as_str()))
+        for share in snapshot.shares.iter().filter(|s| s.months.contains(month)) {
+            let Some(target) = targets_by_id
+                .get(&share.target_id)
                 .copied()
+                .filter(|t| t.months.contains(month))
             else {
                 continue;
             };
+            let Some(assignment) = ledger.of_district(target.task_id, &share.district, month) else {
+                continue;
+            };
             let spec = TargetSpec {
-                value: *share,
+                value: share.value,
                 ..spec(target, milestones)
             };
             let actual = value_at(assignment.id, month, target.id);
             districts.push(DistrictLine {
                 target_id: target.id,
-                district: district.clone(),
+                district: share.district.clone(),
                 path: target.task_path.clone(),
                 target: target.text.clone(),
-                share: *share,
+                share: share.value,
                 actual,
                 unit: target.unit.clone(),
                 evaluation: evaluate(&spec, actual, month, rules),
@@ -401,7 +436,7 @@ impl MonthlyBulletin {
         let mut raised = Vec::new();
         let mut missing: BTreeMap<String, Vec<String>> = BTreeMap::new();
         let (mut due, mut arrived, mut late) = (0, 0, 0);
-        for a in snapshot.assignments.iter() {
+        for a in snapshot.assignments.iter().filter(|a| a.months.contains(month)) {
             due += 1;
             let path = format!("{} {}", a.task_path, a.task_title);
             match ledger.report(a.id, month) {

@@ -72,8 +72,11 @@ pub async fn simulate_year(store: &Store, plan_id: i64) -> Result<Simulated, Sto
     // Each assignment reports on the targets its form asks for (those it owns or holds a
     // share of), the same every month.
     let mut asked: std::collections::HashMap<i64, Vec<i64>> = std::collections::HashMap::new();
-    if let Some(first) = snapshot.months.first() {
-        for a in snapshot.assignments.iter() {
+    for a in snapshot.assignments.iter() {
+        let first = snapshot.months.iter().find(|p| {
+            Day::parse(&p.ends_on).is_some_and(|end| a.months.contains(end.month))
+        });
+        if let Some(first) = first {
             let form = store.report(first.id, a.id).await?;
             asked.insert(a.id, form.targets.iter().map(|t| t.target_id).collect());
         }
@@ -85,7 +88,8 @@ pub async fn simulate_year(store: &Store, plan_id: i64) -> Result<Simulated, Sto
         let month = end.month;
         let mut on_time = Vec::new();
         let mut late = Vec::new();
-        for a in snapshot.assignments.iter() {
+        // Only the months each assignment is due in.
+        for a in snapshot.assignments.iter().filter(|a| a.months.contains(month)) {
             let behaviour = Behaviour::of(&a.unit);
             if !behaviour.reports_in(month) {
                 done.missing += 1;
@@ -104,9 +108,9 @@ pub async fn simulate_year(store: &Store, plan_id: i64) -> Result<Simulated, Sto
                             snapshot
                                 .shares
                                 .iter()
-                                .find(|(id, name, _)| *id == t.id && name == d)
+                                .find(|s| s.target_id == t.id && &s.district == d)
                         })
-                        .map_or(t.value, |(_, _, share)| *share);
+                        .map_or(t.value, |s| s.value);
                     let share = if t.qualifier == "at_most" {
                         0.8 * f64::from(month) / 12.0
                     } else {

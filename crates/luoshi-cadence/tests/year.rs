@@ -130,8 +130,9 @@ async fn twelve_bulletins_agree_with_the_raw_reports() {
                 let sum: Vec<f64> = snapshot
                     .shares
                     .iter()
-                    .filter(|(id, _, _)| *id == target.id)
-                    .filter_map(|(_, d, _)| {
+                    .filter(|s| s.target_id == target.id)
+                    .map(|s| &s.district)
+                    .filter_map(|d| {
                         let a = snapshot.assignments.iter().find(|a| {
                             a.task_id == target.task_id && a.district.as_deref() == Some(d.as_str())
                         })?;

@@ -8,4 +8,6 @@ pub mod status;
 
 pub use assess::{AssessmentRules, Score, ScoreInput, rank_within_groups, score};
 pub use forecast::{Forecast, forecast};
-pub use status::{Evaluation, Qualifier, Rules, Status, TargetSpec, evaluate, pace, worst};
+pub use status::{
+    Evaluation, Qualifier, Rules, Status, TargetSpec, evaluate, pace, pace_from, worst,
+};

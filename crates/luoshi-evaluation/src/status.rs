@@ -66,6 +66,14 @@ pub struct TargetSpec {
     /// Milestones (节点): `(month, fraction of the value due by the end of that month)`, in any
     /// order. Empty: stepped by month.
     pub milestones: Vec<(u32, f64)>,
+    /// The first month the target is due in (1–12): a plan published in June is paced over
+    /// June–December, its earlier months neither expected nor counted.
+    #[serde(default = "january")]
+    pub start: u32,
+}
+
+fn january() -> u32 {
+    1
 }
 
 impl TargetSpec {
@@ -75,6 +83,7 @@ impl TargetSpec {
             qualifier,
             aspirational: false,
             milestones: Vec::new(),
+            start: 1,
         }
     }
 }
@@ -160,9 +169,17 @@ pub fn worst(statuses: impl IntoIterator<Item = Status>) -> Option<Status> {
 
 /// The fraction of the year's value expected after `months` closed months (0–12).
 pub fn pace(months: u32, milestones: &[(u32, f64)]) -> f64 {
+    pace_from(1, months, milestones)
+}
+
+/// The fraction expected at the end of month `months` of a target due from month `start`:
+/// stepped by month over `start`–December unless milestones say otherwise.
+pub fn pace_from(start: u32, months: u32, milestones: &[(u32, f64)]) -> f64 {
     let months = months.min(12);
     if milestones.is_empty() {
-        return f64::from(months) / 12.0;
+        let start = start.clamp(1, 12);
+        let elapsed = (months + 1).saturating_sub(start);
+        return f64::from(elapsed) / f64::from(13 - start);
     }
     // The latest milestone already due; before the first one nothing is expected.
     milestones
@@ -203,7 +220,9 @@ fn met(spec: &TargetSpec, actual: f64, rules: &Rules) -> bool {
 /// Evaluates one target: `actual` is the cumulative value reported (None: no report although one
 /// was due), after `months` closed months.
 pub fn evaluate(spec: &TargetSpec, actual: Option<f64>, months: u32, rules: &Rules) -> Evaluation {
-    let pace = pace(months, &spec.milestones);
+    let pace = pace_from(spec.start, months, &spec.milestones);
+    // Months counted for a target not started: those since it became due.
+    let months = (months + 1).saturating_sub(spec.start.max(1));
     let Some(actual) = actual else {
         return Evaluation {
             status: Status::NotReported,
@@ -270,6 +289,43 @@ mod tests {
             &Rules::default(),
         )
         .status
+    }
+
+    #[test]
+    fn a_target_due_from_june_is_paced_over_june_to_december() {
+        assert_eq!(pace_from(6, 5, &[]), 0.0);
+        assert!((pace_from(6, 6, &[]) - 1.0 / 7.0).abs() < 1e-12);
+        assert_eq!(pace_from(6, 12, &[]), 1.0);
+        assert_eq!(pace_from(1, 6, &[]), pace(6, &[]));
+        let june = TargetSpec {
+            start: 6,
+            ..TargetSpec::new(70.0, Qualifier::AtLeast)
+        };
+        // Nothing is expected before the target is due, so nothing lags.
+        assert_eq!(
+            evaluate(&june, Some(0.0), 5, &Rules::default()).status,
+            Status::OnPace
+        );
+        // 15 of 70 after two of seven months (pace 28.6 %, progress 21.4 %): on pace, where a
+        // January start (pace 58.3 %) would call it seriously lagging.
+        assert_eq!(
+            evaluate(&june, Some(15.0), 7, &Rules::default()).status,
+            Status::OnPace
+        );
+        assert_eq!(
+            evaluate(&TargetSpec::new(70.0, Qualifier::AtLeast), Some(15.0), 7, &Rules::default())
+                .status,
+            Status::SeriouslyLagging
+        );
+        // Not started: seriously lagging only after more than three months since it became due.
+        assert_eq!(
+            evaluate(&june, Some(0.0), 8, &Rules::default()).status,
+            Status::NotStarted
+        );
+        assert_eq!(
+            evaluate(&june, Some(0.0), 9, &Rules::default()).status,
+            Status::SeriouslyLagging
+        );
     }
 
     #[test]

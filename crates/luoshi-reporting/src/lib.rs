@@ -4,8 +4,10 @@
 
 pub mod access;
 pub mod calendar;
+pub mod months;
 pub mod report;
 
 pub use access::{AssignmentScope, Principal, Role, ScoreScope};
 pub use calendar::{Day, PeriodKind, PeriodSpec, Window, beijing_time, utc_seconds};
+pub use months::Months;
 pub use report::{ReportStatus, ValueCheck};

@@ -324,15 +324,29 @@ pub async fn merge_units(
     }))
 }
 
-#[utoipa::path(post, path = "/api/plans/{id}/publish", tag = "方案", params(("id" = i64, Path)),
-    responses((status = 200, body = PlanSummary), (status = 409, body = crate::ErrorBody)))]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PublishQuery {
+    /// The month (1–12) reports are due from: by default the month of publication (January
+    /// when published outside the plan's year); an earlier month asks for back-filling.
+    pub reporting_start: Option<u32>,
+}
+
+#[utoipa::path(post, path = "/api/plans/{id}/publish", tag = "方案", params(("id" = i64, Path), PublishQuery),
+    responses((status = 200, body = PlanSummary), (status = 409, body = crate::ErrorBody), (status = 422, body = crate::ErrorBody)))]
 pub async fn publish(
     State(s): State<AppState>,
-    caller: Caller,
+    Office(caller): Office,
     Path(id): Path<i64>,
+    QueryParams(q): QueryParams<PublishQuery>,
 ) -> ApiResult<PlanSummary> {
-    caller.require_office()?;
-    s.store.publish(id, &s.directory, &caller.actor()).await?;
+    let how = Publishing {
+        today: s.today(),
+        reporting_start: q.reporting_start,
+    };
+    s.store
+        .publish_with(id, &s.directory, how, &caller.actor())
+        .await?;
     Ok(Json(s.store.plan(id).await?))
 }
 
@@ -346,7 +360,7 @@ pub async fn set_task_units(
 ) -> ApiResult<TaskDetail> {
     caller.require_office()?;
     s.store
-        .set_task_units(id, &input, &s.directory, &caller.actor())
+        .set_task_units(id, &input, &s.directory, s.today(), &caller.actor())
         .await?;
     let task = s.store.task(id).await?;
     visible_plan(&s, &caller, task.row.plan_id).await?;
@@ -405,7 +419,7 @@ pub async fn set_shares(
         .map(|s| (s.district, s.value))
         .collect();
     s.store
-        .set_target_shares(id, &shares, &caller.actor())
+        .set_target_shares(id, &shares, s.today(), &caller.actor())
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }

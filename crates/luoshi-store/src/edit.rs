@@ -2,14 +2,15 @@
 //! change is one audited transaction; a published plan's task list changes only by amendment.
 
 use luoshi_directory::Directory;
-use luoshi_extract::{AssigneeKind, Role};
+use luoshi_reporting::{Day, Months};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sqlx::{AnyConnection, Row};
 
-use crate::audit::{Change, Write};
+use crate::audit::Change;
 use crate::import::{add_alias, unit_id};
-use crate::{Result, Store, StoreError, now};
+use crate::publish::{amend, effective_month, reassign_task};
+use crate::{Result, Store, StoreError};
 
 pub(crate) struct NewTarget<'a> {
     pub text: &'a str,
@@ -64,6 +65,10 @@ pub struct UnitsInput {
     /// Why, for the audit log and, on a published plan, the amendment.
     #[serde(default)]
     pub reason: Option<String>,
+    /// On a published plan, the month (1–12) the change takes effect in: by default the month
+    /// still being reported; never one whose reports are already due.
+    #[serde(default)]
+    pub effective_month: Option<u32>,
 }
 
 /// One part of a target being split.
@@ -163,12 +168,14 @@ fn clean_names(names: &[String], field: &str) -> Result<Vec<String>> {
 impl Store {
     /// Sets who leads and who is responsible for a task. On a draft this corrects it and closes
     /// the task's review items about units; on a published plan it is an amendment and needs a
-    /// reason, and the task's assignments are derived anew.
+    /// reason and takes effect from its effective month (see [`crate::publish::reassign_task`]):
+    /// the months before keep their assignments and reports.
     pub async fn set_task_units(
         &self,
         task_id: i64,
         input: &UnitsInput,
         directory: &Directory,
+        today: Day,
         actor: &str,
     ) -> Result<()> {
         let lead = clean_names(&input.lead, "lead")?;
@@ -191,6 +198,10 @@ impl Store {
                 "方案已发布，修改责任单位须写明修订理由",
             ));
         }
+        let effective = match published {
+            true => Some(effective_month(conn, plan_id, today, input.effective_month).await?),
+            false => None,
+        };
         let before = task_units(conn, task_id).await?;
         sqlx::query("DELETE FROM task_units WHERE task_id = $1")
             .bind(task_id)
@@ -217,10 +228,12 @@ impl Store {
             .bind(task_id)
             .execute(&mut *conn)
             .await?;
-        let after = json!({ "lead": lead, "responsible": responsible });
-        if published {
-            derive_assignments(&mut write, plan_id, Some(task_id), directory).await?;
-            amend(&mut write, plan_id, reason.unwrap_or_default()).await?;
+        let mut after = json!({ "lead": lead, "responsible": responsible });
+        if let Some(from) = effective {
+            let done = reassign_task(write.conn(), plan_id, task_id, from, directory).await?;
+            after["effective_month"] = json!(from);
+            after["assignments"] = json!(done);
+            amend(&mut write, plan_id, reason.unwrap_or_default(), Some(from)).await?;
         }
         write.record(
             Change::new("set_units", "task", Some(task_id))
@@ -435,6 +448,7 @@ impl Store {
                     input.district.trim(),
                     input.text.trim()
                 ),
+                None,
             )
             .await?;
         }
@@ -444,63 +458,19 @@ impl Store {
     }
 
     /// Sets each district's share of a target by hand; the shares need not add up to the
-    /// target (the difference is shown as a warning).
+    /// target (the difference is shown as a warning). On a published plan a new share is due
+    /// from the month still being reported on `today`, and a share left out is due no longer
+    /// from then on: the months before keep the shares they were evaluated with.
     pub async fn set_target_shares(
         &self,
         target_id: i64,
         shares: &[(String, f64)],
+        today: Day,
         actor: &str,
     ) -> Result<()> {
-        for (i, (_, value)) in shares.iter().enumerate() {
-            if !value.is_finite() || *value < 0.0 {
-                return Err(StoreError::invalid(
-                    format!("shares[{i}].value"),
-                    "分解值必须是不小于 0 的数",
-                ));
-            }
-        }
         let mut write = self.begin_write(actor).await?;
-        let conn = write.conn();
-        let exists = sqlx::query("SELECT id FROM targets WHERE id = $1")
-            .bind(target_id)
-            .fetch_optional(&mut *conn)
-            .await?;
-        if exists.is_none() {
-            return Err(StoreError::NotFound {
-                entity: "目标",
-                id: target_id.to_string(),
-            });
-        }
-        let before: Vec<(String, f64)> = sqlx::query("SELECT d.name, s.value FROM target_shares s JOIN districts d ON d.id = s.district_id WHERE s.target_id = $1 ORDER BY d.id")
-            .bind(target_id)
-            .fetch_all(&mut *conn)
-            .await?
-            .iter()
-            .map(|r| Ok((r.try_get("name")?, r.try_get("value")?)))
-            .collect::<Result<_>>()?;
-        sqlx::query("DELETE FROM target_shares WHERE target_id = $1")
-            .bind(target_id)
-            .execute(&mut *conn)
-            .await?;
-        for (i, (district, value)) in shares.iter().enumerate() {
-            let district =
-                district_id(conn, district.trim(), &format!("shares[{i}].district")).await?;
-            sqlx::query("INSERT INTO target_shares (target_id, district_id, value, source) VALUES ($1, $2, $3, 'manual')")
-                .bind(target_id)
-                .bind(district)
-                .bind(*value)
-                .execute(&mut *conn)
-                .await
-                .map_err(|e| match e {
-                    sqlx::Error::Database(_) => StoreError::invalid(format!("shares[{i}].district"), "同一个区出现了两次"),
-                    other => other.into(),
-                })?;
-        }
-        write.record(
-            Change::new("set_shares", "target", Some(target_id))
-                .before(before)
-                .after(shares),
-        );
+        let change = set_shares_in(write.conn(), target_id, shares, today, "shares").await?;
+        write.record(change);
         write.commit().await
     }
 
@@ -535,33 +505,6 @@ impl Store {
         );
         write.commit().await
     }
-
-    /// Publishes a draft: freezes its task list, resolves every named unit through `directory`
-    /// into assignments (task × unit × role; group names become one per district), and gives
-    /// every district its full share of each 分别 target. Open review items stay listed.
-    pub async fn publish(&self, plan_id: i64, directory: &Directory, actor: &str) -> Result<()> {
-        let mut write = self.begin_write(actor).await?;
-        let conn = write.conn();
-        if plan_status(conn, plan_id).await? == "published" {
-            return Err(StoreError::Published("该方案已经发布".into()));
-        }
-        sqlx::query("UPDATE plans SET status = 'published', published_at = $1 WHERE id = $2")
-            .bind(now())
-            .bind(plan_id)
-            .execute(&mut *conn)
-            .await?;
-        let (assignments, shares) =
-            derive_assignments(&mut write, plan_id, None, directory).await?;
-        let periods = crate::periods::create_periods(write.conn(), plan_id).await?;
-        write.record(
-            Change::new("publish", "plan", Some(plan_id))
-                .before(json!({ "status": "draft" }))
-                .after(
-                    json!({ "status": "published", "assignments": assignments, "shares": shares, "periods": periods }),
-                ),
-        );
-        write.commit().await
-    }
 }
 
 async fn task_units(conn: &mut AnyConnection, task_id: i64) -> Result<serde_json::Value> {
@@ -583,183 +526,113 @@ async fn task_units(conn: &mut AnyConnection, task_id: i64) -> Result<serde_json
     Ok(json!({ "lead": lead, "responsible": responsible }))
 }
 
-async fn amend(write: &mut Write<'_>, plan_id: i64, description: &str) -> Result<()> {
-    let actor = write.actor().to_string();
-    let row = sqlx::query("INSERT INTO amendments (plan_id, at, actor, description) VALUES ($1, $2, $3, $4) RETURNING id")
-        .bind(plan_id)
-        .bind(now())
-        .bind(&actor)
-        .bind(description)
-        .fetch_one(write.conn())
-        .await?;
-    let id: i64 = row.try_get("id")?;
-    write.record(
-        Change::new("amend", "plan", Some(plan_id))
-            .after(json!({ "amendment": id, "description": description })),
-    );
-    Ok(())
-}
-
-/// (Re)derives the assignments of a plan, or of one task, and the per-district shares of its
-/// 分别 targets. Returns how many assignments and shares there are now.
-async fn derive_assignments(
-    write: &mut Write<'_>,
-    plan_id: i64,
-    only_task: Option<i64>,
-    directory: &Directory,
-) -> Result<(u64, u64)> {
-    let conn = write.conn();
-    let units = match only_task {
-        Some(task) => {
-            sqlx::query("SELECT u.task_id, u.role, u.printed, t.district_scope FROM task_units u JOIN tasks t ON t.id = u.task_id WHERE t.id = $1 ORDER BY u.ord")
-                .bind(task)
-                .fetch_all(&mut *conn)
-                .await?
-        }
-        None => {
-            sqlx::query("SELECT u.task_id, u.role, u.printed, t.district_scope FROM task_units u JOIN tasks t ON t.id = u.task_id WHERE t.plan_id = $1 ORDER BY t.ord, u.ord")
-                .bind(plan_id)
-                .fetch_all(&mut *conn)
-                .await?
-        }
-    };
-    match only_task {
-        Some(task) => {
-            sqlx::query("DELETE FROM assignments WHERE task_id = $1")
-                .bind(task)
-                .execute(&mut *conn)
-                .await?
-        }
-        None => {
-            sqlx::query("DELETE FROM assignments WHERE plan_id = $1")
-                .bind(plan_id)
-                .execute(&mut *conn)
-                .await?
-        }
-    };
-    let mut assignments = 0u64;
-    // Two printed names can reach one unit (各区人民政府 and 江岸区): one assignment, and no
-    // `ON CONFLICT`, which spends PostgreSQL ids and would make ids differ between databases.
-    let mut seen = std::collections::HashSet::new();
-    for row in units {
-        let task_id: i64 = row.try_get("task_id")?;
-        let role_name: String = row.try_get("role")?;
-        let printed: String = row.try_get("printed")?;
-        let scope: Option<String> = row.try_get("district_scope")?;
-        let role = if role_name == "lead" {
-            Role::Lead
-        } else {
-            Role::Responsible
-        };
-        let (assignee, _) = directory
-            .lookup(&printed, role, scope.as_deref())
-            .unwrap_or_else(|| {
-                (
-                    luoshi_extract::Assignee {
-                        printed: printed.clone(),
-                        role,
-                        unit: printed.clone(),
-                        kind: AssigneeKind::Unit,
-                        districts: Vec::new(),
-                    },
-                    None,
-                )
-            });
-        let mut targets: Vec<(i64, Option<i64>)> = Vec::new();
-        match assignee.kind {
-            AssigneeKind::Unit => {
-                targets.push((unit_id(conn, &assignee.unit, "learned").await?, None))
-            }
-            AssigneeKind::Unspecified => {
-                targets.push((unit_id(conn, &assignee.unit, "unspecified").await?, None))
-            }
-            AssigneeKind::District | AssigneeKind::Group => {
-                for name in &assignee.districts {
-                    let d = sqlx::query("SELECT id, unit_id FROM districts WHERE name = $1")
-                        .bind(name)
-                        .fetch_optional(&mut *conn)
-                        .await?;
-                    if let Some(d) = d {
-                        targets.push((d.try_get("unit_id")?, Some(d.try_get("id")?)));
-                    }
-                }
-            }
-        }
-        for (unit, district) in targets {
-            if !seen.insert((task_id, unit, role_name.clone())) {
-                continue;
-            }
-            let inserted = sqlx::query("INSERT INTO assignments (plan_id, task_id, unit_id, role, printed, district_id) VALUES ($1, $2, $3, $4, $5, $6)")
-            .bind(plan_id)
-            .bind(task_id)
-            .bind(unit)
-            .bind(&role_name)
-            .bind(&printed)
-            .bind(district)
-            .execute(&mut *conn)
-            .await?
-            .rows_affected();
-            assignments += inserted;
+/// Sets one target's district shares inside a write (see [`Store::set_target_shares`]); `field`
+/// names the input in messages. Returns the audit record.
+pub(crate) async fn set_shares_in(
+    conn: &mut AnyConnection,
+    target_id: i64,
+    shares: &[(String, f64)],
+    today: Day,
+    field: &str,
+) -> Result<Change> {
+    for (i, (_, value)) in shares.iter().enumerate() {
+        if !value.is_finite() || *value < 0.0 {
+            return Err(StoreError::invalid(
+                format!("{field}[{i}].value"),
+                "分解值必须是不小于 0 的数",
+            ));
         }
     }
-    // 分别 targets: every member district owes the full value.
-    let per_each = "SELECT g.id, g.value, g.per_each, t.district_scope FROM targets g JOIN tasks t ON t.id = g.task_id WHERE g.per_each IS NOT NULL AND ";
-    let targets = match only_task {
-        Some(task) => {
-            sqlx::query(sqlx::AssertSqlSafe(format!("{per_each}t.id = $1")))
-                .bind(task)
-                .fetch_all(&mut *conn)
-                .await?
-        }
-        None => {
-            sqlx::query(sqlx::AssertSqlSafe(format!("{per_each}t.plan_id = $1")))
-                .bind(plan_id)
-                .fetch_all(&mut *conn)
-                .await?
-        }
+    let plan_id: i64 = sqlx::query("SELECT t.plan_id FROM targets g JOIN tasks t ON t.id = g.task_id WHERE g.id = $1")
+        .bind(target_id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or_else(|| StoreError::NotFound {
+            entity: "目标",
+            id: target_id.to_string(),
+        })?
+        .try_get("plan_id")?;
+    let from = match plan_status(conn, plan_id).await?.as_str() {
+        "published" => Some(effective_month(conn, plan_id, today, None).await?),
+        _ => None,
     };
-    let mut shares = 0u64;
-    for row in targets {
-        let target_id: i64 = row.try_get("id")?;
-        let value: f64 = row.try_get("value")?;
-        let group: String = row.try_get("per_each")?;
-        let scope: Option<String> = row.try_get("district_scope")?;
-        let Some((assignee, _)) = directory.lookup(&group, Role::Responsible, scope.as_deref())
-        else {
-            continue;
-        };
-        sqlx::query("DELETE FROM target_shares WHERE target_id = $1 AND source = 'per_each'")
-            .bind(target_id)
-            .execute(&mut *conn)
-            .await?;
-        // Districts the office already split by hand keep their share.
-        let kept = sqlx::query("SELECT district_id FROM target_shares WHERE target_id = $1")
-            .bind(target_id)
-            .fetch_all(&mut *conn)
-            .await?;
-        let mut taken: std::collections::HashSet<i64> = kept
-            .iter()
-            .map(|r| r.try_get("district_id"))
-            .collect::<Result<_, _>>()?;
-        for name in &assignee.districts {
-            let d = sqlx::query("SELECT id FROM districts WHERE name = $1")
-                .bind(name)
-                .fetch_optional(&mut *conn)
-                .await?;
-            if let Some(d) = d {
-                let district: i64 = d.try_get("id")?;
-                if !taken.insert(district) {
-                    continue;
-                }
-                shares += sqlx::query("INSERT INTO target_shares (target_id, district_id, value, source) VALUES ($1, $2, $3, 'per_each')")
+    let existing: Vec<(i64, i64, String, f64, Months)> = sqlx::query("SELECT s.id, s.district_id, d.name, s.value, s.months_due FROM target_shares s JOIN districts d ON d.id = s.district_id WHERE s.target_id = $1 ORDER BY d.id")
+        .bind(target_id)
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok((
+                r.try_get("id")?,
+                r.try_get("district_id")?,
+                r.try_get("name")?,
+                r.try_get("value")?,
+                Months::from_bits(r.try_get("months_due")?),
+            ))
+        })
+        .collect::<Result<_>>()?;
+    let before: Vec<(&str, f64)> = existing
+        .iter()
+        .filter(|e| e.4.contains(12) || from.is_none())
+        .map(|e| (e.2.as_str(), e.3))
+        .collect();
+    let before = json!(before);
+    let mut given: Vec<i64> = Vec::new();
+    for (i, (district, value)) in shares.iter().enumerate() {
+        let place = format!("{field}[{i}].district");
+        let district = district_id(conn, district.trim(), &place).await?;
+        if given.contains(&district) {
+            return Err(StoreError::invalid(place, "同一个区出现了两次"));
+        }
+        given.push(district);
+        match existing.iter().find(|e| e.1 == district) {
+            Some((id, _, _, _, months)) => {
+                let months = from.map_or(Months::ALL, |m| months.with_from(m));
+                sqlx::query("UPDATE target_shares SET value = $1, source = 'manual', months_due = $2 WHERE id = $3")
+                    .bind(*value)
+                    .bind(months.bits())
+                    .bind(*id)
+                    .execute(&mut *conn)
+                    .await?;
+            }
+            None => {
+                let months = from.map_or(Months::ALL, Months::from_month);
+                sqlx::query("INSERT INTO target_shares (target_id, district_id, value, source, months_due) VALUES ($1, $2, $3, 'manual', $4)")
                     .bind(target_id)
                     .bind(district)
-                    .bind(value)
+                    .bind(*value)
+                    .bind(months.bits())
                     .execute(&mut *conn)
-                    .await?
-                    .rows_affected();
+                    .await?;
             }
         }
     }
-    Ok((assignments, shares))
+    for (id, district, _, _, months) in &existing {
+        if given.contains(district) {
+            continue;
+        }
+        match from {
+            // Kept for the months it was in force.
+            Some(m) => {
+                sqlx::query("UPDATE target_shares SET months_due = $1 WHERE id = $2")
+                    .bind(months.without_from(m).bits())
+                    .bind(*id)
+                    .execute(&mut *conn)
+                    .await?
+            }
+            None => {
+                sqlx::query("DELETE FROM target_shares WHERE id = $1")
+                    .bind(*id)
+                    .execute(&mut *conn)
+                    .await?
+            }
+        };
+    }
+    let mut after = json!(shares);
+    if let Some(m) = from {
+        after = json!({ "shares": shares, "effective_month": m });
+    }
+    Ok(Change::new("set_shares", "target", Some(target_id))
+        .before(before)
+        .after(after))
 }

@@ -17,6 +17,7 @@ mod import;
 mod indicator_sources;
 mod milestones;
 mod periods;
+mod publish;
 mod read;
 mod reports;
 mod rows;
@@ -43,6 +44,7 @@ pub use indicator_sources::IndicatorSource;
 pub use luoshi_reporting;
 pub use milestones::Milestone;
 pub use periods::PeriodRow;
+pub use publish::{AmendmentRow, Publishing};
 pub use read::{Page, TaskFilter};
 pub use reports::{
     AttachmentRow, ContextTarget, Notice, PreviousTexts, ReportInput, ReportTarget, ReportView,
@@ -51,7 +53,7 @@ pub use reports::{
 pub use rows::*;
 pub use rules::PlanRules;
 pub use sign_in::LoginLock;
-pub use snapshot::{SnapAssignment, SnapReport, SnapTarget, SnapValue, Snapshot, Structure, Texts};
+pub use snapshot::{SnapAssignment, SnapReport, SnapShare, SnapTarget, SnapValue, Snapshot, Structure, Texts};
 pub use tokens::ApiToken;
 pub use verify::{AuditProblem, AuditReport, SealStart};
 

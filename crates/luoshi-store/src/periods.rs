@@ -43,6 +43,19 @@ impl PeriodRow {
     pub fn is_month(&self) -> bool {
         self.kind == "month"
     }
+
+    /// The month of the year (1–12) of a monthly period.
+    pub fn month(&self) -> Option<u32> {
+        self.is_month()
+            .then(|| self.key.get(5..7)?.parse().ok())
+            .flatten()
+    }
+
+    /// Whether something due in `months` is due in this period (a period that is not a month
+    /// holds every month's).
+    pub fn holds(&self, months: luoshi_reporting::Months) -> bool {
+        self.month().is_none_or(|m| months.contains(m))
+    }
 }
 
 const PERIOD_COLUMNS: &str =

@@ -4,7 +4,7 @@
 //! review is one audited write.
 
 use luoshi_reporting::report::{ReportAction, check_text};
-use luoshi_reporting::{AssignmentScope, Day, ReportStatus, ValueCheck};
+use luoshi_reporting::{AssignmentScope, Day, Months, ReportStatus, ValueCheck};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sqlx::any::AnyRow;
@@ -69,6 +69,10 @@ pub struct ReportView {
     /// `lead` (the consolidated report) or `responsible`.
     pub role: String,
     pub district: Option<String>,
+    /// The months the assignment is due in (from the reporting start or the amendment that
+    /// added it).
+    #[schema(value_type = Vec<u32>)]
+    pub months: Months,
     /// `None` when nothing was saved yet (未填报).
     pub status: Option<ReportStatus>,
     pub progress: String,
@@ -173,7 +177,7 @@ pub struct Notice {
 }
 
 /// An assignment and its report in period `$2`, if any (report columns may be NULL).
-const ASSIGNMENT_SQL: &str = "SELECT a.id, a.plan_id, a.task_id, a.unit_id, a.role, a.district_id, t.path, t.title, u.name AS unit_name, d.name AS district_name, r.id AS report_id, r.status, r.progress, r.problems, r.next_steps, r.coordination, r.review_comment, r.version, r.updated_at, r.updated_by, r.submitted_at, r.submitted_late, r.reviewed_by FROM assignments a JOIN tasks t ON t.id = a.task_id JOIN units u ON u.id = a.unit_id LEFT JOIN districts d ON d.id = a.district_id LEFT JOIN reports r ON r.assignment_id = a.id AND r.period_id = $2";
+const ASSIGNMENT_SQL: &str = "SELECT a.id, a.plan_id, a.task_id, a.unit_id, a.role, a.district_id, a.months_due, t.path, t.title, u.name AS unit_name, d.name AS district_name, r.id AS report_id, r.status, r.progress, r.problems, r.next_steps, r.coordination, r.review_comment, r.version, r.updated_at, r.updated_by, r.submitted_at, r.submitted_late, r.reviewed_by FROM assignments a JOIN tasks t ON t.id = a.task_id JOIN units u ON u.id = a.unit_id LEFT JOIN districts d ON d.id = a.district_id LEFT JOIN reports r ON r.assignment_id = a.id AND r.period_id = $2";
 
 /// The assignment half of a view (no report data yet).
 fn blank_view(row: &AnyRow, period: &PeriodRow) -> Result<ReportView> {
@@ -190,6 +194,7 @@ fn blank_view(row: &AnyRow, period: &PeriodRow) -> Result<ReportView> {
         unit: row.try_get("unit_name")?,
         role: row.try_get("role")?,
         district: row.try_get("district_name")?,
+        months: Months::from_bits(row.try_get("months_due")?),
         status: None,
         progress: String::new(),
         problems: String::new(),
@@ -284,16 +289,22 @@ async fn load_core(
     // through its share; any other target to the task's lead as the city's total, and to a
     // district or responsible unit only through a share the office gave it. Where the lead is
     // a group of districts (各区人民政府), each member answers for its own share only.
+    // Only what is due in this period's month: a target, share or district lead in force then.
     let role: String = row.try_get("role")?;
-    let district_leads: i64 = sqlx::query(
-        "SELECT COUNT(*) AS n FROM assignments WHERE task_id = $1 AND role = 'lead' AND district_id IS NOT NULL",
+    let district_leads = sqlx::query(
+        "SELECT months_due FROM assignments WHERE task_id = $1 AND role = 'lead' AND district_id IS NOT NULL",
     )
     .bind(view.task_id)
-    .fetch_one(&mut *conn)
+    .fetch_all(&mut *conn)
     .await?
-    .try_get("n")?;
+    .iter()
+    .map(|r| r.try_get("months_due").map(Months::from_bits))
+    .collect::<std::result::Result<Vec<Months>, _>>()?
+    .into_iter()
+    .filter(|m| period.holds(*m))
+    .count();
     let owns_total = role == "lead" && (district_id.is_none() || district_leads <= 1);
-    let targets = sqlx::query("SELECT t.id, t.text, t.unit, t.qualifier, t.aspirational, t.value, t.per_each, s.value AS share, rv.value AS reported, rv.note, (SELECT pv.value FROM report_values pv JOIN reports pr ON pr.id = pv.report_id JOIN periods pp ON pp.id = pr.period_id WHERE pr.assignment_id = $4 AND pv.target_id = t.id AND pp.kind = 'month' AND pp.starts_on < $5 ORDER BY pp.starts_on DESC LIMIT 1) AS previous FROM targets t LEFT JOIN target_shares s ON s.target_id = t.id AND s.district_id = $2 LEFT JOIN report_values rv ON rv.target_id = t.id AND rv.report_id = $3 WHERE t.task_id = $1 AND t.kind <> 'existing_count' ORDER BY t.ord")
+    let targets = sqlx::query("SELECT t.id, t.text, t.unit, t.qualifier, t.aspirational, t.value, t.per_each, t.months_due, s.value AS share, s.months_due AS share_months, rv.value AS reported, rv.note, (SELECT pv.value FROM report_values pv JOIN reports pr ON pr.id = pv.report_id JOIN periods pp ON pp.id = pr.period_id WHERE pr.assignment_id = $4 AND pv.target_id = t.id AND pp.kind = 'month' AND pp.starts_on < $5 ORDER BY pp.starts_on DESC LIMIT 1) AS previous FROM targets t LEFT JOIN target_shares s ON s.target_id = t.id AND s.district_id = $2 LEFT JOIN report_values rv ON rv.target_id = t.id AND rv.report_id = $3 WHERE t.task_id = $1 AND t.kind <> 'existing_count' ORDER BY t.ord")
         .bind(view.task_id)
         .bind(district_id.unwrap_or(-1))
         .bind(view.id.unwrap_or(-1))
@@ -302,8 +313,14 @@ async fn load_core(
         .fetch_all(&mut *conn)
         .await?;
     for t in &targets {
+        if !period.holds(Months::from_bits(t.try_get("months_due")?)) {
+            continue;
+        }
         let id: i64 = t.try_get("id")?;
-        let share: Option<f64> = t.try_get("share")?;
+        let share_months: Option<i64> = t.try_get("share_months")?;
+        let share: Option<f64> = t
+            .try_get::<Option<f64>, _>("share")?
+            .filter(|_| share_months.is_some_and(|m| period.holds(Months::from_bits(m))));
         let per_each: Option<String> = t.try_get("per_each")?;
         if share.is_none() && !(owns_total && per_each.is_none()) {
             view.context.push(ContextTarget {
@@ -495,6 +512,19 @@ pub(crate) async fn save_in(
         ));
     }
     let view = load_core(conn, period, assignment_id).await?;
+    if !period.holds(view.months) {
+        return Err(StoreError::invalid(
+            "period",
+            format!(
+                "「{} {}」在{}无需填报：{}承担该任务的月份为{}",
+                view.task_path,
+                view.task_title,
+                period.label,
+                view.unit,
+                view.months.label()
+            ),
+        ));
+    }
     check_version(&view, input.version)?;
     let from = view.status.unwrap_or(ReportStatus::Draft);
     let to = from.after(action).map_err(rule)?;
@@ -789,15 +819,18 @@ impl Store {
         let mut conn = self.pool.acquire().await?;
         let period = load_period(&mut conn, period_id).await?;
         let ids = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT a.id FROM assignments a JOIN tasks t ON t.id = a.task_id WHERE a.plan_id = $1 AND {condition} ORDER BY t.ord, a.role, a.id"
+            "SELECT a.id, a.months_due FROM assignments a JOIN tasks t ON t.id = a.task_id WHERE a.plan_id = $1 AND {condition} ORDER BY t.ord, a.role, a.id"
         )))
         .bind(period.plan_id)
         .bind(id)
         .fetch_all(&mut *conn)
         .await?;
         let mut out = Vec::with_capacity(ids.len());
+        // Only the assignments due in the period.
         for row in ids {
-            out.push(load_view(&mut conn, &period, row.try_get("id")?).await?);
+            if period.holds(Months::from_bits(row.try_get("months_due")?)) {
+                out.push(load_view(&mut conn, &period, row.try_get("id")?).await?);
+            }
         }
         Ok(out)
     }
@@ -806,13 +839,17 @@ impl Store {
     /// many were returned, and which are missing — for 催报.
     pub async fn reporting_status(&self, period_id: i64) -> Result<Vec<UnitReporting>> {
         let period = self.period(period_id).await?;
-        let rows = sqlx::query("SELECT a.unit_id, u.name AS unit_name, d.name AS district_name, t.path, t.title, r.status FROM assignments a JOIN units u ON u.id = a.unit_id JOIN tasks t ON t.id = a.task_id LEFT JOIN districts d ON d.unit_id = a.unit_id LEFT JOIN reports r ON r.assignment_id = a.id AND r.period_id = $2 WHERE a.plan_id = $1 ORDER BY u.name, t.ord")
+        let rows = sqlx::query("SELECT a.unit_id, a.months_due, u.name AS unit_name, d.name AS district_name, t.path, t.title, r.status FROM assignments a JOIN units u ON u.id = a.unit_id JOIN tasks t ON t.id = a.task_id LEFT JOIN districts d ON d.unit_id = a.unit_id LEFT JOIN reports r ON r.assignment_id = a.id AND r.period_id = $2 WHERE a.plan_id = $1 ORDER BY u.name, t.ord")
             .bind(period.plan_id)
             .bind(period_id)
             .fetch_all(&self.pool)
             .await?;
         let mut out: Vec<UnitReporting> = Vec::new();
         for row in rows {
+            // Only assignments due in the period are owed.
+            if !period.holds(Months::from_bits(row.try_get("months_due")?)) {
+                continue;
+            }
             let unit_id: i64 = row.try_get("unit_id")?;
             if out.last().is_none_or(|u| u.unit_id != unit_id) {
                 out.push(UnitReporting {

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use luoshi_reporting::ReportStatus;
+use luoshi_reporting::{Months, ReportStatus};
 use serde::Serialize;
 use sqlx::{AnyConnection, Row};
 
@@ -28,6 +28,8 @@ pub struct SnapTarget {
     pub aspirational: bool,
     /// A 分别 target: each member of its printed group owes the whole value.
     pub per_each: bool,
+    /// The months it is due in (from the plan's reporting start).
+    pub months: Months,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -45,6 +47,19 @@ pub struct SnapAssignment {
     /// A printed name that says no body (`各依托单位`, `有关专班单位`): a review item, never
     /// scored or ranked.
     pub placeholder: bool,
+    /// The months it is due in: from the reporting start, or from the amendment that added
+    /// it; an amendment that removed it ends them.
+    pub months: Months,
+}
+
+/// A district's share of a target.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SnapShare {
+    pub target_id: i64,
+    pub district: String,
+    pub value: f64,
+    /// The months it is due in.
+    pub months: Months,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -85,8 +100,7 @@ pub struct Snapshot {
     /// The plan's structure (shared with the store's cache, see [`Structure`]).
     pub targets: Arc<Vec<SnapTarget>>,
     pub assignments: Arc<Vec<SnapAssignment>>,
-    /// `(target id, district, value)`.
-    pub shares: Arc<Vec<(i64, String, f64)>>,
+    pub shares: Arc<Vec<SnapShare>>,
     /// Every monthly report saved, in no particular order.
     pub reports: Vec<SnapReport>,
     /// Every reported value, in no particular order.
@@ -103,7 +117,7 @@ pub struct Snapshot {
 pub struct Structure {
     pub targets: Arc<Vec<SnapTarget>>,
     pub assignments: Arc<Vec<SnapAssignment>>,
-    pub shares: Arc<Vec<(i64, String, f64)>>,
+    pub shares: Arc<Vec<SnapShare>>,
     pub milestones: Arc<Vec<(i64, u32, f64)>>,
 }
 
@@ -224,7 +238,7 @@ impl Store {
     /// Counts of what already exists (`推动 28 家国家重点实验室优化调整`) are context, not targets:
     /// they are left out here, so no output evaluates them.
     async fn structure_uncached(conn: &mut AnyConnection, plan_id: i64) -> Result<Structure> {
-        let targets: Vec<SnapTarget> = sqlx::query("SELECT g.id, g.task_id, t.path, t.title, t.section_path, g.text, g.value, g.max_value, g.unit, g.qualifier, g.aspirational, g.per_each FROM targets g JOIN tasks t ON t.id = g.task_id WHERE t.plan_id = $1 AND g.kind <> 'existing_count' ORDER BY t.ord, g.ord")
+        let targets: Vec<SnapTarget> = sqlx::query("SELECT g.id, g.task_id, t.path, t.title, t.section_path, g.text, g.value, g.max_value, g.unit, g.qualifier, g.aspirational, g.per_each, g.months_due FROM targets g JOIN tasks t ON t.id = g.task_id WHERE t.plan_id = $1 AND g.kind <> 'existing_count' ORDER BY t.ord, g.ord")
             .bind(plan_id)
             .fetch_all(&mut *conn)
             .await?
@@ -243,10 +257,11 @@ impl Store {
                     qualifier: r.try_get("qualifier")?,
                     aspirational: r.try_get::<i64, _>("aspirational")? != 0,
                     per_each: r.try_get::<Option<String>, _>("per_each")?.is_some(),
+                    months: Months::from_bits(r.try_get("months_due")?),
                 })
             })
             .collect::<Result<_>>()?;
-        let assignments: Vec<SnapAssignment> = sqlx::query("SELECT a.id, a.task_id, t.path, t.title, a.unit_id, u.name AS unit_name, u.kind AS unit_kind, a.role, d.name AS district_name, d.grp FROM assignments a JOIN units u ON u.id = a.unit_id JOIN tasks t ON t.id = a.task_id LEFT JOIN districts d ON d.id = a.district_id WHERE a.plan_id = $1 ORDER BY t.ord, a.role, a.id")
+        let assignments: Vec<SnapAssignment> = sqlx::query("SELECT a.id, a.task_id, t.path, t.title, a.unit_id, u.name AS unit_name, u.kind AS unit_kind, a.role, a.months_due, d.name AS district_name, d.grp FROM assignments a JOIN units u ON u.id = a.unit_id JOIN tasks t ON t.id = a.task_id LEFT JOIN districts d ON d.id = a.district_id WHERE a.plan_id = $1 ORDER BY t.ord, a.role, a.id")
             .bind(plan_id)
             .fetch_all(&mut *conn)
             .await?
@@ -263,15 +278,23 @@ impl Store {
                     district: r.try_get("district_name")?,
                     group: r.try_get("grp")?,
                     placeholder: r.try_get::<String, _>("unit_kind")? == "unspecified",
+                    months: Months::from_bits(r.try_get("months_due")?),
                 })
             })
             .collect::<Result<_>>()?;
-        let shares = sqlx::query("SELECT s.target_id, d.name, s.value FROM target_shares s JOIN districts d ON d.id = s.district_id JOIN targets g ON g.id = s.target_id JOIN tasks t ON t.id = g.task_id WHERE t.plan_id = $1 ORDER BY s.target_id, d.id")
+        let shares = sqlx::query("SELECT s.target_id, d.name, s.value, s.months_due FROM target_shares s JOIN districts d ON d.id = s.district_id JOIN targets g ON g.id = s.target_id JOIN tasks t ON t.id = g.task_id WHERE t.plan_id = $1 ORDER BY s.target_id, d.id")
             .bind(plan_id)
             .fetch_all(&mut *conn)
             .await?
             .iter()
-            .map(|r| Ok((r.try_get("target_id")?, r.try_get("name")?, r.try_get("value")?)))
+            .map(|r| {
+                Ok(SnapShare {
+                    target_id: r.try_get("target_id")?,
+                    district: r.try_get("name")?,
+                    value: r.try_get("value")?,
+                    months: Months::from_bits(r.try_get("months_due")?),
+                })
+            })
             .collect::<Result<_>>()?;
         let milestones = sqlx::query("SELECT m.target_id, m.month, m.fraction FROM target_milestones m JOIN targets g ON g.id = m.target_id JOIN tasks t ON t.id = g.task_id WHERE t.plan_id = $1 ORDER BY m.target_id, m.month")
             .bind(plan_id)

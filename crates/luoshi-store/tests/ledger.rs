@@ -5,6 +5,7 @@ mod common;
 
 use common::*;
 use luoshi_directory::Directory;
+use luoshi_reporting::Day;
 use luoshi_store::{DistrictRowInput, StoreError, TargetPart, TaskFilter, UnitsInput};
 
 #[tokio::test]
@@ -218,9 +219,10 @@ async fn the_office_corrects_a_draft_then_publishes() {
             lead: vec!["市科技局".into()],
             responsible: vec!["各区人民政府".into()],
             reason: None,
+            effective_month: None,
         };
         t.store
-            .set_task_units(first.id, &input, &dir, "市科技局-张三")
+            .set_task_units(first.id, &input, &dir, june(), "市科技局-张三")
             .await
             .expect("set units");
         let detail = t.store.task(first.id).await.expect("task");
@@ -327,16 +329,17 @@ async fn the_office_corrects_a_draft_then_publishes() {
             lead: vec!["市发展改革委".into()],
             responsible: vec![],
             reason: None,
+            effective_month: None,
         };
         assert!(
-            matches!(t.store.set_task_units(first.id, &again, &dir, "张三").await, Err(StoreError::Invalid { ref field, .. }) if field == "reason")
+            matches!(t.store.set_task_units(first.id, &again, &dir, june(), "张三").await, Err(StoreError::Invalid { ref field, .. }) if field == "reason")
         );
         let again = UnitsInput {
             reason: Some("市领导批示调整牵头单位".into()),
             ..again
         };
         t.store
-            .set_task_units(first.id, &again, &dir, "张三")
+            .set_task_units(first.id, &again, &dir, june(), "张三")
             .await
             .expect("amend");
         let assignments = t
@@ -368,17 +371,19 @@ async fn bad_input_is_refused_and_changes_nothing() {
             lead: vec![],
             responsible: vec!["市科技局".into()],
             reason: None,
+            effective_month: None,
         };
         assert!(
-            matches!(t.store.set_task_units(1, &empty, &dir, "x").await, Err(StoreError::Invalid { ref field, .. }) if field == "lead")
+            matches!(t.store.set_task_units(1, &empty, &dir, june(), "x").await, Err(StoreError::Invalid { ref field, .. }) if field == "lead")
         );
         let blank = UnitsInput {
             lead: vec!["市科技局".into(), " ".into()],
             responsible: vec![],
             reason: None,
+            effective_month: None,
         };
         assert!(
-            matches!(t.store.set_task_units(1, &blank, &dir, "x").await, Err(StoreError::Invalid { ref field, .. }) if field == "lead[1]")
+            matches!(t.store.set_task_units(1, &blank, &dir, june(), "x").await, Err(StoreError::Invalid { ref field, .. }) if field == "lead[1]")
         );
         assert!(matches!(
             t.store
@@ -389,6 +394,7 @@ async fn bad_input_is_refused_and_changes_nothing() {
                         ..UnitsInput::default()
                     },
                     &dir,
+                    june(),
                     "x"
                 )
                 .await,
@@ -398,7 +404,7 @@ async fn bad_input_is_refused_and_changes_nothing() {
             matches!(t.store.merge_units(id, "不存在的单位", "市科技局", "x").await, Err(StoreError::Invalid { ref field, .. }) if field == "from")
         );
         let shares = [("江岸区".to_string(), 1.0), ("江岸区".to_string(), 2.0)];
-        assert!(t.store.set_target_shares(1, &shares, "x").await.is_err());
+        assert!(t.store.set_target_shares(1, &shares, june(), "x").await.is_err());
         assert_eq!(
             t.store.audit_log(100).await.expect("log").len(),
             before,
@@ -406,7 +412,7 @@ async fn bad_input_is_refused_and_changes_nothing() {
         );
         let shares = [("江岸区".to_string(), 1.0), ("江汉区".to_string(), 2.0)];
         t.store
-            .set_target_shares(1, &shares, "x")
+            .set_target_shares(1, &shares, june(), "x")
             .await
             .expect("shares");
     }
@@ -545,9 +551,10 @@ async fn cached_reads_follow_every_write() {
             lead: vec!["市科技局".into()],
             responsible: vec![],
             reason: Some("调整".into()),
+            effective_month: None,
         };
         t.store
-            .set_task_units(first, &units, &Directory::wuhan(), "张三")
+            .set_task_units(first, &units, &Directory::wuhan(), june(), "张三")
             .await
             .expect("amend");
         let page = t
@@ -556,5 +563,14 @@ async fn cached_reads_follow_every_write() {
             .await
             .expect("page");
         assert_eq!(page.items[0].lead, vec!["市科技局"]);
+    }
+}
+
+/// The day amendments in these tests are made on: June's reports are still being made.
+fn june() -> Day {
+    Day {
+        year: 2021,
+        month: 6,
+        day: 20,
     }
 }

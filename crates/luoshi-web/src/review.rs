@@ -30,6 +30,10 @@ struct ReviewPage {
     plan: PlanSummary,
     items: Vec<ItemView>,
     csrf: String,
+    /// Draft: the reporting start offered at publishing (the month of publication).
+    publish_month: u32,
+    /// Published: the months an amendment made today may take effect in.
+    amendment_months: Vec<u32>,
     general_error: Option<String>,
     /// The item whose form the error belongs to (0: none).
     error_item: i64,
@@ -85,10 +89,24 @@ async fn render(
         .task
         .and_then(|t| items.iter().find(|i| i.task_id == Some(t)).map(|i| i.id))
         .unwrap_or(0);
+    let today = s.today();
+    let publish_month = luoshi_reporting::months::default_reporting_start(
+        plan.year
+            .and_then(|y| i32::try_from(y).ok())
+            .unwrap_or(today.year),
+        today,
+    );
+    let amendment_months = if plan.status == "published" {
+        (s.store.amendment_month(plan_id, today).await?..=12).collect()
+    } else {
+        Vec::new()
+    };
     let page = ReviewPage {
         plan,
         items,
         csrf: token,
+        publish_month,
+        amendment_months,
         general_error: error.general,
         error_item,
         error: error.message,
@@ -124,6 +142,14 @@ pub struct UnitsForm {
     responsible: String,
     #[serde(default)]
     reason: Option<String>,
+    #[serde(default)]
+    effective_month: Option<u32>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct PublishForm {
+    #[serde(default)]
+    reporting_start: Option<u32>,
 }
 
 async fn failed(
@@ -148,10 +174,11 @@ pub async fn set_units(
         lead: names(&form.lead),
         responsible: names(&form.responsible),
         reason: form.reason.filter(|r| !r.trim().is_empty()),
+        effective_month: form.effective_month,
     };
     match s
         .store
-        .set_task_units(task, &input, &s.directory, &caller.actor())
+        .set_task_units(task, &input, &s.directory, s.today(), &caller.actor())
         .await
     {
         Ok(()) => Ok(see_other(&format!("/plans/{plan}/review")).into_response()),
@@ -203,10 +230,27 @@ pub async fn publish(
     State(s): State<AppState>,
     caller: Caller,
     Path(plan): Path<i64>,
+    Form(form): Form<PublishForm>,
 ) -> Result<Response, PageError> {
     caller.require_office()?;
-    match s.store.publish(plan, &s.directory, &caller.actor()).await {
+    let how = luoshi_store::Publishing {
+        today: s.today(),
+        reporting_start: form.reporting_start,
+    };
+    match s
+        .store
+        .publish_with(plan, &s.directory, how, &caller.actor())
+        .await
+    {
         Ok(()) => Ok(see_other(&format!("/plans/{plan}")).into_response()),
+        Err(StoreError::Invalid { field, message }) => {
+            let error = FormError {
+                field,
+                general: Some(message),
+                ..FormError::default()
+            };
+            failed(&s, &caller, plan, StatusCode::UNPROCESSABLE_ENTITY, error).await
+        }
         Err(StoreError::Published(message)) => {
             let error = FormError {
                 general: Some(message),
