@@ -46,7 +46,8 @@ impl AnnualAssessment {
     }
 
     /// The assessment as it stands on `today`: the year's once December has closed, before
-    /// that a 预评估 of the closed months; `None` while no month has closed.
+    /// that a 预评估 of the closed months; `None` while no month in which anything is due has
+    /// closed (a plan reporting from June has nothing to score before June closes).
     pub fn as_of(
         snapshot: &Snapshot,
         items: &[AssessmentItem],
@@ -55,7 +56,11 @@ impl AnnualAssessment {
         today: luoshi_reporting::Day,
     ) -> Option<AnnualAssessment> {
         let through = closed_through(snapshot, today);
-        (through > 0)
+        let anything_due = snapshot
+            .assignments
+            .iter()
+            .any(|a| a.months.count_through(through) > 0);
+        (through > 0 && anything_due)
             .then(|| AnnualAssessment::through(snapshot, items, rules, assess, through))
             .flatten()
     }

@@ -126,7 +126,10 @@ fn slot(month: u32) -> Option<usize> {
 }
 
 /// The first of `candidates` due in `month`.
-fn in_force<'a>(candidates: Option<&Vec<&'a SnapAssignment>>, month: u32) -> Option<&'a SnapAssignment> {
+fn in_force<'a>(
+    candidates: Option<&Vec<&'a SnapAssignment>>,
+    month: u32,
+) -> Option<&'a SnapAssignment> {
     candidates?
         .iter()
         .find(|a| a.months.contains(month))
@@ -153,7 +156,10 @@ impl<'a> Ledger<'a> {
             }
             answerers.entry(a.task_id).or_default().push(a);
             if let Some(d) = &a.district {
-                by_district.entry((a.task_id, d.as_str())).or_default().push(a);
+                by_district
+                    .entry((a.task_id, d.as_str()))
+                    .or_default()
+                    .push(a);
             }
         }
         for candidates in answerers.values_mut() {
@@ -194,7 +200,10 @@ impl<'a> Ledger<'a> {
         }
         let mut share_holders: FxHashMap<i64, Vec<&SnapShare>> = FxHashMap::default();
         for share in snapshot.shares.iter() {
-            share_holders.entry(share.target_id).or_default().push(share);
+            share_holders
+                .entry(share.target_id)
+                .or_default()
+                .push(share);
         }
         Ledger {
             snapshot,
@@ -414,7 +423,8 @@ impl MonthlyBulletin {
             else {
                 continue;
             };
-            let Some(assignment) = ledger.of_district(target.task_id, &share.district, month) else {
+            let Some(assignment) = ledger.of_district(target.task_id, &share.district, month)
+            else {
                 continue;
             };
             let spec = TargetSpec {
@@ -436,7 +446,11 @@ impl MonthlyBulletin {
         let mut raised = Vec::new();
         let mut missing: BTreeMap<String, Vec<String>> = BTreeMap::new();
         let (mut due, mut arrived, mut late) = (0, 0, 0);
-        for a in snapshot.assignments.iter().filter(|a| a.months.contains(month)) {
+        for a in snapshot
+            .assignments
+            .iter()
+            .filter(|a| a.months.contains(month))
+        {
             due += 1;
             let path = format!("{} {}", a.task_path, a.task_title);
             match ledger.report(a.id, month) {

@@ -64,18 +64,36 @@ pub struct Simulated {
     pub missing: usize,
 }
 
+const ACTOR: &str = "演示数据";
+
 /// Fills the plan's twelve months with simulated reports and marks it 演示数据.
 pub async fn simulate_year(store: &Store, plan_id: i64) -> Result<Simulated, StoreError> {
-    const ACTOR: &str = "演示数据";
+    let done = simulate_months(store, plan_id, 1..=12).await?;
+    let snapshot = store
+        .snapshot_with(plan_id, luoshi_store::Texts::None, 0)
+        .await?;
+    enter_indicator_figures(store, plan_id, &snapshot.targets, ACTOR).await?;
+    store.mark_demo(plan_id, ACTOR).await?;
+    Ok(done)
+}
+
+/// Simulated reports for the months of `months` (1–12) from every assignment due in them, as
+/// the plan stands now: a test can amend the plan between two runs.
+pub async fn simulate_months(
+    store: &Store,
+    plan_id: i64,
+    months: std::ops::RangeInclusive<u32>,
+) -> Result<Simulated, StoreError> {
     let snapshot = store.snapshot(plan_id).await?;
     let mut done = Simulated::default();
     // Each assignment reports on the targets its form asks for (those it owns or holds a
     // share of), the same every month.
     let mut asked: std::collections::HashMap<i64, Vec<i64>> = std::collections::HashMap::new();
     for a in snapshot.assignments.iter() {
-        let first = snapshot.months.iter().find(|p| {
-            Day::parse(&p.ends_on).is_some_and(|end| a.months.contains(end.month))
-        });
+        let first = snapshot
+            .months
+            .iter()
+            .find(|p| Day::parse(&p.ends_on).is_some_and(|end| a.months.contains(end.month)));
         if let Some(first) = first {
             let form = store.report(first.id, a.id).await?;
             asked.insert(a.id, form.targets.iter().map(|t| t.target_id).collect());
@@ -86,10 +104,17 @@ pub async fn simulate_year(store: &Store, plan_id: i64) -> Result<Simulated, Sto
             continue;
         };
         let month = end.month;
+        if !months.contains(&month) {
+            continue;
+        }
         let mut on_time = Vec::new();
         let mut late = Vec::new();
         // Only the months each assignment is due in.
-        for a in snapshot.assignments.iter().filter(|a| a.months.contains(month)) {
+        for a in snapshot
+            .assignments
+            .iter()
+            .filter(|a| a.months.contains(month))
+        {
             let behaviour = Behaviour::of(&a.unit);
             if !behaviour.reports_in(month) {
                 done.missing += 1;
@@ -172,8 +197,6 @@ pub async fn simulate_year(store: &Store, plan_id: i64) -> Result<Simulated, Sto
             done.late += saved;
         }
     }
-    enter_indicator_figures(store, plan_id, &snapshot.targets, ACTOR).await?;
-    store.mark_demo(plan_id, ACTOR).await?;
     Ok(done)
 }
 

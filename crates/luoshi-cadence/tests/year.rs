@@ -2,38 +2,16 @@
 //! with a direct count of the raw reports; the .docx opens in LibreOffice (converted to PDF) and
 //! the .xlsx reopens with the same rows.
 
-use std::sync::Arc;
-
 use luoshi_cadence::simulate::{Behaviour, simulate_year};
 use luoshi_cadence::{Cadence, Format, MonthlyBulletin, render};
-use luoshi_directory::{Directory, resolve};
 use luoshi_evaluation::{Rules, Status};
 use luoshi_store::Store;
 
-const PLAN: &str = include_str!("../../../data/plans/wuhan-2021-tech-innovation-plan.txt");
+mod common;
 
 async fn simulated() -> (Store, i64, tempfile::TempDir) {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let store = Store::open(&format!(
-        "sqlite://{}",
-        dir.path().join("year.db").display()
-    ))
-    .await
-    .expect("store");
-    let directory = Arc::new(Directory::wuhan());
-    let plan = store
-        .import_plan(
-            &resolve(luoshi_extract::extract(PLAN), &directory),
-            "wuhan.txt",
-            PLAN.as_bytes(),
-            "测试",
-        )
-        .await
-        .expect("import");
-    store
-        .publish(plan, &directory, "测试")
-        .await
-        .expect("publish");
+    // Published today: the 2021 plan's year is past, so the whole year is due.
+    let (store, plan, _, dir) = common::published(luoshi_store::Publishing::today()).await;
     (store, plan, dir)
 }
 

@@ -226,6 +226,9 @@ pub struct PublishArgs {
     directory: String,
     #[arg(long, default_value = "协调办公室")]
     actor: String,
+    /// 自何月起填报（1–12）；默认为发布当月（方案年度之外发布则为 1 月），更早的月份即要求补报
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=12))]
+    reporting_start: Option<u32>,
 }
 
 pub fn publish(args: PublishArgs) -> Result<(), Failure> {
@@ -240,14 +243,21 @@ pub fn publish(args: PublishArgs) -> Result<(), Failure> {
                 plan.doc_number.as_deref(),
             ],
         )?;
+        let how = luoshi_store::Publishing {
+            reporting_start: args.reporting_start,
+            ..luoshi_store::Publishing::today()
+        };
         store
-            .publish(args.plan, &directory, &args.actor)
+            .publish_with(args.plan, &directory, how, &args.actor)
             .await
             .map_err(Failure::input)?;
         let plan = store.plan(args.plan).await.map_err(Failure::other)?;
         eprintln!(
-            "已发布方案 {}：{} 项任务，仍有 {} 项待核对",
-            plan.id, plan.task_count, plan.open_review_items
+            "已发布方案 {}：{} 项任务，自 {} 月起填报，仍有 {} 项待核对",
+            plan.id,
+            plan.task_count,
+            plan.reporting_start.unwrap_or(1),
+            plan.open_review_items
         );
         Ok(())
     })
@@ -300,7 +310,13 @@ pub fn serve(args: ServeArgs) -> Result<(), Failure> {
             return Err(Failure::input(anyhow!("--demo 只能用于新台账：演示数据不能混入真实台账，请用 --database 另指定一个文件")));
         }
         if plans.is_empty() {
-            let plan = seed(&store, &directory).await?;
+            // A demonstration simulates the whole year; otherwise reports are due from the month
+            // of publication on the server's calendar (`--today`).
+            let how = luoshi_store::Publishing {
+                today: today.unwrap_or_else(luoshi_reporting::Day::today_in_china),
+                reporting_start: args.demo.then_some(1),
+            };
+            let plan = seed(&store, &directory, how).await?;
             if args.demo {
                 let done = luoshi_cadence::simulate::simulate_year(&store, plan).await.map_err(Failure::other)?;
                 eprintln!("演示数据：已模拟一整年的报送 {} 份（迟报 {} 份，漏报 {} 份）", done.reports, done.late, done.missing);
@@ -337,7 +353,11 @@ pub fn serve(args: ServeArgs) -> Result<(), Failure> {
 
 /// A fresh ledger starts with the bundled Wuhan plan, imported and published, its review items
 /// listed so that nobody mistakes them for settled.
-async fn seed(store: &Store, directory: &luoshi_directory::Directory) -> Result<i64, Failure> {
+async fn seed(
+    store: &Store,
+    directory: &luoshi_directory::Directory,
+    how: luoshi_store::Publishing,
+) -> Result<i64, Failure> {
     let resolution = resolve(luoshi_extract::extract(BUILTIN_PLAN), directory);
     let id = store
         .import_plan(
@@ -349,7 +369,7 @@ async fn seed(store: &Store, directory: &luoshi_directory::Directory) -> Result<
         .await
         .map_err(Failure::other)?;
     store
-        .publish(id, directory, "luoshi")
+        .publish_with(id, directory, how, "luoshi")
         .await
         .map_err(Failure::other)?;
     let items = store.review_items(id).await.map_err(Failure::other)?;

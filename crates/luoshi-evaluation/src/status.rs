@@ -313,8 +313,13 @@ mod tests {
             Status::OnPace
         );
         assert_eq!(
-            evaluate(&TargetSpec::new(70.0, Qualifier::AtLeast), Some(15.0), 7, &Rules::default())
-                .status,
+            evaluate(
+                &TargetSpec::new(70.0, Qualifier::AtLeast),
+                Some(15.0),
+                7,
+                &Rules::default()
+            )
+            .status,
             Status::SeriouslyLagging
         );
         // Not started: seriously lagging only after more than three months since it became due.

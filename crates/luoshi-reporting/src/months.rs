@@ -23,7 +23,9 @@ impl<'de> Deserialize<'de> for Months {
         let months = Vec::<u32>::deserialize(deserializer)?;
         months.iter().try_fold(Months::NONE, |set, m| match m {
             1..=12 => Ok(Months(set.0 | 1 << (m - 1))),
-            _ => Err(serde::de::Error::custom(format!("月份须在 1—12 之间（填了 {m}）"))),
+            _ => Err(serde::de::Error::custom(format!(
+                "月份须在 1—12 之间（填了 {m}）"
+            ))),
         })
     }
 }
@@ -153,7 +155,10 @@ mod tests {
         assert_eq!(Months::from_bits(-1), Months::ALL);
         let json = serde_json::to_string(&removed).expect("json");
         assert_eq!(json, "[6,7,8]");
-        assert_eq!(serde_json::from_str::<Months>(&json).expect("back"), removed);
+        assert_eq!(
+            serde_json::from_str::<Months>(&json).expect("back"),
+            removed
+        );
         assert!(serde_json::from_str::<Months>("[0]").is_err());
     }
 

@@ -350,6 +350,17 @@ pub async fn publish(
     Ok(Json(s.store.plan(id).await?))
 }
 
+#[utoipa::path(get, path = "/api/plans/{id}/amendments", tag = "方案", params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<AmendmentRow>), (status = 404, body = crate::ErrorBody)))]
+pub async fn list_amendments(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> ApiResult<Vec<AmendmentRow>> {
+    visible_plan(&s, &caller, id).await?;
+    Ok(Json(s.store.amendments(id).await?))
+}
+
 #[utoipa::path(put, path = "/api/tasks/{id}/units", tag = "任务", params(("id" = i64, Path)), request_body = UnitsInput,
     responses((status = 200, body = TaskDetail), (status = 422, body = crate::ErrorBody)))]
 pub async fn set_task_units(

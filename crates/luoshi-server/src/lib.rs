@@ -100,6 +100,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/plans/{id}/district-rows", post(add_district_row))
         .route("/api/plans/{id}/merge-units", post(merge_units))
         .route("/api/plans/{id}/publish", post(publish))
+        .route("/api/plans/{id}/amendments", get(list_amendments))
         .route("/api/tasks/{id}", get(get_task))
         .route("/api/tasks/{id}/units", put(set_task_units))
         .route("/api/targets/{id}/split", post(split_target))

@@ -25,6 +25,7 @@ use crate::{accounts, handlers, reporting};
         handlers::add_district_row,
         handlers::merge_units,
         handlers::publish,
+        handlers::list_amendments,
         handlers::set_task_units,
         handlers::split_target,
         handlers::set_shares,

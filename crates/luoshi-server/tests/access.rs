@@ -295,6 +295,7 @@ fn cases(f: &Fixture) -> Vec<Case> {
         case("GET", "/api/plans", Value::Null, &SIGNED_IN),
         case("GET", "/api/plans/1", Value::Null, &SIGNED_IN),
         case("GET", "/api/plans/1/sections", Value::Null, &SIGNED_IN),
+        case("GET", "/api/plans/1/amendments", Value::Null, &SIGNED_IN),
         case("GET", "/api/plans/1/indicators", Value::Null, &SIGNED_IN),
         case("GET", "/api/plans/1/tasks", Value::Null, &SIGNED_IN),
         case("GET", format!("/api/tasks/{task}"), Value::Null, &SIGNED_IN),

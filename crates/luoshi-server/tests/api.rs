@@ -363,10 +363,29 @@ async fn import_correct_and_publish_through_the_api() {
     .await;
     assert_eq!(status, StatusCode::OK, "{task}");
     assert_eq!(task["lead"], json!(["市科技局"]));
-    let (status, plan) = call(&app, "POST", &format!("/api/plans/{id}/publish"), None).await;
+    let (status, answer) = call(
+        &app,
+        "POST",
+        &format!("/api/plans/{id}/publish?reporting_start=0"),
+        None,
+    )
+    .await;
     assert_eq!(
-        (status, &plan["status"]),
-        (StatusCode::OK, &json!("published"))
+        (status, &answer["field"]),
+        (StatusCode::UNPROCESSABLE_ENTITY, &json!("reporting_start")),
+        "{answer}"
+    );
+    let (status, plan) = call(
+        &app,
+        "POST",
+        &format!("/api/plans/{id}/publish?reporting_start=3"),
+        None,
+    )
+    .await;
+    assert_eq!(
+        (status, &plan["status"], &plan["reporting_start"]),
+        (StatusCode::OK, &json!("published"), &json!(3)),
+        "{plan}"
     );
     let (status, answer) = call(&app, "POST", &format!("/api/plans/{id}/publish"), None).await;
     assert_eq!(status, StatusCode::CONFLICT, "{answer}");
@@ -382,6 +401,33 @@ async fn import_correct_and_publish_through_the_api() {
         (StatusCode::UNPROCESSABLE_ENTITY, &json!("reason")),
         "amendments need a reason"
     );
+    // Today the 2021 plan's year is over: an amendment changes nothing in it, and saying
+    // otherwise is refused.
+    let (status, answer) = call(
+        &app,
+        "PUT",
+        &format!("/api/tasks/{first}/units"),
+        Some(json!({ "lead": ["市发展改革委"], "reason": "调整", "effective_month": 6 })),
+    )
+    .await;
+    assert_eq!(
+        (status, &answer["field"]),
+        (StatusCode::UNPROCESSABLE_ENTITY, &json!("effective_month")),
+        "{answer}"
+    );
+    let (status, _) = call(
+        &app,
+        "PUT",
+        &format!("/api/tasks/{first}/units"),
+        Some(json!({ "lead": ["市发展改革委"], "reason": "调整" })),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, amendments) =
+        call(&app, "GET", &format!("/api/plans/{id}/amendments"), None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(amendments[0]["description"], json!("调整"));
+    assert_eq!(amendments[0]["effective_month"], json!(13), "{amendments}");
     let (status, _) = call(
         &app,
         "POST",
@@ -421,6 +467,7 @@ async fn openapi_document_describes_every_route() {
         "/api/plans/{id}/districts/{district}/table",
         "/api/tasks/{id}/units",
         "/api/plans/{id}/publish",
+        "/api/plans/{id}/amendments",
         "/api/audit/verify",
     ] {
         assert!(

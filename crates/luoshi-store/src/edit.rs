@@ -543,15 +543,17 @@ pub(crate) async fn set_shares_in(
             ));
         }
     }
-    let plan_id: i64 = sqlx::query("SELECT t.plan_id FROM targets g JOIN tasks t ON t.id = g.task_id WHERE g.id = $1")
-        .bind(target_id)
-        .fetch_optional(&mut *conn)
-        .await?
-        .ok_or_else(|| StoreError::NotFound {
-            entity: "目标",
-            id: target_id.to_string(),
-        })?
-        .try_get("plan_id")?;
+    let plan_id: i64 = sqlx::query(
+        "SELECT t.plan_id FROM targets g JOIN tasks t ON t.id = g.task_id WHERE g.id = $1",
+    )
+    .bind(target_id)
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or_else(|| StoreError::NotFound {
+        entity: "目标",
+        id: target_id.to_string(),
+    })?
+    .try_get("plan_id")?;
     let from = match plan_status(conn, plan_id).await?.as_str() {
         "published" => Some(effective_month(conn, plan_id, today, None).await?),
         _ => None,

@@ -53,7 +53,9 @@ pub use reports::{
 pub use rows::*;
 pub use rules::PlanRules;
 pub use sign_in::LoginLock;
-pub use snapshot::{SnapAssignment, SnapReport, SnapShare, SnapTarget, SnapValue, Snapshot, Structure, Texts};
+pub use snapshot::{
+    SnapAssignment, SnapReport, SnapShare, SnapTarget, SnapValue, Snapshot, Structure, Texts,
+};
 pub use tokens::ApiToken;
 pub use verify::{AuditProblem, AuditReport, SealStart};
 

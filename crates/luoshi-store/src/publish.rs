@@ -134,11 +134,9 @@ pub(crate) async fn amend(
         .fetch_one(write.conn())
         .await?;
     let id: i64 = row.try_get("id")?;
-    write.record(
-        Change::new("amend", "plan", Some(plan_id)).after(
-            json!({ "amendment": id, "description": description, "effective_month": effective_month }),
-        ),
-    );
+    write.record(Change::new("amend", "plan", Some(plan_id)).after(
+        json!({ "amendment": id, "description": description, "effective_month": effective_month }),
+    ));
     Ok(())
 }
 

@@ -747,15 +747,15 @@ async fn plan_units(
     Ok(out)
 }
 
-const PLAN_SELECT: &str = "SELECT p.id, p.title, p.plan_title, p.issuer, p.doc_number, p.index_no, p.date_written, p.date_published, p.year, p.source_name, p.status, p.created_at, p.published_at, p.demo, \
+const PLAN_SELECT: &str = "SELECT p.id, p.title, p.plan_title, p.issuer, p.doc_number, p.index_no, p.date_written, p.date_published, p.year, p.source_name, p.status, p.created_at, p.published_at, p.reporting_start, p.demo, \
     (SELECT COUNT(*) FROM tasks t WHERE t.plan_id = p.id) AS task_count, \
     (SELECT COUNT(*) FROM targets g JOIN tasks t ON t.id = g.task_id WHERE t.plan_id = p.id) AS target_count, \
     (SELECT COUNT(*) FROM review_items r WHERE r.plan_id = p.id AND r.resolved = 0) AS open_review_items FROM plans p";
-const PLAN_SELECT_ALL: &str = "SELECT p.id, p.title, p.plan_title, p.issuer, p.doc_number, p.index_no, p.date_written, p.date_published, p.year, p.source_name, p.status, p.created_at, p.published_at, p.demo, \
+const PLAN_SELECT_ALL: &str = "SELECT p.id, p.title, p.plan_title, p.issuer, p.doc_number, p.index_no, p.date_written, p.date_published, p.year, p.source_name, p.status, p.created_at, p.published_at, p.reporting_start, p.demo, \
     (SELECT COUNT(*) FROM tasks t WHERE t.plan_id = p.id) AS task_count, \
     (SELECT COUNT(*) FROM targets g JOIN tasks t ON t.id = g.task_id WHERE t.plan_id = p.id) AS target_count, \
     (SELECT COUNT(*) FROM review_items r WHERE r.plan_id = p.id AND r.resolved = 0) AS open_review_items FROM plans p ORDER BY p.id";
-const ASSIGNMENT_SELECT: &str = "SELECT a.id, a.plan_id, a.task_id, t.path, t.title, u.name AS unit, a.role, a.printed, d.name AS district \
+const ASSIGNMENT_SELECT: &str = "SELECT a.id, a.plan_id, a.task_id, t.path, t.title, u.name AS unit, a.role, a.printed, d.name AS district, a.months_due \
     FROM assignments a JOIN tasks t ON t.id = a.task_id JOIN units u ON u.id = a.unit_id LEFT JOIN districts d ON d.id = a.district_id";
 
 fn plan_row(r: &AnyRow) -> Result<PlanSummary> {
@@ -773,6 +773,9 @@ fn plan_row(r: &AnyRow) -> Result<PlanSummary> {
         status: r.try_get("status")?,
         created_at: r.try_get("created_at")?,
         published_at: r.try_get("published_at")?,
+        reporting_start: r
+            .try_get::<Option<i64>, _>("reporting_start")?
+            .and_then(|m| u32::try_from(m).ok()),
         demo: r.try_get::<i64, _>("demo")? != 0,
         task_count: r.try_get("task_count")?,
         target_count: r.try_get("target_count")?,
@@ -801,6 +804,7 @@ fn assignment_row(r: &AnyRow) -> Result<AssignmentRow> {
         role: r.try_get("role")?,
         printed: r.try_get("printed")?,
         district: r.try_get("district")?,
+        months: luoshi_reporting::Months::from_bits(r.try_get("months_due")?),
     })
 }
 

@@ -18,6 +18,9 @@ pub struct PlanSummary {
     pub status: String,
     pub created_at: String,
     pub published_at: Option<String>,
+    /// The month (1–12) reports are due from, set at publishing.
+    #[serde(default)]
+    pub reporting_start: Option<u32>,
     /// Filled with simulated reports (`serve --demo`): shown as 演示数据 everywhere.
     pub demo: bool,
     pub task_count: i64,
@@ -151,6 +154,17 @@ pub struct AssignmentRow {
     /// The name as printed in the plan that this assignment comes from.
     pub printed: String,
     pub district: Option<String>,
+    /// The months it is due in (from the reporting start, or the amendment that added it;
+    /// one that removed it ends them).
+    #[schema(value_type = Vec<u32>)]
+    pub months: luoshi_reporting::Months,
+}
+
+impl AssignmentRow {
+    /// Still assigned: due through December (an amendment that removed it ends its months).
+    pub fn in_force(&self) -> bool {
+        self.months.contains(12)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]

@@ -404,7 +404,12 @@ async fn bad_input_is_refused_and_changes_nothing() {
             matches!(t.store.merge_units(id, "不存在的单位", "市科技局", "x").await, Err(StoreError::Invalid { ref field, .. }) if field == "from")
         );
         let shares = [("江岸区".to_string(), 1.0), ("江岸区".to_string(), 2.0)];
-        assert!(t.store.set_target_shares(1, &shares, june(), "x").await.is_err());
+        assert!(
+            t.store
+                .set_target_shares(1, &shares, june(), "x")
+                .await
+                .is_err()
+        );
         assert_eq!(
             t.store.audit_log(100).await.expect("log").len(),
             before,

@@ -588,7 +588,12 @@ async fn the_snapshot_agrees_with_the_reports_through_every_save_and_review() {
             .context[0]
             .target_id;
         store
-            .set_target_shares(city, &[("江岸区".to_string(), 3.0)], day("2021-05-20"), "协调办公室")
+            .set_target_shares(
+                city,
+                &[("江岸区".to_string(), 3.0)],
+                day("2021-05-20"),
+                "协调办公室",
+            )
             .await
             .expect("share");
         let forms = store.unit_reports(june.id, unit).await.expect("forms");
@@ -897,7 +902,12 @@ async fn a_form_asks_only_for_the_targets_its_assignment_owns() {
             .expect("the city total")
             .target_id;
         store
-            .set_target_shares(city, &[("江岸区".to_string(), 40.0)], day("2021-06-20"), "协调办公室")
+            .set_target_shares(
+                city,
+                &[("江岸区".to_string(), 40.0)],
+                day("2021-06-20"),
+                "协调办公室",
+            )
             .await
             .expect("share");
         let mine = form(store.unit_reports(june.id, unit).await.expect("forms"));

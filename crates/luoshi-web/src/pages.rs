@@ -154,6 +154,8 @@ struct OverviewPage {
     status_counts: Vec<(crate::progress::Badge, usize)>,
     /// Each section's status, by section path.
     section_badges: std::collections::HashMap<String, crate::progress::Badge>,
+    /// Amendments with their time in Beijing time and effective month, oldest first.
+    amendments: Vec<(String, luoshi_store::AmendmentRow)>,
 }
 
 pub(crate) fn number(v: f64) -> String {
@@ -261,7 +263,18 @@ pub async fn overview(
                 .collect()
         })
         .unwrap_or_default();
+    let amendments = s
+        .store
+        .amendments(id)
+        .await?
+        .into_iter()
+        .map(|a| {
+            let at = luoshi_reporting::beijing_time(&a.at).unwrap_or_else(|| a.at.clone());
+            (at, a)
+        })
+        .collect();
     render(OverviewPage {
+        amendments,
         standing_label: progress.map(|p| p.label),
         plan_badge,
         status_counts,

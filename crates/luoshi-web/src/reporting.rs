@@ -1340,6 +1340,10 @@ struct DashboardPage {
     mean: String,
     trend: String,
     warnings: Vec<String>,
+    /// Targets due this month with no figure: no forecast can be made for them.
+    unreported: usize,
+    /// Targets due this month.
+    targets_due: usize,
     ranking: Vec<(String, u32, String, String, String, String)>,
     indicators: Vec<crate::indicators::IndicatorView>,
 }
@@ -1456,7 +1460,10 @@ pub async fn dashboard(
         .collect();
     let rows = s.store.indicators(plan_id).await?;
     let indicators = crate::indicators::views(ledger.indicator_lines(&rows, month, &rules), &rows);
+    let unreported = now.targets.iter().filter(|t| t.actual.is_none()).count();
     let page = DashboardPage {
+        unreported,
+        targets_due: now.targets.len(),
         due: now.reports_due,
         reported: now.reports_in,
         plan,

@@ -200,3 +200,113 @@ async fn resolving_needs_words() {
     .await;
     assert_eq!(done.status, StatusCode::SEE_OTHER);
 }
+
+fn page(uri: &str) -> Request<Body> {
+    Request::builder()
+        .uri(uri)
+        .header(header::COOKIE, common::office_cookie())
+        .body(Body::empty())
+        .expect("request")
+}
+
+#[tokio::test]
+async fn publishing_in_june_reports_from_june_and_amendments_take_effect_later() {
+    let (mut state, _dir) = draft().await;
+    state.today = luoshi_reporting::Day::parse("2021-06-10");
+    let token = common::OFFICE_CSRF;
+    let cookie = common::office_cookie();
+    let review = send(&state, page("/plans/1/review")).await;
+    assert!(
+        review
+            .body
+            .contains("<option value=\"6\" selected>6 月（发布当月）</option>"),
+        "the month of publication is offered: {}",
+        review.body
+    );
+    let bad = send(
+        &state,
+        post(
+            "/plans/1/review/publish",
+            &cookie,
+            &format!("csrf={token}&reporting_start=13"),
+        ),
+    )
+    .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        bad.body.contains("填报起始月份须在 1—12 月之间"),
+        "{}",
+        bad.body
+    );
+    let published = send(
+        &state,
+        post(
+            "/plans/1/review/publish",
+            &cookie,
+            &format!("csrf={token}&reporting_start=6"),
+        ),
+    )
+    .await;
+    assert_eq!(published.status, StatusCode::SEE_OTHER);
+    let overview = send(&state, page("/plans/1")).await;
+    assert!(overview.body.contains("自 6 月起填报"), "{}", overview.body);
+
+    // Nothing is reported yet: the dashboard does not promise the year.
+    let dashboard = send(&state, page("/plans/1/dashboard?period=2021-06")).await;
+    assert!(
+        dashboard.body.contains("项指标本月未报送")
+            && !dashboard.body.contains("各项指标年底均可完成"),
+        "{}",
+        dashboard.body
+    );
+    let may = send(&state, page("/plans/1/dashboard?period=2021-05")).await;
+    assert!(
+        may.body.contains("本月没有应报送的量化指标"),
+        "{}",
+        may.body
+    );
+
+    // An amendment offers June onwards, refuses May, and is listed with its month.
+    let review = send(&state, page("/plans/1/review")).await;
+    assert!(
+        review.body.contains("name=\"effective_month\"")
+            && review.body.contains("<option value=\"6\">6 月</option>")
+            && !review.body.contains("<option value=\"5\">5 月</option>"),
+        "{}",
+        review.body
+    );
+    let units = |month: u32| {
+        format!(
+            "csrf={token}&lead={}&responsible={}&reason={}&effective_month={month}",
+            encode("市科技局"),
+            encode("各区人民政府"),
+            encode("明确牵头单位")
+        )
+    };
+    let back_dated = send(
+        &state,
+        post("/plans/1/review/tasks/11/units", &cookie, &units(5)),
+    )
+    .await;
+    assert_eq!(back_dated.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        back_dated.body.contains("data-field=\"effective_month\"")
+            && back_dated.body.contains("修订不改变已过去的月份"),
+        "{}",
+        back_dated.body
+    );
+    let amended = send(
+        &state,
+        post("/plans/1/review/tasks/11/units", &cookie, &units(7)),
+    )
+    .await;
+    assert_eq!(amended.status, StatusCode::SEE_OTHER);
+    let overview = send(&state, page("/plans/1")).await;
+    assert!(
+        overview.body.contains("修订记录")
+            && overview.body.contains("明确牵头单位")
+            && overview.body.contains("7 月起"),
+        "{}",
+        overview.body
+    );
+}
