@@ -501,14 +501,77 @@ fn the_office_works_through_the_pages_in_chromium() {
     .expect("xlsx");
     assert_eq!(status, 200);
     assert!(head.contains("spreadsheetml") && bytes.starts_with(b"PK"));
+    let shared = allocate_a_share(&browser, port, &token);
     browser.log_out();
 
-    monthly_report_round_trip(&browser, dir.path(), port, &token);
+    monthly_report_round_trip(&browser, dir.path(), port, &token, shared);
+}
+
+/// The office gives 江岸区 40 of the city's 500 项 target in the grid, and finds it on 江岸区's
+/// table. Returns `(task path, target id)` of the share.
+fn allocate_a_share(browser: &Browser, port: u16, token: &str) -> (String, i64) {
+    let (status, _, body) =
+        http(port, "GET", "/api/plans/1/allocation", None, Some(token)).expect("grid");
+    assert_eq!(status, 200);
+    let grid: Value = serde_json::from_slice(&body).expect("json");
+    let column = grid["districts"]
+        .as_array()
+        .and_then(|d| d.iter().position(|d| d == "江岸区"))
+        .expect("江岸区's column");
+    let row = grid["rows"]
+        .as_array()
+        .and_then(|r| {
+            r.iter().find(|r| {
+                r["text"]
+                    .as_str()
+                    .is_some_and(|t| t.contains("成果转化意向"))
+            })
+        })
+        .expect("the 500 项 target");
+    let target = row["target_id"].as_i64().expect("id");
+    let path = row["task_path"].as_str().expect("path").to_string();
+    let base = format!("http://127.0.0.1:{port}");
+    browser.open(&format!("{base}/plans/1/districts"));
+    browser.click("a[href='/plans/1/allocation']");
+    browser.type_into(&format!("input[name=s_{target}_{column}]"), "40");
+    browser.screenshot("allocation");
+    browser.click("form[action='/plans/1/allocation'] button[type=submit]");
+    let saved = browser.source_with("目标分解已保存");
+    assert!(
+        saved.contains("目标分解已保存") && saved.contains("比全市目标少 460"),
+        "saved with the sum against the city total"
+    );
+    browser.resize(390, 844);
+    assert!(
+        !browser.overflows(),
+        "the grid scrolls inside itself on a phone"
+    );
+    browser.resize(1366, 768);
+    browser.open(&format!(
+        "{base}/plans/1/districts/%E6%B1%9F%E5%B2%B8%E5%8C%BA"
+    ));
+    let table = browser.source_with("江岸区 年度任务表（一区一表）");
+    let line = table
+        .split("<tr>")
+        .find(|r| r.contains("成果转化意向"))
+        .unwrap_or_default();
+    assert!(
+        line.contains("40") && !line.contains("全市目标，未分解"),
+        "江岸区's table has its share: {line}"
+    );
+    validate_pages(&browser.shots, port, token, &["/plans/1/allocation"]);
+    (path, target)
 }
 
 /// 江岸区 reports on 二.（三）.1, 市科技局 (its lead unit) returns it with a comment, 江岸区
 /// resubmits, and the office sees it counted.
-fn monthly_report_round_trip(browser: &Browser, dir: &Path, port: u16, token: &str) {
+fn monthly_report_round_trip(
+    browser: &Browser,
+    dir: &Path,
+    port: u16,
+    token: &str,
+    (shared_task, shared_target): (String, i64),
+) {
     const PASSWORD: &str = "区里的密码-2021";
     cli(
         dir,
@@ -557,6 +620,11 @@ fn monthly_report_round_trip(browser: &Browser, dir: &Path, port: u16, token: &s
         .expect("江岸区 is responsible for 二.（三）.1");
     let report = format!("/reports/{june}/{assignment}");
     let base = format!("http://127.0.0.1:{port}");
+    let with_share = assignments
+        .as_array()
+        .and_then(|a| a.iter().find(|a| a["task_path"] == shared_task.as_str()))
+        .and_then(|a| a["id"].as_i64())
+        .expect("江岸区 is assigned the task it was given a share of");
 
     // 江岸区 fills in June's report and submits it.
     browser.log_in("jiangan", PASSWORD);
@@ -566,6 +634,14 @@ fn monthly_report_round_trip(browser: &Browser, dir: &Path, port: u16, token: &s
         "my tasks"
     );
     browser.screenshot("my-tasks");
+    // The share the office gave is asked for on 江岸区's form.
+    browser.open(&format!("{base}/reports/{june}/{with_share}"));
+    assert!(
+        browser
+            .source_with("报送")
+            .contains(&format!("name=\"value_{shared_target}\"")),
+        "the form asks 江岸区 for its share"
+    );
     browser.open(&format!("{base}{report}"));
     let form = browser.source_with("报送");
     let value_input = form

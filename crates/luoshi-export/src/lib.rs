@@ -1,6 +1,7 @@
 //! luoshi-export: a resolved plan as the task table (任务分解表) offices print and pass around, in
 //! JSON (the stable format of `docs/plan-json.md`), Markdown, CSV and xlsx.
 
+pub mod allocation_sheet;
 mod csv_table;
 mod json;
 mod markdown;

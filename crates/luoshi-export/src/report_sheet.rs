@@ -215,20 +215,22 @@ const SHEET_LIMITS: SheetLimits = SheetLimits {
 /// declare cells, ranges or string tables beyond the limits, before any spreadsheet reader
 /// allocates from what the file declares.
 fn check_package(bytes: &[u8]) -> Result<(), SheetError> {
-    let package = Package::open(bytes, &PACKAGE_LIMITS).map_err(|e| match e {
-        PackageError::NotZip => fail(
-            None,
-            None,
-            "不是有效的 xlsx 文件（请用本系统下载的填报表，在 Excel 或 WPS 中另存为 .xlsx）",
-        ),
-        other => fail(None, None, other.to_string()),
-    })?;
-    package
-        .check_spreadsheet(&SHEET_LIMITS)
-        .map_err(|e| fail(None, None, e.to_string()))
+    check_upload(bytes, &SHEET_LIMITS).map_err(|e| fail(None, None, e))
 }
 
-fn text(cell: Option<&Data>) -> String {
+/// The package checks of an uploaded sheet under `limits`, with the message for the user.
+pub(crate) fn check_upload(bytes: &[u8], limits: &SheetLimits) -> Result<(), String> {
+    let package = Package::open(bytes, &PACKAGE_LIMITS).map_err(|e| match e {
+        PackageError::NotZip => {
+            "不是有效的 xlsx 文件（请用本系统下载的表格，在 Excel 或 WPS 中另存为 .xlsx）"
+                .to_string()
+        }
+        other => other.to_string(),
+    })?;
+    package.check_spreadsheet(limits).map_err(|e| e.to_string())
+}
+
+pub(crate) fn text(cell: Option<&Data>) -> String {
     match cell {
         None | Some(Data::Empty) => String::new(),
         Some(Data::String(s)) => s.trim().to_string(),
@@ -249,6 +251,11 @@ fn format_number(f: f64) -> String {
 
 /// A number cell, or a text cell holding a number (`1,234`, ` 56 `).
 fn number(cell: Option<&Data>, row: u32, col: usize) -> Result<Option<f64>, SheetError> {
+    parse_number(cell).map_err(|e| fail(Some(row), Some(col), e))
+}
+
+/// A number cell, or a text cell holding a number; the message says what was there instead.
+pub(crate) fn parse_number(cell: Option<&Data>) -> Result<Option<f64>, String> {
     match cell {
         None | Some(Data::Empty) => Ok(None),
         Some(Data::Float(f)) => Ok(Some(*f)),
@@ -261,8 +268,8 @@ fn number(cell: Option<&Data>, row: u32, col: usize) -> Result<Option<f64>, Shee
             .ok()
             .filter(|f| f.is_finite())
             .map(Some)
-            .ok_or_else(|| fail(Some(row), Some(col), format!("「{}」不是数字", s.trim()))),
-        Some(other) => Err(fail(Some(row), Some(col), format!("「{other}」不是数字"))),
+            .ok_or_else(|| format!("「{}」不是数字", s.trim())),
+        Some(other) => Err(format!("「{other}」不是数字")),
     }
 }
 

@@ -2,6 +2,7 @@
 //! the OpenAPI document is served at `/api/openapi.json`.
 
 pub mod accounts;
+pub mod allocation;
 pub mod auth;
 mod error;
 mod handlers;
@@ -112,6 +113,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/audit/verify", get(verify_audit))
         .merge(reporting::routes())
         .merge(accounts::routes())
+        .merge(allocation::routes())
         .fallback(not_found);
     protect(routes, state)
 }

@@ -3,7 +3,7 @@
 use axum::Json;
 use utoipa::OpenApi;
 
-use crate::{accounts, handlers, reporting};
+use crate::{accounts, allocation, handlers, reporting};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -65,6 +65,10 @@ use crate::{accounts, handlers, reporting};
         reporting::set_indicator_source,
         reporting::set_indicator_value,
         crate::standing::plan_standing,
+        allocation::get_allocation,
+        allocation::put_allocation,
+        allocation::allocation_sheet,
+        allocation::upload_allocation,
     ),
     modifiers(&BearerAuth),
     security(("token" = []), ("session" = [])),

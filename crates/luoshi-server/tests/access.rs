@@ -369,6 +369,25 @@ fn cases(f: &Fixture) -> Vec<Case> {
             json!({ "shares": [{ "district": "火星区", "value": 1.0 }] }),
             &[Office],
         ),
+        case("GET", "/api/plans/1/allocation", Value::Null, &[Office]),
+        case(
+            "PUT",
+            "/api/plans/1/allocation",
+            json!([{ "target_id": 999_999, "shares": [] }]),
+            &[Office],
+        ),
+        case(
+            "GET",
+            "/api/plans/1/allocation.xlsx",
+            Value::Null,
+            &[Office],
+        ),
+        case(
+            "POST",
+            "/api/plans/1/allocation.xlsx",
+            json!("x"),
+            &[Office],
+        ),
         case(
             "POST",
             format!("/api/review-items/{}/resolve", f.review_item),
@@ -523,6 +542,8 @@ fn cases(f: &Fixture) -> Vec<Case> {
             &[Office],
         ),
         form("/plans/1/review/publish", "", &[Office]),
+        form("/plans/1/allocation", "s_999999_0=abc", &[Office]),
+        form("/plans/1/allocation/upload", "", &[Office]),
         case("GET", page.clone(), Value::Null, &[Office, Owner]),
         form(page.clone(), "version=-1&action=save", &[Office, Owner]),
         form(
@@ -623,6 +644,13 @@ fn cases(f: &Fixture) -> Vec<Case> {
     ] {
         cases.push(case("GET", path, Value::Null, &SIGNED_IN));
     }
+    cases.push(case("GET", "/plans/1/allocation", Value::Null, &[Office]));
+    cases.push(case(
+        "GET",
+        "/plans/1/allocation.xlsx",
+        Value::Null,
+        &[Office],
+    ));
     cases
 }
 

@@ -9,6 +9,7 @@
 //! who changed what cannot be edited unnoticed.
 
 mod accounts;
+mod allocation;
 mod assessment;
 mod audit;
 mod cache;
@@ -37,6 +38,7 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 
 pub use accounts::{Credentials, NewUser, SessionInfo, UserRow};
+pub use allocation::{Allocation, AllocationInput, AllocationRow, DistrictShare};
 pub use assessment::{AssessmentItem, AssessmentItemInput};
 pub use audit::AuditRecord;
 pub use edit::{DistrictRowInput, TargetPart, UnitsInput};

@@ -7,6 +7,7 @@
 //! the API).
 
 mod account;
+mod allocation;
 mod assessment;
 mod chart;
 mod csrf;
@@ -46,6 +47,12 @@ pub fn router(state: AppState) -> Router {
             get(district_xlsx),
         )
         .route("/plans/{id}/review", get(review::review))
+        .route(
+            "/plans/{id}/allocation",
+            get(allocation::allocation).post(allocation::save),
+        )
+        .route("/plans/{id}/allocation.xlsx", get(allocation::sheet))
+        .route("/plans/{id}/allocation/upload", post(allocation::upload))
         .route(
             "/plans/{id}/review/tasks/{task}/units",
             post(review::set_units),

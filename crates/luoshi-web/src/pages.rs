@@ -568,6 +568,8 @@ pub async fn set_milestones(
 struct DistrictsPage {
     plan_id: i64,
     groups: Vec<(String, Vec<String>)>,
+    /// The office allocates city targets to the districts from here.
+    office: bool,
 }
 
 pub async fn districts(
@@ -588,6 +590,7 @@ pub async fn districts(
     render(DistrictsPage {
         plan_id: id,
         groups,
+        office: caller.principal.is_office(),
     })
 }
 

@@ -402,28 +402,8 @@ async fn the_report_form_keeps_what_was_typed_when_a_save_is_refused() {
 }
 
 fn multipart(uri: &str, cookie: &str, file: &[u8], submit: bool) -> Request<Body> {
-    let boundary = "luoshiboundary";
-    let mut body = Vec::new();
-    body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"表.xlsx\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes());
-    body.extend_from_slice(file);
-    body.extend_from_slice(b"\r\n");
-    if submit {
-        body.extend_from_slice(
-            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"submit\"\r\n\r\n1\r\n")
-                .as_bytes(),
-        );
-    }
-    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
-    Request::builder()
-        .method("POST")
-        .uri(uri)
-        .header(header::COOKIE, cookie)
-        .header(
-            header::CONTENT_TYPE,
-            format!("multipart/form-data; boundary={boundary}"),
-        )
-        .body(Body::from(body))
-        .expect("request")
+    let fields: &[(&str, &str)] = if submit { &[("submit", "1")] } else { &[] };
+    common::multipart(uri, cookie, file, fields)
 }
 
 #[tokio::test]

@@ -3,63 +3,14 @@
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use http_body_util::BodyExt;
 use luoshi_server::AppState;
-use tower::ServiceExt;
 
 mod common;
 
-use common::encode;
+use common::{encode, post, send};
 
 async fn draft() -> (AppState, tempfile::TempDir) {
     common::wuhan(false).await
-}
-
-struct Answer {
-    status: StatusCode,
-    location: Option<String>,
-    body: String,
-}
-
-async fn send(state: &AppState, request: Request<Body>) -> Answer {
-    let response = luoshi_web::router(state.clone())
-        .oneshot(request)
-        .await
-        .expect("response");
-    let status = response.status();
-    let header_value = |name| {
-        response
-            .headers()
-            .get(name)
-            .and_then(|v: &axum::http::HeaderValue| v.to_str().ok())
-            .map(str::to_string)
-    };
-    let location = header_value(header::LOCATION);
-    let body = String::from_utf8(
-        response
-            .into_body()
-            .collect()
-            .await
-            .expect("body")
-            .to_bytes()
-            .to_vec(),
-    )
-    .expect("utf-8");
-    Answer {
-        status,
-        location,
-        body,
-    }
-}
-
-fn post(uri: &str, cookie: &str, form: &str) -> Request<Body> {
-    Request::builder()
-        .method("POST")
-        .uri(uri)
-        .header(header::COOKIE, cookie)
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .body(Body::from(form.to_string()))
-        .expect("request")
 }
 
 #[tokio::test]

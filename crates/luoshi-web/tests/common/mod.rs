@@ -118,3 +118,100 @@ pub fn encode(s: &str) -> String {
         })
         .collect()
 }
+
+/// A page's answer, read whole.
+pub struct Answer {
+    pub status: axum::http::StatusCode,
+    pub location: Option<String>,
+    pub content_type: Option<String>,
+    pub bytes: Vec<u8>,
+    pub body: String,
+}
+
+/// Sends one request through the pages' router.
+pub async fn send(state: &AppState, request: axum::http::Request<axum::body::Body>) -> Answer {
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let response = luoshi_web::router(state.clone())
+        .oneshot(request)
+        .await
+        .expect("response");
+    let status = response.status();
+    let header = |name| {
+        response
+            .headers()
+            .get(name)
+            .and_then(|v: &axum::http::HeaderValue| v.to_str().ok())
+            .map(str::to_string)
+    };
+    let location = header(axum::http::header::LOCATION);
+    let content_type = header(axum::http::header::CONTENT_TYPE);
+    let bytes = response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes()
+        .to_vec();
+    Answer {
+        status,
+        location,
+        content_type,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+        bytes,
+    }
+}
+
+pub fn get(uri: &str, cookie: &str) -> axum::http::Request<axum::body::Body> {
+    axum::http::Request::builder()
+        .uri(uri)
+        .header(axum::http::header::COOKIE, cookie)
+        .body(axum::body::Body::empty())
+        .expect("request")
+}
+
+pub fn post(uri: &str, cookie: &str, form: &str) -> axum::http::Request<axum::body::Body> {
+    axum::http::Request::builder()
+        .method("POST")
+        .uri(uri)
+        .header(axum::http::header::COOKIE, cookie)
+        .header(
+            axum::http::header::CONTENT_TYPE,
+            "application/x-www-form-urlencoded",
+        )
+        .body(axum::body::Body::from(form.to_string()))
+        .expect("request")
+}
+
+/// A multipart form with `file` as its `file` field and `fields` after it.
+pub fn multipart(
+    uri: &str,
+    cookie: &str,
+    file: &[u8],
+    fields: &[(&str, &str)],
+) -> axum::http::Request<axum::body::Body> {
+    let boundary = "luoshiboundary";
+    let mut body = Vec::new();
+    body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"表.xlsx\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes());
+    body.extend_from_slice(file);
+    body.extend_from_slice(b"\r\n");
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    axum::http::Request::builder()
+        .method("POST")
+        .uri(uri)
+        .header(axum::http::header::COOKIE, cookie)
+        .header(
+            axum::http::header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(axum::body::Body::from(body))
+        .expect("request")
+}
