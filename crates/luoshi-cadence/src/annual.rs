@@ -182,6 +182,7 @@ impl AnnualAssessment {
             subtitle,
             signature: vec![issuer.to_string(), date.to_string()],
             demo,
+            issue: None,
             sections: vec![
                 Section {
                     heading: "考核办法".into(),

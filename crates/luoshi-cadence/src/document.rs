@@ -45,6 +45,9 @@ pub struct OfficialDocument {
     pub signature: Vec<String>,
     /// Marks every page and sheet 演示数据 when the ledger holds simulated reports.
     pub demo: bool,
+    /// The issue line above the title once the office issues (印发) it: `第 6 期`,
+    /// `第 7 期（更正第 6 期）`.
+    pub issue: Option<String>,
     pub sections: Vec<Section>,
 }
 
@@ -76,6 +79,57 @@ impl OfficialDocument {
     }
 }
 
+impl OfficialDocument {
+    /// What the document states, line by line: every paragraph, item and table row (a row as
+    /// `caption｜cell｜cell…`), in order, without the date and signature. Two documents of one
+    /// period state the same numbers exactly when their figures are equal.
+    pub fn figures(&self) -> Vec<String> {
+        let mut out = vec![self.title.clone(), self.subtitle.clone()];
+        for section in &self.sections {
+            out.push(section.heading.clone());
+            for block in &section.blocks {
+                match block {
+                    Block::Paragraph(text) | Block::Subheading(text) => out.push(text.clone()),
+                    Block::Items(items) => out.extend(items.iter().cloned()),
+                    Block::Table { caption, rows, .. } => out.extend(
+                        rows.iter()
+                            .map(|row| format!("{caption}｜{}", row.join("｜"))),
+                    ),
+                }
+            }
+        }
+        out
+    }
+}
+
+/// What changed between two documents' figures: the lines only `issued` states and the lines
+/// only `live` states, each in its document's order (a line stated twice counts twice).
+pub fn changes(issued: &[String], live: &[String]) -> (Vec<String>, Vec<String>) {
+    let mut unmatched: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for line in live {
+        *unmatched.entry(line.as_str()).or_default() += 1;
+    }
+    let mut gone = Vec::new();
+    for line in issued {
+        match unmatched.get_mut(line.as_str()) {
+            Some(n) if *n > 0 => *n -= 1,
+            _ => gone.push(line.clone()),
+        }
+    }
+    let mut still: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for line in issued {
+        *still.entry(line.as_str()).or_default() += 1;
+    }
+    let mut new = Vec::new();
+    for line in live {
+        match still.get_mut(line.as_str()) {
+            Some(n) if *n > 0 => *n -= 1,
+            _ => new.push(line.clone()),
+        }
+    }
+    (gone, new)
+}
+
 /// A block with its number applied.
 #[derive(Debug, Clone, PartialEq)]
 pub enum NumberedBlock<'a> {
@@ -94,6 +148,7 @@ mod tests {
             subtitle: String::new(),
             signature: vec![],
             demo: false,
+            issue: None,
             sections: vec![
                 Section {
                     heading: "总体情况".into(),
@@ -117,5 +172,17 @@ mod tests {
         );
         assert_eq!(chinese_number(12), "十二");
         assert_eq!(chinese_number(25), "25");
+    }
+
+    #[test]
+    fn changes_name_the_lines_each_side_states_alone() {
+        let lines = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let issued = lines(&["总体", "表｜A｜1", "表｜B｜2", "表｜B｜2"]);
+        let live = lines(&["总体", "表｜A｜3", "表｜B｜2"]);
+        assert_eq!(
+            changes(&issued, &live),
+            (lines(&["表｜A｜1", "表｜B｜2"]), lines(&["表｜A｜3"]))
+        );
+        assert_eq!(changes(&issued, &issued), (vec![], vec![]));
     }
 }

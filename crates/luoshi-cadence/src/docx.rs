@@ -115,6 +115,9 @@ pub fn render(doc: &OfficialDocument) -> Result<Vec<u8>, RenderError> {
     if doc.demo {
         docx = docx.add_paragraph(centered("演示数据", HEADING_FONT, BODY_SIZE));
     }
+    if let Some(issue) = &doc.issue {
+        docx = docx.add_paragraph(centered(issue, BODY_FONT, BODY_SIZE));
+    }
     docx = docx
         .add_paragraph(centered(&doc.title, TITLE_FONT, TITLE_SIZE))
         .add_paragraph(centered(&doc.subtitle, BODY_FONT, BODY_SIZE))

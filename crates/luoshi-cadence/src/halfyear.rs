@@ -338,6 +338,7 @@ impl HalfYearReview {
             subtitle: format!("（{}）", self.label),
             signature: vec![issuer.to_string(), date.to_string()],
             demo,
+            issue: None,
             sections: vec![
                 Section {
                     heading: "讲评办法".into(),

@@ -19,7 +19,7 @@ fn escape(text: &str) -> String {
 
 /// The page's style sheet, inline so the page stands alone; the server's Content-Security-Policy
 /// allows exactly this sheet by its hash.
-pub const STYLE: &str = ".demo-banner{background:#b00020;color:#fff;text-align:center;padding:.3rem;font-weight:bold;letter-spacing:.2em}body{font-family:'FangSong','STFangsong','Noto Serif CJK SC',serif;font-size:16pt;line-height:1.8;max-width:210mm;margin:0 auto;padding:1rem}h1{font-family:'FZXiaoBiaoSong-B05S','STZhongsong','Noto Serif CJK SC',serif;font-size:22pt;text-align:center;font-weight:normal;margin:.5em 0 0}p.sub{text-align:center;margin:0 0 1em}h2{font-family:'SimHei','Noto Sans CJK SC',sans-serif;font-size:16pt;font-weight:normal;margin:.6em 0 0}h3{font-family:'KaiTi','STKaiti','Noto Serif CJK SC',serif;font-size:16pt;font-weight:normal;margin:.4em 0 0}p,li{text-indent:2em;margin:0}ol{list-style:none;padding:0;margin:0}table{border-collapse:collapse;width:100%;font-size:11pt;line-height:1.4;margin:.5em 0}th,td{border:1px solid #333;padding:2px 4px;text-align:left;vertical-align:top}.demo{color:#b00020;text-align:center;font-weight:bold;letter-spacing:.3em}.sign{text-align:right;text-indent:0}nav.links{font-family:sans-serif;font-size:11pt}@media print{nav.links{display:none}@page{size:A4;margin:37mm 26mm 35mm 28mm}body{padding:0}}";
+pub const STYLE: &str = ".demo-banner{background:#b00020;color:#fff;text-align:center;padding:.3rem;font-weight:bold;letter-spacing:.2em}body{font-family:'FangSong','STFangsong','Noto Serif CJK SC',serif;font-size:16pt;line-height:1.8;max-width:210mm;margin:0 auto;padding:1rem}h1{font-family:'FZXiaoBiaoSong-B05S','STZhongsong','Noto Serif CJK SC',serif;font-size:22pt;text-align:center;font-weight:normal;margin:.5em 0 0}p.sub{text-align:center;margin:0 0 1em}h2{font-family:'SimHei','Noto Sans CJK SC',sans-serif;font-size:16pt;font-weight:normal;margin:.6em 0 0}h3{font-family:'KaiTi','STKaiti','Noto Serif CJK SC',serif;font-size:16pt;font-weight:normal;margin:.4em 0 0}p,li{text-indent:2em;margin:0}ol{list-style:none;padding:0;margin:0}table{border-collapse:collapse;width:100%;font-size:11pt;line-height:1.4;margin:.5em 0}th,td{border:1px solid #333;padding:2px 4px;text-align:left;vertical-align:top}.demo{color:#b00020;text-align:center;font-weight:bold;letter-spacing:.3em}.sign{text-align:right;text-indent:0}nav.links{font-family:sans-serif;font-size:11pt}p.issue{text-align:center;text-indent:0;margin:.3em 0 0}section.issued{font-family:sans-serif;font-size:11pt;line-height:1.5;border:1px solid #8b1a1a;padding:.4rem .6rem;margin:.5rem 0}section.issued p{text-indent:0}section.issued li{text-indent:0}@media print{nav.links,section.issued{display:none}@page{size:A4;margin:37mm 26mm 35mm 28mm}body{padding:0}}";
 
 /// The whole page.
 pub fn render(doc: &OfficialDocument) -> String {
@@ -28,10 +28,13 @@ pub fn render(doc: &OfficialDocument) -> String {
 
 /// The page with a row of links above it (hidden in print): back to the site, downloads.
 pub fn render_with_links(doc: &OfficialDocument, links: &[(&str, String)]) -> String {
-    let mut html = format!(
-        "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{} · 落实</title>\n<style>{STYLE}</style>\n</head>\n<body>\n",
-        escape(&doc.title)
-    );
+    render_page(doc, links, &[])
+}
+
+/// The links and notices a page shows above a document (hidden in print), to put into a page
+/// rendered before (an issued copy) right after its `<body>`.
+pub fn chrome(links: &[(&str, String)], notices: &[String]) -> String {
+    let mut html = String::new();
     if !links.is_empty() {
         html.push_str("<nav class=\"links\">");
         for (i, (label, href)) in links.iter().enumerate() {
@@ -46,8 +49,41 @@ pub fn render_with_links(doc: &OfficialDocument, links: &[(&str, String)]) -> St
         }
         html.push_str("</nav>\n");
     }
+    if !notices.is_empty() {
+        html.push_str("<section class=\"issued\">");
+        for notice in notices {
+            html.push_str(&format!("<p>{}</p>", escape(notice)));
+        }
+        html.push_str("</section>\n");
+    }
+    html
+}
+
+/// Puts [`chrome`] into a page this module rendered, right after its `<body>`.
+pub fn with_chrome(page: &str, links: &[(&str, String)], notices: &[String]) -> String {
+    const BODY: &str = "<body>\n";
+    match page.find(BODY) {
+        Some(i) => {
+            let at = i + BODY.len();
+            format!("{}{}{}", &page[..at], chrome(links, notices), &page[at..])
+        }
+        None => page.to_string(),
+    }
+}
+
+/// The page with links and notices above it (both hidden in print): whether and when it was
+/// issued, what changed since.
+pub fn render_page(doc: &OfficialDocument, links: &[(&str, String)], notices: &[String]) -> String {
+    let mut html = format!(
+        "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{} · 落实</title>\n<style>{STYLE}</style>\n</head>\n<body>\n",
+        escape(&doc.title)
+    );
+    html.push_str(&chrome(links, notices));
     if doc.demo {
         html.push_str("<p class=\"demo\">演示数据</p>\n");
+    }
+    if let Some(issue) = &doc.issue {
+        html.push_str(&format!("<p class=\"issue\">{}</p>\n", escape(issue)));
     }
     html.push_str(&format!(
         "<h1>{}</h1>\n<p class=\"sub\">{}</p>\n",

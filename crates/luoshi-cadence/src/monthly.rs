@@ -678,6 +678,7 @@ impl MonthlyBulletin {
             subtitle: format!("（{}）", self.period_label),
             signature: vec![issuer.to_string(), date.to_string()],
             demo,
+            issue: None,
             sections: vec![
                 Section {
                     heading: "总体情况".into(),

@@ -236,6 +236,7 @@ impl QuarterlySummary {
             subtitle: format!("（{}）", self.label),
             signature: vec![issuer.to_string(), date.to_string()],
             demo,
+            issue: None,
             sections: vec![
                 Section {
                     heading: "总体情况".into(),

@@ -53,7 +53,10 @@ pub fn render(doc: &OfficialDocument) -> Result<Vec<u8>, RenderError> {
             row += 1;
         }
         sheet.write_string_with_format(row, 0, &doc.title, &title)?;
-        sheet.write_string(row + 1, 0, &doc.subtitle)?;
+        match &doc.issue {
+            Some(issue) => sheet.write_string(row + 1, 0, format!("{issue}　{}", doc.subtitle))?,
+            None => sheet.write_string(row + 1, 0, &doc.subtitle)?,
+        };
         row += 3;
         for (heading, blocks) in doc.numbered() {
             sheet.write_string_with_format(row, 0, &heading, &bold)?;

@@ -7,6 +7,7 @@ pub mod auth;
 mod error;
 mod handlers;
 mod headers;
+pub mod issuing;
 pub mod mail;
 mod openapi;
 pub mod redirect;
@@ -114,6 +115,7 @@ pub fn router(state: AppState) -> Router {
         .merge(reporting::routes())
         .merge(accounts::routes())
         .merge(allocation::routes())
+        .merge(issuing::routes())
         .fallback(not_found);
     protect(routes, state)
 }

@@ -3,7 +3,7 @@
 use axum::Json;
 use utoipa::OpenApi;
 
-use crate::{accounts, allocation, handlers, reporting};
+use crate::{accounts, allocation, handlers, issuing, reporting};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -66,6 +66,8 @@ use crate::{accounts, allocation, handlers, reporting};
         reporting::set_indicator_value,
         crate::standing::plan_standing,
         allocation::get_allocation,
+        issuing::list_issues,
+        issuing::issue,
         allocation::put_allocation,
         allocation::allocation_sheet,
         allocation::upload_allocation,

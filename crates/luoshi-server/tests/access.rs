@@ -369,6 +369,13 @@ fn cases(f: &Fixture) -> Vec<Case> {
             json!({ "shares": [{ "district": "火星区", "value": 1.0 }] }),
             &[Office],
         ),
+        case("GET", "/api/plans/1/issues", Value::Null, &SIGNED_IN),
+        case(
+            "POST",
+            "/api/plans/1/issues",
+            json!({ "period": "2099-01" }),
+            &[Office],
+        ),
         case("GET", "/api/plans/1/allocation", Value::Null, &[Office]),
         case(
             "PUT",
@@ -543,6 +550,7 @@ fn cases(f: &Fixture) -> Vec<Case> {
         ),
         form("/plans/1/review/publish", "", &[Office]),
         form("/plans/1/allocation", "s_999999_0=abc", &[Office]),
+        form("/plans/1/issues", "period=2099-01", &[Office]),
         form("/plans/1/allocation/upload", "", &[Office]),
         case("GET", page.clone(), Value::Null, &[Office, Owner]),
         form(page.clone(), "version=-1&action=save", &[Office, Owner]),
@@ -639,6 +647,7 @@ fn cases(f: &Fixture) -> Vec<Case> {
         "/plans/1",
         "/plans/1/tasks",
         "/plans/1/districts",
+        "/plans/1/issues",
         "/account",
         "/account/password",
     ] {

@@ -50,9 +50,9 @@ fn plan_scope(plan: i64) -> String {
 }
 
 /// Audit actions that touch none of the protected tables: saving, submitting, reviewing and
-/// attaching to reports, reminders, sessions and tokens. Any other write refreshes the
-/// fingerprints.
-const LEAVES_TABLES_ALONE: [&str; 9] = [
+/// attaching to reports, reminders, sessions and tokens, issuing documents (checked by their
+/// hash instead). Any other write refreshes the fingerprints.
+const LEAVES_TABLES_ALONE: [&str; 10] = [
     "save",
     "submit",
     "accept",
@@ -62,6 +62,7 @@ const LEAVES_TABLES_ALONE: [&str; 9] = [
     "login",
     "issue_token",
     "revoke_token",
+    "issue",
 ];
 
 pub(crate) fn changes_tables(action: &str) -> bool {

@@ -322,6 +322,8 @@ impl Store {
         let mut after_id = 0i64;
         let mut count = 0i64;
         let mut reports: HashMap<i64, Replayed> = HashMap::new();
+        // Issued document → the content hash its record carries.
+        let mut issued: HashMap<i64, String> = HashMap::new();
         let mut unsigned = 0u64;
         loop {
             let rows = sqlx::query(
@@ -401,6 +403,17 @@ impl Store {
                         .and_then(|a| serde_json::from_str(a).ok())
                         .unwrap_or(Value::Null);
                     replay(&mut reports, &record.action, report, &after);
+                }
+                if record.entity == "issued_document"
+                    && record.action == "issue"
+                    && let Some(issue) = record.entity_id
+                {
+                    let after: Value = record
+                        .after
+                        .as_deref()
+                        .and_then(|a| serde_json::from_str(a).ok())
+                        .unwrap_or(Value::Null);
+                    issued.insert(issue, text(&after, "sha256"));
                 }
                 prev = record.hash;
                 after_id = record.id;
@@ -521,6 +534,7 @@ impl Store {
             }
         }
         let reports_checked = self.check_reports(&reports, &mut problems).await?;
+        self.check_issued(&issued, &mut problems).await?;
         for assignment in crate::series::stale(&mut *self.pool.acquire().await?).await? {
             add(
                 &mut problems,
@@ -542,6 +556,53 @@ impl Store {
             problems,
             warnings,
         })
+    }
+
+    /// Hashes every issued document's files again and compares them with the hash its audit
+    /// record carries: an issued copy changed, added or swapped in the database is named.
+    async fn check_issued(
+        &self,
+        logged: &HashMap<i64, String>,
+        problems: &mut Vec<AuditProblem>,
+    ) -> Result<()> {
+        let mut after_id = 0i64;
+        loop {
+            // A few at a time: each row holds whole files.
+            let rows = sqlx::query("SELECT id, number, period_key, docx, xlsx, html FROM issued_documents WHERE id > $1 ORDER BY id LIMIT 20")
+                .bind(after_id)
+                .fetch_all(&self.pool)
+                .await?;
+            if rows.is_empty() {
+                return Ok(());
+            }
+            for row in rows {
+                let id: i64 = row.try_get("id")?;
+                after_id = id;
+                let docx: Vec<u8> = row.try_get("docx")?;
+                let xlsx: Vec<u8> = row.try_get("xlsx")?;
+                let html: String = row.try_get("html")?;
+                let hash = crate::issued::content_hash(&docx, &xlsx, &html);
+                let what = format!(
+                    "印发文件 {id}（{} 第 {} 期）",
+                    row.try_get::<String, _>("period_key")?,
+                    row.try_get::<i64, _>("number")?
+                );
+                let reason = match logged.get(&id) {
+                    None => Some(format!(
+                        "{what}在审计日志中没有印发记录：它是绕过系统写入的"
+                    )),
+                    Some(h) if *h != hash => Some(format!(
+                        "{what}的内容与印发时记录的哈希不符：已印发的文件被改动过"
+                    )),
+                    Some(_) => None,
+                };
+                if let Some(reason) = reason
+                    && problems.len() < MAX_PROBLEMS
+                {
+                    problems.push(problem(None, reason));
+                }
+            }
+        }
     }
 
     /// Compares every report and its values with the state replayed from the log.

@@ -12,6 +12,7 @@ mod assessment;
 mod chart;
 mod csrf;
 mod indicators;
+mod issuing;
 mod pages;
 mod progress;
 mod reporting;
@@ -104,6 +105,10 @@ pub fn router(state: AppState) -> Router {
             post(reporting::set_due_day),
         )
         .route("/plans/{id}/bulletins/{period}", get(reporting::bulletin))
+        .route(
+            "/plans/{id}/issues",
+            get(issuing::issues).post(issuing::issue),
+        )
         .route("/plans/{id}/assessment", get(assessment::assessment))
         .route("/plans/{id}/dashboard", get(reporting::dashboard))
         .route("/plans/{id}/indicators", get(indicators::indicators))

@@ -27,7 +27,7 @@ const DISTRICT_COLUMNS: [(&str, f64); 7] = [
 ];
 
 /// Draft plans are the office's work in progress: others see published plans only.
-async fn visible(s: &AppState, caller: &Caller, plan_id: i64) -> Result<(), PageError> {
+pub(crate) async fn visible(s: &AppState, caller: &Caller, plan_id: i64) -> Result<(), PageError> {
     if caller.principal.is_office() || s.store.plan(plan_id).await?.status == "published" {
         Ok(())
     } else {

@@ -1220,8 +1220,10 @@ pub struct BulletinQuery {
 }
 
 /// A document of the cadence — the monthly bulletin (`2021-06`), the quarterly summary
-/// (`2021-Q2`), the half-year review (`2021-H1`) — as a printable page, .docx or .xlsx.
-/// Circulated to every unit, so every signed-in user may read it.
+/// (`2021-Q2`), the half-year review (`2021-H1`), the assessment (`2021`) — as a printable page,
+/// .docx or .xlsx. Once issued (印发), every download is the issued copy and the page lists what
+/// the ledger now says differently; before, it is computed live and marked 未印发. Circulated to
+/// every unit, so every signed-in user may read it (the assessment: see `ScoreScope`).
 pub async fn bulletin(
     State(s): State<AppState>,
     caller: Caller,
@@ -1229,13 +1231,7 @@ pub async fn bulletin(
     Query(q): Query<BulletinQuery>,
 ) -> Result<Response, PageError> {
     use luoshi_cadence::{Cadence, Format};
-    let plan = s.store.plan(plan_id).await?;
-    if plan.status != "published" {
-        return Err(PageError::new(
-            StatusCode::NOT_FOUND,
-            "方案尚未发布，没有调度通报".into(),
-        ));
-    }
+    use luoshi_server::issuing;
     let format = match q.format.as_deref() {
         None | Some("") => Format::Html,
         Some(f) => Format::parse(f).ok_or_else(|| {
@@ -1245,13 +1241,7 @@ pub async fn bulletin(
             )
         })?,
     };
-    let not_found = || {
-        PageError::new(
-            StatusCode::NOT_FOUND,
-            format!("该方案没有 {key} 这个期间（月如 2021-06，季度如 2021-Q2，半年如 2021-H1）"),
-        )
-    };
-    let (year, cadence) = Cadence::parse(&key).ok_or_else(not_found)?;
+    let cadence = issuing::cadence_of(&s, plan_id, &key).await?;
     let scope = caller.principal.score_scope();
     if cadence == Cadence::Annual && scope == luoshi_reporting::ScoreScope::Nothing {
         return Err(PageError::new(
@@ -1259,50 +1249,62 @@ pub async fn bulletin(
             "年度考核结果只对协调办公室、领导和被考核单位本身开放".into(),
         ));
     }
-    let (texts, through) = cadence.scope();
-    let snapshot = s.store.snapshot_with(plan_id, texts, through).await?;
-    let plan_year = snapshot
-        .months
-        .first()
-        .and_then(|p| p.key.get(..4))
-        .and_then(|y| y.parse::<i32>().ok());
-    if plan_year != Some(year) {
-        return Err(not_found());
+    let (_, live) = issuing::live_document(&s, plan_id, &key, &scope).await?;
+    let whole = if scope == luoshi_reporting::ScoreScope::All {
+        live.clone()
+    } else {
+        issuing::live_document(&s, plan_id, &key, &luoshi_reporting::ScoreScope::All)
+            .await?
+            .1
+    };
+    let mut standing = issuing::standing(&s, plan_id, &key, &whole).await?;
+    let issued = issuing::reads_issued(cadence, &scope);
+    if !issued {
+        // Only the lines of the score sheets this reader may see.
+        let mine = |line: &String| line.split('｜').any(|cell| scope.covers(cell));
+        standing.changed.0.retain(mine);
+        standing.changed.1.retain(mine);
     }
-    let today = s.today();
-    let doc = cadence
-        .document(
-            &snapshot,
-            &s.store.assessment_items(plan_id).await?,
-            &s.store.plan_rules(plan_id).await?,
-            "协调办公室",
-            today,
-            plan.demo || s.demo,
-            &scope,
-        )
-        .ok_or_else(not_found)?;
+    let stored = standing.latest().filter(|_| issued).cloned();
     if format == Format::Html {
         let base = format!("/plans/{plan_id}/bulletins/{key}");
         let back = match cadence {
-            luoshi_cadence::Cadence::Monthly(_) => {
-                format!("/plans/{plan_id}/reporting?period={key}")
-            }
+            Cadence::Monthly(_) => format!("/plans/{plan_id}/reporting?period={key}"),
             _ => format!("/plans/{plan_id}/reporting"),
         };
-        let links = [
+        let mut links = vec![
             ("返回填报情况", back),
             ("下载 Word（公文版式）", format!("{base}?format=docx")),
             ("下载 Excel", format!("{base}?format=xlsx")),
         ];
-        return Ok(Html(luoshi_cadence::html::render_with_links(&doc, &links)).into_response());
+        if caller.principal.is_office() {
+            links.push(("印发记录", format!("/plans/{plan_id}/issues")));
+        }
+        let notices = standing.notices(cadence);
+        let page = match &stored {
+            Some(issue) => {
+                let html = issuing::issued_bytes(&s, issue, Format::Html).await?;
+                // The issued page as stored, with this visit's links and notices above it.
+                luoshi_cadence::html::with_chrome(&String::from_utf8_lossy(&html), &links, &notices)
+            }
+            None => luoshi_cadence::html::render_page(&live, &links, &notices),
+        };
+        return Ok(Html(page).into_response());
     }
-    let bytes =
-        luoshi_cadence::render(&doc, format).map_err(|e| PageError::internal(e.to_string()))?;
-    let label = doc.subtitle.trim_matches(['（', '）']).to_string();
+    let bytes = match &stored {
+        Some(issue) => issuing::issued_bytes(&s, issue, format).await?,
+        None => {
+            luoshi_cadence::render(&live, format).map_err(|e| PageError::internal(e.to_string()))?
+        }
+    };
+    let label = live.subtitle.trim_matches(['（', '）']).to_string();
+    let number = stored
+        .map(|i| format!("（第{}期）", i.number))
+        .unwrap_or_default();
     Ok(api::download(
         bytes,
         format.content_type(),
-        &format!("{label}{}.{}", cadence.name(), format.extension()),
+        &format!("{label}{}{number}.{}", cadence.name(), format.extension()),
     ))
 }
 
