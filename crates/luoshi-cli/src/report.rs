@@ -39,6 +39,9 @@ pub struct Args {
     /// 落款单位
     #[arg(long, default_value = "协调办公室")]
     issuer: String,
+    /// 已印发的期间也按现在的台账重新计算（默认输出印发件）
+    #[arg(long)]
+    live: bool,
     #[command(flatten)]
     database: Database,
 }
@@ -84,6 +87,39 @@ pub fn run(command: ReportCommand) -> Result<(), Failure> {
                 plan.id
             )));
         }
+        // An issued period is its issued copy, unless asked for the ledger as it is now.
+        let latest = store
+            .issues_of(plan.id, &args.period)
+            .await
+            .map_err(Failure::other)?
+            .pop();
+        let standing = match &latest {
+            Some(issue) => format!(
+                "该期已于 {} 印发第 {} 期，此为按现在的台账计算",
+                issue.issued_on, issue.number
+            ),
+            None => "未印发，按现在的台账计算".to_string(),
+        };
+        if let Some(issue) = latest.filter(|_| !args.live) {
+            let file = match format {
+                Format::Docx => luoshi_store::IssuedFile::Docx,
+                Format::Xlsx => luoshi_store::IssuedFile::Xlsx,
+                Format::Html => luoshi_store::IssuedFile::Html,
+            };
+            let bytes = store
+                .issued_file(issue.id, file)
+                .await
+                .map_err(Failure::other)?;
+            crate::write_output(Some(&args.output), &bytes)?;
+            eprintln!(
+                "已输出印发件：{}（第 {} 期，{} 印发）：{}；如需按现在的台账重新计算，加 --live",
+                issue.title,
+                issue.number,
+                issue.issued_on,
+                args.output.display()
+            );
+            return Ok(());
+        }
         let (texts, through) = cadence.scope();
         let snapshot = store
             .snapshot_with(plan.id, texts, through)
@@ -125,7 +161,7 @@ pub fn run(command: ReportCommand) -> Result<(), Failure> {
         let bytes = render(&doc, format).map_err(Failure::other)?;
         crate::write_output(Some(&args.output), &bytes)?;
         eprintln!(
-            "已生成{}{}：{}",
+            "已生成{}{}（{standing}）：{}",
             doc.subtitle.trim_matches(['（', '）']),
             cadence.name(),
             args.output.display()

@@ -717,7 +717,55 @@ fn demo_ledger_and_monthly_bulletins() {
     let (status, page) = get(port, "/plans/1/reporting?period=2021-11", token).expect("reporting");
     assert_eq!(status, 200);
     assert!(page.contains("演示数据"));
+    // The office issues May's bulletin: from then on `report` writes the issued copy.
+    let (status, issued) = request(
+        port,
+        "POST",
+        "/api/plans/1/issues",
+        token,
+        Some("application/json"),
+        br#"{"period": "2021-05"}"#,
+    )
+    .expect("issue");
+    assert_eq!(status, 201, "{issued}");
     drop(server);
+    let out = luoshi(
+        dir.path(),
+        &[
+            "report",
+            "monthly",
+            "--period",
+            "2021-05",
+            "-o",
+            "五月.html",
+        ],
+    );
+    assert!(
+        out.status.success()
+            && stderr(&out).contains("已输出印发件")
+            && stderr(&out).contains("第 1 期"),
+        "{}",
+        stderr(&out)
+    );
+    let issued_copy = std::fs::read_to_string(dir.path().join("五月.html")).expect("written");
+    assert!(issued_copy.contains("<p class=\"issue\">第 1 期</p>"));
+    let out = luoshi(
+        dir.path(),
+        &[
+            "report",
+            "monthly",
+            "--period",
+            "2021-05",
+            "--live",
+            "-o",
+            "五月-现在.html",
+        ],
+    );
+    assert!(
+        stderr(&out).contains("此为按现在的台账计算"),
+        "{}",
+        stderr(&out)
+    );
 
     for (format, magic) in [
         ("docx", &b"PK"[..]),
@@ -733,7 +781,7 @@ fn demo_ledger_and_monthly_bulletins() {
         let bytes = std::fs::read(dir.path().join(&file)).expect("written");
         assert!(bytes.starts_with(magic), "{format}");
         assert!(
-            stderr(&out).contains("已生成2021年6月调度通报"),
+            stderr(&out).contains("已生成2021年6月调度通报（未印发"),
             "{}",
             stderr(&out)
         );
