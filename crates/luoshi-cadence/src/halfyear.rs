@@ -102,6 +102,18 @@ pub(crate) fn scores(
             .targets
             .push((1.0, against_pace(t.evaluation.progress, t.evaluation.pace)));
     }
+    // Tasks without a numeric target count for the units answering for them, by status.
+    for t in &now.tasks {
+        for (unit, status) in &t.answers {
+            if units.placeholder.contains(unit.as_str()) {
+                continue;
+            }
+            let (name, group) = units.subject(unit);
+            entry(&mut inputs, &name, group)
+                .targets
+                .push((1.0, crate::tasks::credit(*status)));
+        }
+    }
     // Every unit and district with an assignment is scored, whatever else it has; names that
     // say no body (placeholders) never are.
     // Only the months each assignment was due in count: none before it took effect.

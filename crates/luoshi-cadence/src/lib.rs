@@ -15,6 +15,7 @@ pub mod monthly;
 pub mod quarterly;
 pub mod simulate;
 pub mod standing;
+pub mod tasks;
 pub mod xlsx;
 
 pub use annual::{AnnualAssessment, closed_through};

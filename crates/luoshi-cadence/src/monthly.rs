@@ -40,6 +40,10 @@ pub struct TargetLine {
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct DistrictLine {
     pub target_id: i64,
+    pub task_id: i64,
+    /// A 分别 target: the district's line is the target itself (there is no city line).
+    #[serde(default)]
+    pub per_each: bool,
     pub district: String,
     pub path: String,
     pub target: String,
@@ -79,6 +83,8 @@ pub struct MonthlyBulletin {
     pub missing: Vec<MissingLine>,
     /// Targets completed this month (not yet completed last month).
     pub completed: Vec<TargetLine>,
+    /// Tasks without a numeric target, by their lead's word, deadline and 销号.
+    pub tasks: Vec<crate::tasks::TaskLine>,
     pub reports_due: usize,
     pub reports_in: usize,
     pub reports_late: usize,
@@ -234,6 +240,22 @@ impl<'a> Ledger<'a> {
             .filter(|a| a.months.contains(month))
             .count();
         (n > 1).then_some(n)
+    }
+
+    /// The district-government leads of `task` due in `month`.
+    pub(crate) fn district_leads_in(&self, task: i64, month: u32) -> Vec<&'a SnapAssignment> {
+        self.district_leads
+            .get(&task)
+            .into_iter()
+            .flatten()
+            .filter(|a| a.months.contains(month))
+            .copied()
+            .collect()
+    }
+
+    /// The report of `assignment` that counts in `month`.
+    pub(crate) fn report_of(&self, assignment: i64, month: u32) -> Option<&'a SnapReport> {
+        self.report(assignment, month)
     }
 
     /// The assignment of `district` on `task` in `month`.
@@ -434,6 +456,8 @@ impl MonthlyBulletin {
             let actual = value_at(assignment.id, month, target.id);
             districts.push(DistrictLine {
                 target_id: target.id,
+                task_id: target.task_id,
+                per_each: target.per_each,
                 district: share.district.clone(),
                 path: target.task_path.clone(),
                 target: target.text.clone(),
@@ -490,6 +514,7 @@ impl MonthlyBulletin {
                 .map(|(unit, tasks)| MissingLine { unit, tasks })
                 .collect(),
             completed,
+            tasks: crate::tasks::lines(ledger, &snapshot.tasks, month, year),
             reports_due: due,
             reports_in: arrived,
             reports_late: late,
@@ -673,7 +698,7 @@ impl MonthlyBulletin {
                 ]
             })
             .collect();
-        OfficialDocument {
+        let mut doc = OfficialDocument {
             title: format!("{}调度通报", self.plan_title),
             subtitle: format!("（{}）", self.period_label),
             signature: vec![issuer.to_string(), date.to_string()],
@@ -737,6 +762,10 @@ impl MonthlyBulletin {
                     }],
                 },
             ],
+        };
+        if !self.tasks.is_empty() {
+            doc.sections.insert(2, crate::tasks::section(&self.tasks));
         }
+        doc
     }
 }

@@ -89,6 +89,8 @@ pub async fn simulate_months(
     // Each assignment reports on the targets its form asks for (those it owns or holds a
     // share of), the same every month.
     let mut asked: std::collections::HashMap<i64, Vec<i64>> = std::collections::HashMap::new();
+    // Leads of tasks without a numeric target confirm each month where they stand.
+    let mut confirms: std::collections::HashSet<i64> = std::collections::HashSet::new();
     for a in snapshot.assignments.iter() {
         let first = snapshot
             .months
@@ -97,6 +99,9 @@ pub async fn simulate_months(
         if let Some(first) = first {
             let form = store.report(first.id, a.id).await?;
             asked.insert(a.id, form.targets.iter().map(|t| t.target_id).collect());
+            if form.asks_status {
+                confirms.insert(a.id);
+            }
         }
     }
     for period in &snapshot.months {
@@ -150,6 +155,15 @@ pub async fn simulate_months(
                 })
                 .collect();
             let behind = matches!(behaviour, Behaviour::Lagging | Behaviour::SeriouslyLagging);
+            let (task_status, status_reason) = match (confirms.contains(&a.id), behind) {
+                (false, _) => (None, None),
+                (true, true) => (
+                    Some("behind".to_string()),
+                    Some("前期手续办理慢于计划，正协调加快。".to_string()),
+                ),
+                (true, false) if month == 12 => (Some("done".to_string()), None),
+                (true, false) => (Some("on_plan".to_string()), None),
+            };
             let input = ReportInput {
                 progress: format!(
                     "{}：{}按计划推进{}，本月完成阶段性工作。",
@@ -167,6 +181,8 @@ pub async fn simulate_months(
                     String::new()
                 },
                 values,
+                task_status,
+                status_reason,
                 version: 0,
             };
             if behaviour.late_in(month) {

@@ -1,6 +1,7 @@
-//! Where a plan stands after a month, rolled up from its targets: a task, a section, a lead unit,
-//! a district and the plan are each as bad as their worst target (力争 targets are evaluated
-//! but count in no roll-up). Read from the month's bulletin, so pages, the API and the
+//! Where a plan stands after a month, rolled up from its targets and its tasks without a
+//! numeric target (by their lead's word, deadline and 销号): a task, a section, a lead unit, a
+//! district and the plan are each as bad as their worst (力争 targets are evaluated but count
+//! in no roll-up). Read from the month's bulletin, so pages, the API and the
 //! documents agree.
 
 use luoshi_evaluation::{Status, worst};
@@ -39,21 +40,62 @@ impl Standing {
             .find(|t| t.target_id == target_id)
     }
 
+    /// A task's status: its worst counted target, task line or 分别 line; a task whose only
+    /// numbers are 力争 targets stands as they do.
     pub fn task(&self, task_id: i64) -> Option<Status> {
+        self.counted_task(task_id).or_else(|| {
+            worst(
+                self.bulletin
+                    .targets
+                    .iter()
+                    .filter(|t| t.task_id == task_id)
+                    .map(|t| t.evaluation.status),
+            )
+        })
+    }
+
+    fn counted_task(&self, task_id: i64) -> Option<Status> {
         worst(
             self.counted()
                 .filter(|t| t.task_id == task_id)
-                .map(|t| t.evaluation.status),
+                .map(|t| t.evaluation.status)
+                .chain(
+                    self.bulletin
+                        .tasks
+                        .iter()
+                        .filter(|t| t.task_id == task_id)
+                        .map(|t| t.status),
+                )
+                .chain(
+                    self.own_targets()
+                        .filter(|d| d.task_id == task_id)
+                        .map(|d| d.evaluation.status),
+                ),
         )
+    }
+
+    /// Districts' lines of 分别 targets: each is the target itself, with no city line.
+    fn own_targets(&self) -> impl Iterator<Item = &DistrictLine> {
+        self.bulletin.districts.iter().filter(|d| d.per_each)
+    }
+
+    /// The tasks without a numeric target, with their status.
+    pub fn plain_tasks(&self) -> &[crate::tasks::TaskLine] {
+        &self.bulletin.tasks
     }
 
     /// Every task with a counted target, in plan order, with its status.
     pub fn tasks(&self) -> Vec<(i64, Status)> {
         let mut out: Vec<(i64, Status)> = Vec::new();
-        for t in self.counted() {
-            match out.iter_mut().find(|(id, _)| *id == t.task_id) {
-                Some((_, status)) => *status = (*status).max(t.evaluation.status),
-                None => out.push((t.task_id, t.evaluation.status)),
+        let lines = self
+            .counted()
+            .map(|t| (t.task_id, t.evaluation.status))
+            .chain(self.bulletin.tasks.iter().map(|t| (t.task_id, t.status)))
+            .chain(self.own_targets().map(|d| (d.task_id, d.evaluation.status)));
+        for (task, status) in lines {
+            match out.iter_mut().find(|(id, _)| *id == task) {
+                Some((_, s)) => *s = (*s).max(status),
+                None => out.push((task, status)),
             }
         }
         out
@@ -64,7 +106,14 @@ impl Standing {
         worst(
             self.counted()
                 .filter(|t| t.path.starts_with(section_path))
-                .map(|t| t.evaluation.status),
+                .map(|t| t.evaluation.status)
+                .chain(
+                    self.bulletin
+                        .tasks
+                        .iter()
+                        .filter(|t| t.path.starts_with(section_path))
+                        .map(|t| t.status),
+                ),
         )
     }
 
@@ -159,6 +208,8 @@ mod tests {
     fn district(target: i64, name: &str, status: Status) -> DistrictLine {
         DistrictLine {
             target_id: target,
+            task_id: 10,
+            per_each: false,
             district: name.into(),
             path: String::new(),
             target: String::new(),
@@ -215,6 +266,18 @@ mod tests {
             raised: Vec::new(),
             missing: Vec::new(),
             completed: Vec::new(),
+            tasks: vec![crate::tasks::TaskLine {
+                task_id: 13,
+                path: "三、（一）2.".into(),
+                title: "完善机制".into(),
+                section_path: "三、（一）".into(),
+                lead: "市科技局".into(),
+                deadline: 12,
+                status: Status::Lagging,
+                confirmation: Some("滞后（手续未完成）".into()),
+                closed_on: None,
+                answers: vec![("市科技局".into(), Status::Lagging)],
+            }],
             reports_due: 0,
             reports_in: 0,
             reports_late: 0,
@@ -232,7 +295,8 @@ mod tests {
             [
                 (10, Status::Lagging),
                 (11, Status::Completed),
-                (12, Status::NotReported)
+                (12, Status::NotReported),
+                (13, Status::Lagging)
             ]
         );
         assert_eq!(s.section("二、（一）"), Some(Status::Lagging));

@@ -80,7 +80,7 @@ pub fn score(input: &ScoreInput, rules: &AssessmentRules) -> Score {
         (
             rate,
             format!(
-                "{} 项指标加权完成率 {:.1}%（单项最高按 100% 计）",
+                "{} 项指标和无量化指标任务加权完成率 {:.1}%（单项最高按 100% 计；任务按状态计：完成或按计划 100%、滞后 50%、严重滞后或未报送 0）",
                 input.targets.len(),
                 rate * 100.0
             ),

@@ -5,9 +5,11 @@
 pub mod assess;
 pub mod forecast;
 pub mod status;
+pub mod task_status;
 
 pub use assess::{AssessmentRules, Score, ScoreInput, rank_within_groups, score};
 pub use forecast::{Forecast, forecast};
 pub use status::{
     Evaluation, Qualifier, Rules, Status, TargetSpec, evaluate, pace, pace_from, worst,
 };
+pub use task_status::{Confirmation, TaskFacts, deadline_month, task_status};

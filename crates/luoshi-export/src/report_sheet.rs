@@ -24,7 +24,7 @@ const MAX_ROWS: usize = 20_000;
 const MAX_COLUMNS: u32 = 26;
 
 /// The columns, in order. Column letters in messages come from this order.
-pub const COLUMNS: [(&str, f64); 14] = [
+pub const COLUMNS: [(&str, f64); 15] = [
     ("任务编号", 12.0),
     ("工作任务", 30.0),
     ("分工", 8.0),
@@ -39,6 +39,15 @@ pub const COLUMNS: [(&str, f64); 14] = [
     ("存在问题", 24.0),
     ("下步计划", 24.0),
     ("需协调事项", 24.0),
+    ("本月进展", 12.0),
+];
+/// 本月进展: for a task without a numeric target, its lead's word on the month.
+const STATUS_COL: usize = 14;
+/// The words 本月进展 accepts, as the report stores them.
+pub const CONFIRMATIONS: [(&str, &str); 3] = [
+    ("按计划推进", "on_plan"),
+    ("已完成", "done"),
+    ("滞后", "behind"),
 ];
 const VALUE_COL: usize = 8;
 
@@ -61,6 +70,10 @@ pub struct SheetLine {
     pub problems: String,
     pub next_steps: String,
     pub coordination: String,
+    /// The lead of a task without a numeric target gives 本月进展 (按计划推进 / 已完成 / 滞后;
+    /// the reason for 滞后 in 变动说明).
+    pub asks_status: bool,
+    pub confirmation: String,
 }
 
 /// What a file says about itself.
@@ -173,6 +186,11 @@ pub fn write_report_sheet(info: &SheetInfo, lines: &[SheetLine]) -> Result<Vec<u
         for (col, text) in inputs {
             sheet.write_string_with_format(row, col, text.as_str(), &input)?;
         }
+        if line.asks_status || !line.confirmation.is_empty() {
+            sheet.write_string_with_format(row, STATUS_COL as u16, &line.confirmation, &input)?;
+        } else {
+            sheet.write_blank(row, STATUS_COL as u16, &locked)?;
+        }
     }
     let about = workbook.add_worksheet();
     about.set_name(INFO_SHEET)?;
@@ -184,7 +202,7 @@ pub fn write_report_sheet(info: &SheetInfo, lines: &[SheetLine]) -> Result<Vec<u
         ("填报单位", info.unit.as_str()),
         (
             "填写说明",
-            "只填黄色格：本期累计（数字，自年初起累计）、变动说明（累计值低于上期时必填）与四项文字。同一任务的文字填在任一行即可；多行填写时内容须一致。请勿增删列、合并单元格或改动灰色格。",
+            "只填黄色格：本期累计（数字，自年初起累计）、变动说明（累计值低于上期时必填）与四项文字。无量化指标任务的牵头单位在「本月进展」填 按计划推进、已完成 或 滞后（滞后时在变动说明写明原因），报送时必填。同一任务的文字填在任一行即可；多行填写时内容须一致。请勿增删列、合并单元格或改动灰色格。",
         ),
     ];
     for (i, (k, v)) in rows.iter().enumerate() {
@@ -373,6 +391,8 @@ pub fn read_report_sheet(bytes: &[u8]) -> Result<(SheetInfo, Vec<FilledLine>), S
                 problems: cells[11].clone(),
                 next_steps: cells[12].clone(),
                 coordination: cells[13].clone(),
+                asks_status: false,
+                confirmation: cells[STATUS_COL].clone(),
             },
         });
     }

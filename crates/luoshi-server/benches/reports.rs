@@ -109,6 +109,7 @@ fn input(version: i64, target: Option<i64>, base: f64) -> ReportInput {
             })
             .unwrap_or_default(),
         version,
+        ..ReportInput::default()
     }
 }
 

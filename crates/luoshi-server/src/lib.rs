@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod allocation;
 pub mod auth;
+mod closures;
 mod error;
 mod handlers;
 mod headers;
@@ -116,6 +117,7 @@ pub fn router(state: AppState) -> Router {
         .merge(accounts::routes())
         .merge(allocation::routes())
         .merge(issuing::routes())
+        .merge(closures::routes())
         .fallback(not_found);
     protect(routes, state)
 }

@@ -3,7 +3,7 @@
 use axum::Json;
 use utoipa::OpenApi;
 
-use crate::{accounts, allocation, handlers, issuing, reporting};
+use crate::{accounts, allocation, closures, handlers, issuing, reporting};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -67,6 +67,9 @@ use crate::{accounts, allocation, handlers, issuing, reporting};
         crate::standing::plan_standing,
         allocation::get_allocation,
         issuing::list_issues,
+        closures::list_closures,
+        closures::close_task,
+        closures::reopen_task,
         issuing::issue,
         allocation::put_allocation,
         allocation::allocation_sheet,

@@ -4,7 +4,9 @@
 
 use std::collections::BTreeMap;
 
-use luoshi_export::report_sheet::{FilledLine, SheetError, SheetInfo, SheetLine, place};
+use luoshi_export::report_sheet::{
+    CONFIRMATIONS, FilledLine, SheetError, SheetInfo, SheetLine, place,
+};
 use luoshi_store::{PeriodRow, ReportInput, ReportView, ValueInput};
 
 /// The sheet lines of a unit's reports: one per target, one per assignment without targets.
@@ -19,6 +21,14 @@ pub fn sheet_lines(views: &[ReportView]) -> Vec<SheetLine> {
             problems: v.problems.clone(),
             next_steps: v.next_steps.clone(),
             coordination: v.coordination.clone(),
+            asks_status: v.asks_status,
+            confirmation: v
+                .task_status
+                .as_deref()
+                .and_then(|s| CONFIRMATIONS.iter().find(|(_, code)| *code == s))
+                .map(|(label, _)| label.to_string())
+                .unwrap_or_default(),
+            note: v.status_reason.clone().unwrap_or_default(),
             ..Default::default()
         };
         if v.targets.is_empty() {
@@ -111,6 +121,10 @@ pub fn entries(
             (
                 ReportInput {
                     version: view.version,
+                    // The lead's word on a task without a number is given on the page; the
+                    // sheet keeps what was given there.
+                    task_status: view.task_status.clone(),
+                    status_reason: view.status_reason.clone(),
                     ..Default::default()
                 },
                 Vec::new(),
@@ -141,6 +155,31 @@ pub fn entries(
                     entry.2[i] = Some(row);
                 }
             }
+        }
+        if !line.confirmation.is_empty() {
+            let Some((_, code)) = CONFIRMATIONS
+                .iter()
+                .find(|(label, _)| *label == line.confirmation)
+            else {
+                return Err(err(
+                    row,
+                    14,
+                    format!(
+                        "「{}」不是可填的本月进展（按计划推进、已完成、滞后）",
+                        line.confirmation
+                    ),
+                ));
+            };
+            if !view.asks_status {
+                return Err(err(
+                    row,
+                    14,
+                    "只有无量化指标任务的牵头单位填本月进展".into(),
+                ));
+            }
+            entry.0.task_status = Some(code.to_string());
+            entry.0.status_reason =
+                (*code == "behind" && !line.note.is_empty()).then(|| line.note.clone());
         }
         if let (Some(target_id), Some(value)) = (line.target_id, line.value) {
             if !view.targets.iter().any(|t| t.target_id == target_id) {

@@ -370,6 +370,19 @@ fn cases(f: &Fixture) -> Vec<Case> {
             &[Office],
         ),
         case("GET", "/api/plans/1/issues", Value::Null, &SIGNED_IN),
+        case("GET", "/api/tasks/1/closures", Value::Null, &SIGNED_IN),
+        case(
+            "POST",
+            "/api/tasks/1/closures",
+            json!({ "note": "" }),
+            &[Office],
+        ),
+        case(
+            "POST",
+            "/api/tasks/1/reopen",
+            json!({ "note": "" }),
+            &[Office],
+        ),
         case(
             "POST",
             "/api/plans/1/issues",
@@ -551,6 +564,8 @@ fn cases(f: &Fixture) -> Vec<Case> {
         form("/plans/1/review/publish", "", &[Office]),
         form("/plans/1/allocation", "s_999999_0=abc", &[Office]),
         form("/plans/1/issues", "period=2099-01", &[Office]),
+        form("/tasks/1/closure", "note=", &[Office]),
+        form("/tasks/1/reopen", "note=", &[Office]),
         form("/plans/1/allocation/upload", "", &[Office]),
         case("GET", page.clone(), Value::Null, &[Office, Owner]),
         form(page.clone(), "version=-1&action=save", &[Office, Owner]),
@@ -654,6 +669,12 @@ fn cases(f: &Fixture) -> Vec<Case> {
         cases.push(case("GET", path, Value::Null, &SIGNED_IN));
     }
     cases.push(case("GET", "/plans/1/allocation", Value::Null, &[Office]));
+    cases.push(case(
+        "GET",
+        "/closures/999999/evidence",
+        Value::Null,
+        &SIGNED_IN,
+    ));
     cases.push(case(
         "GET",
         "/plans/1/allocation.xlsx",

@@ -306,10 +306,30 @@ async fn the_sheet_round_trips_and_bad_sheets_change_nothing() {
 
     // Rows filled in, one of them for a target of another task: refused whole, naming the row.
     let mut filled: Vec<_> = lines.iter().map(|l| l.line.clone()).collect();
+    // The tasks whose lead must give 本月进展 (no numeric target at all).
+    let (_, forms) = app
+        .json(
+            &app.jiangan,
+            "GET",
+            &format!("/api/periods/{june}/my-reports"),
+            Value::Null,
+        )
+        .await;
+    let asked: Vec<String> = forms
+        .as_array()
+        .expect("forms")
+        .iter()
+        .filter(|f| f["asks_status"] == true)
+        .filter_map(|f| f["task_path"].as_str().map(str::to_string))
+        .collect();
+    assert!(!asked.is_empty(), "江岸区 leads tasks without a number");
     for line in filled.iter_mut() {
         line.progress = format!("{} 按计划推进", line.task_path);
         if line.target_id.is_some() {
             line.value = Some(1.0);
+        }
+        if asked.contains(&line.task_path) && line.role == "牵头" {
+            line.confirmation = "按计划推进".into();
         }
     }
     let mut wrong = filled.clone();
@@ -386,6 +406,20 @@ async fn the_sheet_round_trips_and_bad_sheets_change_nothing() {
         before,
         "nothing of the refused uploads was stored"
     );
+
+    // 本月进展 takes only its three words, named by row and column.
+    let mut bad_word = filled.clone();
+    if let Some(l) = bad_word.iter_mut().find(|l| !l.confirmation.is_empty()) {
+        l.confirmation = "差不多".into();
+    }
+    let (status, body) = upload(write_report_sheet(&info, &bad_word).expect("xlsx"), true).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let body = String::from_utf8_lossy(&body);
+    assert!(
+        body.contains("O 列（本月进展）") && body.contains("「差不多」不是可填的本月进展"),
+        "{body}"
+    );
+    assert_eq!(audit_len().await, before);
 
     // The good sheet submits every report at once.
     let (status, body) = upload(write_report_sheet(&info, &filled).expect("xlsx"), true).await;

@@ -13,6 +13,7 @@ mod allocation;
 mod assessment;
 mod audit;
 mod cache;
+mod closures;
 mod edit;
 mod import;
 mod indicator_sources;
@@ -42,6 +43,7 @@ pub use accounts::{Credentials, NewUser, SessionInfo, UserRow};
 pub use allocation::{Allocation, AllocationInput, AllocationRow, DistrictShare};
 pub use assessment::{AssessmentItem, AssessmentItemInput};
 pub use audit::AuditRecord;
+pub use closures::{Evidence, MAX_EVIDENCE, TaskClosure};
 pub use edit::{DistrictRowInput, TargetPart, UnitsInput};
 pub use indicator_sources::IndicatorSource;
 pub use issued::{IssueFiles, IssuedDocument, IssuedFile, NextIssue, content_hash};
@@ -58,7 +60,8 @@ pub use rows::*;
 pub use rules::PlanRules;
 pub use sign_in::LoginLock;
 pub use snapshot::{
-    SnapAssignment, SnapReport, SnapShare, SnapTarget, SnapValue, Snapshot, Structure, Texts,
+    SnapAssignment, SnapReport, SnapShare, SnapTarget, SnapTask, SnapValue, Snapshot, Structure,
+    Texts,
 };
 pub use tokens::ApiToken;
 pub use verify::{AuditProblem, AuditReport, SealStart};

@@ -87,6 +87,15 @@ pub struct ReportView {
     pub submitted_at: Option<String>,
     pub submitted_late: bool,
     pub reviewed_by: Option<String>,
+    /// The lead of a task without a numeric target confirms each month where it stands.
+    #[serde(default)]
+    pub asks_status: bool,
+    /// `on_plan` (按计划推进), `done` (已完成) or `behind` (滞后).
+    #[serde(default)]
+    pub task_status: Option<String>,
+    /// Why, when not on plan.
+    #[serde(default)]
+    pub status_reason: Option<String>,
     /// The targets this assignment answers for: those it owns or holds a share of.
     pub targets: Vec<ReportTarget>,
     /// The task's other targets, shown for context and not reported here.
@@ -148,6 +157,13 @@ pub struct ReportInput {
     pub coordination: String,
     #[serde(default)]
     pub values: Vec<ValueInput>,
+    /// For a task without a numeric target, its lead's word on the month: `on_plan`, `done`
+    /// or `behind` (needed to submit).
+    #[serde(default)]
+    pub task_status: Option<String>,
+    /// Why, when `behind`.
+    #[serde(default)]
+    pub status_reason: Option<String>,
     /// The `version` of the report as loaded (0 for a new report).
     #[serde(default)]
     pub version: i64,
@@ -177,7 +193,7 @@ pub struct Notice {
 }
 
 /// An assignment and its report in period `$2`, if any (report columns may be NULL).
-const ASSIGNMENT_SQL: &str = "SELECT a.id, a.plan_id, a.task_id, a.unit_id, a.role, a.district_id, a.months_due, t.path, t.title, u.name AS unit_name, d.name AS district_name, r.id AS report_id, r.status, r.progress, r.problems, r.next_steps, r.coordination, r.review_comment, r.version, r.updated_at, r.updated_by, r.submitted_at, r.submitted_late, r.reviewed_by FROM assignments a JOIN tasks t ON t.id = a.task_id JOIN units u ON u.id = a.unit_id LEFT JOIN districts d ON d.id = a.district_id LEFT JOIN reports r ON r.assignment_id = a.id AND r.period_id = $2";
+const ASSIGNMENT_SQL: &str = "SELECT a.id, a.plan_id, a.task_id, a.unit_id, a.role, a.district_id, a.months_due, t.path, t.title, u.name AS unit_name, d.name AS district_name, r.id AS report_id, r.status, r.progress, r.problems, r.next_steps, r.coordination, r.review_comment, r.version, r.updated_at, r.updated_by, r.submitted_at, r.submitted_late, r.reviewed_by, r.task_status, r.status_reason FROM assignments a JOIN tasks t ON t.id = a.task_id JOIN units u ON u.id = a.unit_id LEFT JOIN districts d ON d.id = a.district_id LEFT JOIN reports r ON r.assignment_id = a.id AND r.period_id = $2";
 
 /// The assignment half of a view (no report data yet).
 fn blank_view(row: &AnyRow, period: &PeriodRow) -> Result<ReportView> {
@@ -207,6 +223,9 @@ fn blank_view(row: &AnyRow, period: &PeriodRow) -> Result<ReportView> {
         submitted_at: None,
         submitted_late: false,
         reviewed_by: None,
+        asks_status: false,
+        task_status: None,
+        status_reason: None,
         targets: Vec::new(),
         context: Vec::new(),
         attachments: Vec::new(),
@@ -230,6 +249,8 @@ fn fill_report(view: &mut ReportView, row: &AnyRow) -> Result<()> {
     view.submitted_at = row.try_get("submitted_at")?;
     view.submitted_late = row.try_get::<i64, _>("submitted_late")? != 0;
     view.reviewed_by = row.try_get("reviewed_by")?;
+    view.task_status = row.try_get("task_status")?;
+    view.status_reason = row.try_get("status_reason")?;
     Ok(())
 }
 
@@ -348,6 +369,8 @@ async fn load_core(
             previous: t.try_get("previous")?,
         });
     }
+    // A task with no numeric target at all is tracked by its lead's monthly word.
+    view.asks_status = role == "lead" && targets.is_empty();
     Ok(view)
 }
 
@@ -404,6 +427,36 @@ async fn load_extras(
 
 /// Checks `input` against the form it fills: texts within limits, values for this task's targets
 /// only, decreases explained. `field_of` names a value's place for messages (`values[0]`, a cell).
+/// The lead's word on a task without a numeric target: known, asked of this report, explained
+/// when behind, and given before submitting.
+fn check_confirmation(view: &ReportView, input: &ReportInput, submitting: bool) -> Result<()> {
+    let status = input
+        .task_status
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty());
+    match status {
+        None if submitting && view.asks_status => Err(StoreError::invalid(
+            "task_status",
+            "请确认本月进展：按计划推进、已完成或滞后",
+        )),
+        None => Ok(()),
+        Some(_) if !view.asks_status => Err(StoreError::invalid(
+            "task_status",
+            "只有无量化指标任务的牵头单位需要确认进展",
+        )),
+        Some("on_plan" | "done") => Ok(()),
+        Some("behind") => match input.status_reason.as_deref().map(str::trim) {
+            Some(reason) if !reason.is_empty() => check_text("status_reason", reason).map_err(rule),
+            _ => Err(StoreError::invalid("status_reason", "进展滞后时须说明原因")),
+        },
+        Some(other) => Err(StoreError::invalid(
+            "task_status",
+            format!("「{other}」不是可选的进展（on_plan、done、behind）"),
+        )),
+    }
+}
+
 fn check_input(
     view: &ReportView,
     input: &ReportInput,
@@ -529,12 +582,25 @@ pub(crate) async fn save_in(
     let from = view.status.unwrap_or(ReportStatus::Draft);
     let to = from.after(action).map_err(rule)?;
     check_input(&view, input, field_of)?;
+    check_confirmation(&view, input, to == ReportStatus::Submitted)?;
+    let task_status = input
+        .task_status
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string);
+    let status_reason = input
+        .status_reason
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty() && task_status.is_some())
+        .map(str::to_string);
     let at = now();
     let late = window == luoshi_reporting::Window::Reopened;
     let submitted_at = (to == ReportStatus::Submitted).then(|| at.clone());
     let id = match view.id {
         None => {
-            let row = sqlx::query("INSERT INTO reports (period_id, assignment_id, status, progress, problems, next_steps, coordination, version, created_at, updated_at, updated_by, submitted_at, submitted_late) VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $8, $9, $10, $11) RETURNING id")
+            let row = sqlx::query("INSERT INTO reports (period_id, assignment_id, status, progress, problems, next_steps, coordination, version, created_at, updated_at, updated_by, submitted_at, submitted_late, task_status, status_reason) VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $8, $9, $10, $11, $12, $13) RETURNING id")
                 .bind(period.id)
                 .bind(assignment_id)
                 .bind(to.as_str())
@@ -546,12 +612,14 @@ pub(crate) async fn save_in(
                 .bind(actor)
                 .bind(submitted_at.as_deref())
                 .bind(i64::from(late && submitted_at.is_some()))
+                .bind(task_status.as_deref())
+                .bind(status_reason.as_deref())
                 .fetch_one(&mut *conn)
                 .await?;
             row.try_get("id")?
         }
         Some(id) => {
-            let done = sqlx::query("UPDATE reports SET status = $1, progress = $2, problems = $3, next_steps = $4, coordination = $5, version = version + 1, updated_at = $6, updated_by = $7, submitted_at = COALESCE($8, submitted_at), submitted_late = CASE WHEN $8 IS NULL THEN submitted_late ELSE $9 END WHERE id = $10 AND version = $11")
+            let done = sqlx::query("UPDATE reports SET status = $1, progress = $2, problems = $3, next_steps = $4, coordination = $5, version = version + 1, updated_at = $6, updated_by = $7, submitted_at = COALESCE($8, submitted_at), submitted_late = CASE WHEN $8 IS NULL THEN submitted_late ELSE $9 END, task_status = $12, status_reason = $13 WHERE id = $10 AND version = $11")
                 .bind(to.as_str())
                 .bind(&input.progress)
                 .bind(&input.problems)
@@ -563,6 +631,8 @@ pub(crate) async fn save_in(
                 .bind(i64::from(late))
                 .bind(id)
                 .bind(input.version)
+                .bind(task_status.as_deref())
+                .bind(status_reason.as_deref())
                 .execute(&mut *conn)
                 .await?;
             if done.rows_affected() != 1 {
@@ -609,6 +679,8 @@ pub(crate) async fn save_in(
     saved.problems.clone_from(&input.problems);
     saved.next_steps.clone_from(&input.next_steps);
     saved.coordination.clone_from(&input.coordination);
+    saved.task_status = task_status;
+    saved.status_reason = status_reason;
     saved.version = input.version + 1;
     saved.updated_at = Some(at);
     saved.updated_by = Some(actor.to_string());

@@ -118,6 +118,8 @@ pub(crate) fn unpack(
             late: late != 0,
             problems: String::new(),
             coordination: String::new(),
+            confirmation: None,
+            reason: None,
         });
         for pair in packed_values.split(',').filter(|p| !p.is_empty()) {
             let (target, value) = pair.split_once('=').ok_or_else(|| corrupt(entry))?;

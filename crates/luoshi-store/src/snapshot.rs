@@ -72,6 +72,24 @@ pub struct SnapReport {
     /// Read only for the months asked for (see [`Texts`]); empty otherwise.
     pub problems: String,
     pub coordination: String,
+    /// For a task without a numeric target, the lead's word on the month (`on_plan`, `done`,
+    /// `behind`) and why.
+    pub confirmation: Option<String>,
+    pub reason: Option<String>,
+}
+
+/// A task with no numeric target to evaluate: tracked by its deadline, its lead's monthly word
+/// and the office's 销号.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SnapTask {
+    pub id: i64,
+    pub path: String,
+    pub title: String,
+    pub section_path: String,
+    /// As the plan states it (`2021年12月底`, `上半年`), when it does.
+    pub deadline: Option<String>,
+    /// The day it was closed (销号), when it stands closed.
+    pub closed_on: Option<String>,
 }
 
 /// Which months' problems and coordination requests a snapshot carries: only the monthly
@@ -107,6 +125,8 @@ pub struct Snapshot {
     pub values: Vec<SnapValue>,
     /// `(target id, month, fraction due)`: milestones (节点) set on targets.
     pub milestones: Arc<Vec<(i64, u32, f64)>>,
+    /// Tasks without a numeric target.
+    pub tasks: Arc<Vec<SnapTask>>,
 }
 
 /// What a snapshot reads besides the reports: targets, assignments, shares and milestones. It
@@ -119,6 +139,7 @@ pub struct Structure {
     pub assignments: Arc<Vec<SnapAssignment>>,
     pub shares: Arc<Vec<SnapShare>>,
     pub milestones: Arc<Vec<(i64, u32, f64)>>,
+    pub tasks: Arc<Vec<SnapTask>>,
 }
 
 /// `2021-06` → 6.
@@ -197,6 +218,27 @@ impl Store {
                 }
             }
         }
+        // The leads' words on tasks without a numeric target.
+        let confirmed = sqlx::query("SELECT r.assignment_id, p.key, r.task_status, r.status_reason FROM reports r JOIN periods p ON p.id = r.period_id WHERE p.plan_id = $1 AND p.kind = 'month' AND r.task_status IS NOT NULL")
+            .bind(plan_id)
+            .fetch_all(&mut *conn)
+            .await?;
+        if !confirmed.is_empty() {
+            let mut words: HashMap<(i64, u32), (String, Option<String>)> = HashMap::new();
+            for r in &confirmed {
+                words.insert(
+                    (r.try_get(0)?, month_of(&r.try_get::<String, _>(1)?)),
+                    (r.try_get(2)?, r.try_get(3)?),
+                );
+            }
+            for report in &mut reports {
+                if let Some((status, reason)) = words.remove(&(report.assignment_id, report.month))
+                {
+                    report.confirmation = Some(status);
+                    report.reason = reason;
+                }
+            }
+        }
         Ok(Snapshot {
             plan,
             months,
@@ -204,6 +246,7 @@ impl Store {
             assignments: structure.assignments,
             shares: structure.shares,
             milestones: structure.milestones,
+            tasks: structure.tasks,
             reports,
             values,
         })
@@ -309,11 +352,28 @@ impl Store {
                 ))
             })
             .collect::<Result<_>>()?;
+        let tasks = sqlx::query("SELECT t.id, t.path, t.title, t.section_path, t.deadline, (SELECT MAX(c.closed_on) FROM task_closures c WHERE c.task_id = t.id AND c.reopened_on IS NULL) AS closed_on FROM tasks t WHERE t.plan_id = $1 AND NOT EXISTS (SELECT 1 FROM targets g WHERE g.task_id = t.id AND g.kind <> 'existing_count') ORDER BY t.ord")
+            .bind(plan_id)
+            .fetch_all(&mut *conn)
+            .await?
+            .iter()
+            .map(|r| {
+                Ok(SnapTask {
+                    id: r.try_get("id")?,
+                    path: r.try_get("path")?,
+                    title: r.try_get("title")?,
+                    section_path: r.try_get("section_path")?,
+                    deadline: r.try_get("deadline")?,
+                    closed_on: r.try_get("closed_on")?,
+                })
+            })
+            .collect::<Result<_>>()?;
         Ok(Structure {
             targets: Arc::new(targets),
             assignments: Arc::new(assignments),
             shares: Arc::new(shares),
             milestones: Arc::new(milestones),
+            tasks: Arc::new(tasks),
         })
     }
 }

@@ -10,6 +10,7 @@ mod account;
 mod allocation;
 mod assessment;
 mod chart;
+mod closures;
 mod csrf;
 mod indicators;
 mod issuing;
@@ -36,6 +37,9 @@ pub fn router(state: AppState) -> Router {
         .route("/plans/{id}", get(overview))
         .route("/plans/{id}/tasks", get(tasks))
         .route("/tasks/{id}", get(task))
+        .route("/tasks/{id}/closure", post(closures::close))
+        .route("/tasks/{id}/reopen", post(closures::reopen))
+        .route("/closures/{id}/evidence", get(closures::evidence))
         .route(
             "/tasks/{id}/targets/{target}/milestones",
             post(pages::set_milestones),

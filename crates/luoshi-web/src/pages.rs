@@ -390,6 +390,13 @@ struct TaskPage {
     office: bool,
     csrf: String,
     error: Option<String>,
+    /// No numeric target: tracked by its lead's word, deadline and 销号.
+    plain: Option<luoshi_cadence::tasks::TaskLine>,
+    closures: Vec<luoshi_store::TaskClosure>,
+    /// The office may close it (销号) or reopen it here.
+    closable: bool,
+    /// It stands closed.
+    closed: bool,
 }
 
 /// Splits the task's text at its targets and annotation so the page can highlight them.
@@ -482,7 +489,16 @@ pub(crate) async fn task_page(
             standings.insert(t.id, (standing, chart));
         }
     }
+    let published = s.store.plan(task.row.plan_id).await?.status == "published";
+    let closures = s.store.task_closures(task.row.id).await?;
+    let no_number = task.targets.iter().all(|t| t.kind == "existing_count");
     let page = TaskPage {
+        plain: progress
+            .as_ref()
+            .and_then(|p| p.plain_task(task.row.id).cloned()),
+        closed: closures.iter().any(|c| c.in_force()),
+        closures,
+        closable: published && no_number && caller.principal.is_office(),
         standing_label: progress.as_ref().map(|p| p.label.clone()),
         task_badge: progress.as_ref().and_then(|p| p.task(task.row.id)),
         standings,

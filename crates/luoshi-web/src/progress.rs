@@ -79,6 +79,14 @@ impl Progress {
         }))
     }
 
+    /// A task without a numeric target: its status, deadline and its lead's word.
+    pub fn plain_task(&self, task_id: i64) -> Option<&luoshi_cadence::tasks::TaskLine> {
+        self.standing
+            .plain_tasks()
+            .iter()
+            .find(|t| t.task_id == task_id)
+    }
+
     /// The target's standing (力争 targets included, shown apart by the pages).
     pub fn target(&self, target_id: i64) -> Option<CellStanding> {
         self.standing.target(target_id).map(line_standing)

@@ -398,6 +398,9 @@ struct ReportPage {
     problems: String,
     next_steps: String,
     coordination: String,
+    /// For the lead of a task without a numeric target: its word on the month and why.
+    task_status: String,
+    status_reason: String,
     version: i64,
     error: Option<String>,
     error_field: String,
@@ -413,6 +416,8 @@ struct Typed {
     problems: String,
     next_steps: String,
     coordination: String,
+    task_status: String,
+    status_reason: String,
     version: i64,
 }
 
@@ -448,6 +453,8 @@ impl Typed {
             problems: texts.1,
             next_steps: texts.2,
             coordination: texts.3,
+            task_status: view.task_status.clone().unwrap_or_default(),
+            status_reason: view.status_reason.clone().unwrap_or_default(),
             version: view.version,
         }
     }
@@ -510,6 +517,8 @@ async fn report_page(
         problems: typed.problems,
         next_steps: typed.next_steps,
         coordination: typed.coordination,
+        task_status: typed.task_status,
+        status_reason: typed.status_reason,
         version: typed.version,
         error,
         error_field,
@@ -558,6 +567,8 @@ fn parse_form(
         problems: get("problems"),
         next_steps: get("next_steps"),
         coordination: get("coordination"),
+        task_status: get("task_status"),
+        status_reason: get("status_reason"),
         version: get("version").trim().parse().unwrap_or(-1),
     };
     let mut values = Vec::new();
@@ -590,6 +601,8 @@ fn parse_form(
         next_steps: typed.next_steps.trim().to_string(),
         coordination: typed.coordination.trim().to_string(),
         values,
+        task_status: Some(typed.task_status.trim().to_string()).filter(|s| !s.is_empty()),
+        status_reason: Some(typed.status_reason.trim().to_string()).filter(|s| !s.is_empty()),
         version: typed.version,
     };
     (typed, submit, error.map_or(Ok(input), Err))

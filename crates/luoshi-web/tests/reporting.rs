@@ -456,10 +456,25 @@ async fn uploading_the_sheet_from_my_tasks() {
             .to_vec()
     };
     let (info, lines) = luoshi_export::report_sheet::read_report_sheet(&bytes).expect("sheet");
+    // Leads of tasks without a numeric target also give 本月进展.
+    let plain: Vec<String> = state
+        .store
+        .snapshot(1)
+        .await
+        .expect("snapshot")
+        .tasks
+        .iter()
+        .map(|t| t.path.clone())
+        .collect();
     let filled: Vec<_> = lines
         .into_iter()
         .map(|l| luoshi_export::report_sheet::SheetLine {
             progress: "按计划推进".into(),
+            confirmation: if l.line.role == "牵头" && plain.contains(&l.line.task_path) {
+                "按计划推进".into()
+            } else {
+                String::new()
+            },
             ..l.line
         })
         .collect();

@@ -183,16 +183,27 @@ pub fn post(uri: &str, cookie: &str, form: &str) -> axum::http::Request<axum::bo
         .expect("request")
 }
 
-/// A multipart form with `file` as its `file` field and `fields` after it.
+/// A multipart form with `file` (a spreadsheet) as its `file` field and `fields` after it.
 pub fn multipart(
     uri: &str,
     cookie: &str,
     file: &[u8],
     fields: &[(&str, &str)],
 ) -> axum::http::Request<axum::body::Body> {
+    multipart_named(uri, cookie, "表.xlsx", file, fields)
+}
+
+/// A multipart form with `file`, named `filename`, as its `file` field and `fields` after it.
+pub fn multipart_named(
+    uri: &str,
+    cookie: &str,
+    filename: &str,
+    file: &[u8],
+    fields: &[(&str, &str)],
+) -> axum::http::Request<axum::body::Body> {
     let boundary = "luoshiboundary";
     let mut body = Vec::new();
-    body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"表.xlsx\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes());
+    body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes());
     body.extend_from_slice(file);
     body.extend_from_slice(b"\r\n");
     for (name, value) in fields {

@@ -1,0 +1,71 @@
+//! 销号 in the JSON API: close a task without a numeric target as done, reopen it, list its
+//! history. Office only for changes; the task page's forms call the same store code.
+
+use axum::Json;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use luoshi_store::TaskClosure;
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::auth::{Caller, Office};
+use crate::error::{ApiError, ApiResult};
+use crate::handlers::axum_extra_free::JsonBody;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/api/tasks/{id}/closures",
+            get(list_closures).post(close_task),
+        )
+        .route("/api/tasks/{id}/reopen", post(reopen_task))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct ClosureRequest {
+    /// What was done (销号说明) or why it is reopened.
+    pub note: String,
+}
+
+#[utoipa::path(get, path = "/api/tasks/{id}/closures", tag = "任务", params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<TaskClosure>), (status = 404, body = crate::ErrorBody)))]
+pub async fn list_closures(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> ApiResult<Vec<TaskClosure>> {
+    let task = s.store.task(id).await?;
+    crate::handlers::visible_plan(&s, &caller, task.row.plan_id).await?;
+    Ok(Json(s.store.task_closures(id).await?))
+}
+
+#[utoipa::path(post, path = "/api/tasks/{id}/closures", tag = "任务", params(("id" = i64, Path)), request_body = ClosureRequest,
+    responses((status = 201, body = TaskClosure), (status = 409, body = crate::ErrorBody), (status = 422, body = crate::ErrorBody)))]
+pub async fn close_task(
+    State(s): State<AppState>,
+    Office(caller): Office,
+    Path(id): Path<i64>,
+    JsonBody(req): JsonBody<ClosureRequest>,
+) -> Result<(StatusCode, Json<TaskClosure>), ApiError> {
+    let closure = s
+        .store
+        .close_task(id, &req.note, None, s.today(), &caller.actor())
+        .await?;
+    Ok((StatusCode::CREATED, Json(closure)))
+}
+
+#[utoipa::path(post, path = "/api/tasks/{id}/reopen", tag = "任务", params(("id" = i64, Path)), request_body = ClosureRequest,
+    responses((status = 204), (status = 409, body = crate::ErrorBody), (status = 422, body = crate::ErrorBody)))]
+pub async fn reopen_task(
+    State(s): State<AppState>,
+    Office(caller): Office,
+    Path(id): Path<i64>,
+    JsonBody(req): JsonBody<ClosureRequest>,
+) -> Result<StatusCode, ApiError> {
+    s.store
+        .reopen_task(id, &req.note, s.today(), &caller.actor())
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,122 @@
+//! 销号 from the task page: the office closes a task without a numeric target as done (a note
+//! and an optional evidence file, checked by its content) or reopens it; the evidence downloads
+//! for anyone who may read the plan.
+
+use axum::Form;
+use axum::extract::{Multipart, Path, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use luoshi_server::AppState;
+use luoshi_server::auth::{Caller, Office};
+use luoshi_server::redirect::see_other;
+use luoshi_store::{Evidence, StoreError};
+use serde::Deserialize;
+
+use crate::pages::{PageError, task_page};
+
+async fn refused(
+    s: &AppState,
+    caller: &Caller,
+    task: i64,
+    message: String,
+) -> Result<Response, PageError> {
+    let body = task_page(s, caller, task, Some(message)).await?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(body)).into_response())
+}
+
+fn answer(result: Result<(), StoreError>) -> Result<Option<String>, PageError> {
+    match result {
+        Ok(()) => Ok(None),
+        Err(StoreError::Invalid { message, .. }) | Err(StoreError::Conflict(message)) => {
+            Ok(Some(message))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The 销号 form: a note and an optional evidence file.
+pub async fn close(
+    State(s): State<AppState>,
+    Office(caller): Office,
+    Path(task): Path<i64>,
+    mut form: Multipart,
+) -> Result<Response, PageError> {
+    let mut note = String::new();
+    let mut evidence = None;
+    loop {
+        match form.next_field().await {
+            Ok(Some(field)) => match field.name() {
+                Some("note") => note = field.text().await.unwrap_or_default(),
+                Some("file") => {
+                    let name = field.file_name().unwrap_or_default().to_string();
+                    let Ok(bytes) = field.bytes().await else {
+                        return refused(&s, &caller, task, "佐证材料过大，上限 10 MB".into()).await;
+                    };
+                    if name.is_empty() && bytes.is_empty() {
+                        continue;
+                    }
+                    let Some(kind) = luoshi_server::reporting::sniff(&bytes, &name) else {
+                        let message = format!(
+                            "「{name}」不是允许的佐证材料类型（PDF、Word .docx、Excel .xlsx、PNG、JPEG），或扩展名与内容不符"
+                        );
+                        return refused(&s, &caller, task, message).await;
+                    };
+                    evidence = Some(Evidence {
+                        filename: name,
+                        content_type: kind.to_string(),
+                        data: bytes.to_vec(),
+                    });
+                }
+                _ => {}
+            },
+            Ok(None) => break,
+            Err(e) => {
+                return refused(&s, &caller, task, format!("上传失败：{}", e.body_text())).await;
+            }
+        }
+    }
+    let result = s
+        .store
+        .close_task(task, &note, evidence.as_ref(), s.today(), &caller.actor())
+        .await
+        .map(|_| ());
+    match answer(result)? {
+        None => Ok(see_other(&format!("/tasks/{task}#progress")).into_response()),
+        Some(message) => refused(&s, &caller, task, message).await,
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ReopenForm {
+    #[serde(default)]
+    note: String,
+}
+
+pub async fn reopen(
+    State(s): State<AppState>,
+    Office(caller): Office,
+    Path(task): Path<i64>,
+    Form(form): Form<ReopenForm>,
+) -> Result<Response, PageError> {
+    let result = s
+        .store
+        .reopen_task(task, &form.note, s.today(), &caller.actor())
+        .await;
+    match answer(result)? {
+        None => Ok(see_other(&format!("/tasks/{task}#progress")).into_response()),
+        Some(message) => refused(&s, &caller, task, message).await,
+    }
+}
+
+/// A closing's evidence file, for anyone who may read the plan.
+pub async fn evidence(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(closure): Path<i64>,
+) -> Result<Response, PageError> {
+    let (name, kind, bytes) = s.store.closure_evidence(closure).await?;
+    let task = s.store.task_closure(closure).await?.task_id;
+    let plan = s.store.task(task).await?.row.plan_id;
+    crate::pages::visible(&s, &caller, plan).await?;
+    Ok(luoshi_server::reporting::download(bytes, &kind, &name))
+}

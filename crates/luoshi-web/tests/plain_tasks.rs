@@ -1,0 +1,156 @@
+//! A task without a numeric target in the browser: its lead confirms the month on the report
+//! form (滞后 needs a reason), the task page shows its status, and the office closes it (销号)
+//! with an evidence file and reopens it.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::{encode, get, multipart_named, post, send};
+use luoshi_reporting::{Day, Role};
+
+const LEAD_SECRET: &str = "3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c";
+const LEAD_CSRF: &str = "lead-plain-csrf";
+
+#[tokio::test]
+async fn the_lead_confirms_the_month_and_the_office_closes_the_task() {
+    let (mut state, _dir) = common::wuhan(true).await;
+    state.today = Day::parse("2021-06-20");
+    let snapshot = state.store.snapshot(1).await.expect("snapshot");
+    let (task, lead) = snapshot
+        .tasks
+        .iter()
+        .find_map(|t| {
+            let a = snapshot
+                .assignments
+                .iter()
+                .find(|a| a.task_id == t.id && a.role == "lead" && a.district.is_none())?;
+            Some((t.clone(), a.clone()))
+        })
+        .expect("a task without a number led by a department");
+    common::sign_in(
+        &state.store,
+        "lead-plain",
+        Role::UnitReporter,
+        Some(&lead.unit),
+        None,
+        LEAD_SECRET,
+        LEAD_CSRF,
+    )
+    .await;
+    let cookie = format!("luoshi_session={LEAD_SECRET}");
+    let june = state.store.period_by_key(1, "2021-06").await.expect("june");
+    let uri = format!("/reports/{}/{}", june.id, lead.id);
+    let form = send(&state, get(&uri, &cookie)).await;
+    assert!(
+        form.body.contains("name=\"task_status\" value=\"behind\"")
+            && form.body.contains("本月进展"),
+        "{}",
+        form.body
+    );
+    let submit = |status: &str, reason: &str| {
+        format!(
+            "csrf={LEAD_CSRF}&version=0&action=submit&progress={}&task_status={status}&status_reason={}",
+            encode("推进规划编制"),
+            encode(reason)
+        )
+    };
+    let missing = send(&state, post(&uri, &cookie, &submit("", ""))).await;
+    assert_eq!(missing.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(missing.body.contains("请确认本月进展"), "{}", missing.body);
+    let unexplained = send(&state, post(&uri, &cookie, &submit("behind", ""))).await;
+    assert_eq!(unexplained.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        unexplained.body.contains("进展滞后时须说明原因")
+            && unexplained.body.contains("value=\"behind\" checked"),
+        "what was chosen is kept: {}",
+        unexplained.body
+    );
+    let done = send(
+        &state,
+        post(&uri, &cookie, &submit("behind", "规划审批未完成")),
+    )
+    .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    let shown = send(&state, get(&uri, &cookie)).await;
+    assert!(
+        shown.body.contains("滞后（规划审批未完成）"),
+        "{}",
+        shown.body
+    );
+
+    // The task page shows the status; the office closes it with evidence, then reopens it.
+    let office = common::office_cookie();
+    let page = send(&state, get(&format!("/tasks/{}", task.id), &office)).await;
+    assert!(
+        page.body.contains("推进情况与销号") && page.body.contains("牵头单位确认：滞后"),
+        "{}",
+        page.body
+    );
+    let close = format!("/tasks/{}/closure?csrf={}", task.id, common::OFFICE_CSRF);
+    let bad = send(
+        &state,
+        multipart_named(
+            &close,
+            &office,
+            "批复.pdf",
+            b"MZ not a document",
+            &[("note", "已完成")],
+        ),
+    )
+    .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("不是允许的佐证材料类型"), "{}", bad.body);
+    let pdf = b"%PDF-1.7\n% evidence\n";
+    let closed = send(
+        &state,
+        multipart_named(
+            &close,
+            &office,
+            "批复.pdf",
+            pdf,
+            &[("note", "规划已获批复")],
+        ),
+    )
+    .await;
+    assert_eq!(closed.status, StatusCode::SEE_OTHER, "{}", closed.body);
+    let page = send(&state, get(&format!("/tasks/{}", task.id), &office)).await;
+    assert!(
+        page.body.contains("销号：规划已获批复") && page.body.contains("撤销销号"),
+        "{}",
+        page.body
+    );
+    let closure = state
+        .store
+        .task_closures(task.id)
+        .await
+        .expect("closures")
+        .pop()
+        .expect("closed");
+    let evidence = send(
+        &state,
+        get(&format!("/closures/{}/evidence", closure.id), &cookie),
+    )
+    .await;
+    assert_eq!(evidence.status, StatusCode::OK);
+    assert_eq!(evidence.bytes, pdf);
+    let reopened = send(
+        &state,
+        post(
+            &format!("/tasks/{}/reopen", task.id),
+            &office,
+            &format!(
+                "csrf={}&note={}",
+                common::OFFICE_CSRF,
+                encode("批复文件待补")
+            ),
+        ),
+    )
+    .await;
+    assert_eq!(reopened.status, StatusCode::SEE_OTHER);
+    let page = send(&state, get(&format!("/tasks/{}", task.id), &office)).await;
+    assert!(
+        page.body.contains("撤销（批复文件待补）") && page.body.contains("销号（确认已完成）"),
+        "{}",
+        page.body
+    );
+}
