@@ -21,6 +21,57 @@ pub fn routes() -> Router<AppState> {
             get(list_closures).post(close_task),
         )
         .route("/api/tasks/{id}/reopen", post(reopen_task))
+        .route("/api/tasks/{id}/deadline", axum::routing::put(set_deadline))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct DeadlineRequest {
+    /// As plans write it: `9月底前`, `上半年`, `2021年12月底`; empty or null: the year's end.
+    #[serde(default)]
+    pub deadline: Option<String>,
+}
+
+/// Sets a task's 完成时限 once it is known to name a month of the plan's year (shared by the page).
+pub async fn apply_deadline(
+    s: &AppState,
+    caller: &Caller,
+    task_id: i64,
+    deadline: Option<&str>,
+) -> Result<(), ApiError> {
+    let task = s.store.task(task_id).await?;
+    let year = s
+        .store
+        .plan(task.row.plan_id)
+        .await?
+        .year
+        .and_then(|y| i32::try_from(y).ok())
+        .unwrap_or(s.today().year);
+    let deadline = deadline.map(str::trim).filter(|d| !d.is_empty());
+    if let Some(text) = deadline
+        && luoshi_evaluation::deadline_month(text, year).is_none()
+    {
+        return Err(luoshi_store::StoreError::invalid(
+            "deadline",
+            format!("「{text}」不是 {year} 年内的完成时限（如 9月底前、上半年、三季度、年底前）"),
+        )
+        .into());
+    }
+    s.store
+        .set_task_deadline(task_id, deadline, &caller.actor())
+        .await?;
+    Ok(())
+}
+
+#[utoipa::path(put, path = "/api/tasks/{id}/deadline", tag = "任务", params(("id" = i64, Path)), request_body = DeadlineRequest,
+    responses((status = 204), (status = 422, body = crate::ErrorBody)))]
+pub async fn set_deadline(
+    State(s): State<AppState>,
+    Office(caller): Office,
+    Path(id): Path<i64>,
+    JsonBody(req): JsonBody<DeadlineRequest>,
+) -> Result<StatusCode, ApiError> {
+    apply_deadline(&s, &caller, id, req.deadline.as_deref()).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]

@@ -4,7 +4,7 @@
 pub mod accounts;
 pub mod allocation;
 pub mod auth;
-mod closures;
+pub mod closures;
 mod error;
 mod handlers;
 mod headers;

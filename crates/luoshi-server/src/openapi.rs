@@ -70,6 +70,7 @@ use crate::{accounts, allocation, closures, handlers, issuing, reporting};
         closures::list_closures,
         closures::close_task,
         closures::reopen_task,
+        closures::set_deadline,
         issuing::issue,
         allocation::put_allocation,
         allocation::allocation_sheet,

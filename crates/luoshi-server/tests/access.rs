@@ -370,6 +370,12 @@ fn cases(f: &Fixture) -> Vec<Case> {
             &[Office],
         ),
         case("GET", "/api/plans/1/issues", Value::Null, &SIGNED_IN),
+        case(
+            "PUT",
+            "/api/tasks/1/deadline",
+            json!({ "deadline": "尽快" }),
+            &[Office],
+        ),
         case("GET", "/api/tasks/1/closures", Value::Null, &SIGNED_IN),
         case(
             "POST",
@@ -566,6 +572,11 @@ fn cases(f: &Fixture) -> Vec<Case> {
         form("/plans/1/issues", "period=2099-01", &[Office]),
         form("/tasks/1/closure", "note=", &[Office]),
         form("/tasks/1/reopen", "note=", &[Office]),
+        form(
+            "/tasks/1/deadline",
+            "deadline=%E5%B0%BD%E5%BF%AB",
+            &[Office],
+        ),
         form("/plans/1/allocation/upload", "", &[Office]),
         case("GET", page.clone(), Value::Null, &[Office, Owner]),
         form(page.clone(), "version=-1&action=save", &[Office, Owner]),

@@ -194,6 +194,45 @@ impl Store {
         write.commit().await
     }
 
+    /// Sets the deadline (完成时限) of a task as the office states it (`9月底前`, `上半年`); `None`
+    /// clears it (the year's end then). The caller checks that it names a month of the plan's
+    /// year.
+    pub async fn set_task_deadline(
+        &self,
+        task_id: i64,
+        deadline: Option<&str>,
+        actor: &str,
+    ) -> Result<()> {
+        let deadline = deadline.map(str::trim).filter(|d| !d.is_empty());
+        if deadline.is_some_and(|d| d.chars().count() > 50) {
+            return Err(StoreError::invalid(
+                "deadline",
+                "完成时限过长（超过 50 字）",
+            ));
+        }
+        let mut write = self.begin_write(actor).await?;
+        let before: Option<String> = sqlx::query("SELECT deadline FROM tasks WHERE id = $1")
+            .bind(task_id)
+            .fetch_optional(write.conn())
+            .await?
+            .ok_or_else(|| StoreError::NotFound {
+                entity: "任务",
+                id: task_id.to_string(),
+            })?
+            .try_get("deadline")?;
+        sqlx::query("UPDATE tasks SET deadline = $1 WHERE id = $2")
+            .bind(deadline)
+            .bind(task_id)
+            .execute(write.conn())
+            .await?;
+        write.record(
+            Change::new("set_deadline", "task", Some(task_id))
+                .before(json!({ "deadline": before }))
+                .after(json!({ "deadline": deadline })),
+        );
+        write.commit().await
+    }
+
     /// One closing.
     pub async fn task_closure(&self, closure_id: i64) -> Result<TaskClosure> {
         let row = sqlx::query(sqlx::AssertSqlSafe(format!(

@@ -120,3 +120,25 @@ pub async fn evidence(
     crate::pages::visible(&s, &caller, plan).await?;
     Ok(luoshi_server::reporting::download(bytes, &kind, &name))
 }
+
+#[derive(Debug, Deserialize)]
+pub struct DeadlineForm {
+    #[serde(default)]
+    deadline: String,
+}
+
+/// The office sets a task's 完成时限 (`9月底前`, `上半年`; empty: the year's end).
+pub async fn deadline(
+    State(s): State<AppState>,
+    Office(caller): Office,
+    Path(task): Path<i64>,
+    Form(form): Form<DeadlineForm>,
+) -> Result<Response, PageError> {
+    match luoshi_server::closures::apply_deadline(&s, &caller, task, Some(&form.deadline)).await {
+        Ok(()) => Ok(see_other(&format!("/tasks/{task}#progress")).into_response()),
+        Err(e) if e.status == StatusCode::UNPROCESSABLE_ENTITY => {
+            refused(&s, &caller, task, e.body.error).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}

@@ -39,6 +39,7 @@ pub fn router(state: AppState) -> Router {
         .route("/tasks/{id}", get(task))
         .route("/tasks/{id}/closure", post(closures::close))
         .route("/tasks/{id}/reopen", post(closures::reopen))
+        .route("/tasks/{id}/deadline", post(closures::deadline))
         .route("/closures/{id}/evidence", get(closures::evidence))
         .route(
             "/tasks/{id}/targets/{target}/milestones",

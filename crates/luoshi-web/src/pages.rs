@@ -152,6 +152,8 @@ struct OverviewPage {
     plan_badge: Option<crate::progress::Badge>,
     /// Targets counted by status (力争 targets apart).
     status_counts: Vec<(crate::progress::Badge, usize)>,
+    /// Tasks without a numeric target counted by status.
+    plain_counts: Vec<(crate::progress::Badge, usize)>,
     /// Each section's status, by section path.
     section_badges: std::collections::HashMap<String, crate::progress::Badge>,
     /// Amendments with their time in Beijing time and effective month, oldest first.
@@ -274,6 +276,10 @@ pub async fn overview(
         })
         .collect();
     render(OverviewPage {
+        plain_counts: progress
+            .as_ref()
+            .map(|p| p.plain_counts())
+            .unwrap_or_default(),
         amendments,
         standing_label: progress.map(|p| p.label),
         plan_badge,
@@ -620,6 +626,8 @@ struct DistrictPage {
     district_badge: Option<crate::progress::Badge>,
     /// `(path, target, share, standing)` of every share the district owes.
     standings: Vec<(String, String, String, crate::progress::CellStanding)>,
+    /// `(path, title, status, its own word)` of the tasks without a number it answers for.
+    plain: Vec<(String, String, crate::progress::Badge, String)>,
 }
 
 /// The district table as printed rows: 序号, 工作任务, 年度目标, 牵头单位, 责任单位, 完成时限, 备注.
@@ -666,6 +674,15 @@ pub fn district_rows(table: &DistrictTable) -> Vec<Vec<String>> {
         .collect()
 }
 
+/// A district's own part of a group's words (`江岸区：按计划推进；江汉区：滞后…`).
+fn own_word(words: &str, district: &str) -> String {
+    words
+        .split('；')
+        .find_map(|w| w.strip_prefix(district)?.strip_prefix('：'))
+        .unwrap_or(words)
+        .to_string()
+}
+
 pub async fn district(
     State(s): State<AppState>,
     caller: Caller,
@@ -693,10 +710,30 @@ pub async fn district(
         }
         None => (None, Vec::new()),
     };
+    let plain = progress
+        .as_ref()
+        .map(|p| {
+            p.plain_tasks_of(&table.district.government)
+                .into_iter()
+                .map(|(t, badge)| {
+                    (
+                        t.path.clone(),
+                        t.title.clone(),
+                        badge,
+                        own_word(
+                            t.confirmation.as_deref().unwrap_or_default(),
+                            &table.district.name,
+                        ),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
     render(DistrictPage {
         standing_label: progress.map(|p| p.label),
         district_badge,
         standings,
+        plain,
         table,
         headers: DISTRICT_COLUMNS.iter().map(|(h, _)| *h).collect(),
         rows,

@@ -79,6 +79,35 @@ impl Progress {
         }))
     }
 
+    /// The tasks without a numeric target `unit` answers for, with its own status on each.
+    pub fn plain_tasks_of(&self, unit: &str) -> Vec<(&luoshi_cadence::tasks::TaskLine, Badge)> {
+        self.standing
+            .plain_tasks()
+            .iter()
+            .filter_map(|t| {
+                let (_, status) = t.answers.iter().find(|(u, _)| u == unit)?;
+                Some((t, Badge::from(*status)))
+            })
+            .collect()
+    }
+
+    /// The tasks without a numeric target by status: `(badge, how many)`, every status.
+    pub fn plain_counts(&self) -> Vec<(Badge, usize)> {
+        luoshi_evaluation::Status::ALL
+            .iter()
+            .map(|s| {
+                let n = self
+                    .standing
+                    .plain_tasks()
+                    .iter()
+                    .filter(|t| t.status == *s)
+                    .count();
+                (Badge::from(*s), n)
+            })
+            .filter(|(_, n)| *n > 0)
+            .collect()
+    }
+
     /// A task without a numeric target: its status, deadline and its lead's word.
     pub fn plain_task(&self, task_id: i64) -> Option<&luoshi_cadence::tasks::TaskLine> {
         self.standing

@@ -1359,6 +1359,8 @@ struct DashboardPage {
     unreported: usize,
     /// Targets due this month.
     targets_due: usize,
+    /// Tasks without a numeric target by status: `(label, how many, colour)`.
+    plain: Vec<(&'static str, usize, &'static str)>,
     ranking: Vec<(String, u32, String, String, String, String)>,
     indicators: Vec<crate::indicators::IndicatorView>,
 }
@@ -1476,7 +1478,16 @@ pub async fn dashboard(
     let rows = s.store.indicators(plan_id).await?;
     let indicators = crate::indicators::views(ledger.indicator_lines(&rows, month, &rules), &rows);
     let unreported = now.targets.iter().filter(|t| t.actual.is_none()).count();
+    let plain = Status::ALL
+        .iter()
+        .map(|st| {
+            let n = now.tasks.iter().filter(|t| t.status == *st).count();
+            (st.label(), n, st.colour())
+        })
+        .filter(|(_, n, _)| *n > 0)
+        .collect();
     let page = DashboardPage {
+        plain,
         unreported,
         targets_due: now.targets.len(),
         due: now.reports_due,

@@ -78,14 +78,84 @@ async fn the_lead_confirms_the_month_and_the_office_closes_the_task() {
         shown.body
     );
 
-    // The task page shows the status; the office closes it with evidence, then reopens it.
+    // The overview and the dashboard count these tasks by status.
     let office = common::office_cookie();
+    let dashboard = send(&state, get("/plans/1/dashboard?period=2021-06", &office)).await;
+    assert!(
+        dashboard.body.contains("无量化指标任务：") && dashboard.body.contains("滞后 1"),
+        "{}",
+        dashboard.body
+    );
+    let overview = send(&state, get("/plans/1", &office)).await;
+    assert!(
+        overview.body.contains("无量化指标任务："),
+        "{}",
+        overview.body
+    );
+    // A task a group of districts leads is on each district's table with its own status.
+    let group_task = snapshot
+        .tasks
+        .iter()
+        .find(|t| {
+            snapshot
+                .assignments
+                .iter()
+                .filter(|a| a.task_id == t.id && a.role == "lead" && a.district.is_some())
+                .count()
+                > 1
+        })
+        .expect("a task without a number led by 各区人民政府");
+    let table = send(
+        &state,
+        get(&format!("/plans/1/districts/{}", encode("江岸区")), &office),
+    )
+    .await;
+    assert!(
+        table.body.contains("本区承担的无量化指标任务") && table.body.contains(&group_task.title),
+        "{}",
+        table.body
+    );
+
+    // The task page shows the status; the office closes it with evidence, then reopens it.
     let page = send(&state, get(&format!("/tasks/{}", task.id), &office)).await;
     assert!(
         page.body.contains("推进情况与销号") && page.body.contains("牵头单位确认：滞后"),
         "{}",
         page.body
     );
+    // The office dates the task: September. A text naming no month is refused beside it.
+    let deadline = format!("/tasks/{}/deadline", task.id);
+    let vague = send(
+        &state,
+        post(
+            &deadline,
+            &office,
+            &format!("csrf={}&deadline={}", common::OFFICE_CSRF, encode("尽快")),
+        ),
+    )
+    .await;
+    assert_eq!(vague.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        vague.body.contains("「尽快」不是 2021 年内的完成时限"),
+        "{}",
+        vague.body
+    );
+    let dated = send(
+        &state,
+        post(
+            &deadline,
+            &office,
+            &format!(
+                "csrf={}&deadline={}",
+                common::OFFICE_CSRF,
+                encode("9月底前")
+            ),
+        ),
+    )
+    .await;
+    assert_eq!(dated.status, StatusCode::SEE_OTHER);
+    let page = send(&state, get(&format!("/tasks/{}", task.id), &office)).await;
+    assert!(page.body.contains("完成时限 9 月底"), "{}", page.body);
     let close = format!("/tasks/{}/closure?csrf={}", task.id, common::OFFICE_CSRF);
     let bad = send(
         &state,
