@@ -559,7 +559,27 @@ fn allocate_a_share(browser: &Browser, port: u16, token: &str) -> (String, i64) 
         line.contains("40") && !line.contains("全市目标，未分解"),
         "江岸区's table has its share: {line}"
     );
-    validate_pages(&browser.shots, port, token, &["/plans/1/allocation"]);
+    // The other pages of this work, checked as HTML and seen at a phone's width.
+    validate_pages(
+        &browser.shots,
+        port,
+        token,
+        &["/plans/1/allocation", "/plans/1/issues", "/tasks/1"],
+    );
+    browser.open(&format!("{base}/plans/1/issues"));
+    assert!(browser.source_with("印发记录").contains("未印发"));
+    browser.resize(390, 844);
+    assert!(!browser.overflows(), "印发记录 fits a phone's width");
+    browser.screenshot("issues-phone");
+    browser.open(&format!("{base}/tasks/1"));
+    assert!(
+        browser
+            .source_with("推进情况与销号")
+            .contains("设置完成时限")
+    );
+    assert!(!browser.overflows(), "the task page fits a phone's width");
+    browser.screenshot("task-plain-phone");
+    browser.resize(1366, 768);
     (path, target)
 }
 
