@@ -9,14 +9,17 @@
 mod account;
 mod allocation;
 mod assessment;
+mod cadence;
 mod chart;
 mod closures;
 mod csrf;
 mod indicators;
 mod issuing;
+mod my;
 mod pages;
 mod progress;
 mod reporting;
+mod reporting_status;
 mod review;
 
 use axum::Router;
@@ -78,11 +81,11 @@ pub fn router(state: AppState) -> Router {
             "/account/password",
             get(account::password_page).post(account::change_password),
         )
-        .route("/my", get(reporting::my))
-        .route("/my/template.xlsx", get(reporting::my_template))
+        .route("/my", get(my::my))
+        .route("/my/template.xlsx", get(my::my_template))
         .route(
             "/my/upload",
-            post(reporting::my_upload).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
+            post(my::my_upload).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
         )
         .route(
             "/reports/{period}/{assignment}",
@@ -101,21 +104,30 @@ pub fn router(state: AppState) -> Router {
             get(reporting::task_reports),
         )
         .route("/attachments/{id}", get(reporting::attachment))
-        .route("/plans/{id}/reporting", get(reporting::reporting))
-        .route("/plans/{id}/reporting.xlsx", get(reporting::reporting_xlsx))
-        .route("/plans/{id}/reporting/remind", post(reporting::remind))
-        .route("/plans/{id}/reporting/reopen", post(reporting::reopen))
+        .route("/plans/{id}/reporting", get(reporting_status::reporting))
+        .route(
+            "/plans/{id}/reporting.xlsx",
+            get(reporting_status::reporting_xlsx),
+        )
+        .route(
+            "/plans/{id}/reporting/remind",
+            post(reporting_status::remind),
+        )
+        .route(
+            "/plans/{id}/reporting/reopen",
+            post(reporting_status::reopen),
+        )
         .route(
             "/plans/{id}/reporting/calendar",
-            post(reporting::set_due_day),
+            post(reporting_status::set_due_day),
         )
-        .route("/plans/{id}/bulletins/{period}", get(reporting::bulletin))
+        .route("/plans/{id}/bulletins/{period}", get(cadence::bulletin))
         .route(
             "/plans/{id}/issues",
             get(issuing::issues).post(issuing::issue),
         )
         .route("/plans/{id}/assessment", get(assessment::assessment))
-        .route("/plans/{id}/dashboard", get(reporting::dashboard))
+        .route("/plans/{id}/dashboard", get(cadence::dashboard))
         .route("/plans/{id}/indicators", get(indicators::indicators))
         .route(
             "/plans/{id}/indicators/{indicator}/source",
@@ -133,7 +145,7 @@ pub fn router(state: AppState) -> Router {
         )
         .layer(axum::middleware::map_response_with_state(
             state.clone(),
-            reporting::demo_banner,
+            cadence::demo_banner,
         ));
     luoshi_server::protect(routes, state)
 }
