@@ -78,11 +78,15 @@ pub(crate) fn scores(
         }
     };
     for d in &now.districts {
-        let group = units
-            .district_group
-            .get(d.district.as_str())
-            .cloned()
-            .flatten();
+        let group = if d.held_by_unit {
+            Some(UNIT_GROUP.to_string())
+        } else {
+            units
+                .district_group
+                .get(d.district.as_str())
+                .cloned()
+                .flatten()
+        };
         entry(&mut inputs, &d.district, group)
             .targets
             .push((1.0, against_pace(d.evaluation.progress, d.evaluation.pace)));

@@ -44,6 +44,9 @@ pub struct DistrictLine {
     /// A 分别 target: the district's line is the target itself (there is no city line).
     #[serde(default)]
     pub per_each: bool,
+    /// Held by a responsible unit (`district` is then the unit's name), not a district.
+    #[serde(default)]
+    pub held_by_unit: bool,
     pub district: String,
     pub path: String,
     pub target: String,
@@ -116,6 +119,8 @@ pub struct Ledger<'a> {
     /// Target → the districts' shares of it.
     share_holders: FxHashMap<i64, Vec<&'a SnapShare>>,
     by_district: FxHashMap<(i64, &'a str), Vec<&'a SnapAssignment>>,
+    /// `(task, unit)` → the unit's responsible assignments (not district governments').
+    by_unit: FxHashMap<(i64, &'a str), Vec<&'a SnapAssignment>>,
     milestones: FxHashMap<i64, Vec<(u32, f64)>>,
     targets_by_id: FxHashMap<i64, &'a SnapTarget>,
     /// Assignment → the report that counts each month (submitted or accepted, in a month the
@@ -153,6 +158,7 @@ impl<'a> Ledger<'a> {
         let mut answerers: FxHashMap<i64, Vec<&SnapAssignment>> = FxHashMap::default();
         let mut by_district: FxHashMap<(i64, &str), Vec<&SnapAssignment>> = FxHashMap::default();
         let mut district_leads: FxHashMap<i64, Vec<&SnapAssignment>> = FxHashMap::default();
+        let mut by_unit: FxHashMap<(i64, &str), Vec<&SnapAssignment>> = FxHashMap::default();
         let mut due: FxHashMap<i64, &SnapAssignment> =
             FxHashMap::with_capacity_and_hasher(snapshot.assignments.len(), Default::default());
         for a in snapshot.assignments.iter() {
@@ -161,6 +167,12 @@ impl<'a> Ledger<'a> {
                 district_leads.entry(a.task_id).or_default().push(a);
             }
             answerers.entry(a.task_id).or_default().push(a);
+            if a.district.is_none() && a.role == "responsible" {
+                by_unit
+                    .entry((a.task_id, a.unit.as_str()))
+                    .or_default()
+                    .push(a);
+            }
             if let Some(d) = &a.district {
                 by_district
                     .entry((a.task_id, d.as_str()))
@@ -218,6 +230,7 @@ impl<'a> Ledger<'a> {
             district_leads,
             share_holders,
             by_district,
+            by_unit,
             milestones,
             targets_by_id: snapshot.targets.iter().map(|t| (t.id, t)).collect(),
             reported,
@@ -455,10 +468,49 @@ impl MonthlyBulletin {
             };
             let actual = value_at(assignment.id, month, target.id);
             districts.push(DistrictLine {
+                held_by_unit: false,
                 target_id: target.id,
                 task_id: target.task_id,
                 per_each: target.per_each,
                 district: share.district.clone(),
+                path: target.task_path.clone(),
+                target: target.text.clone(),
+                share: share.value,
+                actual,
+                unit: target.unit.clone(),
+                evaluation: evaluate(&spec, actual, month, rules),
+            });
+        }
+        // Responsible units' shares.
+        for share in snapshot
+            .unit_shares
+            .iter()
+            .filter(|s| s.months.contains(month))
+        {
+            let Some(target) = targets_by_id
+                .get(&share.target_id)
+                .copied()
+                .filter(|t| t.months.contains(month))
+            else {
+                continue;
+            };
+            let Some(assignment) = in_force(
+                ledger.by_unit.get(&(target.task_id, share.unit.as_str())),
+                month,
+            ) else {
+                continue;
+            };
+            let spec = TargetSpec {
+                value: share.value,
+                ..spec(target, milestones)
+            };
+            let actual = value_at(assignment.id, month, target.id);
+            districts.push(DistrictLine {
+                held_by_unit: true,
+                target_id: target.id,
+                task_id: target.task_id,
+                per_each: false,
+                district: share.unit.clone(),
                 path: target.task_path.clone(),
                 target: target.text.clone(),
                 share: share.value,
@@ -716,15 +768,22 @@ impl MonthlyBulletin {
                         none(serious),
                         Block::Subheading("滞后和未启动的指标".into()),
                         none(lagging),
-                        Block::Subheading("各区分解指标滞后情况".into()),
+                        Block::Subheading("各区和责任单位分解指标滞后情况".into()),
                         if district_rows.is_empty() {
                             Block::Paragraph("无。".into())
                         } else {
                             Block::Table {
                                 caption: "各区滞后".into(),
-                                headers: ["区", "任务", "指标", "本区目标", "本期累计", "状态"]
-                                    .map(String::from)
-                                    .to_vec(),
+                                headers: [
+                                    "区/单位",
+                                    "任务",
+                                    "指标",
+                                    "分解目标",
+                                    "本期累计",
+                                    "状态",
+                                ]
+                                .map(String::from)
+                                .to_vec(),
                                 rows: district_rows,
                             }
                         },

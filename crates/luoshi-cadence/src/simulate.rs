@@ -140,7 +140,17 @@ pub async fn simulate_months(
                                 .iter()
                                 .find(|s| s.target_id == t.id && &s.district == d)
                         })
-                        .map_or(t.value, |s| s.value);
+                        .map(|s| s.value)
+                        .or_else(|| {
+                            // A responsible unit's own share.
+                            snapshot
+                                .unit_shares
+                                .iter()
+                                .find(|s| s.target_id == t.id && s.unit == a.unit)
+                                .map(|s| s.value)
+                                .filter(|_| a.district.is_none())
+                        })
+                        .unwrap_or(t.value);
                     let share = if t.qualifier == "at_most" {
                         0.8 * f64::from(month) / 12.0
                     } else {

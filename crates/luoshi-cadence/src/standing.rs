@@ -149,7 +149,7 @@ impl Standing {
     /// Every district with a share, in the order first met, with its status.
     pub fn districts(&self) -> Vec<(String, Status)> {
         let mut out: Vec<(String, Status)> = Vec::new();
-        for d in &self.bulletin.districts {
+        for d in self.bulletin.districts.iter().filter(|d| !d.held_by_unit) {
             match out.iter_mut().find(|(name, _)| *name == d.district) {
                 Some((_, status)) => *status = (*status).max(d.evaluation.status),
                 None => out.push((d.district.clone(), d.evaluation.status)),
@@ -210,6 +210,7 @@ mod tests {
             target_id: target,
             task_id: 10,
             per_each: false,
+            held_by_unit: false,
             district: name.into(),
             path: String::new(),
             target: String::new(),

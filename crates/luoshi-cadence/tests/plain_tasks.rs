@@ -206,3 +206,88 @@ async fn in_the_simulated_year_every_task_has_a_status() {
         "leads on track confirm 已完成 in December"
     );
 }
+
+#[tokio::test]
+async fn a_responsible_units_share_is_its_own_line_and_its_own_score() {
+    let (store, plan, _, _dir) = common::published(Publishing {
+        today: day("2021-01-05"),
+        reporting_start: None,
+    })
+    .await;
+    let grid = store.allocation(plan).await.expect("grid");
+    let row = grid
+        .rows
+        .iter()
+        .find(|r| !r.units.is_empty())
+        .expect("a city target whose task has responsible units");
+    let unit = row.units[0].unit.clone();
+    store
+        .set_allocation(
+            plan,
+            &[luoshi_store::AllocationInput {
+                target_id: row.target_id,
+                shares: Vec::new(),
+                unit_shares: vec![luoshi_store::UnitShareInput {
+                    unit: unit.clone(),
+                    value: 12.0,
+                }],
+                note: String::new(),
+            }],
+            &[],
+            day("2021-01-05"),
+            "协调办公室",
+        )
+        .await
+        .expect("allocate");
+    // A name that is no responsible unit of the task is refused, naming it.
+    let refused = store
+        .set_allocation(
+            plan,
+            &[luoshi_store::AllocationInput {
+                target_id: row.target_id,
+                shares: Vec::new(),
+                unit_shares: vec![luoshi_store::UnitShareInput {
+                    unit: "市科技厅".into(),
+                    value: 1.0,
+                }],
+                note: String::new(),
+            }],
+            &[],
+            day("2021-01-05"),
+            "协调办公室",
+        )
+        .await;
+    assert!(
+        matches!(&refused, Err(StoreError::Invalid { message, .. }) if message.contains("「市科技厅」不是本任务的责任单位")),
+        "{refused:?}"
+    );
+    luoshi_cadence::simulate::simulate_months(&store, plan, 1..=6)
+        .await
+        .expect("simulate");
+    let snapshot = store.snapshot(plan).await.expect("snapshot");
+    let june = MonthlyBulletin::build(&snapshot, 6, &Rules::default()).expect("june");
+    let line = june
+        .districts
+        .iter()
+        .find(|d| d.held_by_unit && d.district == unit && d.target_id == row.target_id)
+        .expect("the unit's own line");
+    assert_eq!(line.share, 12.0);
+    let assessment = AnnualAssessment::as_of(
+        &snapshot,
+        &[],
+        &Rules::default(),
+        &AssessmentRules::default(),
+        day("2021-06-26"),
+    )
+    .expect("a 预评估");
+    let score = assessment
+        .units
+        .iter()
+        .find(|s| s.name == unit)
+        .expect("the unit is scored among the units");
+    assert!(
+        score.evidence[0].contains("加权完成率"),
+        "{:?}",
+        score.evidence
+    );
+}

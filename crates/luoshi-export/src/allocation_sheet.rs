@@ -12,6 +12,15 @@ use crate::report_sheet::{check_upload, parse_number, text};
 
 /// The sheet holding the grid.
 pub const SHEET: &str = "目标分解";
+/// The sheet holding the responsible units' shares, one row per target and unit.
+pub const UNIT_SHEET: &str = "分解到责任单位";
+const UNIT_COLUMNS: [(&str, f64); 5] = [
+    ("指标编号", 9.0),
+    ("任务编号", 12.0),
+    ("年度目标", 40.0),
+    ("责任单位", 20.0),
+    ("分解值", 10.0),
+];
 /// The columns before the districts'.
 const LEADING: [(&str, f64); 6] = [
     ("指标编号", 9.0),
@@ -38,6 +47,8 @@ pub struct GridTarget {
     pub lead: String,
     /// Each district's share, in the grid's district order.
     pub shares: Vec<Option<f64>>,
+    /// The task's responsible units with their shares.
+    pub units: Vec<(String, Option<f64>)>,
     pub note: String,
 }
 
@@ -55,6 +66,9 @@ pub struct FilledTarget {
     pub target_id: i64,
     pub shares: Vec<Option<f64>>,
     pub note: String,
+    /// The units' shares from the units' sheet, with their rows: `None` when the file has no
+    /// such sheet (the units' shares are then left as they are).
+    pub units: Option<Vec<(u32, String, Option<f64>)>>,
 }
 
 /// What is wrong with an uploaded grid, and where.
@@ -181,13 +195,34 @@ pub fn write_allocation_sheet(grid: &Grid) -> Result<Vec<u8>, XlsxError> {
         )?;
         sheet.write_string_with_format(row, sum_col + 1, &t.note, &note)?;
     }
+    let units = workbook.add_worksheet();
+    units.set_name(UNIT_SHEET)?;
+    for (col, (name, width)) in UNIT_COLUMNS.iter().enumerate() {
+        units.write_string_with_format(0, col as u16, *name, &header)?;
+        units.set_column_width(col as u16, *width)?;
+    }
+    units.set_freeze_panes(1, 0)?;
+    let mut row = 1u32;
+    for t in &grid.targets {
+        for (unit, share) in &t.units {
+            units.write_number_with_format(row, 0, t.target_id as f64, &locked)?;
+            units.write_string_with_format(row, 1, &t.task_path, &locked)?;
+            units.write_string_with_format(row, 2, &t.text, &locked)?;
+            units.write_string_with_format(row, 3, unit, &locked)?;
+            match share {
+                Some(v) => units.write_number_with_format(row, 4, *v, &input)?,
+                None => units.write_blank(row, 4, &input)?,
+            };
+            row += 1;
+        }
+    }
     let about = workbook.add_worksheet();
     about.set_name("说明")?;
     about.set_column_width(0, 90)?;
     about.write_string(
         0,
         0,
-        "只填黄色格：各区分解值（数字，空格表示不分解给该区）与备注。分解合计由公式计算，可少于或多于全市目标值（页面会提示）。请勿增删行列、合并单元格或改动灰色格。",
+        "只填黄色格：各区分解值（数字，空格表示不分解给该区）与备注；分解给责任单位的在「分解到责任单位」表填写。「目标分解」表的分解合计只计各区，页面的合计含责任单位。合计可少于或多于全市目标值（页面会提示）。请勿增删行列、合并单元格或改动灰色格。",
     )?;
     workbook.save_to_buffer()
 }
@@ -345,7 +380,90 @@ pub fn read_allocation_sheet(
             target_id,
             shares,
             note: note_col.map(|c| text(at(r, c))).unwrap_or_default(),
+            units: None,
         });
+    }
+    if names.iter().any(|n| n == UNIT_SHEET) {
+        let rows = read_unit_sheet(&mut workbook)?;
+        for f in &mut out {
+            f.units = Some(
+                rows.iter()
+                    .filter(|(_, id, _, _)| *id == f.target_id)
+                    .map(|(row, _, unit, v)| (*row, unit.clone(), *v))
+                    .collect(),
+            );
+        }
+        if let Some((row, id, _, _)) = rows
+            .iter()
+            .find(|(_, id, _, _)| !out.iter().any(|f| f.target_id == *id))
+        {
+            return Err(fail(
+                Some(*row),
+                Some(0),
+                Some("指标编号"),
+                format!("指标编号 {id} 不在「{SHEET}」表中"),
+            ));
+        }
+    }
+    Ok(out)
+}
+
+/// A row of the units' sheet: `(row, target id, unit, share)`.
+type UnitRow = (u32, i64, String, Option<f64>);
+
+/// The units' sheet: every row filled in.
+fn read_unit_sheet<R: std::io::Read + std::io::Seek>(
+    workbook: &mut Xlsx<R>,
+) -> Result<Vec<UnitRow>, GridError> {
+    let range = workbook.worksheet_range(UNIT_SHEET).map_err(|e| {
+        fail(
+            None,
+            None,
+            None,
+            format!("无法读取工作表「{UNIT_SHEET}」：{e}"),
+        )
+    })?;
+    let (first_row, _) = range.start().unwrap_or((0, 0));
+    let at = |r: u32, c: usize| -> Option<&Data> { range.get_value((r, c as u32)) };
+    for (c, (name, _)) in UNIT_COLUMNS.iter().enumerate() {
+        let found = text(at(first_row, c));
+        if found != *name {
+            return Err(fail(
+                Some(first_row + 1),
+                Some(c),
+                None,
+                format!("「{UNIT_SHEET}」表头应为「{name}」，实为「{found}」；请勿增删或移动列"),
+            ));
+        }
+    }
+    let end_row = range.end().map_or(first_row, |e| e.0);
+    let mut out = Vec::new();
+    for r in first_row + 1..=end_row {
+        let row = r + 1;
+        if (0..UNIT_COLUMNS.len()).all(|c| text(at(r, c)).is_empty()) {
+            continue;
+        }
+        let id = match parse_number(at(r, 0)) {
+            Ok(Some(f)) if f.fract() == 0.0 && f > 0.0 && f < 1e15 => f as i64,
+            _ => {
+                return Err(fail(
+                    Some(row),
+                    Some(0),
+                    Some("指标编号"),
+                    "缺少或无效的指标编号",
+                ));
+            }
+        };
+        let unit = text(at(r, 3));
+        if unit.is_empty() {
+            return Err(fail(Some(row), Some(3), Some("责任单位"), "缺少责任单位"));
+        }
+        let value =
+            parse_number(at(r, 4)).map_err(|e| fail(Some(row), Some(4), Some("分解值"), e))?;
+        if value.is_some_and(|v| v < 0.0) {
+            return Err(fail(Some(row), Some(4), Some("分解值"), "分解值不能为负数"));
+        }
+        out.push((row, id, unit, value));
     }
     Ok(out)
 }
@@ -365,6 +483,7 @@ mod tests {
                 unit: "项".into(),
                 lead: "市科技局".into(),
                 shares: vec![Some(40.0), None],
+                units: vec![("市财政局".into(), Some(5.0))],
                 note: "按上年基数".into(),
             }],
         }
@@ -382,6 +501,7 @@ mod tests {
                 target_id: 7,
                 shares: vec![Some(40.0), None],
                 note: "按上年基数".into(),
+                units: Some(vec![(2, "市财政局".into(), Some(5.0))]),
             }]
         );
         // The same file read against districts in another order maps by name.

@@ -78,6 +78,7 @@ pub fn grid_of(allocation: &Allocation) -> Grid {
                 unit: r.unit.clone(),
                 lead: r.lead.clone(),
                 shares: r.shares.clone(),
+                units: r.units.iter().map(|u| (u.unit.clone(), u.share)).collect(),
                 note: r.note.clone(),
             })
             .collect(),
@@ -149,6 +150,35 @@ fn inputs_of(
                             })
                         })
                         .collect(),
+                    unit_shares: match &f.units {
+                        // The file's units' sheet, row by row.
+                        Some(units) => units
+                            .iter()
+                            .filter_map(|(_, unit, v)| {
+                                Some(luoshi_store::UnitShareInput {
+                                    unit: unit.clone(),
+                                    value: (*v)?,
+                                })
+                            })
+                            .collect(),
+                        // No such sheet: the units' shares stay as they are.
+                        None => allocation
+                            .rows
+                            .iter()
+                            .find(|r| r.target_id == f.target_id)
+                            .map(|r| {
+                                r.units
+                                    .iter()
+                                    .filter_map(|u| {
+                                        Some(luoshi_store::UnitShareInput {
+                                            unit: u.unit.clone(),
+                                            value: u.share?,
+                                        })
+                                    })
+                                    .collect()
+                            })
+                            .unwrap_or_default(),
+                    },
                     note: f.note.clone(),
                 },
                 format!("第 {} 行", f.row),

@@ -10,7 +10,7 @@ use serde_json::json;
 use sqlx::Row;
 
 use crate::audit::Change;
-use crate::edit::set_shares_in;
+use crate::shares::{Holder, set_shares_in};
 use crate::{Result, Store, StoreError};
 
 /// One city target's row of the grid.
@@ -29,13 +29,23 @@ pub struct AllocationRow {
     pub shares: Vec<Option<f64>>,
     /// The districts assigned to the task (a share elsewhere is one nobody reports on).
     pub assigned: Vec<bool>,
+    /// The task's responsible units (not district governments) with the share each holds.
+    pub units: Vec<UnitShare>,
     pub note: String,
 }
 
+/// A responsible unit and its share of a target, if it holds one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct UnitShare {
+    pub unit: String,
+    pub share: Option<f64>,
+}
+
 impl AllocationRow {
-    /// The sum of the shares given.
+    /// The sum of the shares given, to districts and to units.
     pub fn allocated(&self) -> f64 {
-        self.shares.iter().flatten().sum()
+        self.shares.iter().flatten().sum::<f64>()
+            + self.units.iter().filter_map(|u| u.share).sum::<f64>()
     }
 }
 
@@ -52,8 +62,17 @@ pub struct AllocationInput {
     pub target_id: i64,
     /// A district left out holds no share.
     pub shares: Vec<DistrictShare>,
+    /// Shares of the task's responsible units; a unit left out holds none.
+    #[serde(default)]
+    pub unit_shares: Vec<UnitShareInput>,
     #[serde(default)]
     pub note: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct UnitShareInput {
+    pub unit: String,
+    pub value: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -117,6 +136,7 @@ impl Store {
                 lead: t.try_get::<Option<String>, _>("lead")?.unwrap_or_default(),
                 shares: vec![None; districts.len()],
                 assigned: vec![false; districts.len()],
+                units: Vec::new(),
                 note: t
                     .try_get::<Option<String>, _>("allocation_note")?
                     .unwrap_or_default(),
@@ -149,6 +169,34 @@ impl Store {
                 for i in list {
                     rows[*i].assigned[*col] = true;
                 }
+            }
+        }
+        // Each task's responsible units, and the shares they hold.
+        let responsible = sqlx::query("SELECT DISTINCT a.task_id, u.id, u.name FROM assignments a JOIN units u ON u.id = a.unit_id WHERE a.plan_id = $1 AND a.role = 'responsible' AND a.district_id IS NULL AND u.kind <> 'unspecified' AND a.months_due >= 2048 ORDER BY u.id")
+            .bind(plan_id)
+            .fetch_all(&mut *conn)
+            .await?;
+        let unit_shares: HashMap<(i64, i64), f64> = sqlx::query("SELECT s.target_id, s.unit_id, s.value, s.months_due FROM target_unit_shares s JOIN targets g ON g.id = s.target_id JOIN tasks t ON t.id = g.task_id WHERE t.plan_id = $1")
+            .bind(plan_id)
+            .fetch_all(&mut *conn)
+            .await?
+            .iter()
+            .filter(|r| {
+                !published
+                    || r.try_get("months_due")
+                        .is_ok_and(|m| Months::from_bits(m).contains(12))
+            })
+            .map(|r| Ok(((r.try_get("target_id")?, r.try_get("unit_id")?), r.try_get("value")?)))
+            .collect::<Result<_>>()?;
+        for r in &responsible {
+            let (task, unit, name): (i64, i64, String) =
+                (r.try_get("task_id")?, r.try_get("id")?, r.try_get("name")?);
+            for i in by_task.get(&task).into_iter().flatten() {
+                let row = &mut rows[*i];
+                row.units.push(UnitShare {
+                    share: unit_shares.get(&(row.target_id, unit)).copied(),
+                    unit: name.clone(),
+                });
             }
         }
         Ok(Allocation {
@@ -204,12 +252,37 @@ impl Store {
                 .collect();
             let mut after = given.clone();
             after.sort_by_key(|(d, _)| current.districts.iter().position(|x| x == d));
-            if after != before || note != row.note {
+            let units_before: Vec<(String, f64)> = row
+                .units
+                .iter()
+                .filter_map(|u| Some((u.unit.clone(), u.share?)))
+                .collect();
+            let units_given: Vec<(String, f64)> = input
+                .unit_shares
+                .iter()
+                .map(|s| (s.unit.trim().to_string(), s.value))
+                .collect();
+            let mut units_after = units_given.clone();
+            units_after.sort_by_key(|(u, _)| row.units.iter().position(|x| x.unit == *u));
+            if after != before || note != row.note || units_after != units_before {
                 changed += 1;
+            }
+            if units_after != units_before {
+                let change = set_shares_in(
+                    write.conn(),
+                    Holder::Unit,
+                    input.target_id,
+                    &units_given,
+                    today,
+                    &format!("{place}.unit_shares"),
+                )
+                .await?;
+                write.record(change);
             }
             if after != before {
                 let change = set_shares_in(
                     write.conn(),
+                    Holder::District,
                     input.target_id,
                     &given,
                     today,

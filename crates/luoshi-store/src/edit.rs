@@ -2,7 +2,7 @@
 //! change is one audited transaction; a published plan's task list changes only by amendment.
 
 use luoshi_directory::Directory;
-use luoshi_reporting::{Day, Months};
+use luoshi_reporting::Day;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sqlx::{AnyConnection, Row};
@@ -10,6 +10,7 @@ use sqlx::{AnyConnection, Row};
 use crate::audit::Change;
 use crate::import::{add_alias, unit_id};
 use crate::publish::{amend, effective_month, reassign_task};
+use crate::shares::{Holder, district_id, set_shares_in};
 use crate::{Result, Store, StoreError};
 
 pub(crate) struct NewTarget<'a> {
@@ -125,20 +126,6 @@ async fn task_plan(conn: &mut AnyConnection, task_id: i64) -> Result<i64> {
             entity: "任务",
             id: task_id.to_string(),
         }),
-    }
-}
-
-async fn district_id(conn: &mut AnyConnection, name: &str, field: &str) -> Result<i64> {
-    let row = sqlx::query("SELECT d.id FROM districts d JOIN units u ON u.id = d.unit_id LEFT JOIN unit_aliases a ON a.unit_id = d.unit_id WHERE d.name = $1 OR u.name = $1 OR a.alias = $1 LIMIT 1")
-        .bind(name)
-        .fetch_optional(&mut *conn)
-        .await?;
-    match row {
-        Some(row) => Ok(row.try_get("id")?),
-        None => Err(StoreError::invalid(
-            field,
-            format!("「{name}」不是名录中的区"),
-        )),
     }
 }
 
@@ -469,7 +456,15 @@ impl Store {
         actor: &str,
     ) -> Result<()> {
         let mut write = self.begin_write(actor).await?;
-        let change = set_shares_in(write.conn(), target_id, shares, today, "shares").await?;
+        let change = set_shares_in(
+            write.conn(),
+            Holder::District,
+            target_id,
+            shares,
+            today,
+            "shares",
+        )
+        .await?;
         write.record(change);
         write.commit().await
     }
@@ -524,117 +519,4 @@ async fn task_units(conn: &mut AnyConnection, task_id: i64) -> Result<serde_json
         }
     }
     Ok(json!({ "lead": lead, "responsible": responsible }))
-}
-
-/// Sets one target's district shares inside a write (see [`Store::set_target_shares`]); `field`
-/// names the input in messages. Returns the audit record.
-pub(crate) async fn set_shares_in(
-    conn: &mut AnyConnection,
-    target_id: i64,
-    shares: &[(String, f64)],
-    today: Day,
-    field: &str,
-) -> Result<Change> {
-    for (i, (_, value)) in shares.iter().enumerate() {
-        if !value.is_finite() || *value < 0.0 {
-            return Err(StoreError::invalid(
-                format!("{field}[{i}].value"),
-                "分解值必须是不小于 0 的数",
-            ));
-        }
-    }
-    let plan_id: i64 = sqlx::query(
-        "SELECT t.plan_id FROM targets g JOIN tasks t ON t.id = g.task_id WHERE g.id = $1",
-    )
-    .bind(target_id)
-    .fetch_optional(&mut *conn)
-    .await?
-    .ok_or_else(|| StoreError::NotFound {
-        entity: "目标",
-        id: target_id.to_string(),
-    })?
-    .try_get("plan_id")?;
-    let from = match plan_status(conn, plan_id).await?.as_str() {
-        "published" => Some(effective_month(conn, plan_id, today, None).await?),
-        _ => None,
-    };
-    let existing: Vec<(i64, i64, String, f64, Months)> = sqlx::query("SELECT s.id, s.district_id, d.name, s.value, s.months_due FROM target_shares s JOIN districts d ON d.id = s.district_id WHERE s.target_id = $1 ORDER BY d.id")
-        .bind(target_id)
-        .fetch_all(&mut *conn)
-        .await?
-        .iter()
-        .map(|r| {
-            Ok((
-                r.try_get("id")?,
-                r.try_get("district_id")?,
-                r.try_get("name")?,
-                r.try_get("value")?,
-                Months::from_bits(r.try_get("months_due")?),
-            ))
-        })
-        .collect::<Result<_>>()?;
-    let before: Vec<(&str, f64)> = existing
-        .iter()
-        .filter(|e| e.4.contains(12) || from.is_none())
-        .map(|e| (e.2.as_str(), e.3))
-        .collect();
-    let before = json!(before);
-    let mut given: Vec<i64> = Vec::new();
-    for (i, (district, value)) in shares.iter().enumerate() {
-        let place = format!("{field}[{i}].district");
-        let district = district_id(conn, district.trim(), &place).await?;
-        if given.contains(&district) {
-            return Err(StoreError::invalid(place, "同一个区出现了两次"));
-        }
-        given.push(district);
-        match existing.iter().find(|e| e.1 == district) {
-            Some((id, _, _, _, months)) => {
-                let months = from.map_or(Months::ALL, |m| months.with_from(m));
-                sqlx::query("UPDATE target_shares SET value = $1, source = 'manual', months_due = $2 WHERE id = $3")
-                    .bind(*value)
-                    .bind(months.bits())
-                    .bind(*id)
-                    .execute(&mut *conn)
-                    .await?;
-            }
-            None => {
-                let months = from.map_or(Months::ALL, Months::from_month);
-                sqlx::query("INSERT INTO target_shares (target_id, district_id, value, source, months_due) VALUES ($1, $2, $3, 'manual', $4)")
-                    .bind(target_id)
-                    .bind(district)
-                    .bind(*value)
-                    .bind(months.bits())
-                    .execute(&mut *conn)
-                    .await?;
-            }
-        }
-    }
-    for (id, district, _, _, months) in &existing {
-        if given.contains(district) {
-            continue;
-        }
-        match from {
-            // Kept for the months it was in force.
-            Some(m) => {
-                sqlx::query("UPDATE target_shares SET months_due = $1 WHERE id = $2")
-                    .bind(months.without_from(m).bits())
-                    .bind(*id)
-                    .execute(&mut *conn)
-                    .await?
-            }
-            None => {
-                sqlx::query("DELETE FROM target_shares WHERE id = $1")
-                    .bind(*id)
-                    .execute(&mut *conn)
-                    .await?
-            }
-        };
-    }
-    let mut after = json!(shares);
-    if let Some(m) = from {
-        after = json!({ "shares": shares, "effective_month": m });
-    }
-    Ok(Change::new("set_shares", "target", Some(target_id))
-        .before(before)
-        .after(after))
 }

@@ -28,6 +28,7 @@ mod rules;
 mod save_queue;
 pub mod seal;
 mod series;
+mod shares;
 mod sign_in;
 mod snapshot;
 mod table_seal;
@@ -40,7 +41,9 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 
 pub use accounts::{Credentials, NewUser, SessionInfo, UserRow};
-pub use allocation::{Allocation, AllocationInput, AllocationRow, DistrictShare};
+pub use allocation::{
+    Allocation, AllocationInput, AllocationRow, DistrictShare, UnitShare, UnitShareInput,
+};
 pub use assessment::{AssessmentItem, AssessmentItemInput};
 pub use audit::AuditRecord;
 pub use closures::{Evidence, MAX_EVIDENCE, TaskClosure};

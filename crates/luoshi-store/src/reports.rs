@@ -325,12 +325,18 @@ async fn load_core(
     .filter(|m| period.holds(*m))
     .count();
     let owns_total = role == "lead" && (district_id.is_none() || district_leads <= 1);
-    let targets = sqlx::query("SELECT t.id, t.text, t.unit, t.qualifier, t.aspirational, t.value, t.per_each, t.months_due, s.value AS share, s.months_due AS share_months, rv.value AS reported, rv.note, (SELECT pv.value FROM report_values pv JOIN reports pr ON pr.id = pv.report_id JOIN periods pp ON pp.id = pr.period_id WHERE pr.assignment_id = $4 AND pv.target_id = t.id AND pp.kind = 'month' AND pp.starts_on < $5 ORDER BY pp.starts_on DESC LIMIT 1) AS previous FROM targets t LEFT JOIN target_shares s ON s.target_id = t.id AND s.district_id = $2 LEFT JOIN report_values rv ON rv.target_id = t.id AND rv.report_id = $3 WHERE t.task_id = $1 AND t.kind <> 'existing_count' ORDER BY t.ord")
+    let targets = sqlx::query("SELECT t.id, t.text, t.unit, t.qualifier, t.aspirational, t.value, t.per_each, t.months_due, COALESCE(s.value, us.value) AS share, COALESCE(s.months_due, us.months_due) AS share_months, rv.value AS reported, rv.note, (SELECT pv.value FROM report_values pv JOIN reports pr ON pr.id = pv.report_id JOIN periods pp ON pp.id = pr.period_id WHERE pr.assignment_id = $4 AND pv.target_id = t.id AND pp.kind = 'month' AND pp.starts_on < $5 ORDER BY pp.starts_on DESC LIMIT 1) AS previous FROM targets t LEFT JOIN target_shares s ON s.target_id = t.id AND s.district_id = $2 LEFT JOIN target_unit_shares us ON us.target_id = t.id AND us.unit_id = $6 LEFT JOIN report_values rv ON rv.target_id = t.id AND rv.report_id = $3 WHERE t.task_id = $1 AND t.kind <> 'existing_count' ORDER BY t.ord")
         .bind(view.task_id)
         .bind(district_id.unwrap_or(-1))
         .bind(view.id.unwrap_or(-1))
         .bind(assignment_id)
         .bind(&period.starts_on)
+        // A responsible unit (not a district) answers for the shares the office gave it.
+        .bind(if district_id.is_none() && role == "responsible" {
+            view.unit_id
+        } else {
+            -1
+        })
         .fetch_all(&mut *conn)
         .await?;
     for t in &targets {

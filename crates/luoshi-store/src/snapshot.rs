@@ -52,6 +52,16 @@ pub struct SnapAssignment {
     pub months: Months,
 }
 
+/// A responsible unit's share of a target.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SnapUnitShare {
+    pub target_id: i64,
+    pub unit: String,
+    pub value: f64,
+    /// The months it is due in.
+    pub months: Months,
+}
+
 /// A district's share of a target.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SnapShare {
@@ -119,6 +129,8 @@ pub struct Snapshot {
     pub targets: Arc<Vec<SnapTarget>>,
     pub assignments: Arc<Vec<SnapAssignment>>,
     pub shares: Arc<Vec<SnapShare>>,
+    /// Responsible units' shares.
+    pub unit_shares: Arc<Vec<SnapUnitShare>>,
     /// Every monthly report saved, in no particular order.
     pub reports: Vec<SnapReport>,
     /// Every reported value, in no particular order.
@@ -138,6 +150,7 @@ pub struct Structure {
     pub targets: Arc<Vec<SnapTarget>>,
     pub assignments: Arc<Vec<SnapAssignment>>,
     pub shares: Arc<Vec<SnapShare>>,
+    pub unit_shares: Arc<Vec<SnapUnitShare>>,
     pub milestones: Arc<Vec<(i64, u32, f64)>>,
     pub tasks: Arc<Vec<SnapTask>>,
 }
@@ -245,6 +258,7 @@ impl Store {
             targets: structure.targets,
             assignments: structure.assignments,
             shares: structure.shares,
+            unit_shares: structure.unit_shares,
             milestones: structure.milestones,
             tasks: structure.tasks,
             reports,
@@ -368,10 +382,25 @@ impl Store {
                 })
             })
             .collect::<Result<_>>()?;
+        let unit_shares = sqlx::query("SELECT s.target_id, u.name, s.value, s.months_due FROM target_unit_shares s JOIN units u ON u.id = s.unit_id JOIN targets g ON g.id = s.target_id JOIN tasks t ON t.id = g.task_id WHERE t.plan_id = $1 ORDER BY s.target_id, u.id")
+            .bind(plan_id)
+            .fetch_all(&mut *conn)
+            .await?
+            .iter()
+            .map(|r| {
+                Ok(SnapUnitShare {
+                    target_id: r.try_get("target_id")?,
+                    unit: r.try_get("name")?,
+                    value: r.try_get("value")?,
+                    months: Months::from_bits(r.try_get("months_due")?),
+                })
+            })
+            .collect::<Result<_>>()?;
         Ok(Structure {
             targets: Arc::new(targets),
             assignments: Arc::new(assignments),
             shares: Arc::new(shares),
+            unit_shares: Arc::new(unit_shares),
             milestones: Arc::new(milestones),
             tasks: Arc::new(tasks),
         })

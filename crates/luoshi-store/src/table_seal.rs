@@ -16,7 +16,7 @@ use crate::Result;
 const GLOBAL: [&str; 4] = ["units", "unit_aliases", "districts", "users"];
 
 /// Tables of one plan, each with the condition that picks the plan's rows (`$1` the plan).
-const OF_PLAN: [(&str, &str); 18] = [
+const OF_PLAN: [(&str, &str); 19] = [
     ("plans", "id = $1"),
     ("sections", "plan_id = $1"),
     ("indicators", "plan_id = $1"),
@@ -28,6 +28,7 @@ const OF_PLAN: [(&str, &str); 18] = [
     ("review_items", "plan_id = $1"),
     ("assignments", "plan_id = $1"),
     ("target_shares", TARGET_OF_PLAN),
+    ("target_unit_shares", TARGET_OF_PLAN),
     ("district_rows", "plan_id = $1"),
     ("amendments", "plan_id = $1"),
     ("periods", "plan_id = $1"),

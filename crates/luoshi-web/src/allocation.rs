@@ -34,6 +34,8 @@ struct RowView {
     unit: String,
     lead: String,
     cells: Vec<Cell>,
+    /// The task's responsible units: `(unit, cell)`.
+    units: Vec<(String, Cell)>,
     note_name: String,
     note: String,
     sum: String,
@@ -55,6 +57,10 @@ struct AllocationPage {
 
 fn cell_name(target: i64, column: usize) -> String {
     format!("s_{target}_{column}")
+}
+
+fn unit_cell_name(target: i64, index: usize) -> String {
+    format!("u_{target}_{index}")
 }
 
 fn note_name(target: i64) -> String {
@@ -98,8 +104,29 @@ fn rows(allocation: &Allocation, typed: Option<&HashMap<String, String>>) -> Vec
                     }
                 })
                 .collect();
+            let units: Vec<(String, Cell)> = r
+                .units
+                .iter()
+                .enumerate()
+                .map(|(i, u)| {
+                    let name = unit_cell_name(r.target_id, i);
+                    let value = match typed {
+                        Some(t) => t.get(&name).cloned().unwrap_or_default(),
+                        None => u.share.map(number).unwrap_or_default(),
+                    };
+                    (
+                        u.unit.clone(),
+                        Cell {
+                            name,
+                            value,
+                            unassigned: false,
+                        },
+                    )
+                })
+                .collect();
             let parsed: Vec<f64> = cells
                 .iter()
+                .chain(units.iter().map(|(_, c)| c))
                 .filter_map(|c| c.value.trim().parse::<f64>().ok())
                 .collect();
             let allocated: f64 = parsed.iter().sum();
@@ -116,6 +143,7 @@ fn rows(allocation: &Allocation, typed: Option<&HashMap<String, String>>) -> Vec
                     None => r.note.clone(),
                 },
                 cells,
+                units,
                 sum: if parsed.is_empty() {
                     "—".into()
                 } else {
@@ -204,6 +232,17 @@ pub async fn sheet(
     Ok(luoshi_server::allocation::sheet_download(&s, plan).await?)
 }
 
+/// A share as typed in a cell, or what is wrong with it at `place`.
+fn share_value(text: &str, place: &str) -> Result<f64, String> {
+    match text.replace([',', '，'], "").parse::<f64>() {
+        Ok(v) if v.is_finite() && v >= 0.0 => Ok(v),
+        Ok(_) => Err(format!(
+            "{place}：分解值须是不小于 0 的数（填了「{text}」）"
+        )),
+        Err(_) => Err(format!("{place}：「{text}」不是数字")),
+    }
+}
+
 /// The grid's form: every cell of every row, all saved together or none.
 pub async fn save(
     State(s): State<AppState>,
@@ -224,15 +263,9 @@ pub async fn save(
                 continue;
             }
             let place = format!("「{} {}」的「{district}」", r.task_path, r.text);
-            let value = match text.replace([',', '，'], "").parse::<f64>() {
-                Ok(v) if v.is_finite() && v >= 0.0 => v,
-                Ok(_) => {
-                    let message = format!("{place}：分解值须是不小于 0 的数（填了「{text}」）");
-                    let outcome = Outcome::refused(name, message, Some(typed));
-                    return render(&s, &caller, plan, outcome).await;
-                }
-                Err(_) => {
-                    let message = format!("{place}：「{text}」不是数字");
+            let value = match share_value(text, &place) {
+                Ok(value) => value,
+                Err(message) => {
                     let outcome = Outcome::refused(name, message, Some(typed));
                     return render(&s, &caller, plan, outcome).await;
                 }
@@ -242,9 +275,29 @@ pub async fn save(
                 value,
             });
         }
+        let mut unit_shares = Vec::new();
+        for (i, u) in r.units.iter().enumerate() {
+            let name = unit_cell_name(r.target_id, i);
+            let text = typed.get(&name).map(|v| v.trim()).unwrap_or_default();
+            if text.is_empty() {
+                continue;
+            }
+            let place = format!("「{} {}」的「{}」", r.task_path, r.text, u.unit);
+            match share_value(text, &place) {
+                Ok(value) => unit_shares.push(luoshi_store::UnitShareInput {
+                    unit: u.unit.clone(),
+                    value,
+                }),
+                Err(message) => {
+                    let outcome = Outcome::refused(name, message, Some(typed));
+                    return render(&s, &caller, plan, outcome).await;
+                }
+            }
+        }
         inputs.push(AllocationInput {
             target_id: r.target_id,
             shares,
+            unit_shares,
             note: typed
                 .get(&note_name(r.target_id))
                 .cloned()

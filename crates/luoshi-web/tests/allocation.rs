@@ -163,6 +163,7 @@ async fn the_office_allocates_a_city_target_and_the_district_sees_its_share() {
                     _ => None,
                 })
                 .collect(),
+            units: Vec::new(),
             note: "按上年基数".into(),
         }],
     };
@@ -192,9 +193,79 @@ async fn the_office_allocates_a_city_target_and_the_district_sees_its_share() {
     assert_eq!(row_after.shares[jianghan], Some(10.0));
     assert_eq!(row_after.allocated(), 50.0);
 
+    // A responsible unit of the task can hold a share too, and its form then asks for it.
+    let unit_row = after
+        .rows
+        .iter()
+        .find(|r| !r.units.is_empty())
+        .expect("a target whose task has responsible units");
+    let unit = unit_row.units[0].unit.clone();
+    let keep: Vec<String> = after
+        .rows
+        .iter()
+        .flat_map(|r| {
+            r.shares
+                .iter()
+                .enumerate()
+                .filter_map(move |(c, v)| Some(format!("s_{}_{c}={}", r.target_id, (*v)?)))
+        })
+        .collect();
+    let saved = send(
+        &state,
+        post(
+            "/plans/1/allocation",
+            &office,
+            &format!(
+                "csrf={csrf}&{}&n_{}={}&u_{}_0=20",
+                keep.join("&"),
+                row.target_id,
+                encode("按上年基数"),
+                unit_row.target_id
+            ),
+        ),
+    )
+    .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let grid = state.store.allocation(1).await.expect("grid");
+    let held = grid
+        .rows
+        .iter()
+        .find(|r| r.target_id == unit_row.target_id)
+        .expect("row");
+    assert_eq!(held.units[0].share, Some(20.0));
+    let responsible = state
+        .store
+        .assignments(1, Some(&unit), None)
+        .await
+        .expect("assignments")
+        .into_iter()
+        .find(|a| a.task_id == unit_row.task_id && a.role == "responsible")
+        .expect("the unit's assignment");
+    let form = state
+        .store
+        .report(june.id, responsible.id)
+        .await
+        .expect("form");
+    assert!(
+        form.targets
+            .iter()
+            .any(|t| t.target_id == unit_row.target_id && t.expected == 20.0),
+        "{form:?}"
+    );
+    // The grid as xlsx carries the unit's share on its own sheet.
+    let sheet = send(&state, get("/plans/1/allocation.xlsx", &office)).await;
+    let filled = read_allocation_sheet(&sheet.bytes, &grid.districts).expect("reads");
+    assert!(filled.iter().any(|f| {
+        f.target_id == unit_row.target_id
+            && f.units
+                .as_ref()
+                .is_some_and(|u| u.iter().any(|(_, n, v)| *n == unit && *v == Some(20.0)))
+    }));
+
     // Every change is in the audit log.
     let log = state.store.audit_log(50).await.expect("log");
     assert!(log.iter().filter(|r| r.action == "set_shares").count() >= 2);
     assert!(log.iter().any(|r| r.action == "set_allocation_note"));
+    assert!(log.iter().any(|r| r.action == "set_unit_shares"));
     assert!(state.store.verify_audit().await.expect("verify").is_ok());
 }
