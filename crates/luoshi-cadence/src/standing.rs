@@ -278,6 +278,7 @@ mod tests {
                 confirmation: Some("滞后（手续未完成）".into()),
                 closed_on: None,
                 answers: vec![("市科技局".into(), Status::Lagging)],
+                milestones: Vec::new(),
             }],
             reports_due: 0,
             reports_in: 0,

@@ -28,6 +28,8 @@ pub struct TaskLine {
     /// Each answering unit (the lead, or each district of a group) with its own status: what
     /// the assessment credits.
     pub answers: Vec<(String, Status)>,
+    /// Its milestones (节点): `(month, what is done by its end)`.
+    pub milestones: Vec<(u32, String)>,
 }
 
 /// The completion credit (0–1) a task's status earns its lead in rankings and the assessment.
@@ -54,11 +56,14 @@ fn closed_month(day: &str, year: i32) -> Option<u32> {
 pub fn lines(ledger: &Ledger, tasks: &[SnapTask], month: u32, year: i32) -> Vec<TaskLine> {
     let mut out = Vec::new();
     for task in tasks {
+        // The deadline as stated, else the last milestone, else the year's end.
         let deadline = task
             .deadline
             .as_deref()
             .and_then(|d| deadline_month(d, year))
+            .or_else(|| task.milestones.iter().map(|(m, _)| *m).max())
             .unwrap_or(12);
+        let milestone_due = task.milestones.iter().any(|(m, _)| *m == month);
         let closed = task
             .closed_on
             .as_deref()
@@ -101,6 +106,7 @@ pub fn lines(ledger: &Ledger, tasks: &[SnapTask], month: u32, year: i32) -> Vec<
                         deadline,
                         closed,
                         confirmation,
+                        milestone_due,
                     },
                     month,
                 );
@@ -128,6 +134,7 @@ pub fn lines(ledger: &Ledger, tasks: &[SnapTask], month: u32, year: i32) -> Vec<
                 .clone()
                 .filter(|_| closed.is_some_and(|c| c <= month)),
             answers,
+            milestones: task.milestones.clone(),
         });
     }
     out
@@ -155,7 +162,12 @@ pub fn section(lines: &[TaskLine]) -> crate::document::Section {
                 l.path.clone(),
                 l.title.clone(),
                 l.lead.clone(),
-                format!("{} 月底", l.deadline),
+                l.milestones
+                    .iter()
+                    .map(|(m, text)| format!("{m} 月底：{text}"))
+                    .chain(std::iter::once(format!("完成时限 {} 月底", l.deadline)))
+                    .collect::<Vec<_>>()
+                    .join("；"),
                 l.status.label().to_string(),
                 match (&l.closed_on, &l.confirmation) {
                     (Some(day), _) => format!("{day} 销号"),

@@ -167,6 +167,33 @@ async fn the_leads_word_the_deadline_and_the_offices_closing_give_the_status() {
     assert!(log.iter().any(|r| r.action == "close_task"));
     assert!(log.iter().any(|r| r.action == "reopen_task"));
 
+    // A milestone (节点) in June makes June's 滞后 serious; the deadline becomes the last one.
+    assert!(matches!(
+        store
+            .set_task_milestones(first.id, &[(13, "x".into())], "协调办公室")
+            .await,
+        Err(StoreError::Invalid { .. })
+    ));
+    assert!(matches!(
+        store
+            .set_task_milestones(first.id, &[(6, "a".into()), (6, "b".into())], "协调办公室")
+            .await,
+        Err(StoreError::Invalid { .. })
+    ));
+    store
+        .set_task_milestones(
+            first.id,
+            &[(6, "完成规划编制".into()), (9, "开工".into())],
+            "协调办公室",
+        )
+        .await
+        .expect("milestones");
+    let snapshot = store.snapshot(plan).await.expect("snapshot");
+    let june = MonthlyBulletin::build(&snapshot, 6, &rules).expect("june");
+    let missed = line(&june, first.id);
+    assert_eq!(missed.status, Status::SeriouslyLagging);
+    assert_eq!(missed.deadline, 9, "the last milestone");
+
     // The assessment counts the task for its lead: 滞后 earns half, so the lead's completion
     // is below what its targets alone would give it only by that task.
     let assessment = AnnualAssessment::as_of(

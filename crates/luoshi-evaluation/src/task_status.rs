@@ -1,6 +1,6 @@
 //! Where a task without a numeric target stands: by its lead unit's monthly confirmation
-//! (按计划推进 / 已完成 / 滞后), its deadline (完成时限, 年底前, 上半年 …; the year's end when the plan
-//! names none) and the office's 销号.
+//! (按计划推进 / 已完成 / 滞后), its milestones (节点) and deadline (完成时限, 年底前, 上半年 …; the
+//! last milestone, else the year's end, when the plan names none) and the office's 销号.
 
 use serde::{Deserialize, Serialize};
 
@@ -61,11 +61,14 @@ pub struct TaskFacts {
     /// The lead's report that counts this month: `None` without one; `Some(None)` with one that
     /// confirms nothing.
     pub confirmation: Option<Option<Confirmation>>,
+    /// A milestone (节点) falls due this month.
+    pub milestone_due: bool,
 }
 
 /// The task's status after `month`: closed → completed; no report → not reported; the lead's
 /// word otherwise, except that a task still open once its deadline month is over is seriously
-/// lagging, whatever was confirmed.
+/// lagging, whatever was confirmed, and 滞后 in a month a milestone falls due (a 节点 missed) is
+/// seriously lagging too.
 pub fn task_status(facts: &TaskFacts, month: u32) -> Status {
     if facts.closed.is_some_and(|c| c <= month) {
         return Status::Completed;
@@ -77,6 +80,7 @@ pub fn task_status(facts: &TaskFacts, month: u32) -> Status {
     match confirmation {
         Some(Confirmation::Done) => Status::Completed,
         _ if overdue => Status::SeriouslyLagging,
+        Some(Confirmation::Behind) if facts.milestone_due => Status::SeriouslyLagging,
         Some(Confirmation::Behind) => Status::Lagging,
         Some(Confirmation::OnPlan) => Status::OnPace,
         None => Status::NotStarted,
@@ -149,6 +153,7 @@ mod tests {
             deadline,
             closed: None,
             confirmation,
+            milestone_due: false,
         }
     }
 
@@ -166,6 +171,15 @@ mod tests {
             Status::Completed
         );
         assert_eq!(task_status(&facts(12, None), 6), Status::NotReported);
+        let missed = TaskFacts {
+            milestone_due: true,
+            ..facts(12, Some(Some(Confirmation::Behind)))
+        };
+        assert_eq!(
+            task_status(&missed, 6),
+            Status::SeriouslyLagging,
+            "a 节点 missed"
+        );
         assert_eq!(task_status(&facts(12, Some(None)), 6), Status::NotStarted);
         let closed = TaskFacts {
             closed: Some(5),

@@ -22,6 +22,52 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/api/tasks/{id}/reopen", post(reopen_task))
         .route("/api/tasks/{id}/deadline", axum::routing::put(set_deadline))
+        .route(
+            "/api/tasks/{id}/task-milestones",
+            get(get_task_milestones).put(set_task_milestones),
+        )
+}
+
+/// A milestone (节点) of a task without a numeric target.
+#[derive(Debug, Clone, Deserialize, serde::Serialize, utoipa::ToSchema)]
+pub struct TaskMilestone {
+    /// 1–12: due by the end of this month.
+    pub month: u32,
+    pub text: String,
+}
+
+#[utoipa::path(get, path = "/api/tasks/{id}/task-milestones", tag = "任务", params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<TaskMilestone>), (status = 404, body = crate::ErrorBody)))]
+pub async fn get_task_milestones(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> ApiResult<Vec<TaskMilestone>> {
+    let task = s.store.task(id).await?;
+    crate::handlers::visible_plan(&s, &caller, task.row.plan_id).await?;
+    Ok(Json(
+        s.store
+            .task_milestones(id)
+            .await?
+            .into_iter()
+            .map(|(month, text)| TaskMilestone { month, text })
+            .collect(),
+    ))
+}
+
+#[utoipa::path(put, path = "/api/tasks/{id}/task-milestones", tag = "任务", params(("id" = i64, Path)), request_body = Vec<TaskMilestone>,
+    responses((status = 204), (status = 422, body = crate::ErrorBody)))]
+pub async fn set_task_milestones(
+    State(s): State<AppState>,
+    Office(caller): Office,
+    Path(id): Path<i64>,
+    JsonBody(milestones): JsonBody<Vec<TaskMilestone>>,
+) -> Result<StatusCode, ApiError> {
+    let list: Vec<(u32, String)> = milestones.into_iter().map(|m| (m.month, m.text)).collect();
+    s.store
+        .set_task_milestones(id, &list, &caller.actor())
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]

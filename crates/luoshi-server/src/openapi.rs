@@ -71,6 +71,8 @@ use crate::{accounts, allocation, closures, handlers, issuing, reporting};
         closures::close_task,
         closures::reopen_task,
         closures::set_deadline,
+        closures::get_task_milestones,
+        closures::set_task_milestones,
         issuing::issue,
         allocation::put_allocation,
         allocation::allocation_sheet,

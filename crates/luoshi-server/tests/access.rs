@@ -378,6 +378,18 @@ fn cases(f: &Fixture) -> Vec<Case> {
         ),
         case("GET", "/api/tasks/1/closures", Value::Null, &SIGNED_IN),
         case(
+            "GET",
+            "/api/tasks/1/task-milestones",
+            Value::Null,
+            &SIGNED_IN,
+        ),
+        case(
+            "PUT",
+            "/api/tasks/1/task-milestones",
+            json!([{ "month": 13, "text": "x" }]),
+            &[Office],
+        ),
+        case(
             "POST",
             "/api/tasks/1/closures",
             json!({ "note": "" }),
@@ -572,6 +584,7 @@ fn cases(f: &Fixture) -> Vec<Case> {
         form("/plans/1/issues", "period=2099-01", &[Office]),
         form("/tasks/1/closure", "note=", &[Office]),
         form("/tasks/1/reopen", "note=", &[Office]),
+        form("/tasks/1/task-milestones", "milestones=13%3Ax", &[Office]),
         form(
             "/tasks/1/deadline",
             "deadline=%E5%B0%BD%E5%BF%AB",

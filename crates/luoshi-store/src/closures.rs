@@ -233,6 +233,79 @@ impl Store {
         write.commit().await
     }
 
+    /// The milestones (节点) of a task, by month.
+    pub async fn task_milestones(&self, task_id: i64) -> Result<Vec<(u32, String)>> {
+        sqlx::query("SELECT month, text FROM task_milestones WHERE task_id = $1 ORDER BY month")
+            .bind(task_id)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|r| {
+                Ok((
+                    u32::try_from(r.try_get::<i64, _>("month")?).unwrap_or(12),
+                    r.try_get("text")?,
+                ))
+            })
+            .collect()
+    }
+
+    /// Sets the milestones (节点) of a task: `(month 1–12, what is done by its end)`, each month
+    /// at most once; empty clears them.
+    pub async fn set_task_milestones(
+        &self,
+        task_id: i64,
+        milestones: &[(u32, String)],
+        actor: &str,
+    ) -> Result<()> {
+        let mut seen = Vec::new();
+        for (i, (month, text)) in milestones.iter().enumerate() {
+            if !(1..=12).contains(month) {
+                return Err(StoreError::invalid(
+                    format!("milestones[{i}].month"),
+                    format!("节点月份须在 1—12 之间（填了 {month}）"),
+                ));
+            }
+            if seen.contains(month) {
+                return Err(StoreError::invalid(
+                    format!("milestones[{i}].month"),
+                    format!("{month} 月的节点出现了两次"),
+                ));
+            }
+            seen.push(*month);
+            words(&format!("milestones[{i}].text"), text, "节点内容")?;
+        }
+        let before = self.task_milestones(task_id).await?;
+        let mut write = self.begin_write(actor).await?;
+        let exists = sqlx::query("SELECT id FROM tasks WHERE id = $1")
+            .bind(task_id)
+            .fetch_optional(write.conn())
+            .await?;
+        if exists.is_none() {
+            return Err(StoreError::NotFound {
+                entity: "任务",
+                id: task_id.to_string(),
+            });
+        }
+        sqlx::query("DELETE FROM task_milestones WHERE task_id = $1")
+            .bind(task_id)
+            .execute(write.conn())
+            .await?;
+        for (month, text) in milestones {
+            sqlx::query("INSERT INTO task_milestones (task_id, month, text) VALUES ($1, $2, $3)")
+                .bind(task_id)
+                .bind(i64::from(*month))
+                .bind(text.trim())
+                .execute(write.conn())
+                .await?;
+        }
+        write.record(
+            Change::new("set_task_milestones", "task", Some(task_id))
+                .before(json!(before))
+                .after(json!(milestones)),
+        );
+        write.commit().await
+    }
+
     /// One closing.
     pub async fn task_closure(&self, closure_id: i64) -> Result<TaskClosure> {
         let row = sqlx::query(sqlx::AssertSqlSafe(format!(

@@ -100,6 +100,8 @@ pub struct SnapTask {
     pub deadline: Option<String>,
     /// The day it was closed (销号), when it stands closed.
     pub closed_on: Option<String>,
+    /// Its milestones (节点): `(month, what is done by its end)`, by month.
+    pub milestones: Vec<(u32, String)>,
 }
 
 /// Which months' problems and coordination requests a snapshot carries: only the monthly
@@ -379,9 +381,24 @@ impl Store {
                     section_path: r.try_get("section_path")?,
                     deadline: r.try_get("deadline")?,
                     closed_on: r.try_get("closed_on")?,
+                    milestones: Vec::new(),
                 })
             })
-            .collect::<Result<_>>()?;
+            .collect::<Result<Vec<SnapTask>>>()?;
+        let mut tasks = tasks;
+        for r in sqlx::query("SELECT m.task_id, m.month, m.text FROM task_milestones m JOIN tasks t ON t.id = m.task_id WHERE t.plan_id = $1 ORDER BY m.task_id, m.month")
+            .bind(plan_id)
+            .fetch_all(&mut *conn)
+            .await?
+        {
+            let task: i64 = r.try_get("task_id")?;
+            if let Some(t) = tasks.iter_mut().find(|t| t.id == task) {
+                t.milestones.push((
+                    u32::try_from(r.try_get::<i64, _>("month")?).unwrap_or(12),
+                    r.try_get("text")?,
+                ));
+            }
+        }
         let unit_shares = sqlx::query("SELECT s.target_id, u.name, s.value, s.months_due FROM target_unit_shares s JOIN units u ON u.id = s.unit_id JOIN targets g ON g.id = s.target_id JOIN tasks t ON t.id = g.task_id WHERE t.plan_id = $1 ORDER BY s.target_id, u.id")
             .bind(plan_id)
             .fetch_all(&mut *conn)

@@ -16,12 +16,13 @@ use crate::Result;
 const GLOBAL: [&str; 4] = ["units", "unit_aliases", "districts", "users"];
 
 /// Tables of one plan, each with the condition that picks the plan's rows (`$1` the plan).
-const OF_PLAN: [(&str, &str); 19] = [
+const OF_PLAN: [(&str, &str); 20] = [
     ("plans", "id = $1"),
     ("sections", "plan_id = $1"),
     ("indicators", "plan_id = $1"),
     ("tasks", "plan_id = $1"),
     ("task_units", TASK_OF_PLAN),
+    ("task_milestones", TASK_OF_PLAN),
     ("targets", TASK_OF_PLAN),
     ("focuses", TASK_OF_PLAN),
     ("mechanisms", "plan_id = $1"),

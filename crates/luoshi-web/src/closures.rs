@@ -142,3 +142,67 @@ pub async fn deadline(
         Err(e) => Err(e.into()),
     }
 }
+
+#[derive(Debug, Deserialize)]
+pub struct MilestonesForm {
+    #[serde(default)]
+    milestones: String,
+}
+
+/// `6：完成规划编制` lines → milestones; what is wrong, named by its line, otherwise.
+fn parse_task_milestones(text: &str) -> Result<Vec<(u32, String)>, String> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .enumerate()
+        .map(|(i, line)| {
+            let (month, what) = line.split_once(['：', ':']).ok_or_else(|| {
+                format!(
+                    "第 {} 行「{line}」应写成「月份：节点内容」，如「6：完成规划编制」",
+                    i + 1
+                )
+            })?;
+            let month = month.trim().trim_end_matches('月');
+            let month: u32 = month
+                .parse()
+                .map_err(|_| format!("第 {} 行的月份「{month}」不是 1—12 的数字", i + 1))?;
+            Ok((month, what.trim().to_string()))
+        })
+        .collect()
+}
+
+/// The office sets a task's milestones (节点), one per line.
+pub async fn milestones(
+    State(s): State<AppState>,
+    Office(caller): Office,
+    Path(task): Path<i64>,
+    Form(form): Form<MilestonesForm>,
+) -> Result<Response, PageError> {
+    let list = match parse_task_milestones(&form.milestones) {
+        Ok(list) => list,
+        Err(message) => return refused(&s, &caller, task, message).await,
+    };
+    let result = s
+        .store
+        .set_task_milestones(task, &list, &caller.actor())
+        .await;
+    match answer(result)? {
+        None => Ok(see_other(&format!("/tasks/{task}#progress")).into_response()),
+        Some(message) => refused(&s, &caller, task, message).await,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn milestones_as_typed() {
+        assert_eq!(
+            parse_task_milestones("6：完成规划编制\n 12月: 开工建设 \n"),
+            Ok(vec![(6, "完成规划编制".into()), (12, "开工建设".into())])
+        );
+        assert!(parse_task_milestones("六月完成").is_err());
+        assert!(parse_task_milestones("x：完成").is_err());
+    }
+}

@@ -43,6 +43,7 @@ pub fn router(state: AppState) -> Router {
         .route("/tasks/{id}/closure", post(closures::close))
         .route("/tasks/{id}/reopen", post(closures::reopen))
         .route("/tasks/{id}/deadline", post(closures::deadline))
+        .route("/tasks/{id}/task-milestones", post(closures::milestones))
         .route("/closures/{id}/evidence", get(closures::evidence))
         .route(
             "/tasks/{id}/targets/{target}/milestones",

@@ -403,6 +403,9 @@ struct TaskPage {
     closable: bool,
     /// It stands closed.
     closed: bool,
+    /// Its milestones (节点), as shown and as typed in the form.
+    task_milestones: Vec<(u32, String)>,
+    task_milestones_typed: String,
 }
 
 /// Splits the task's text at its targets and annotation so the page can highlight them.
@@ -497,12 +500,19 @@ pub(crate) async fn task_page(
     }
     let published = s.store.plan(task.row.plan_id).await?.status == "published";
     let closures = s.store.task_closures(task.row.id).await?;
+    let task_milestones = s.store.task_milestones(task.row.id).await?;
     let no_number = task.targets.iter().all(|t| t.kind == "existing_count");
     let page = TaskPage {
         plain: progress
             .as_ref()
             .and_then(|p| p.plain_task(task.row.id).cloned()),
         closed: closures.iter().any(|c| c.in_force()),
+        task_milestones_typed: task_milestones
+            .iter()
+            .map(|(m, t)| format!("{m}：{t}"))
+            .collect::<Vec<_>>()
+            .join("\n"),
+        task_milestones,
         closures,
         closable: published && no_number && caller.principal.is_office(),
         standing_label: progress.as_ref().map(|p| p.label.clone()),

@@ -131,6 +131,8 @@ struct ReportPage {
     /// For the lead of a task without a numeric target: its word on the month and why.
     pub(crate) task_status: String,
     pub(crate) status_reason: String,
+    /// The task's milestones (节点), for a lead asked for its word.
+    pub(crate) task_milestones: Vec<(u32, String)>,
     pub(crate) version: i64,
     pub(crate) error: Option<String>,
     pub(crate) error_field: String,
@@ -247,6 +249,11 @@ async fn report_page(
         problems: typed.problems,
         next_steps: typed.next_steps,
         coordination: typed.coordination,
+        task_milestones: if view.asks_status {
+            s.store.task_milestones(view.task_id).await?
+        } else {
+            Vec::new()
+        },
         task_status: typed.task_status,
         status_reason: typed.status_reason,
         version: typed.version,

@@ -123,6 +123,54 @@ async fn the_lead_confirms_the_month_and_the_office_closes_the_task() {
         "{}",
         page.body
     );
+    // A milestone (节点) due in June that the lead reports 滞后 on is seriously lagging.
+    let milestones = format!("/tasks/{}/task-milestones", task.id);
+    let garbled = send(
+        &state,
+        post(
+            &milestones,
+            &office,
+            &format!(
+                "csrf={}&milestones={}",
+                common::OFFICE_CSRF,
+                encode("六月完成规划")
+            ),
+        ),
+    )
+    .await;
+    assert_eq!(garbled.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        garbled.body.contains("应写成「月份：节点内容」"),
+        "{}",
+        garbled.body
+    );
+    let set = send(
+        &state,
+        post(
+            &milestones,
+            &office,
+            &format!(
+                "csrf={}&milestones={}",
+                common::OFFICE_CSRF,
+                encode("6：完成规划编制\n12：开工建设")
+            ),
+        ),
+    )
+    .await;
+    assert_eq!(set.status, StatusCode::SEE_OTHER, "{}", set.body);
+    let page = send(&state, get(&format!("/tasks/{}", task.id), &office)).await;
+    assert!(
+        page.body.contains("6 月底前完成规划编制") && page.body.contains("严重滞后"),
+        "{}",
+        page.body
+    );
+    let form = send(&state, get(&uri, &cookie)).await;
+    assert!(
+        form.body.contains("本任务节点") && form.body.contains("6 月底前完成规划编制"),
+        "{}",
+        form.body
+    );
+
     // The office dates the task: September. A text naming no month is refused beside it.
     let deadline = format!("/tasks/{}/deadline", task.id);
     let vague = send(
