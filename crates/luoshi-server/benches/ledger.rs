@@ -310,7 +310,15 @@ async fn run(backend: &'static str, url: &str) -> Report {
     let started = Instant::now();
     for id in &ids {
         store
-            .publish(*id, &directory, "bench")
+            .publish_with(
+                *id,
+                &directory,
+                luoshi_store::Publishing {
+                    reporting_start: Some(1),
+                    ..luoshi_store::Publishing::today()
+                },
+                "bench",
+            )
             .await
             .expect("publish");
     }
