@@ -411,7 +411,12 @@ fn the_office_works_through_the_pages_in_chromium() {
     browser.screenshot("login");
     browser.log_in("admin", ADMIN_PASSWORD);
 
-    // The overview.
+    // The plan list, then the overview.
+    assert_eq!(browser.title(), "方案 · 落实");
+    assert!(browser.source().contains("草稿（待核对后发布）"));
+    browser.screenshot("plans");
+    browser.click("a[href='/plans/1']");
+    let _ = browser.source_with("方案概览");
     assert_eq!(
         browser.title(),
         "武汉市大力推进科技创新提能工作实施方案 · 落实"

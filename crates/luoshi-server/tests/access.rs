@@ -681,6 +681,7 @@ fn cases(f: &Fixture) -> Vec<Case> {
     cases.push(form("/account/tokens/999999/revoke", "", &SIGNED_IN));
     // Pages every signed-in user may open.
     for path in [
+        "/",
         "/plans/1/bulletins/2021-06",
         "/plans/1/bulletins/2021",
         "/plans/1",

@@ -103,24 +103,29 @@ pub async fn stylesheet() -> impl IntoResponse {
     )
 }
 
-/// The newest plan's overview.
+#[derive(Template)]
+#[template(path = "plans.html")]
+struct PlansPage {
+    plans: Vec<PlanSummary>,
+    office: bool,
+}
+
+/// The plan list: every plan (drafts only for the office), most recent first, with the way into
+/// each; reporters start from their own tasks.
 pub async fn home(State(s): State<AppState>, caller: Caller) -> Result<Response, PageError> {
     if caller.principal.reports() {
         return Ok(see_other("/my").into_response());
     }
-    let plans = s.store.plans().await?;
     let office = caller.principal.is_office();
-    match plans
-        .iter()
-        .rev()
-        .find(|p| office || p.status == "published")
-    {
-        Some(plan) => Ok(see_other(&format!("/plans/{}", plan.id)).into_response()),
-        None => Err(PageError(
-            StatusCode::NOT_FOUND,
-            "台账中还没有方案：请先用 luoshi import 导入".into(),
-        )),
-    }
+    let mut plans: Vec<PlanSummary> = s
+        .store
+        .plans()
+        .await?
+        .into_iter()
+        .filter(|p| office || p.status == "published")
+        .collect();
+    plans.reverse();
+    Ok(Html(render(PlansPage { plans, office })?).into_response())
 }
 
 pub struct UnitCount {

@@ -55,8 +55,13 @@ async fn page(state: &AppState, uri: &str) -> String {
 #[tokio::test]
 async fn overview_lists_indicators_sections_leads_and_review_items() {
     let (state, _dir) = state().await;
-    let (status, _, _) = get(&state, "/").await;
-    assert_eq!(status, StatusCode::SEE_OTHER);
+    // `/` lists the plans, each linking to its overview.
+    let list = page(&state, "/").await;
+    assert!(
+        list.contains("<a href=\"/plans/1\">武汉市大力推进科技创新提能工作实施方案</a>")
+            && list.contains("武政办〔2021〕26号"),
+        "{list}"
+    );
     let html = page(&state, "/plans/1").await;
     assert!(html.contains("<title>武汉市大力推进科技创新提能工作实施方案 · 落实</title>"));
     assert!(html.contains("武政办〔2021〕26号"));
