@@ -350,6 +350,17 @@ pub async fn publish(
     Ok(Json(s.store.plan(id).await?))
 }
 
+#[utoipa::path(delete, path = "/api/plans/{id}", tag = "方案", params(("id" = i64, Path)),
+    responses((status = 204), (status = 404, body = crate::ErrorBody), (status = 409, body = crate::ErrorBody)))]
+pub async fn delete_plan(
+    State(s): State<AppState>,
+    Office(caller): Office,
+    Path(id): Path<i64>,
+) -> Result<StatusCode, ApiError> {
+    s.store.delete_draft(id, &caller.actor()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 #[utoipa::path(get, path = "/api/plans/{id}/amendments", tag = "方案", params(("id" = i64, Path)),
     responses((status = 200, body = Vec<AmendmentRow>), (status = 404, body = crate::ErrorBody)))]
 pub async fn list_amendments(

@@ -89,7 +89,7 @@ pub fn router(state: AppState) -> Router {
     let routes = Router::new()
         .route("/api/openapi.json", get(openapi::document))
         .route("/api/plans", get(list_plans).post(import_plan))
-        .route("/api/plans/{id}", get(get_plan))
+        .route("/api/plans/{id}", get(get_plan).delete(delete_plan))
         .route("/api/plans/{id}/sections", get(list_sections))
         .route("/api/plans/{id}/indicators", get(list_indicators))
         .route("/api/plans/{id}/standing", get(standing::plan_standing))

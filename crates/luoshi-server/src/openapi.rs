@@ -15,6 +15,7 @@ use crate::{accounts, allocation, closures, handlers, issuing, reporting};
         handlers::list_plans,
         handlers::import_plan,
         handlers::get_plan,
+        handlers::delete_plan,
         handlers::list_sections,
         handlers::list_indicators,
         handlers::list_tasks,

@@ -296,6 +296,8 @@ fn cases(f: &Fixture) -> Vec<Case> {
         case("GET", "/api/plans/1", Value::Null, &SIGNED_IN),
         case("GET", "/api/plans/1/sections", Value::Null, &SIGNED_IN),
         case("GET", "/api/plans/1/amendments", Value::Null, &SIGNED_IN),
+        // A published plan is never deleted: the office gets 409.
+        case("DELETE", "/api/plans/1", Value::Null, &[Office]),
         case("GET", "/api/plans/1/indicators", Value::Null, &SIGNED_IN),
         case("GET", "/api/plans/1/tasks", Value::Null, &SIGNED_IN),
         case("GET", format!("/api/tasks/{task}"), Value::Null, &SIGNED_IN),
@@ -582,6 +584,7 @@ fn cases(f: &Fixture) -> Vec<Case> {
         form("/plans/1/review/publish", "", &[Office]),
         form("/plans/1/allocation", "s_999999_0=abc", &[Office]),
         form("/plans/1/issues", "period=2099-01", &[Office]),
+        form("/plans/1/delete", "", &[Office]),
         form("/tasks/1/closure", "note=", &[Office]),
         form("/tasks/1/reopen", "note=", &[Office]),
         form("/tasks/1/task-milestones", "milestones=13%3Ax", &[Office]),

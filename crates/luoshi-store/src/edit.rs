@@ -469,6 +469,29 @@ impl Store {
         write.commit().await
     }
 
+    /// Deletes a draft plan and everything imported with it (its tasks, targets, review items).
+    /// A published plan is never deleted: its reports and issued documents are the record.
+    pub async fn delete_draft(&self, plan_id: i64, actor: &str) -> Result<()> {
+        let plan = self.plan(plan_id).await?;
+        if plan.status == "published" {
+            return Err(StoreError::Published(
+                "已发布的方案不能删除：它的报告和印发文件是工作记录".into(),
+            ));
+        }
+        let mut write = self.begin_write(actor).await?;
+        sqlx::query("DELETE FROM plans WHERE id = $1 AND status = 'draft'")
+            .bind(plan_id)
+            .execute(write.conn())
+            .await?;
+        write.record(
+            Change::new("delete_plan", "plan", Some(plan_id)).before(json!({
+                "title": plan.plan_title, "doc_number": plan.doc_number,
+                "source": plan.source_name, "tasks": plan.task_count,
+            })),
+        );
+        write.commit().await
+    }
+
     /// Closes a review item with what the office decided.
     pub async fn resolve_review_item(
         &self,

@@ -281,3 +281,32 @@ async fn a_share_given_mid_year_is_due_from_the_month_in_progress() {
         assert_eq!(share.months.label(), "7—8 月");
     }
 }
+
+#[tokio::test]
+async fn a_draft_is_deleted_whole_and_a_published_plan_never() {
+    for t in stores().await {
+        let store = &t.store;
+        let draft = imported(store).await;
+        let published = published(store).await;
+        store
+            .delete_draft(draft, "协调办公室")
+            .await
+            .expect("delete");
+        let plans = store.plans().await.expect("plans");
+        assert_eq!(
+            plans.iter().map(|p| p.id).collect::<Vec<_>>(),
+            [published],
+            "{}",
+            t.url
+        );
+        assert!(matches!(
+            store.delete_draft(published, "协调办公室").await,
+            Err(StoreError::Published(_))
+        ));
+        assert!(matches!(
+            store.delete_draft(draft, "协调办公室").await,
+            Err(StoreError::NotFound { .. })
+        ));
+        assert!(store.verify_audit().await.expect("verify").is_ok());
+    }
+}

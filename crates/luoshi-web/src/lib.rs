@@ -38,6 +38,7 @@ pub fn router(state: AppState) -> Router {
         .route("/", get(home))
         .route("/static/luoshi.css", get(stylesheet))
         .route("/plans/{id}", get(overview))
+        .route("/plans/{id}/delete", post(pages::delete_plan))
         .route("/plans/{id}/tasks", get(tasks))
         .route("/tasks/{id}", get(task))
         .route("/tasks/{id}/closure", post(closures::close))

@@ -108,6 +108,7 @@ pub async fn stylesheet() -> impl IntoResponse {
 struct PlansPage {
     plans: Vec<PlanSummary>,
     office: bool,
+    csrf: String,
 }
 
 /// The plan list: every plan (drafts only for the office), most recent first, with the way into
@@ -125,7 +126,22 @@ pub async fn home(State(s): State<AppState>, caller: Caller) -> Result<Response,
         .filter(|p| office || p.status == "published")
         .collect();
     plans.reverse();
-    Ok(Html(render(PlansPage { plans, office })?).into_response())
+    Ok(Html(render(PlansPage {
+        plans,
+        office,
+        csrf: caller.csrf_token.clone(),
+    })?)
+    .into_response())
+}
+
+/// The office deletes a draft from the plan list.
+pub async fn delete_plan(
+    State(s): State<AppState>,
+    luoshi_server::auth::Office(caller): luoshi_server::auth::Office,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    s.store.delete_draft(id, &caller.actor()).await?;
+    Ok(see_other("/").into_response())
 }
 
 pub struct UnitCount {

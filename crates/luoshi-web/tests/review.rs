@@ -261,3 +261,48 @@ async fn publishing_in_june_reports_from_june_and_amendments_take_effect_later()
         overview.body
     );
 }
+
+#[tokio::test]
+async fn the_office_deletes_a_draft_from_the_plan_list_but_never_a_published_plan() {
+    let (state, _dir) = draft().await;
+    let token = common::OFFICE_CSRF;
+    let cookie = common::office_cookie();
+    let list = send(&state, page("/")).await;
+    assert!(
+        list.body.contains("action=\"/plans/1/delete\"")
+            && list.body.contains("草稿（待核对后发布）"),
+        "{}",
+        list.body
+    );
+    let forged = send(&state, post("/plans/1/delete", &cookie, "csrf=forged")).await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    let deleted = send(
+        &state,
+        post("/plans/1/delete", &cookie, &format!("csrf={token}")),
+    )
+    .await;
+    assert_eq!(
+        (deleted.status, deleted.location.as_deref()),
+        (StatusCode::SEE_OTHER, Some("/"))
+    );
+    assert!(state.store.plans().await.expect("plans").is_empty());
+    let log = state.store.audit_log(5).await.expect("log");
+    assert!(log.iter().any(|r| r.action == "delete_plan"));
+    assert!(state.store.verify_audit().await.expect("verify").is_ok());
+    let list = send(&state, page("/")).await;
+    assert!(list.body.contains("台账中还没有方案"), "{}", list.body);
+
+    let (published, _dir) = common::wuhan(true).await;
+    let refused = send(
+        &published,
+        post("/plans/1/delete", &cookie, &format!("csrf={token}")),
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::CONFLICT);
+    assert!(
+        refused.body.contains("已发布的方案不能删除"),
+        "{}",
+        refused.body
+    );
+    assert_eq!(published.store.plans().await.expect("plans").len(), 1);
+}
