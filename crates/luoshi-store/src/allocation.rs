@@ -10,7 +10,7 @@ use serde_json::json;
 use sqlx::Row;
 
 use crate::audit::Change;
-use crate::shares::{Holder, set_shares_in};
+use crate::shares::{Holder, effective_from, set_shares_in};
 use crate::{Result, Store, StoreError};
 
 /// One city target's row of the grid.
@@ -220,6 +220,8 @@ impl Store {
     ) -> Result<usize> {
         let current = self.allocation(plan_id).await?;
         let mut write = self.begin_write(actor).await?;
+        // One effective month for every share the save sets.
+        let from = effective_from(write.conn(), plan_id, today).await?;
         let mut changed = 0;
         for (i, input) in inputs.iter().enumerate() {
             let place = places
@@ -273,7 +275,7 @@ impl Store {
                     Holder::Unit,
                     input.target_id,
                     &units_given,
-                    today,
+                    from,
                     &format!("{place}.unit_shares"),
                 )
                 .await?;
@@ -285,7 +287,7 @@ impl Store {
                     Holder::District,
                     input.target_id,
                     &given,
-                    today,
+                    from,
                     &format!("{place}.shares"),
                 )
                 .await?;

@@ -10,7 +10,7 @@ use sqlx::{AnyConnection, Row};
 use crate::audit::Change;
 use crate::import::{add_alias, unit_id};
 use crate::publish::{amend, effective_month, reassign_task};
-use crate::shares::{Holder, district_id, set_shares_in};
+use crate::shares::{Holder, district_id, effective_from, plan_of_target, set_shares_in};
 use crate::{Result, Store, StoreError};
 
 pub(crate) struct NewTarget<'a> {
@@ -456,15 +456,11 @@ impl Store {
         actor: &str,
     ) -> Result<()> {
         let mut write = self.begin_write(actor).await?;
-        let change = set_shares_in(
-            write.conn(),
-            Holder::District,
-            target_id,
-            shares,
-            today,
-            "shares",
-        )
-        .await?;
+        let conn = write.conn();
+        let plan_id = plan_of_target(conn, target_id).await?;
+        let from = effective_from(conn, plan_id, today).await?;
+        let change =
+            set_shares_in(conn, Holder::District, target_id, shares, from, "shares").await?;
         write.record(change);
         write.commit().await
     }

@@ -93,14 +93,52 @@ async fn responsible_unit(
     }
 }
 
-/// Sets one target's shares held by `holder` inside a write; `field` names the input in
+/// The month a share given on `today` on plan `plan_id` takes effect in: `None` on a draft
+/// (every month), else the month still being reported.
+pub(crate) async fn effective_from(
+    conn: &mut AnyConnection,
+    plan_id: i64,
+    today: Day,
+) -> Result<Option<u32>> {
+    let status: String = sqlx::query("SELECT status FROM plans WHERE id = $1")
+        .bind(plan_id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or_else(|| StoreError::NotFound {
+            entity: "方案",
+            id: plan_id.to_string(),
+        })?
+        .try_get("status")?;
+    Ok(match status.as_str() {
+        "published" => Some(effective_month(conn, plan_id, today, None).await?),
+        _ => None,
+    })
+}
+
+/// The plan of a target, or 404.
+pub(crate) async fn plan_of_target(conn: &mut AnyConnection, target_id: i64) -> Result<i64> {
+    Ok(sqlx::query(
+        "SELECT t.plan_id FROM targets g JOIN tasks t ON t.id = g.task_id WHERE g.id = $1",
+    )
+    .bind(target_id)
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or_else(|| StoreError::NotFound {
+        entity: "目标",
+        id: target_id.to_string(),
+    })?
+    .try_get("plan_id")?)
+}
+
+/// Sets one target's shares held by `holder` inside a write, due from `from` (see
+/// [`effective_from`], worked out once per plan by the caller); `field` names the input in
 /// messages. Returns the audit record.
 pub(crate) async fn set_shares_in(
     conn: &mut AnyConnection,
     holder: Holder,
     target_id: i64,
     shares: &[(String, f64)],
-    today: Day,
+    from: Option<u32>,
     field: &str,
 ) -> Result<Change> {
     for (i, (_, value)) in shares.iter().enumerate() {
@@ -111,19 +149,15 @@ pub(crate) async fn set_shares_in(
             ));
         }
     }
-    let row = sqlx::query("SELECT t.plan_id, t.id AS task_id, p.status FROM targets g JOIN tasks t ON t.id = g.task_id JOIN plans p ON p.id = t.plan_id WHERE g.id = $1")
+    let task_id: i64 = sqlx::query("SELECT task_id FROM targets WHERE id = $1")
         .bind(target_id)
         .fetch_optional(&mut *conn)
         .await?
         .ok_or_else(|| StoreError::NotFound {
             entity: "目标",
             id: target_id.to_string(),
-        })?;
-    let (plan_id, task_id): (i64, i64) = (row.try_get("plan_id")?, row.try_get("task_id")?);
-    let from = match row.try_get::<String, _>("status")?.as_str() {
-        "published" => Some(effective_month(conn, plan_id, today, None).await?),
-        _ => None,
-    };
+        })?
+        .try_get("task_id")?;
     let (table, column) = (holder.table(), holder.column());
     // Table and column names come from `Holder`, never from input.
     let existing: Vec<(i64, i64, String, f64, Months)> = sqlx::query(sqlx::AssertSqlSafe(format!(
