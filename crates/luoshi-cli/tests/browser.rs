@@ -692,9 +692,12 @@ fn monthly_report_round_trip(
     browser.log_in("kjj", PASSWORD);
     let my = browser.source_with("待审核");
     assert!(
-        my.contains("待审核") && my.contains("江岸区人民政府"),
-        "to review: {my}"
+        my.contains("id=\"pending-reviews-link\""),
+        "我的任务 counts what waits for review: {my}"
     );
+    browser.open(&format!("{base}/reviews"));
+    let pending = browser.source_with("待审核");
+    assert!(pending.contains("江岸区人民政府"), "to review: {pending}");
     browser.open(&format!("{base}{report}"));
     browser.type_into("textarea[name=comment]", "请补充活动名称和参与企业数");
     browser.screenshot("review-report");

@@ -87,6 +87,13 @@ pub fn beijing_time(utc: &str) -> Option<String> {
     Some(format!("{local} {:02}:{:02}", of_day / 60, of_day % 60))
 }
 
+/// The UTC instant (as stored: `2021-06-19T16:00:00.000Z`) at which `day` begins in Beijing:
+/// the lower bound when the office asks for records "from 2021-06-20".
+pub fn beijing_day_start_utc(day: Day) -> String {
+    let previous = Day::from_unix_days(day.unix_days() - 1);
+    format!("{previous}T16:00:00.000Z")
+}
+
 /// Seconds since 1970-01-01 UTC of a stored time `2021-06-30T17:05[:09…]`.
 pub fn utc_seconds(utc: &str) -> Option<i64> {
     let day = Day::parse(utc)?;
@@ -269,6 +276,18 @@ impl Window {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_beijing_day_starts_at_four_pm_utc_the_day_before() {
+        let day = Day::parse("2021-06-20").expect("day");
+        assert_eq!(beijing_day_start_utc(day), "2021-06-19T16:00:00.000Z");
+        let first = Day::parse("2021-01-01").expect("day");
+        assert_eq!(beijing_day_start_utc(first), "2020-12-31T16:00:00.000Z");
+        assert_eq!(
+            beijing_time(&beijing_day_start_utc(day)).as_deref(),
+            Some("2021-06-20 00:00")
+        );
+    }
+
     use super::*;
 
     #[test]

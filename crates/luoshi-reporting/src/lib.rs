@@ -8,6 +8,8 @@ pub mod months;
 pub mod report;
 
 pub use access::{AssignmentScope, Principal, Role, ScoreScope};
-pub use calendar::{Day, PeriodKind, PeriodSpec, Window, beijing_time, utc_seconds};
+pub use calendar::{
+    Day, PeriodKind, PeriodSpec, Window, beijing_day_start_utc, beijing_time, utc_seconds,
+};
 pub use months::Months;
 pub use report::{ReportStatus, ValueCheck};

@@ -89,6 +89,26 @@ impl<S: Send + Sync> FromRequestParts<S> for Office {
     }
 }
 
+/// A caller who reviews reports: the office or a lead unit's reviewer (403 for anyone else);
+/// whether a given report is theirs to review is still checked report by report.
+#[derive(Debug, Clone)]
+pub struct Reviewer(pub Caller);
+
+impl<S: Send + Sync> FromRequestParts<S> for Reviewer {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Reviewer, ApiError> {
+        let caller = Caller::from_request_parts(parts, state).await?;
+        match caller.principal.role {
+            luoshi_reporting::Role::Office | luoshi_reporting::Role::LeadReviewer => {
+                Ok(Reviewer(caller))
+            }
+            _ => Err(ApiError::forbidden(
+                "只有牵头单位审核员和协调办公室可以审核报告",
+            )),
+        }
+    }
+}
+
 pub mod password {
     use argon2::Argon2;
     use argon2::password_hash::{PasswordHasher, PasswordVerifier};

@@ -111,35 +111,12 @@ pub struct Created {
     responses((status = 201, body = Created), (status = 400, body = crate::ErrorBody), (status = 422, body = crate::ErrorBody)))]
 pub async fn import_plan(
     State(s): State<AppState>,
-    caller: Caller,
+    Office(caller): Office,
     JsonBody(req): JsonBody<ImportRequest>,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
-    caller.require_office()?;
-    if req.source_name.trim().is_empty() {
-        return Err(ApiError::bad_request(
-            Some("source_name".into()),
-            "请给出来源名称",
-        ));
-    }
-    if req.text.trim().is_empty() {
-        return Err(ApiError::bad_request(Some("text".into()), "方案内容是空的"));
-    }
-    let resolution = luoshi_directory::resolve(luoshi_extract::extract(&req.text), &s.directory);
-    if resolution.draft.tasks.is_empty() {
-        return Err(ApiError::bad_request(
-            Some("text".into()),
-            "没有找到编号的任务条目（如“1.”“（一）”），不像是实施方案",
-        ));
-    }
-    let id = s
-        .store
-        .import_plan(
-            &resolution,
-            req.source_name.trim(),
-            req.text.as_bytes(),
-            &caller.actor(),
-        )
-        .await?;
+    let source = req.text.as_bytes().to_vec();
+    let id =
+        crate::plans::import_text(&s, &caller.actor(), &req.source_name, req.text, source).await?;
     Ok((StatusCode::CREATED, Json(Created { id })))
 }
 
@@ -484,35 +461,6 @@ pub async fn list_units(
 #[utoipa::path(get, path = "/api/districts", tag = "单位", responses((status = 200, body = Vec<DistrictRow>)))]
 pub async fn list_districts(State(s): State<AppState>) -> ApiResult<Vec<DistrictRow>> {
     Ok(Json(s.store.districts().await?))
-}
-
-#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct AuditQuery {
-    /// How many of the newest records (default 100, at most 1000).
-    pub limit: Option<i64>,
-}
-
-#[utoipa::path(get, path = "/api/audit", tag = "审计", params(AuditQuery), responses((status = 200, body = Vec<AuditRecord>)))]
-pub async fn audit_log(
-    caller: Caller,
-    State(s): State<AppState>,
-    QueryParams(q): QueryParams<AuditQuery>,
-) -> ApiResult<Vec<AuditRecord>> {
-    caller.require_office()?;
-    let limit = q.limit.unwrap_or(100);
-    if !(1..=1000).contains(&limit) {
-        return Err(ApiError::bad_request(
-            Some("limit".into()),
-            "条数须在 1 到 1000 之间",
-        ));
-    }
-    Ok(Json(s.store.audit_log(limit).await?))
-}
-
-#[utoipa::path(get, path = "/api/audit/verify", tag = "审计", responses((status = 200, body = AuditReport)))]
-pub async fn verify_audit(Office(_): Office, State(s): State<AppState>) -> ApiResult<AuditReport> {
-    Ok(Json(s.store.audit_report().await?))
 }
 
 pub async fn not_found() -> ApiError {

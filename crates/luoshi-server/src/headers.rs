@@ -55,17 +55,40 @@ pub async fn secure(mut response: Response) -> Response {
 
 /// Replaces the framework's plain-text rejections (a path segment or query that does not
 /// parse, a form that does not decode), which echo what was sent, with our own words: JSON on
-/// the API, a page elsewhere. Handlers' own errors are JSON or HTML and pass untouched.
+/// the API, a page elsewhere. An API error reaching a page's address (an extractor's 403, an
+/// unknown address's 404) becomes a page too, so a browser never shows JSON.
 pub async fn plain_rejections(request: Request, next: Next) -> Response {
     let api = request.uri().path().starts_with("/api/");
     let response = next.run(request).await;
     let status = response.status();
-    let plain = response
+    let kind = response
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("text/plain"));
-    if !status.is_client_error() || !plain {
+        .unwrap_or_default()
+        .to_string();
+    if !(status.is_client_error() || status.is_server_error()) {
+        return response;
+    }
+    if kind.starts_with("application/json") && !api {
+        // Our own error bodies are small; anything larger is passed on untouched.
+        let (parts, body) = response.into_parts();
+        let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+            return (status, error_page("出错了", "请求没有完成")).into_response();
+        };
+        let message = serde_json::from_slice::<serde_json::Value>(&bytes)
+            .ok()
+            .and_then(|v| v.get("error").and_then(|e| e.as_str()).map(str::to_string))
+            .unwrap_or_else(|| "请求没有完成".into());
+        let mut page = (parts.status, error_page("出错了", &message)).into_response();
+        for name in [header::WWW_AUTHENTICATE, header::RETRY_AFTER] {
+            if let Some(v) = parts.headers.get(&name) {
+                page.headers_mut().insert(name, v.clone());
+            }
+        }
+        return page;
+    }
+    if !status.is_client_error() || !kind.starts_with("text/plain") {
         return response;
     }
     let message = match status {
@@ -84,12 +107,21 @@ pub async fn plain_rejections(request: Request, next: Next) -> Response {
         )
             .into_response()
     } else {
-        (
-            status,
-            Html(format!(
-                "<!DOCTYPE html><html lang=\"zh-CN\"><meta charset=\"utf-8\"><title>请求有误 · 落实</title><link rel=\"stylesheet\" href=\"/static/luoshi.css\"><main><h1>请求有误</h1><p>{message}。</p><p><a href=\"/\">返回首页</a></p></main></html>"
-            )),
-        )
-            .into_response()
+        (status, error_page("请求有误", &format!("{message}。"))).into_response()
     }
+}
+
+fn error_page(title: &str, message: &str) -> Html<String> {
+    let escape = |t: &str| {
+        t.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;")
+    };
+    Html(format!(
+        "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{} · 落实</title><link rel=\"stylesheet\" href=\"/static/luoshi.css\"></head><body><header class=\"top\"><a class=\"brand\" href=\"/\">落实</a></header><main><h1>{}</h1><p class=\"error\">{}</p><p><a href=\"/\">返回首页</a></p></main></body></html>",
+        escape(title),
+        escape(title),
+        escape(message)
+    ))
 }

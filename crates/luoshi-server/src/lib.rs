@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod allocation;
+pub mod audit;
 pub mod auth;
 pub mod closures;
 mod error;
@@ -11,8 +12,10 @@ mod headers;
 pub mod issuing;
 pub mod mail;
 mod openapi;
+pub mod plans;
 pub mod redirect;
 pub mod reporting;
+pub mod reviews;
 pub mod sign_in;
 mod standing;
 pub mod upload;
@@ -89,6 +92,7 @@ pub fn router(state: AppState) -> Router {
     let routes = Router::new()
         .route("/api/openapi.json", get(openapi::document))
         .route("/api/plans", get(list_plans).post(import_plan))
+        .route("/api/plans/document", post(plans::import_plan_document))
         .route("/api/plans/{id}", get(get_plan).delete(delete_plan))
         .route("/api/plans/{id}/sections", get(list_sections))
         .route("/api/plans/{id}/indicators", get(list_indicators))
@@ -111,13 +115,14 @@ pub fn router(state: AppState) -> Router {
         .route("/api/review-items/{id}/resolve", post(resolve_review_item))
         .route("/api/units", get(list_units))
         .route("/api/districts", get(list_districts))
-        .route("/api/audit", get(audit_log))
-        .route("/api/audit/verify", get(verify_audit))
+        .route("/api/audit", get(audit::audit_log))
+        .route("/api/audit/verify", get(audit::verify_audit))
         .merge(reporting::routes())
         .merge(accounts::routes())
         .merge(allocation::routes())
         .merge(issuing::routes())
         .merge(closures::routes())
+        .merge(reviews::routes())
         .fallback(not_found);
     protect(routes, state)
 }

@@ -697,6 +697,31 @@ fn cases(f: &Fixture) -> Vec<Case> {
         cases.push(case("GET", path, Value::Null, &SIGNED_IN));
     }
     cases.push(case("GET", "/plans/1/allocation", Value::Null, &[Office]));
+    // Importing a plan document: the office only.
+    cases.push(Case {
+        method: "POST",
+        path: "/api/plans/document?name=plan.txt".into(),
+        body: Body::from("不是方案"),
+        content_type: "application/octet-stream",
+        allowed: vec![Office],
+    });
+    cases.push(Case {
+        method: "POST",
+        path: "/plans/import?csrf=x".into(),
+        body: Body::from("--b--\r\n"),
+        content_type: "multipart/form-data; boundary=b",
+        allowed: vec![Office],
+    });
+    // 待审核: lead units' reviewers and the office.
+    cases.push(case("GET", "/api/reviews", Value::Null, &[Office, Lead]));
+    cases.push(case(
+        "POST",
+        "/api/reviews",
+        json!({ "reports": [], "accept": true }),
+        &[Office, Lead],
+    ));
+    cases.push(case("GET", "/reviews", Value::Null, &[Office, Lead]));
+    cases.push(form("/reviews", "decision=accept", &[Office, Lead]));
     cases.push(case(
         "GET",
         "/closures/999999/evidence",
@@ -902,4 +927,70 @@ async fn browser_writes_need_the_sessions_csrf_token_and_sessions_expire_on_logo
         app().oneshot(after).await.expect("r").status(),
         StatusCode::UNAUTHORIZED
     );
+}
+
+/// The addresses in a page's main navigation.
+fn nav_links(html: &str) -> Vec<String> {
+    let Some(start) = html.find("<nav class=\"main\"") else {
+        return Vec::new();
+    };
+    let nav = &html[start..];
+    let nav = &nav[..nav.find("</nav>").unwrap_or(nav.len())];
+    nav.split("href=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .map(|href| href.replace("&amp;", "&"))
+        .collect()
+}
+
+#[tokio::test]
+async fn no_navigation_link_answers_403() {
+    let f = fixture().await;
+    for who in [Office, Owner, Lead, Stranger, Leader] {
+        let start = if matches!(who, Office | Leader) {
+            "/"
+        } else {
+            "/my"
+        };
+        let mut seen = BTreeSet::new();
+        for page in [start, "/account", "/plans/1/issues"] {
+            let (status, body, _) = f.send(who, "GET", page, Body::empty(), "text/html").await;
+            assert_eq!(status, StatusCode::OK, "{who:?} {page}");
+            let links = nav_links(&body);
+            assert!(!links.is_empty(), "{who:?} {page} has no navigation");
+            seen.insert(links);
+        }
+        assert_eq!(
+            seen.len(),
+            1,
+            "{who:?}: the navigation differs between pages"
+        );
+        for link in seen.into_iter().next().unwrap_or_default() {
+            let (status, body, _) = f.send(who, "GET", &link, Body::empty(), "text/html").await;
+            assert!(
+                status.is_success() || status.is_redirection(),
+                "{who:?}'s navigation links {link}, which answers {status}: {}",
+                body.chars().take(120).collect::<String>()
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn errors_reach_a_browser_as_chinese_pages() {
+    let f = fixture().await;
+    for (who, path) in [
+        (Owner, "/plans/1/review"),
+        (Owner, "/no/such/page"),
+        (Leader, "/reviews"),
+        (Office, "/plans/999/tasks"),
+    ] {
+        let (status, body, _) = f.send(who, "GET", path, Body::empty(), "text/html").await;
+        assert!(status.is_client_error(), "{who:?} {path} → {status}");
+        assert!(
+            body.starts_with("<!DOCTYPE html>") && body.contains("lang=\"zh-CN\""),
+            "{who:?} {path} is not a page: {body}"
+        );
+        assert!(!body.contains("{\"error\""), "{who:?} {path}: {body}");
+    }
 }

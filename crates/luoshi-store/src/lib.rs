@@ -12,6 +12,7 @@ mod accounts;
 mod allocation;
 mod assessment;
 mod audit;
+mod audit_search;
 mod cache;
 mod closures;
 mod edit;
@@ -20,9 +21,11 @@ mod indicator_sources;
 mod issued;
 mod milestones;
 mod periods;
+mod plan_list;
 mod publish;
 mod read;
 mod reports;
+mod review;
 mod rows;
 mod rules;
 mod save_queue;
@@ -46,6 +49,7 @@ pub use allocation::{
 };
 pub use assessment::{AssessmentItem, AssessmentItemInput};
 pub use audit::AuditRecord;
+pub use audit_search::{AuditFilter, MAX_AUDIT_PAGE};
 pub use closures::{Evidence, MAX_EVIDENCE, TaskClosure};
 pub use edit::{DistrictRowInput, TargetPart, UnitsInput};
 pub use indicator_sources::IndicatorSource;
@@ -53,12 +57,14 @@ pub use issued::{IssueFiles, IssuedDocument, IssuedFile, NextIssue, content_hash
 pub use luoshi_reporting;
 pub use milestones::Milestone;
 pub use periods::PeriodRow;
+pub use plan_list::PlanRef;
 pub use publish::{AmendmentRow, Publishing};
 pub use read::{Page, TaskFilter};
 pub use reports::{
     AttachmentRow, ContextTarget, Notice, PreviousTexts, ReportInput, ReportTarget, ReportView,
     UnitReporting, ValueInput,
 };
+pub use review::{MAX_BATCH, PendingReview, ReviewTarget};
 pub use rows::*;
 pub use rules::PlanRules;
 pub use sign_in::LoginLock;

@@ -100,7 +100,7 @@ impl Query {
 }
 
 /// `%` and `_` in user text match themselves.
-fn like(text: &str) -> String {
+pub(crate) fn like(text: &str) -> String {
     let escaped = text
         .replace('\\', "\\\\")
         .replace('%', "\\%")
@@ -109,7 +109,7 @@ fn like(text: &str) -> String {
 }
 
 impl Store {
-    async fn conn(&self) -> Result<sqlx::pool::PoolConnection<sqlx::Any>> {
+    pub(crate) async fn conn(&self) -> Result<sqlx::pool::PoolConnection<sqlx::Any>> {
         Ok(self.pool.acquire().await?)
     }
 

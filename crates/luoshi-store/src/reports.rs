@@ -265,7 +265,7 @@ pub(crate) async fn load_period(conn: &mut AnyConnection, period_id: i64) -> Res
 
 /// The full view of one assignment's report in `period`: targets with expected, current and
 /// previous values, the texts, attachments and last month's texts.
-async fn load_view(
+pub(crate) async fn load_view(
     conn: &mut AnyConnection,
     period: &PeriodRow,
     assignment_id: i64,
@@ -507,7 +507,7 @@ fn check_input(
     Ok(())
 }
 
-fn rule(e: luoshi_reporting::report::RuleError) -> StoreError {
+pub(crate) fn rule(e: luoshi_reporting::report::RuleError) -> StoreError {
     match e {
         luoshi_reporting::report::RuleError::Field { field, message } => {
             StoreError::Invalid { field, message }
@@ -517,7 +517,7 @@ fn rule(e: luoshi_reporting::report::RuleError) -> StoreError {
 }
 
 /// Refuses a save that did not start from the stored version.
-fn check_version(view: &ReportView, version: i64) -> Result<()> {
+pub(crate) fn check_version(view: &ReportView, version: i64) -> Result<()> {
     if view.version != version {
         return Err(StoreError::Conflict(format!(
             "这份报告已由 {} 于 {} 保存为第 {} 版，而您是在第 {} 版上修改的；您的内容未保存，请核对最新内容后重新提交",
@@ -825,57 +825,6 @@ impl Store {
         }
         write.commit().await?;
         Ok(entries.len())
-    }
-
-    /// Accepts or returns a submitted report. Returning needs a comment.
-    pub async fn review_report(
-        &self,
-        period_id: i64,
-        assignment_id: i64,
-        version: i64,
-        accept: bool,
-        comment: &str,
-        actor: &str,
-    ) -> Result<ReportView> {
-        let comment = comment.trim();
-        if !accept && comment.is_empty() {
-            return Err(StoreError::invalid("comment", "退回须写明原因"));
-        }
-        check_text("comment", comment).map_err(rule)?;
-        let mut write = self.begin_write(actor).await?;
-        let conn = write.conn();
-        let period = load_period(conn, period_id).await?;
-        let view = load_view(conn, &period, assignment_id).await?;
-        let (Some(id), Some(from)) = (view.id, view.status) else {
-            return Err(StoreError::Conflict(
-                "该单位尚未报送，无可审核的报告".into(),
-            ));
-        };
-        check_version(&view, version)?;
-        let to = from
-            .after(if accept {
-                ReportAction::Accept
-            } else {
-                ReportAction::Return
-            })
-            .map_err(rule)?;
-        sqlx::query("UPDATE reports SET status = $1, review_comment = $2, reviewed_by = $3, reviewed_at = $4, version = version + 1 WHERE id = $5 AND version = $6")
-            .bind(to.as_str())
-            .bind((!comment.is_empty()).then_some(comment))
-            .bind(actor)
-            .bind(now())
-            .bind(id)
-            .bind(version)
-            .execute(&mut *conn)
-            .await?;
-        crate::series::refresh(conn, assignment_id).await?;
-        write.record(
-            Change::new(if accept { "accept" } else { "return" }, "report", Some(id))
-                .before(json!({ "status": from.as_str() }))
-                .after(json!({ "status": to.as_str(), "comment": comment })),
-        );
-        write.commit().await?;
-        self.report(period_id, assignment_id).await
     }
 
     /// Every report (or empty form) of one unit in a period, in task order.

@@ -169,6 +169,7 @@ pub async fn logout(State(s): State<AppState>, caller: Caller) -> Result<Respons
 #[derive(Template)]
 #[template(path = "account.html")]
 struct AccountPage {
+    nav: crate::nav::Nav,
     caller: Caller,
     role: &'static str,
     csrf: String,
@@ -236,7 +237,9 @@ async fn account_page(s: &AppState, caller: Caller, outcome: Outcome) -> Result<
     } else {
         None
     };
+    let nav = crate::nav::Nav::build(s, &caller, None, crate::nav::Here::Elsewhere).await?;
     AccountPage {
+        nav,
         role: caller.principal.role.label(),
         csrf: caller.csrf_token.clone(),
         caller,
@@ -360,13 +363,18 @@ pub async fn clear_lock(
 #[derive(Template)]
 #[template(path = "password.html")]
 struct PasswordPage {
+    nav: crate::nav::Nav,
     csrf: String,
     forced: bool,
     error: Option<String>,
 }
 
-pub async fn password_page(caller: Caller) -> Result<Html<String>, PageError> {
+pub async fn password_page(
+    State(s): State<AppState>,
+    caller: Caller,
+) -> Result<Html<String>, PageError> {
     let page = PasswordPage {
+        nav: crate::nav::Nav::build(&s, &caller, None, crate::nav::Here::Elsewhere).await?,
         csrf: caller.csrf_token.clone(),
         forced: caller.must_change_password,
         error: None,
@@ -390,8 +398,10 @@ pub async fn change_password(
     Form(form): Form<PasswordForm>,
 ) -> Result<Response, PageError> {
     let username = caller.principal.username.clone();
+    let nav = crate::nav::Nav::build(&s, &caller, None, crate::nav::Here::Elsewhere).await?;
     let fail_with = |status: StatusCode, message: String| -> Result<Response, PageError> {
         let page = PasswordPage {
+            nav: nav.clone(),
             csrf: caller.csrf_token.clone(),
             forced: caller.must_change_password,
             error: Some(message),

@@ -46,6 +46,7 @@ struct RowView {
 #[derive(Template)]
 #[template(path = "allocation.html")]
 struct AllocationPage {
+    nav: crate::nav::Nav,
     plan: PlanSummary,
     districts: Vec<String>,
     rows: Vec<RowView>,
@@ -194,6 +195,7 @@ async fn render(
     let plan = s.store.plan(plan_id).await?;
     let allocation = s.store.allocation(plan_id).await?;
     let page = AllocationPage {
+        nav: crate::nav::Nav::build(s, caller, Some(plan_id), crate::nav::Here::Districts).await?,
         rows: rows(&allocation, outcome.typed.as_ref()),
         districts: allocation.districts,
         plan,

@@ -22,6 +22,7 @@ type ScoreRow = (String, u32, String, String, String, String, String, String);
 #[derive(Template)]
 #[template(path = "assessment.html")]
 struct AssessmentPage {
+    nav: crate::nav::Nav,
     plan: PlanSummary,
     year: i32,
     /// 预评估 before the year closes, or why nothing is scored yet.
@@ -107,6 +108,7 @@ async fn page(
         StatusCode::OK
     };
     let body = AssessmentPage {
+        nav: crate::nav::Nav::build(s, caller, Some(plan_id), crate::nav::Here::Assessment).await?,
         year: whole.year,
         label,
         subjects: whole.subjects().into_iter().map(str::to_string).collect(),

@@ -70,18 +70,12 @@ pub async fn bulletin(
     let stored = standing.latest().filter(|_| issued).cloned();
     if format == Format::Html {
         let base = format!("/plans/{plan_id}/bulletins/{key}");
-        let back = match cadence {
-            Cadence::Monthly(_) => format!("/plans/{plan_id}/reporting?period={key}"),
-            _ => format!("/plans/{plan_id}/reporting"),
-        };
-        let mut links = vec![
-            ("返回填报情况", back),
-            ("下载 Word（公文版式）", format!("{base}?format=docx")),
-            ("下载 Excel", format!("{base}?format=xlsx")),
-        ];
-        if caller.principal.is_office() {
-            links.push(("印发记录", format!("/plans/{plan_id}/issues")));
-        }
+        // The role's own navigation (never a link that would answer 403), then the downloads.
+        let nav =
+            crate::nav::Nav::build(&s, &caller, Some(plan_id), crate::nav::Here::Issues).await?;
+        let mut links = nav.pairs();
+        links.push(("下载 Word（公文版式）", format!("{base}?format=docx")));
+        links.push(("下载 Excel", format!("{base}?format=xlsx")));
         let notices = standing.notices(cadence);
         let page = match &stored {
             Some(issue) => {
@@ -134,6 +128,7 @@ pub async fn demo_banner(State(s): State<AppState>, response: Response) -> Respo
 #[derive(Template)]
 #[template(path = "dashboard.html")]
 struct DashboardPage {
+    nav: crate::nav::Nav,
     pub(crate) plan: PlanSummary,
     pub(crate) periods: Vec<PeriodOption>,
     pub(crate) period: PeriodRow,
@@ -276,6 +271,8 @@ pub async fn dashboard(
         .filter(|(_, n, _)| *n > 0)
         .collect();
     let page = DashboardPage {
+        nav: crate::nav::Nav::build(&s, &caller, Some(plan_id), crate::nav::Here::Dashboard)
+            .await?,
         plain,
         unreported,
         targets_due: now.targets.len(),

@@ -105,6 +105,7 @@ pub fn views(lines: Vec<IndicatorLine>, rows: &[luoshi_store::IndicatorRow]) -> 
 #[derive(Template)]
 #[template(path = "indicators.html")]
 struct IndicatorsPage {
+    nav: crate::nav::Nav,
     plan_id: i64,
     plan_title: String,
     label: String,
@@ -145,6 +146,7 @@ async fn page(
         .map(|t| (t.id, format!("{} {}", t.task_path, t.text)))
         .collect();
     let page = IndicatorsPage {
+        nav: crate::nav::Nav::build(s, caller, Some(plan_id), crate::nav::Here::Dashboard).await?,
         plan_id,
         plan_title: plan.plan_title.or(plan.title).unwrap_or(plan.source_name),
         label: progress.label.clone(),

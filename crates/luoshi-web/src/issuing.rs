@@ -28,6 +28,7 @@ struct PeriodLine {
 #[derive(Template)]
 #[template(path = "issues.html")]
 struct IssuesPage {
+    nav: crate::nav::Nav,
     plan: PlanSummary,
     lines: Vec<PeriodLine>,
     office: bool,
@@ -70,6 +71,7 @@ async fn render(
         None => Default::default(),
     };
     let page = IssuesPage {
+        nav: crate::nav::Nav::build(s, caller, Some(plan_id), crate::nav::Here::Issues).await?,
         plan,
         lines,
         office: caller.principal.is_office(),

@@ -9,6 +9,7 @@
 mod account;
 mod allocation;
 mod assessment;
+mod audit;
 mod cadence;
 mod chart;
 mod closures;
@@ -16,11 +17,14 @@ mod csrf;
 mod indicators;
 mod issuing;
 mod my;
+mod nav;
 mod pages;
+mod plans;
 mod progress;
 mod reporting;
 mod reporting_status;
 mod review;
+mod reviews;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -35,10 +39,14 @@ const UPLOAD_LIMIT: usize = 12 * 1024 * 1024;
 pub fn router(state: AppState) -> Router {
     use pages::*;
     let routes = Router::new()
-        .route("/", get(home))
+        .route("/", get(plans::home))
+        .route(
+            "/plans/import",
+            post(plans::import).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
+        )
         .route("/static/luoshi.css", get(stylesheet))
         .route("/plans/{id}", get(overview))
-        .route("/plans/{id}/delete", post(pages::delete_plan))
+        .route("/plans/{id}/delete", post(plans::delete_plan))
         .route("/plans/{id}/tasks", get(tasks))
         .route("/tasks/{id}", get(task))
         .route("/tasks/{id}/closure", post(closures::close))
@@ -83,6 +91,11 @@ pub fn router(state: AppState) -> Router {
             "/account/password",
             get(account::password_page).post(account::change_password),
         )
+        .route(
+            "/reviews",
+            get(reviews::reviews).post(reviews::review_selected),
+        )
+        .route("/audit", get(audit::audit))
         .route("/my", get(my::my))
         .route("/my/template.xlsx", get(my::my_template))
         .route(

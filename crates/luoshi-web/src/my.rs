@@ -27,82 +27,191 @@ pub struct MyRow {
     pub(crate) note: String,
 }
 
-pub struct ReviewRow {
-    pub(crate) period_id: i64,
-    pub(crate) assignment_id: i64,
-    pub(crate) task_id: i64,
-    pub(crate) path: String,
-    pub(crate) title: String,
-    pub(crate) unit: String,
-    pub(crate) status: &'static str,
-}
-
-#[derive(Template)]
-#[template(path = "my.html")]
-struct MyPage {
-    pub(crate) unit: String,
+/// One published plan's month for this unit: its tasks and sheet.
+pub struct PlanSection {
     pub(crate) plan: PlanSummary,
     pub(crate) periods: Vec<PeriodOption>,
     pub(crate) period: PeriodRow,
     pub(crate) window: &'static str,
     pub(crate) accepts: bool,
-    pub(crate) notices: Vec<Notice>,
     pub(crate) rows: Vec<MyRow>,
     pub(crate) todo: usize,
     pub(crate) returned: usize,
     pub(crate) reported: usize,
-    pub(crate) reviews: Vec<ReviewRow>,
+}
+
+#[derive(Template)]
+#[template(path = "my.html")]
+struct MyPage {
+    nav: crate::nav::Nav,
+    pub(crate) unit: String,
+    pub(crate) sections: Vec<PlanSection>,
+    pub(crate) notices: Vec<Notice>,
+    /// Submitted reports waiting for this lead unit's review (in every plan).
+    pub(crate) pending_reviews: usize,
     pub(crate) csrf: String,
     pub(crate) message: Option<String>,
     pub(crate) error: Option<String>,
 }
 
+#[derive(Debug, Deserialize)]
+pub struct MyQuery {
+    /// The plan whose month `period` picks; absent: every plan that has that month.
+    #[serde(default)]
+    plan: Option<i64>,
+    #[serde(default)]
+    period: Option<String>,
+}
+
 pub async fn my(
     State(s): State<AppState>,
     caller: Caller,
-    Query(q): Query<PeriodQuery>,
+    Query(q): Query<MyQuery>,
 ) -> Result<Response, PageError> {
-    my_page(&s, &caller, q.period.as_deref(), None, None).await
+    let choice = Choice {
+        plan: q.plan,
+        period: q.period.filter(|p| !p.trim().is_empty()),
+    };
+    my_page(&s, &caller, &choice, None, None).await
+}
+
+/// Which month a visit asks for.
+#[derive(Debug, Default)]
+struct Choice {
+    plan: Option<i64>,
+    period: Option<String>,
+}
+
+impl Choice {
+    fn of(period: &PeriodRow) -> Choice {
+        Choice {
+            plan: Some(period.plan_id),
+            period: Some(period.key.clone()),
+        }
+    }
+
+    /// The month asked for in `plan`, if any (`None`: the current one).
+    fn key_for(&self, plan: i64, months: &[PeriodRow]) -> Option<&str> {
+        let key = self.period.as_deref()?;
+        match self.plan {
+            Some(p) if p == plan => Some(key),
+            Some(_) => None,
+            None => months.iter().any(|m| m.key == key).then_some(key),
+        }
+    }
 }
 
 async fn my_page(
     s: &AppState,
     caller: &Caller,
-    period_key: Option<&str>,
+    choice: &Choice,
     message: Option<String>,
     error: Option<String>,
 ) -> Result<Response, PageError> {
-    let plan = current_plan(s).await?;
     let Some(unit_id) = caller
         .principal
         .unit_id
         .filter(|_| caller.principal.reports())
     else {
         // The office and leaders follow everyone's reporting instead.
-        let query = period_key
+        let plan = current_plan(s).await?;
+        let query = choice
+            .period
+            .as_deref()
             .map(|k| format!("?period={k}"))
             .unwrap_or_default();
         return Ok(see_other(&format!("/plans/{}/reporting{query}", plan.id)).into_response());
     };
-    let (period, periods) = chosen_month(s, plan.id, period_key).await?;
-    let window = period.window(s.today());
-    let views: Vec<ReportView> = s
+    let mut plans: Vec<PlanSummary> = s
         .store
-        .unit_reports(period.id, unit_id)
+        .plans()
         .await?
         .into_iter()
-        .filter(|v| {
-            caller.principal.can_edit_report(&v.scope())
-                || caller.principal.can_view_report(
-                    &v.scope(),
-                    luoshi_reporting::access::ReportStatusRef::Shared,
-                )
-        })
+        .filter(|p| p.status == "published")
         .collect();
+    plans.reverse();
+    let mut sections = Vec::new();
+    for plan in plans {
+        let months: Vec<PeriodRow> = s
+            .store
+            .periods(plan.id)
+            .await?
+            .into_iter()
+            .filter(PeriodRow::is_month)
+            .collect();
+        if months.is_empty() {
+            continue;
+        }
+        let key = choice.key_for(plan.id, &months).map(str::to_string);
+        let (period, periods) = chosen_month(s, plan.id, key.as_deref()).await?;
+        let views: Vec<ReportView> = s
+            .store
+            .unit_reports(period.id, unit_id)
+            .await?
+            .into_iter()
+            .filter(|v| {
+                caller.principal.can_edit_report(&v.scope())
+                    || caller.principal.can_view_report(
+                        &v.scope(),
+                        luoshi_reporting::access::ReportStatusRef::Shared,
+                    )
+            })
+            .collect();
+        // A plan this unit has nothing in (this month or any other) is not its business.
+        if views.is_empty() && !s.store.unit_in_plan(plan.id, unit_id).await? {
+            continue;
+        }
+        sections.push(section(s, plan, period, periods, &views));
+    }
+    if sections.is_empty() {
+        return Err(PageError::new(
+            StatusCode::NOT_FOUND,
+            "已发布的方案中没有本单位的任务".into(),
+        ));
+    }
+    let pending_reviews = if caller.principal.role == Role::LeadReviewer {
+        s.store.pending_reviews(Some(unit_id)).await?.len()
+    } else {
+        0
+    };
+    let notices = s.store.notices(unit_id).await?;
+    s.store.mark_notices_read(unit_id).await?;
+    let page = MyPage {
+        nav: crate::nav::Nav::build(s, caller, Some(sections[0].plan.id), crate::nav::Here::My)
+            .await?,
+        unit: caller
+            .principal
+            .district
+            .clone()
+            .or(caller.principal.unit.clone())
+            .unwrap_or_default(),
+        sections,
+        notices,
+        pending_reviews,
+        csrf: caller.csrf_token.clone(),
+        error: error.clone(),
+        message,
+    };
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Html(render(page)?)).into_response())
+}
+
+fn section(
+    s: &AppState,
+    plan: PlanSummary,
+    period: PeriodRow,
+    periods: Vec<PeriodOption>,
+    views: &[ReportView],
+) -> PlanSection {
+    let window = period.window(s.today());
     let closed = !window.accepts_entries() && window != luoshi_reporting::Window::Upcoming;
     let mut rows = Vec::new();
     let (mut todo, mut returned, mut reported) = (0, 0, 0);
-    for v in &views {
+    for v in views {
         let note = match v.status {
             Some(ReportStatus::Returned) => {
                 returned += 1;
@@ -140,57 +249,17 @@ async fn my_page(
             note,
         });
     }
-    // A lead unit reviews its responsible units' submitted reports.
-    let mut reviews = Vec::new();
-    if caller.principal.role == Role::LeadReviewer {
-        for v in views.iter().filter(|v| v.role == "lead") {
-            for other in s.store.task_reports(period.id, v.task_id).await? {
-                if other.status == Some(ReportStatus::Submitted)
-                    && caller.principal.can_review_report(&other.scope())
-                {
-                    reviews.push(ReviewRow {
-                        period_id: period.id,
-                        assignment_id: other.assignment_id,
-                        task_id: other.task_id,
-                        path: other.task_path.clone(),
-                        title: other.task_title.clone(),
-                        unit: other.unit.clone(),
-                        status: other.status_label(),
-                    });
-                }
-            }
-        }
-    }
-    let notices = s.store.notices(unit_id).await?;
-    s.store.mark_notices_read(unit_id).await?;
-    let page = MyPage {
-        unit: caller
-            .principal
-            .district
-            .clone()
-            .or(caller.principal.unit.clone())
-            .unwrap_or_default(),
+    PlanSection {
         plan,
         periods,
         window: window.label(),
         accepts: window.accepts_entries(),
         period,
-        notices,
         rows,
         todo,
         returned,
         reported,
-        reviews,
-        csrf: caller.csrf_token.clone(),
-        error: error.clone(),
-        message,
-    };
-    let status = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
-    Ok((status, Html(render(page)?)).into_response())
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -225,7 +294,7 @@ pub async fn my_upload(
                 return my_page(
                     &s,
                     &caller,
-                    Some(&period.key),
+                    &Choice::of(&period),
                     None,
                     Some(format!("上传失败：{}", e.body_text())),
                 )
@@ -240,7 +309,7 @@ pub async fn my_upload(
                     return my_page(
                         &s,
                         &caller,
-                        Some(&period.key),
+                        &Choice::of(&period),
                         None,
                         Some(format!("文件过大，上限 {limit} MB")),
                     )
@@ -255,7 +324,7 @@ pub async fn my_upload(
         return my_page(
             &s,
             &caller,
-            Some(&period.key),
+            &Choice::of(&period),
             None,
             Some("请选择要上传的填报表".into()),
         )
@@ -267,14 +336,14 @@ pub async fn my_upload(
             my_page(
                 &s,
                 &caller,
-                Some(&period.key),
+                &Choice::of(&period),
                 Some(format!("已从填报表{what} {n} 份报告。")),
                 None,
             )
             .await
         }
         Err(e) if e.status.is_client_error() => {
-            my_page(&s, &caller, Some(&period.key), None, Some(e.body.error)).await
+            my_page(&s, &caller, &Choice::of(&period), None, Some(e.body.error)).await
         }
         Err(e) => Err(e.into()),
     }

@@ -84,7 +84,7 @@ impl IntoResponse for PageError {
     }
 }
 
-fn render(page: impl Template) -> Result<Html<String>, PageError> {
+pub(crate) fn render(page: impl Template) -> Result<Html<String>, PageError> {
     page.render().map(Html).map_err(|e| {
         PageError(
             StatusCode::INTERNAL_SERVER_ERROR,
@@ -103,47 +103,6 @@ pub async fn stylesheet() -> impl IntoResponse {
     )
 }
 
-#[derive(Template)]
-#[template(path = "plans.html")]
-struct PlansPage {
-    plans: Vec<PlanSummary>,
-    office: bool,
-    csrf: String,
-}
-
-/// The plan list: every plan (drafts only for the office), most recent first, with the way into
-/// each; reporters start from their own tasks.
-pub async fn home(State(s): State<AppState>, caller: Caller) -> Result<Response, PageError> {
-    if caller.principal.reports() {
-        return Ok(see_other("/my").into_response());
-    }
-    let office = caller.principal.is_office();
-    let mut plans: Vec<PlanSummary> = s
-        .store
-        .plans()
-        .await?
-        .into_iter()
-        .filter(|p| office || p.status == "published")
-        .collect();
-    plans.reverse();
-    Ok(Html(render(PlansPage {
-        plans,
-        office,
-        csrf: caller.csrf_token.clone(),
-    })?)
-    .into_response())
-}
-
-/// The office deletes a draft from the plan list.
-pub async fn delete_plan(
-    State(s): State<AppState>,
-    luoshi_server::auth::Office(caller): luoshi_server::auth::Office,
-    Path(id): Path<i64>,
-) -> Result<Response, PageError> {
-    s.store.delete_draft(id, &caller.actor()).await?;
-    Ok(see_other("/").into_response())
-}
-
 pub struct UnitCount {
     name: String,
     lead_count: i64,
@@ -159,6 +118,7 @@ pub struct IndicatorView {
 #[derive(Template)]
 #[template(path = "overview.html")]
 struct OverviewPage {
+    nav: crate::nav::Nav,
     title: String,
     plan: PlanSummary,
     indicators: Vec<IndicatorView>,
@@ -297,6 +257,7 @@ pub async fn overview(
         })
         .collect();
     render(OverviewPage {
+        nav: crate::nav::Nav::build(&s, &caller, Some(id), crate::nav::Here::Plans).await?,
         plain_counts: progress
             .as_ref()
             .map(|p| p.plain_counts())
@@ -332,6 +293,7 @@ pub struct TaskQuery {
 #[derive(Template)]
 #[template(path = "tasks.html")]
 struct TasksPage {
+    nav: crate::nav::Nav,
     plan_id: i64,
     section: String,
     unit: String,
@@ -384,6 +346,7 @@ pub async fn tasks(
         })
         .unwrap_or_default();
     render(TasksPage {
+        nav: crate::nav::Nav::build(&s, &caller, Some(id), crate::nav::Here::Tasks).await?,
         plan_id: id,
         section: q.section.unwrap_or_default(),
         unit: q.unit.unwrap_or_default(),
@@ -403,6 +366,7 @@ pub async fn tasks(
 #[derive(Template)]
 #[template(path = "task.html")]
 struct TaskPage {
+    nav: crate::nav::Nav,
     task: TaskDetail,
     /// The text in pieces: 0 plain, 1 a target, 2 the annotation.
     pieces: Vec<(String, u8)>,
@@ -524,6 +488,8 @@ pub(crate) async fn task_page(
     let task_milestones = s.store.task_milestones(task.row.id).await?;
     let no_number = task.targets.iter().all(|t| t.kind == "existing_count");
     let page = TaskPage {
+        nav: crate::nav::Nav::build(s, caller, Some(task.row.plan_id), crate::nav::Here::Tasks)
+            .await?,
         plain: progress
             .as_ref()
             .and_then(|p| p.plain_task(task.row.id).cloned()),
@@ -619,6 +585,7 @@ pub async fn set_milestones(
 #[derive(Template)]
 #[template(path = "districts.html")]
 struct DistrictsPage {
+    nav: crate::nav::Nav,
     plan_id: i64,
     groups: Vec<(String, Vec<String>)>,
     /// The office allocates city targets to the districts from here.
@@ -641,6 +608,7 @@ pub async fn districts(
         }
     }
     render(DistrictsPage {
+        nav: crate::nav::Nav::build(&s, &caller, Some(id), crate::nav::Here::Districts).await?,
         plan_id: id,
         groups,
         office: caller.principal.is_office(),
@@ -650,6 +618,7 @@ pub async fn districts(
 #[derive(Template)]
 #[template(path = "district.html")]
 struct DistrictPage {
+    nav: crate::nav::Nav,
     table: DistrictTable,
     headers: Vec<&'static str>,
     rows: Vec<Vec<String>>,
@@ -761,6 +730,7 @@ pub async fn district(
         })
         .unwrap_or_default();
     render(DistrictPage {
+        nav: crate::nav::Nav::build(&s, &caller, Some(id), crate::nav::Here::Districts).await?,
         standing_label: progress.map(|p| p.label),
         district_badge,
         standings,
@@ -821,6 +791,7 @@ fn percent(s: &str) -> String {
 #[derive(Template)]
 #[template(path = "unit.html")]
 struct UnitPage {
+    nav: crate::nav::Nav,
     plan_id: i64,
     unit: String,
     leads: Vec<AssignmentRow>,
@@ -890,6 +861,7 @@ pub async fn unit(
         None => (None, Vec::new()),
     };
     render(UnitPage {
+        nav: crate::nav::Nav::build(&s, &caller, Some(id), crate::nav::Here::Tasks).await?,
         standing_label: progress.map(|p| p.label),
         unit_badge,
         standings,

@@ -114,6 +114,7 @@ pub struct TargetForm {
 #[derive(Template)]
 #[template(path = "report.html")]
 struct ReportPage {
+    nav: crate::nav::Nav,
     pub(crate) view: ReportView,
     pub(crate) period: PeriodRow,
     pub(crate) window: &'static str,
@@ -237,6 +238,7 @@ async fn report_page(
         .collect();
     let (error, error_field) = error.map_or((None, String::new()), |(f, m)| (Some(m), f));
     render(ReportPage {
+        nav: crate::nav::Nav::build(s, caller, Some(period.plan_id), crate::nav::Here::My).await?,
         window: window.label(),
         role: role_label(&view.role),
         status: view.status_label(),
@@ -559,6 +561,7 @@ pub struct SideReport {
 #[derive(Template)]
 #[template(path = "task_reports.html")]
 struct TaskReportsPage {
+    nav: crate::nav::Nav,
     pub(crate) period: PeriodRow,
     pub(crate) path: String,
     pub(crate) title: String,
@@ -616,6 +619,13 @@ pub async fn task_reports(
         ));
     }
     Ok(Html(render(TaskReportsPage {
+        nav: crate::nav::Nav::build(
+            &s,
+            &caller,
+            Some(period_row.plan_id),
+            crate::nav::Here::Reviews,
+        )
+        .await?,
         path: detail.row.path,
         title: detail.row.title,
         hidden: total - reports.len(),

@@ -30,6 +30,7 @@ pub struct StatusRow {
 #[derive(Template)]
 #[template(path = "reporting.html")]
 struct ReportingPage {
+    nav: crate::nav::Nav,
     pub(crate) plan: PlanSummary,
     pub(crate) periods: Vec<PeriodOption>,
     pub(crate) period: PeriodRow,
@@ -116,6 +117,7 @@ async fn reporting_page(
         .filter(|m| m % 6 == 0)
         .map(|m| format!("{year}-H{}", m / 6));
     let page = ReportingPage {
+        nav: crate::nav::Nav::build(s, caller, Some(plan_id), crate::nav::Here::Reporting).await?,
         total_assigned: rows.iter().map(|r| r.assigned).sum(),
         total_reported: rows.iter().map(|r| r.reported).sum(),
         units_missing: rows.iter().filter(|r| r.missing > 0).count(),

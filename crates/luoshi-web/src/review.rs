@@ -27,6 +27,7 @@ pub struct ItemView {
 #[derive(Template)]
 #[template(path = "review.html")]
 struct ReviewPage {
+    nav: crate::nav::Nav,
     plan: PlanSummary,
     items: Vec<ItemView>,
     csrf: String,
@@ -52,8 +53,8 @@ struct FormError {
 
 async fn render(
     s: &AppState,
+    caller: &Caller,
     plan_id: i64,
-    token: String,
     error: FormError,
 ) -> Result<String, PageError> {
     let plan = s.store.plan(plan_id).await?;
@@ -102,9 +103,10 @@ async fn render(
         Vec::new()
     };
     let page = ReviewPage {
+        nav: crate::nav::Nav::build(s, caller, Some(plan_id), crate::nav::Here::Review).await?,
         plan,
         items,
-        csrf: token,
+        csrf: caller.csrf_token.clone(),
         publish_month,
         amendment_months,
         general_error: error.general,
@@ -122,7 +124,7 @@ pub async fn review(
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
     caller.require_office()?;
-    let body = render(&s, id, caller.csrf_token.clone(), FormError::default()).await?;
+    let body = render(&s, &caller, id, FormError::default()).await?;
     Ok(Html(body).into_response())
 }
 
@@ -159,8 +161,7 @@ async fn failed(
     status: StatusCode,
     error: FormError,
 ) -> Result<Response, PageError> {
-    let token = caller.csrf_token.clone();
-    Ok((status, Html(render(s, plan, token, error).await?)).into_response())
+    Ok((status, Html(render(s, caller, plan, error).await?)).into_response())
 }
 
 pub async fn set_units(

@@ -483,7 +483,7 @@ async fn uploading_the_sheet_from_my_tasks() {
     assert_eq!(done.status, StatusCode::OK, "{}", done.body);
     assert!(done.body.contains("已从填报表报送"), "{}", done.body);
     assert!(
-        done.body.contains("id=\"count-todo\">0<"),
+        done.body.contains("id=\"count-todo-1\">0<"),
         "nothing left to do: {}",
         done.body
     );
