@@ -19,6 +19,7 @@ pub mod reviews;
 pub mod sign_in;
 mod standing;
 pub mod upload;
+pub mod users;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -123,6 +124,7 @@ pub fn router(state: AppState) -> Router {
         .merge(issuing::routes())
         .merge(closures::routes())
         .merge(reviews::routes())
+        .merge(users::routes())
         .fallback(not_found);
     protect(routes, state)
 }

@@ -721,6 +721,28 @@ fn cases(f: &Fixture) -> Vec<Case> {
         &[Office, Lead],
     ));
     cases.push(case("GET", "/reviews", Value::Null, &[Office, Lead]));
+    // Accounts: the office only.
+    cases.push(case("GET", "/api/users", Value::Null, &[Office]));
+    cases.push(case(
+        "POST",
+        "/api/users",
+        json!({ "username": "", "role": "leader" }),
+        &[Office],
+    ));
+    for action in ["reset-password", "disable", "enable", "unlock"] {
+        cases.push(case(
+            "POST",
+            format!("/api/users/%E6%97%A0%E5%90%8D/{action}"),
+            Value::Null,
+            &[Office],
+        ));
+    }
+    cases.push(case("GET", "/accounts", Value::Null, &[Office]));
+    cases.push(form("/accounts", "username=&role=leader", &[Office]));
+    for action in ["reset", "disable", "enable", "unlock"] {
+        cases.push(form(format!("/accounts/nobody/{action}"), "", &[Office]));
+    }
+    cases.push(case("GET", "/audit", Value::Null, &[Office]));
     cases.push(form("/reviews", "decision=accept", &[Office, Lead]));
     cases.push(case(
         "GET",

@@ -376,6 +376,22 @@ impl Store {
         let user = self.user(username).await?;
         let mut write = self.begin_write(actor).await?;
         let conn = write.conn();
+        if disabled && user.role == Role::Office && !user.disabled {
+            // Counted inside the write, so two offices cannot disable each other at once.
+            let others: i64 = sqlx::query(
+                "SELECT COUNT(*) AS n FROM users WHERE role = 'office' AND disabled = 0 AND id <> $1",
+            )
+            .bind(user.id)
+            .fetch_one(&mut *conn)
+            .await?
+            .try_get("n")?;
+            if others == 0 {
+                return Err(StoreError::invalid(
+                    "username",
+                    format!("「{username}」是最后一个可用的协调办公室账号，不能停用"),
+                ));
+            }
+        }
         sqlx::query("UPDATE users SET disabled = $1 WHERE id = $2")
             .bind(i64::from(disabled))
             .bind(user.id)

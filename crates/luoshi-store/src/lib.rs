@@ -8,6 +8,7 @@
 //! audit record chained by hash to the one before, so a write is all or nothing and the log of
 //! who changed what cannot be edited unnoticed.
 
+mod account_admin;
 mod accounts;
 mod allocation;
 mod assessment;
@@ -43,6 +44,7 @@ use std::str::FromStr;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 
+pub use account_admin::normalise_mobile;
 pub use accounts::{Credentials, NewUser, SessionInfo, UserRow};
 pub use allocation::{
     Allocation, AllocationInput, AllocationRow, DistrictShare, UnitShare, UnitShareInput,

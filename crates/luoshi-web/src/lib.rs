@@ -7,6 +7,7 @@
 //! the API).
 
 mod account;
+mod accounts;
 mod allocation;
 mod assessment;
 mod audit;
@@ -96,6 +97,8 @@ pub fn router(state: AppState) -> Router {
             get(reviews::reviews).post(reviews::review_selected),
         )
         .route("/audit", get(audit::audit))
+        .route("/accounts", get(accounts::accounts).post(accounts::create))
+        .route("/accounts/{username}/{action}", post(accounts::act))
         .route("/my", get(my::my))
         .route("/my/template.xlsx", get(my::my_template))
         .route(

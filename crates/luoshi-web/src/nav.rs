@@ -20,6 +20,7 @@ pub enum Here {
     Issues,
     Dashboard,
     Assessment,
+    Accounts,
     Audit,
     My,
     Reviews,
@@ -103,6 +104,7 @@ impl Nav {
                     add("考核", format!("/plans/{id}/assessment"), Here::Assessment);
                 }
                 if office {
+                    add("账号", "/accounts".into(), Here::Accounts);
                     add("日志", "/audit".into(), Here::Audit);
                 }
             }
@@ -224,7 +226,7 @@ mod tests {
     fn a_draft_offers_review_to_the_office_and_nothing_to_others() {
         assert_eq!(
             labels(Role::Office, DRAFT),
-            ["方案", "任务", "一区一表", "核对", "日志"]
+            ["方案", "任务", "一区一表", "核对", "账号", "日志"]
         );
         assert_eq!(labels(Role::Leader, DRAFT), ["方案"]);
         assert_eq!(labels(Role::UnitReporter, DRAFT), ["我的任务"]);

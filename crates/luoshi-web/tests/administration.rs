@@ -370,3 +370,165 @@ async fn the_audit_log_page_filters_pages_and_checks_the_chain() {
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
     assert!(bad.body.contains("日期「2021-13-01」无效"));
 }
+
+#[tokio::test]
+async fn the_office_manages_accounts_in_the_browser() {
+    let (state, _dir) = wuhan(true).await;
+    let office = office_cookie();
+    let page = send(&state, get("/accounts", &office)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("id=\"user-office\""));
+    // Creating: a one-time password shown once, the user must change it.
+    let created = send(
+        &state,
+        post(
+            "/accounts",
+            &office,
+            &format!(
+                "csrf={CSRF}&username=jiangan&role=district&district={}&display_name={}&mobile=138-0000-1234&email=",
+                encode("江岸区"),
+                encode("王五")
+            ),
+        ),
+    )
+    .await;
+    assert_eq!(created.status, StatusCode::OK, "{}", created.body);
+    let password = created
+        .body
+        .split("class=\"password\"><code>")
+        .nth(1)
+        .and_then(|r| r.split('<').next())
+        .expect("one-time password shown")
+        .to_string();
+    assert_eq!(password.chars().count(), 16);
+    let user = state.store.user("jiangan").await.expect("created");
+    assert!(user.must_change_password);
+    assert_eq!(user.district.as_deref(), Some("江岸区"));
+    let credentials = state
+        .store
+        .credentials("jiangan")
+        .await
+        .expect("c")
+        .expect("u");
+    assert!(luoshi_server::auth::password::verify(
+        &password,
+        &credentials.password_hash
+    ));
+    assert!(
+        state
+            .store
+            .mobiles()
+            .await
+            .expect("m")
+            .iter()
+            .any(|(_, m)| m == "13800001234")
+    );
+    let again = send(&state, get("/accounts", &office)).await;
+    assert!(!again.body.contains(&password), "shown once only");
+    // Errors beside the field, with what was typed kept.
+    let bad = send(
+        &state,
+        post(
+            "/accounts",
+            &office,
+            &format!(
+                "csrf={CSRF}&username=kjj&role=lead&unit={}&display_name=&mobile=12345&email=",
+                encode("市科技厅")
+            ),
+        ),
+    )
+    .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
+    assert!(bad.body.contains("手机号「12345」无效"));
+    assert!(bad.body.contains("value=\"kjj\""), "typed kept");
+    let unknown = send(
+        &state,
+        post(
+            "/accounts",
+            &office,
+            &format!(
+                "csrf={CSRF}&username=kjj&role=lead&unit={}",
+                encode("市科技厅")
+            ),
+        ),
+    )
+    .await;
+    assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(unknown.body.contains("没有名为「市科技厅」的单位"));
+    assert!(state.store.user("kjj").await.is_err(), "nothing stored");
+    // Reset, disable, enable, unlock.
+    let reset = send(
+        &state,
+        post("/accounts/jiangan/reset", &office, &format!("csrf={CSRF}")),
+    )
+    .await;
+    assert!(reset.body.contains("已重置「jiangan」的密码"));
+    assert!(!reset.body.contains(&password));
+    let disabled = send(
+        &state,
+        post(
+            "/accounts/jiangan/disable",
+            &office,
+            &format!("csrf={CSRF}"),
+        ),
+    )
+    .await;
+    assert!(disabled.body.contains("已停用"));
+    assert!(state.store.user("jiangan").await.expect("u").disabled);
+    send(
+        &state,
+        post("/accounts/jiangan/enable", &office, &format!("csrf={CSRF}")),
+    )
+    .await;
+    assert!(!state.store.user("jiangan").await.expect("u").disabled);
+    for _ in 0..3 {
+        state
+            .store
+            .count_login_failure("jiangan", "10.0.0.1", 3, 60)
+            .await
+            .expect("failure");
+    }
+    let locked = send(&state, get("/accounts", &office)).await;
+    assert!(locked.body.contains("登录锁定至"), "{}", locked.body);
+    send(
+        &state,
+        post("/accounts/jiangan/unlock", &office, &format!("csrf={CSRF}")),
+    )
+    .await;
+    let unlocked = send(&state, get("/accounts", &office)).await;
+    assert!(!unlocked.body.contains("登录锁定至"));
+    // The office cannot disable itself, nor the last office account.
+    let own = send(
+        &state,
+        post("/accounts/office/disable", &office, &format!("csrf={CSRF}")),
+    )
+    .await;
+    assert_eq!(own.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(own.body.contains("不能停用自己"));
+    assert!(!state.store.user("office").await.expect("u").disabled);
+    let log = state.store.audit_log(20).await.expect("log");
+    for action in [
+        "create",
+        "set_mobile",
+        "set_password",
+        "disable",
+        "enable",
+        "unlock",
+    ] {
+        assert!(log.iter().any(|r| r.action == action), "{action} audited");
+    }
+}
+
+#[tokio::test]
+async fn the_last_office_account_is_never_disabled() {
+    let (state, _dir) = wuhan(true).await;
+    let err = state
+        .store
+        .set_disabled("office", true, "另一位")
+        .await
+        .expect_err("refused");
+    assert!(
+        err.to_string().contains("最后一个可用的协调办公室账号"),
+        "{err}"
+    );
+}
