@@ -569,8 +569,23 @@ fn allocate_a_share(browser: &Browser, port: u16, token: &str) -> (String, i64) 
         &browser.shots,
         port,
         token,
-        &["/plans/1/allocation", "/plans/1/issues", "/tasks/1"],
+        &[
+            "/plans/1/allocation",
+            "/plans/1/issues",
+            "/tasks/1",
+            "/accounts",
+            "/audit",
+            "/reviews",
+        ],
     );
+    for (path, heading) in [("/accounts", "全部账号"), ("/audit", "链条完整")] {
+        browser.open(&format!("{base}{path}"));
+        let _ = browser.source_with(heading);
+        browser.resize(390, 844);
+        assert!(!browser.overflows(), "{path} fits a phone's width");
+        browser.screenshot(&format!("{}-phone", &path[1..]));
+        browser.resize(1366, 768);
+    }
     browser.open(&format!("{base}/plans/1/issues"));
     assert!(browser.source_with("印发记录").contains("未印发"));
     browser.resize(390, 844);
