@@ -192,10 +192,36 @@ impl Cadence {
             Cadence::Annual => "年度考核结果",
         }
     }
+    /// The document's name after its period's (`2021年第二季度` + `季度小结` →
+    /// `2021年第二季度小结`): the words they share are said once.
+    pub fn titled(self, period: &str) -> String {
+        let name = self.name();
+        let overlap = name
+            .char_indices()
+            .map(|(i, c)| i + c.len_utf8())
+            .filter(|&end| period.ends_with(&name[..end]))
+            .max()
+            .unwrap_or(0);
+        format!("{period}{}", &name[overlap..])
+    }
 }
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn file_names_say_a_word_once() {
+        assert_eq!(
+            Cadence::Quarterly(2).titled("2021年第二季度"),
+            "2021年第二季度小结"
+        );
+        assert_eq!(
+            Cadence::HalfYear(1).titled("2021年上半年"),
+            "2021年上半年讲评"
+        );
+        assert_eq!(Cadence::Monthly(6).titled("2021年6月"), "2021年6月调度通报");
+        assert_eq!(Cadence::Annual.titled("2021年度"), "2021年度考核结果");
+    }
+
     use super::*;
 
     #[test]

@@ -161,9 +161,8 @@ pub fn run(command: ReportCommand) -> Result<(), Failure> {
         let bytes = render(&doc, format).map_err(Failure::other)?;
         crate::write_output(Some(&args.output), &bytes)?;
         eprintln!(
-            "已生成{}{}（{standing}）：{}",
-            doc.subtitle.trim_matches(['（', '）']),
-            cadence.name(),
+            "已生成{}（{standing}）：{}",
+            cadence.titled(doc.subtitle.trim_matches(['（', '）'])),
             args.output.display()
         );
         Ok(())

@@ -100,7 +100,7 @@ pub async fn bulletin(
     Ok(api::download(
         bytes,
         format.content_type(),
-        &format!("{label}{}{number}.{}", cadence.name(), format.extension()),
+        &format!("{}{number}.{}", cadence.titled(&label), format.extension()),
     ))
 }
 
