@@ -6,6 +6,7 @@
 //! with no directory starts from an empty one that learns the names the document uses.
 
 mod resolve;
+pub mod suggest;
 
 pub use resolve::{Resolution, resolve};
 

@@ -6,6 +6,7 @@ mod csv_table;
 mod json;
 mod markdown;
 pub mod report_sheet;
+pub mod roster_sheet;
 mod table;
 mod xlsx;
 

@@ -47,6 +47,16 @@ impl Role {
         }
     }
 
+    /// A role as an office types it in a roster: its code or its name (领导 without （只读）).
+    pub fn from_label(text: &str) -> Option<Role> {
+        let text = text.trim();
+        Role::parse(text).or_else(|| {
+            Role::ALL
+                .into_iter()
+                .find(|r| r.label() == text || r.label().split('（').next() == Some(text))
+        })
+    }
+
     /// The name people see.
     pub fn label(self) -> &'static str {
         match self {
@@ -109,13 +119,13 @@ impl Principal {
             .is_some_and(|unit| scope.lead_unit_ids.contains(&unit))
     }
 
-    /// Filling in and submitting: the unit's own reporters; the lead unit's reviewer writes the
-    /// consolidated (lead) report; the office may enter a report on a unit's behalf.
+    /// Filling in and submitting: the unit's own reporters, a lead reviewer included (one
+    /// account per unit: it writes the consolidated report where it leads and its own where it
+    /// is only responsible); the office may enter a report on a unit's behalf.
     pub fn can_edit_report(&self, scope: &AssignmentScope) -> bool {
         match self.role {
             Role::Office => true,
-            Role::UnitReporter | Role::DistrictReporter => self.owns(scope),
-            Role::LeadReviewer => self.owns(scope) && scope.is_lead,
+            Role::UnitReporter | Role::DistrictReporter | Role::LeadReviewer => self.owns(scope),
             Role::Leader => false,
         }
     }
@@ -282,6 +292,23 @@ mod tests {
         let stranger = user(Role::LeadReviewer, Some(4));
         assert!(!stranger.can_view_report(&scope, ReportStatusRef::Shared));
         assert!(!stranger.can_review_report(&scope));
+    }
+
+    #[test]
+    fn roles_are_read_by_their_chinese_names() {
+        assert_eq!(Role::from_label("牵头单位审核员"), Some(Role::LeadReviewer));
+        assert_eq!(Role::from_label(" 领导 "), Some(Role::Leader));
+        assert_eq!(Role::from_label("领导（只读）"), Some(Role::Leader));
+        assert_eq!(Role::from_label("district"), Some(Role::DistrictReporter));
+        assert_eq!(Role::from_label("管理员"), None);
+    }
+
+    #[test]
+    fn a_lead_units_account_fills_its_reports_where_it_is_only_responsible() {
+        // Unit 7 leads other tasks; on this one it is responsible, and reviews nothing.
+        let reviewer = user(Role::LeadReviewer, Some(7));
+        assert!(reviewer.can_edit_report(&responsible_scope()));
+        assert!(!reviewer.can_review_report(&responsible_scope()));
     }
 
     #[test]

@@ -376,12 +376,11 @@ async fn csrf_ok(request: Request, expected: &str) -> (bool, Request) {
     (ok, Request::from_parts(parts, Body::from(bytes)))
 }
 
+/// A field of a urlencoded form, decoded as the handler's `Form` will decode it.
 fn form_field(body: &[u8], name: &str) -> Option<String> {
-    let text = std::str::from_utf8(body).ok()?;
-    text.split('&')
-        .filter_map(|kv| kv.split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.to_string())
+    form_urlencoded::parse(body)
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.into_owned())
 }
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
@@ -447,6 +446,11 @@ mod tests {
             Some("abc")
         );
         assert_eq!(form_field(b"a=1", "csrf"), None);
+        // Decoded as the handler's form is: an encoded token still matches.
+        assert_eq!(
+            form_field(b"csrf=ab%2Dc+d", "csrf").as_deref(),
+            Some("ab-c d")
+        );
         assert!(constant_time_eq(b"abc", b"abc"));
         assert!(!constant_time_eq(b"abc", b"abd"));
         assert_eq!(new_secret().expect("secret").len(), 64);

@@ -10,12 +10,14 @@ mod error;
 mod handlers;
 mod headers;
 pub mod issuing;
+mod known_names;
 pub mod mail;
 mod openapi;
 pub mod plans;
 pub mod redirect;
 pub mod reporting;
 pub mod reviews;
+pub mod roster;
 pub mod sign_in;
 mod standing;
 pub mod upload;
@@ -125,6 +127,7 @@ pub fn router(state: AppState) -> Router {
         .merge(closures::routes())
         .merge(reviews::routes())
         .merge(users::routes())
+        .merge(roster::routes())
         .fallback(not_found);
     protect(routes, state)
 }

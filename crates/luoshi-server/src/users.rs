@@ -14,6 +14,7 @@ use crate::AppState;
 use crate::auth::{Caller, Office, hash_password, password};
 use crate::error::{ApiError, ApiResult};
 use crate::handlers::axum_extra_free::JsonBody;
+use crate::known_names::Known;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -83,8 +84,22 @@ pub struct NewAccount {
 pub struct Issued {
     pub username: String,
     pub display_name: String,
+    /// The role's name (单位填报员, …).
+    pub role: String,
     pub unit: Option<String>,
     pub one_time_password: String,
+}
+
+impl Issued {
+    pub fn new(user: UserRow, one_time_password: String) -> Issued {
+        Issued {
+            role: user.role.label().to_string(),
+            unit: user.district.or(user.unit),
+            username: user.username,
+            display_name: user.display_name,
+            one_time_password,
+        }
+    }
 }
 
 fn role_of(text: &str) -> Result<Role, ApiError> {
@@ -98,7 +113,7 @@ fn role_of(text: &str) -> Result<Role, ApiError> {
     })
 }
 
-async fn one_time_hash() -> Result<(String, String), ApiError> {
+pub(crate) async fn one_time_hash() -> Result<(String, String), ApiError> {
     let plain = password::one_time().ok_or_else(|| ApiError::internal("无法生成随机密码"))?;
     let hash = hash_password(plain.clone())
         .await
@@ -120,6 +135,26 @@ pub async fn create_account(
             .filter(|t| !t.is_empty())
             .map(str::to_string)
     };
+    // A name the directory does not know is refused with the closest ones it does.
+    let known = Known::load(s).await?;
+    let (field, typed, found) = match role {
+        Role::DistrictReporter => {
+            let typed = text(&new.district).or(text(&new.unit));
+            let found = typed
+                .as_deref()
+                .is_some_and(|t| known.district(t).is_some());
+            ("district", typed, found)
+        }
+        r if r.needs_unit() => {
+            let typed = text(&new.unit);
+            let found = typed.as_deref().is_some_and(|t| known.unit(t).is_some());
+            ("unit", typed, found)
+        }
+        _ => ("unit", None, true),
+    };
+    if let (Some(typed), false) = (&typed, found) {
+        return Err(StoreError::invalid(field, known.unknown(typed, field == "district")).into());
+    }
     let (plain, hash) = one_time_hash().await?;
     let user = s
         .store
@@ -142,12 +177,7 @@ pub async fn create_account(
             .set_mobile(&user.username, mobile.as_deref(), &caller.actor())
             .await?;
     }
-    Ok(Issued {
-        username: user.username,
-        display_name: user.display_name,
-        unit: user.district.or(user.unit),
-        one_time_password: plain,
-    })
+    Ok(Issued::new(user, plain))
 }
 
 /// A new one-time password for `username` (every session and token of theirs ends).
@@ -161,12 +191,7 @@ pub async fn reset_password(
     s.store
         .set_password(username, &hash, true, None, &caller.actor())
         .await?;
-    Ok(Issued {
-        username: user.username,
-        display_name: user.display_name,
-        unit: user.district.or(user.unit),
-        one_time_password: plain,
-    })
+    Ok(Issued::new(user, plain))
 }
 
 pub async fn set_disabled(

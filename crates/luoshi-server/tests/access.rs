@@ -737,6 +737,45 @@ fn cases(f: &Fixture) -> Vec<Case> {
             &[Office],
         ));
     }
+    // Many at once: the roster (its template and upload), a plan's missing accounts, the handout.
+    cases.push(Case {
+        method: "POST",
+        path: "/api/users/roster".into(),
+        body: Body::from("不是名单"),
+        content_type: "application/octet-stream",
+        allowed: vec![Office],
+    });
+    cases.push(case(
+        "GET",
+        "/api/users/roster-template.xlsx",
+        Value::Null,
+        &[Office],
+    ));
+    cases.push(case(
+        "POST",
+        "/api/plans/999999/accounts",
+        Value::Null,
+        &[Office],
+    ));
+    cases.push(Case {
+        method: "POST",
+        path: "/accounts/roster?csrf=x".into(),
+        body: Body::from("--b--\r\n"),
+        content_type: "multipart/form-data; boundary=b",
+        allowed: vec![Office],
+    });
+    cases.push(case(
+        "GET",
+        "/accounts/roster-template.xlsx",
+        Value::Null,
+        &[Office],
+    ));
+    cases.push(form("/accounts/for-plan", "plan=999999", &[Office]));
+    cases.push(form(
+        "/accounts/handout.xlsx",
+        "unit=x&name=x&role=x&username=x&password=x",
+        &[Office],
+    ));
     cases.push(case("GET", "/accounts", Value::Null, &[Office]));
     cases.push(form("/accounts", "username=&role=leader", &[Office]));
     for action in ["reset", "disable", "enable", "unlock"] {

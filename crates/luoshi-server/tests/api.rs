@@ -477,3 +477,73 @@ async fn openapi_document_describes_every_route() {
     }
     assert!(doc["components"]["schemas"]["DistrictTable"].is_object());
 }
+
+fn roster(rows: &[[&str; 5]]) -> Vec<u8> {
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    let sheet = workbook.add_worksheet();
+    for (c, h) in ["单位", "姓名", "手机", "邮箱", "角色"].iter().enumerate() {
+        sheet.write_string(0, c as u16, *h).expect("header");
+    }
+    for (r, row) in rows.iter().enumerate() {
+        for (c, value) in row.iter().enumerate() {
+            sheet
+                .write_string(r as u32 + 1, c as u16, *value)
+                .expect("cell");
+        }
+    }
+    workbook.save_to_buffer().expect("xlsx")
+}
+
+async fn upload_roster(app: &App, bytes: Vec<u8>) -> (StatusCode, Value) {
+    let request = Request::builder()
+        .method("POST")
+        .uri("/api/users/roster")
+        .header(
+            "content-type",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        .body(Body::from(bytes))
+        .expect("request");
+    send(app, request).await
+}
+
+#[tokio::test]
+async fn accounts_from_a_roster_and_for_a_plan_through_the_api() {
+    let (app, plan) = app(true).await;
+    let (status, body) = upload_roster(
+        &app,
+        roster(&[
+            ["市科技厅", "赵六", "13700137000", "", ""],
+            ["市教育局", "钱七", "13600136000", "", "单位填报员"],
+        ]),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["problems"][0]["row"], 2);
+    assert_eq!(body["problems"][0]["column"], "单位");
+    assert!(
+        body["problems"][0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("市科技局")),
+        "{body}"
+    );
+    assert!(app.state.store.user("13600136000").await.is_err());
+    let (status, body) = upload_roster(
+        &app,
+        roster(&[["市教育局", "钱七", "13600136000", "", "单位填报员"]]),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(body[0]["username"], "13600136000");
+    assert_eq!(body[0]["role"], "单位填报员");
+    assert_eq!(
+        body[0]["one_time_password"].as_str().map(str::len),
+        Some(16)
+    );
+    // For the plan: every unit and district with tasks, 市教育局 already has one.
+    let (status, body) = call(&app, "POST", &format!("/api/plans/{plan}/accounts"), None).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let made = body.as_array().expect("accounts");
+    assert!(made.iter().any(|a| a["username"] == "江岸区"));
+    assert!(!made.iter().any(|a| a["unit"] == "市教育局"), "{body}");
+}

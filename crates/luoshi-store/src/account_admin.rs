@@ -4,8 +4,12 @@
 use serde_json::json;
 use sqlx::Row;
 
+use crate::accounts::{NewUser, UserRow, insert_user};
 use crate::audit::Change;
 use crate::{Result, Store, StoreError};
+
+/// The rows of [`Store::create_users`] that could not be made: (index, field, message).
+pub type Refusals = Vec<(usize, String, String)>;
 
 /// A mainland mobile number: 11 digits starting with 1 (spaces and dashes as typed are dropped).
 pub fn normalise_mobile(text: &str) -> Result<Option<String>> {
@@ -28,6 +32,53 @@ pub fn normalise_mobile(text: &str) -> Result<Option<String>> {
 }
 
 impl Store {
+    /// Creates every account in `entries` (each with its mobile number) in one transaction, or
+    /// none: every entry is checked, and all the entries at fault come back with their index.
+    pub async fn create_users(
+        &self,
+        entries: &[(NewUser, Option<String>)],
+        actor: &str,
+    ) -> Result<std::result::Result<Vec<UserRow>, Refusals>> {
+        let mut refusals = Refusals::new();
+        let mut write = self.begin_write(actor).await?;
+        for (index, (user, mobile)) in entries.iter().enumerate() {
+            let mobile = match normalise_mobile(mobile.as_deref().unwrap_or("")) {
+                Ok(m) => m,
+                Err(e) => {
+                    refusals.push(refusal(index, e)?);
+                    continue;
+                }
+            };
+            // Validation refusals are SELECTs that found nothing, so the transaction stays usable.
+            match insert_user(&mut write, user).await {
+                Ok(id) => {
+                    if let Some(m) = mobile {
+                        sqlx::query("INSERT INTO user_mobiles (user_id, mobile) VALUES ($1, $2)")
+                            .bind(id)
+                            .bind(&m)
+                            .execute(&mut *write.conn())
+                            .await?;
+                        write.record(
+                            Change::new("set_mobile", "user", Some(id))
+                                .after(json!({ "mobile": m })),
+                        );
+                    }
+                }
+                Err(e) => refusals.push(refusal(index, e)?),
+            }
+        }
+        if !refusals.is_empty() {
+            // Dropped uncommitted: nothing of the batch is stored.
+            return Ok(Err(refusals));
+        }
+        write.commit().await?;
+        let mut made = Vec::with_capacity(entries.len());
+        for (user, _) in entries {
+            made.push(self.user(&user.username).await?);
+        }
+        Ok(Ok(made))
+    }
+
     /// Sets (or with `None` clears) a user's mobile number.
     pub async fn set_mobile(
         &self,
@@ -98,5 +149,13 @@ impl Store {
         );
         write.commit().await?;
         Ok(cleared)
+    }
+}
+
+/// An entry's validation error as a refusal; anything else (the database failing) stays an error.
+fn refusal(index: usize, e: StoreError) -> Result<(usize, String, String)> {
+    match e {
+        StoreError::Invalid { field, message } => Ok((index, field, message)),
+        other => Err(other),
     }
 }

@@ -167,80 +167,8 @@ impl Store {
     }
 
     pub async fn create_user(&self, new: NewUser, actor: &str) -> Result<UserRow> {
-        check_username(&new.username)?;
-        let email = new
-            .email
-            .as_deref()
-            .map(str::trim)
-            .filter(|e| !e.is_empty());
-        if let Some(email) = email {
-            check_email(email)?;
-        }
         let mut write = self.begin_write(actor).await?;
-        let conn = write.conn();
-        let taken = sqlx::query("SELECT id FROM users WHERE username = $1")
-            .bind(&new.username)
-            .fetch_optional(&mut *conn)
-            .await?;
-        if taken.is_some() {
-            return Err(StoreError::invalid(
-                "username",
-                format!("用户名「{}」已被使用", new.username),
-            ));
-        }
-        let (unit_id, district_id) = match new.role {
-            Role::DistrictReporter => {
-                let name = new
-                    .district
-                    .as_deref()
-                    .or(new.unit.as_deref())
-                    .ok_or_else(|| {
-                        StoreError::invalid("district", "区填报员须指定所属区（--district）")
-                    })?;
-                let row = sqlx::query("SELECT d.id, d.unit_id FROM districts d JOIN units u ON u.id = d.unit_id WHERE d.name = $1 OR u.name = $1")
-                    .bind(name)
-                    .fetch_optional(&mut *conn)
-                    .await?
-                    .ok_or_else(|| StoreError::invalid("district", format!("没有名为「{name}」的区")))?;
-                (
-                    Some(row.try_get::<i64, _>("unit_id")?),
-                    Some(row.try_get::<i64, _>("id")?),
-                )
-            }
-            role if role.needs_unit() => {
-                let name = new.unit.as_deref().ok_or_else(|| {
-                    StoreError::invalid("unit", format!("{}须指定所属单位（--unit）", role.label()))
-                })?;
-                let row = sqlx::query("SELECT u.id FROM units u LEFT JOIN unit_aliases a ON a.unit_id = u.id WHERE u.name = $1 OR a.alias = $1 LIMIT 1")
-                    .bind(name)
-                    .fetch_optional(&mut *conn)
-                    .await?
-                    .ok_or_else(|| StoreError::invalid("unit", format!("没有名为「{name}」的单位")))?;
-                (Some(row.try_get::<i64, _>("id")?), None)
-            }
-            _ => (None, None),
-        };
-        let display = new
-            .display_name
-            .clone()
-            .filter(|d| !d.trim().is_empty())
-            .unwrap_or_else(|| new.username.clone());
-        let row = sqlx::query("INSERT INTO users (username, display_name, role, unit_id, district_id, password_hash, must_change_password, created_at, email) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id")
-            .bind(&new.username)
-            .bind(&display)
-            .bind(new.role.as_str())
-            .bind(unit_id)
-            .bind(district_id)
-            .bind(&new.password_hash)
-            .bind(i64::from(new.must_change_password))
-            .bind(now())
-            .bind(email)
-            .fetch_one(&mut *conn)
-            .await?;
-        let id: i64 = row.try_get("id")?;
-        write.record(Change::new("create", "user", Some(id)).after(json!({
-            "username": new.username, "role": new.role.as_str(), "unit_id": unit_id, "district_id": district_id,
-        })));
+        insert_user(&mut write, &new).await?;
         write.commit().await?;
         self.user(&new.username).await
     }
@@ -452,4 +380,82 @@ impl Store {
         }
         Ok(out)
     }
+}
+
+/// Inserts `new` inside `write` (checked as [`Store::create_user`] documents), returning its id.
+pub(crate) async fn insert_user(write: &mut crate::audit::Write<'_>, new: &NewUser) -> Result<i64> {
+    check_username(&new.username)?;
+    let email = new
+        .email
+        .as_deref()
+        .map(str::trim)
+        .filter(|e| !e.is_empty());
+    if let Some(email) = email {
+        check_email(email)?;
+    }
+    let conn = write.conn();
+    let taken = sqlx::query("SELECT id FROM users WHERE username = $1")
+        .bind(&new.username)
+        .fetch_optional(&mut *conn)
+        .await?;
+    if taken.is_some() {
+        return Err(StoreError::invalid(
+            "username",
+            format!("用户名「{}」已被使用", new.username),
+        ));
+    }
+    let (unit_id, district_id) = match new.role {
+        Role::DistrictReporter => {
+            let name = new
+                .district
+                .as_deref()
+                .or(new.unit.as_deref())
+                .ok_or_else(|| {
+                    StoreError::invalid("district", "区填报员须指定所属区（--district）")
+                })?;
+            let row = sqlx::query("SELECT d.id, d.unit_id FROM districts d JOIN units u ON u.id = d.unit_id WHERE d.name = $1 OR u.name = $1")
+                    .bind(name)
+                    .fetch_optional(&mut *conn)
+                    .await?
+                    .ok_or_else(|| StoreError::invalid("district", format!("没有名为「{name}」的区")))?;
+            (
+                Some(row.try_get::<i64, _>("unit_id")?),
+                Some(row.try_get::<i64, _>("id")?),
+            )
+        }
+        role if role.needs_unit() => {
+            let name = new.unit.as_deref().ok_or_else(|| {
+                StoreError::invalid("unit", format!("{}须指定所属单位（--unit）", role.label()))
+            })?;
+            let row = sqlx::query("SELECT u.id FROM units u LEFT JOIN unit_aliases a ON a.unit_id = u.id WHERE u.name = $1 OR a.alias = $1 LIMIT 1")
+                    .bind(name)
+                    .fetch_optional(&mut *conn)
+                    .await?
+                    .ok_or_else(|| StoreError::invalid("unit", format!("没有名为「{name}」的单位")))?;
+            (Some(row.try_get::<i64, _>("id")?), None)
+        }
+        _ => (None, None),
+    };
+    let display = new
+        .display_name
+        .clone()
+        .filter(|d| !d.trim().is_empty())
+        .unwrap_or_else(|| new.username.clone());
+    let row = sqlx::query("INSERT INTO users (username, display_name, role, unit_id, district_id, password_hash, must_change_password, created_at, email) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id")
+            .bind(&new.username)
+            .bind(&display)
+            .bind(new.role.as_str())
+            .bind(unit_id)
+            .bind(district_id)
+            .bind(&new.password_hash)
+            .bind(i64::from(new.must_change_password))
+            .bind(now())
+            .bind(email)
+            .fetch_one(&mut *conn)
+            .await?;
+    let id: i64 = row.try_get("id")?;
+    write.record(Change::new("create", "user", Some(id)).after(json!({
+            "username": new.username, "role": new.role.as_str(), "unit_id": unit_id, "district_id": district_id,
+        })));
+    Ok(id)
 }

@@ -44,7 +44,7 @@ use std::str::FromStr;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 
-pub use account_admin::normalise_mobile;
+pub use account_admin::{Refusals, normalise_mobile};
 pub use accounts::{Credentials, NewUser, SessionInfo, UserRow};
 pub use allocation::{
     Allocation, AllocationInput, AllocationRow, DistrictShare, UnitShare, UnitShareInput,

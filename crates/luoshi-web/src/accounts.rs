@@ -1,14 +1,17 @@
 //! 账号: the office lists, creates, resets, unlocks, disables and enables accounts in the
-//! browser. One-time passwords are shown once, on the page that made them, and never stored.
+//! browser, makes many at once from a roster or for every unit of a plan, and prints the
+//! handout (账号分发表). One-time passwords are shown once, on the page that made them, and
+//! never stored: the handout's xlsx is made from what that page posts back.
 
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use luoshi_reporting::Role;
 use luoshi_server::AppState;
 use luoshi_server::auth::{Caller, Office};
+use luoshi_server::roster::{self, RosterFailure};
 use luoshi_server::users::{self, Account, Issued, NewAccount};
 
 use crate::nav::{Here, Nav};
@@ -41,7 +44,18 @@ struct AccountsPage {
     error: Option<(String, String)>,
     issued: Vec<Issued>,
     message: Option<String>,
+    /// Why the last roster made no accounts: its summary and each problem with its place.
+    roster_error: Option<String>,
+    roster_problems: Vec<String>,
+    /// Published plans, with how many of their units and districts have no account yet.
+    plans: Vec<PlanAccounts>,
     csrf: String,
+}
+
+struct PlanAccounts {
+    id: i64,
+    title: String,
+    missing: usize,
 }
 
 impl AccountsPage {
@@ -76,6 +90,8 @@ struct Outcome {
     error: Option<(String, String)>,
     issued: Vec<Issued>,
     message: Option<String>,
+    roster_error: Option<String>,
+    roster_problems: Vec<String>,
 }
 
 fn state_of(a: &Account, now: &str) -> (String, bool) {
@@ -140,6 +156,20 @@ async fn page(s: &AppState, caller: &Caller, outcome: Outcome) -> Result<Respons
         .into_iter()
         .map(|d| d.name)
         .collect();
+    let users_now = s.store.users().await?;
+    let mut plans = Vec::new();
+    for plan in s.store.plans().await? {
+        if plan.status != "published" {
+            continue;
+        }
+        let units = s.store.units(Some(plan.id)).await?;
+        plans.push(PlanAccounts {
+            id: plan.id,
+            missing: roster::missing_accounts(&units, &users_now).len(),
+            title: plan.plan_title.or(plan.title).unwrap_or(plan.source_name),
+        });
+    }
+    plans.reverse();
     let body = AccountsPage {
         nav: Nav::build(s, caller, None, Here::Accounts).await?,
         lines,
@@ -150,6 +180,9 @@ async fn page(s: &AppState, caller: &Caller, outcome: Outcome) -> Result<Respons
         error: outcome.error,
         issued: outcome.issued,
         message: outcome.message,
+        roster_error: outcome.roster_error,
+        roster_problems: outcome.roster_problems,
+        plans,
         csrf: caller.csrf_token.clone(),
     };
     let status = outcome.status.unwrap_or(StatusCode::OK);
@@ -252,4 +285,138 @@ pub async fn act(
         Err(e) => refused(e, NewAccount::default())?,
     };
     page(&s, &caller, outcome).await
+}
+
+/// 批量创建: a filled roster, as one multipart field `file` (the form's CSRF token travels in
+/// the address, as for every upload).
+pub async fn upload_roster(
+    State(s): State<AppState>,
+    Office(caller): Office,
+    mut form: Multipart,
+) -> Result<Response, PageError> {
+    let refuse = |message: String| Outcome {
+        status: Some(StatusCode::BAD_REQUEST),
+        roster_error: Some(message),
+        ..Outcome::default()
+    };
+    let mut file = None;
+    loop {
+        match form.next_field().await {
+            Ok(Some(field)) if field.name() == Some("file") => match field.bytes().await {
+                Ok(bytes) => file = Some(bytes),
+                Err(_) => {
+                    let limit = roster::MAX_ROSTER_BYTES / 1_048_576;
+                    return page(&s, &caller, refuse(format!("文件过大，上限 {limit} MB"))).await;
+                }
+            },
+            Ok(Some(_)) => {}
+            Ok(None) => break,
+            Err(e) => {
+                return page(&s, &caller, refuse(format!("上传失败：{}", e.body_text()))).await;
+            }
+        }
+    }
+    let Some(bytes) = file.filter(|b| !b.is_empty()) else {
+        return page(&s, &caller, refuse("请选择填好的联络员名单（xlsx）".into())).await;
+    };
+    let outcome = match roster::import_roster(&s, &caller, &bytes).await {
+        Ok(issued) => Outcome {
+            message: Some(format!("已按名单创建 {} 个账号。", issued.len())),
+            issued,
+            ..Outcome::default()
+        },
+        Err(RosterFailure::Refused(r)) => Outcome {
+            status: Some(StatusCode::UNPROCESSABLE_ENTITY),
+            roster_error: Some(r.error),
+            roster_problems: r.problems.iter().map(ToString::to_string).collect(),
+            ..Outcome::default()
+        },
+        Err(RosterFailure::Api(e)) if e.status.is_client_error() => refuse(e.body.error),
+        Err(RosterFailure::Api(e)) => return Err(e.into()),
+    };
+    page(&s, &caller, outcome).await
+}
+
+pub async fn roster_template(
+    State(s): State<AppState>,
+    Office(_): Office,
+) -> Result<Response, PageError> {
+    Ok(luoshi_server::reporting::download(
+        roster::roster_template(&s).await?,
+        roster::XLSX,
+        "联络员名单模板.xlsx",
+    ))
+}
+
+#[derive(serde::Deserialize)]
+pub struct PlanChoice {
+    plan: i64,
+}
+
+/// 为方案开账号: one reporter account for every unit and district of a published plan without one.
+pub async fn for_plan(
+    State(s): State<AppState>,
+    Office(caller): Office,
+    Form(choice): Form<PlanChoice>,
+) -> Result<Response, PageError> {
+    let outcome = match roster::create_for_plan(&s, &caller, choice.plan).await {
+        Ok(issued) if issued.is_empty() => Outcome {
+            message: Some("本方案的单位和区都已有账号，未新建。".into()),
+            ..Outcome::default()
+        },
+        Ok(issued) => Outcome {
+            message: Some(format!(
+                "已为 {} 个单位和区创建账号（用户名为单位或区的名称）。",
+                issued.len()
+            )),
+            issued,
+            ..Outcome::default()
+        },
+        Err(e) => refused(e, NewAccount::default())?,
+    };
+    page(&s, &caller, outcome).await
+}
+
+/// The handout's xlsx, from the lines the page that showed the passwords posts back (they
+/// are not kept anywhere to make it from): fields `unit`, `name`, `role`, `username`,
+/// `password`, repeated in that order for each account.
+pub async fn handout(
+    Office(_): Office,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let mut issued: Vec<Issued> = Vec::new();
+    for (key, value) in fields {
+        if key == "unit" {
+            issued.push(Issued {
+                username: String::new(),
+                display_name: String::new(),
+                role: String::new(),
+                unit: Some(value),
+                one_time_password: String::new(),
+            });
+            continue;
+        }
+        let Some(line) = issued.last_mut() else {
+            continue;
+        };
+        match key.as_str() {
+            "name" => line.display_name = value,
+            "role" => line.role = value,
+            "username" => line.username = value,
+            "password" => line.one_time_password = value,
+            _ => {}
+        }
+    }
+    if issued.is_empty() || issued.len() > luoshi_export::roster_sheet::MAX_ROWS as usize {
+        return Err(PageError::new(
+            StatusCode::BAD_REQUEST,
+            "没有可生成账号分发表的账号（一次性密码只在创建或重置的页面上出现）".to_string(),
+        ));
+    }
+    let bytes = roster::handout_xlsx(&issued, "")?;
+    Ok(luoshi_server::reporting::download(
+        bytes,
+        roster::XLSX,
+        "账号分发表.xlsx",
+    ))
 }

@@ -98,6 +98,16 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/audit", get(audit::audit))
         .route("/accounts", get(accounts::accounts).post(accounts::create))
+        .route(
+            "/accounts/roster",
+            post(accounts::upload_roster).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
+        )
+        .route(
+            "/accounts/roster-template.xlsx",
+            get(accounts::roster_template),
+        )
+        .route("/accounts/for-plan", post(accounts::for_plan))
+        .route("/accounts/handout.xlsx", post(accounts::handout))
         .route("/accounts/{username}/{action}", post(accounts::act))
         .route("/my", get(my::my))
         .route("/my/template.xlsx", get(my::my_template))

@@ -454,7 +454,13 @@ async fn the_office_manages_accounts_in_the_browser() {
     )
     .await;
     assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(unknown.body.contains("没有名为「市科技厅」的单位"));
+    assert!(
+        unknown
+            .body
+            .contains("名录中没有名为「市科技厅」的单位；是否为：市科技局"),
+        "{}",
+        unknown.body
+    );
     assert!(state.store.user("kjj").await.is_err(), "nothing stored");
     // Reset, disable, enable, unlock.
     let reset = send(
