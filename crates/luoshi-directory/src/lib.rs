@@ -109,6 +109,36 @@ impl Directory {
         toml::to_string(self).unwrap_or_default()
     }
 
+    /// Every name the directory knows a unit, district or group by: canonical names first, then
+    /// aliases and governments, for pickers and suggestions.
+    pub fn names(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        out.extend(self.units.iter().map(|u| u.name.as_str()));
+        out.extend(self.districts.iter().map(|d| d.name.as_str()));
+        out.extend(self.groups.iter().map(|g| g.name.as_str()));
+        out.extend(
+            self.units
+                .iter()
+                .flat_map(|u| u.aliases.iter().map(String::as_str)),
+        );
+        out.extend(self.districts.iter().flat_map(|d| {
+            std::iter::once(d.government.as_str()).chain(d.aliases.iter().map(String::as_str))
+        }));
+        out.extend(
+            self.groups
+                .iter()
+                .flat_map(|g| g.aliases.iter().map(String::as_str)),
+        );
+        out
+    }
+
+    /// Whether a printed unit name means something here: a unit, a district (or its
+    /// government), a group, or a district-wide or unspecified phrase the review asks about.
+    pub fn knows(&self, printed: &str) -> bool {
+        self.lookup(printed, luoshi_extract::Role::Lead, None)
+            .is_some()
+    }
+
     pub fn is_empty(&self) -> bool {
         self.districts.is_empty() && self.units.is_empty() && self.groups.is_empty()
     }

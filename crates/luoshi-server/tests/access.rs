@@ -782,6 +782,18 @@ fn cases(f: &Fixture) -> Vec<Case> {
         cases.push(form(format!("/accounts/nobody/{action}"), "", &[Office]));
     }
     cases.push(case("GET", "/audit", Value::Null, &[Office]));
+    // The review's correction forms.
+    cases.push(form("/plans/1/review/merge", "from=&into=", &[Office]));
+    cases.push(form(
+        "/plans/1/review/targets/999999/split",
+        "text=a&value=1&text=b&value=2",
+        &[Office],
+    ));
+    cases.push(form(
+        "/plans/1/review/district-rows",
+        "district=&text=",
+        &[Office],
+    ));
     cases.push(form("/reviews", "decision=accept", &[Office, Lead]));
     cases.push(case(
         "GET",

@@ -70,6 +70,10 @@ pub struct UnitsInput {
     /// still being reported; never one whose reports are already due.
     #[serde(default)]
     pub effective_month: Option<u32>,
+    /// Names the office confirms are units the directory does not have yet; any other name
+    /// the directory, the ledger and the plan's document do not know is refused.
+    #[serde(default)]
+    pub new_units: Vec<String>,
 }
 
 /// One part of a target being split.
@@ -170,6 +174,26 @@ impl Store {
         if lead.is_empty() {
             return Err(StoreError::invalid("lead", "至少需要一个牵头单位"));
         }
+        let plan_of_task = task_plan(&mut *self.conn().await?, task_id).await?;
+        for (field, names) in [("lead", &lead), ("responsible", &responsible)] {
+            let unknown = self
+                .unknown_unit_names(plan_of_task, names, &input.new_units, directory)
+                .await?;
+            if !unknown.is_empty() {
+                return Err(StoreError::invalid(
+                    field,
+                    crate::unit_names::unknown_names_message(&unknown),
+                ));
+            }
+        }
+        // What the review flagged stays open while a name still needs a decision (各相关区,
+        // 有关单位): setting the units closes it only when every name is plain.
+        let settled = lead.iter().chain(&responsible).all(|n| {
+            !matches!(
+                directory.lookup(n, luoshi_extract::Role::Lead, None),
+                Some((_, Some(_)))
+            )
+        });
         let mut write = self.begin_write(actor).await?;
         let conn = write.conn();
         let plan_id = task_plan(conn, task_id).await?;
@@ -209,13 +233,23 @@ impl Store {
             .execute(&mut *conn)
             .await?;
         }
-        let resolution = format!("已指定牵头单位：{}", lead.join("、"));
-        sqlx::query("UPDATE review_items SET resolved = 1, resolution = $1 WHERE task_id = $2 AND resolved = 0 AND field IN ('annotation', 'lead', 'responsible')")
-            .bind(&resolution)
-            .bind(task_id)
-            .execute(&mut *conn)
-            .await?;
+        if settled {
+            let resolution = format!("已指定牵头单位：{}", lead.join("、"));
+            sqlx::query("UPDATE review_items SET resolved = 1, resolution = $1 WHERE task_id = $2 AND resolved = 0 AND field IN ('annotation', 'lead', 'responsible')")
+                .bind(&resolution)
+                .bind(task_id)
+                .execute(&mut *conn)
+                .await?;
+        }
         let mut after = json!({ "lead": lead, "responsible": responsible });
+        let added: Vec<&String> = input
+            .new_units
+            .iter()
+            .filter(|u| lead.contains(u) || responsible.contains(u))
+            .collect();
+        if !added.is_empty() {
+            after["new_units"] = json!(added);
+        }
         if let Some(from) = effective {
             let done = reassign_task(write.conn(), plan_id, task_id, from, directory).await?;
             after["effective_month"] = json!(from);

@@ -37,6 +37,7 @@ mod sign_in;
 mod snapshot;
 mod table_seal;
 mod tokens;
+mod unit_names;
 mod verify;
 
 use std::str::FromStr;
@@ -75,6 +76,7 @@ pub use snapshot::{
     Texts,
 };
 pub use tokens::ApiToken;
+pub use unit_names::{UnknownName, unknown_names_message};
 pub use verify::{AuditProblem, AuditReport, SealStart};
 
 /// The database a URL points at.

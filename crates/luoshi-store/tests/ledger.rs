@@ -220,6 +220,7 @@ async fn the_office_corrects_a_draft_then_publishes() {
             responsible: vec!["各区人民政府".into()],
             reason: None,
             effective_month: None,
+            new_units: Vec::new(),
         };
         t.store
             .set_task_units(first.id, &input, &dir, june(), "市科技局-张三")
@@ -330,6 +331,7 @@ async fn the_office_corrects_a_draft_then_publishes() {
             responsible: vec![],
             reason: None,
             effective_month: None,
+            new_units: Vec::new(),
         };
         assert!(
             matches!(t.store.set_task_units(first.id, &again, &dir, june(), "张三").await, Err(StoreError::Invalid { ref field, .. }) if field == "reason")
@@ -372,6 +374,7 @@ async fn bad_input_is_refused_and_changes_nothing() {
             responsible: vec!["市科技局".into()],
             reason: None,
             effective_month: None,
+            new_units: Vec::new(),
         };
         assert!(
             matches!(t.store.set_task_units(1, &empty, &dir, june(), "x").await, Err(StoreError::Invalid { ref field, .. }) if field == "lead")
@@ -381,6 +384,7 @@ async fn bad_input_is_refused_and_changes_nothing() {
             responsible: vec![],
             reason: None,
             effective_month: None,
+            new_units: Vec::new(),
         };
         assert!(
             matches!(t.store.set_task_units(1, &blank, &dir, june(), "x").await, Err(StoreError::Invalid { ref field, .. }) if field == "lead[1]")
@@ -557,6 +561,7 @@ async fn cached_reads_follow_every_write() {
             responsible: vec![],
             reason: Some("调整".into()),
             effective_month: None,
+            new_units: Vec::new(),
         };
         t.store
             .set_task_units(first, &units, &Directory::wuhan(), june(), "张三")

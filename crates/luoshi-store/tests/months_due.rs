@@ -122,6 +122,7 @@ async fn an_amendment_keeps_the_reports_of_what_it_does_not_change() {
                     responsible,
                     reason: Some("调整牵头单位".into()),
                     effective_month: None,
+                    new_units: Vec::new(),
                 },
                 &Directory::wuhan(),
                 day("2021-06-20"),

@@ -82,6 +82,15 @@ pub fn router(state: AppState) -> Router {
             post(review::resolve),
         )
         .route("/plans/{id}/review/publish", post(review::publish))
+        .route("/plans/{id}/review/merge", post(review::merge))
+        .route(
+            "/plans/{id}/review/targets/{target}/split",
+            post(review::split),
+        )
+        .route(
+            "/plans/{id}/review/district-rows",
+            post(review::district_row),
+        )
         .route("/login", get(account::login_page).post(account::login))
         .route("/logout", post(account::logout))
         .route("/account", get(account::account))
