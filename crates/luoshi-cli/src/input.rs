@@ -47,6 +47,27 @@ pub fn choose_directory(
     )
 }
 
+/// The directory a command on a ledger uses: with `auto`, the one the office keeps in the ledger
+/// (the 名录 page) when it has saved one; otherwise as [`directory_for`] chooses.
+pub async fn ledger_directory(
+    store: &luoshi_store::Store,
+    choice: &str,
+    about: &[Option<&str>],
+) -> Result<Directory, Failure> {
+    if choice == "auto"
+        && let Some(saved) = store.saved_directory().await.map_err(Failure::other)?
+    {
+        return Directory::from_toml(&saved.toml).map_err(|e| {
+            Failure::input(anyhow!(
+                "台账中保存的名录（第 {} 版，{} 保存）有误：{e}",
+                saved.version,
+                saved.saved_by
+            ))
+        });
+    }
+    directory_for(choice, about)
+}
+
 pub fn directory_for(choice: &str, about: &[Option<&str>]) -> Result<Directory, Failure> {
     Ok(match choice {
         "wuhan" => Directory::wuhan(),

@@ -9,7 +9,7 @@ use luoshi_store::Store;
 
 use crate::Failure;
 pub use crate::database::Database;
-use crate::input::{BUILTIN_NAME, BUILTIN_PLAN, choose_directory, directory_for, read_document};
+use crate::input::{BUILTIN_NAME, BUILTIN_PLAN, ledger_directory, read_document};
 
 pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
     tokio::runtime::Builder::new_multi_thread()
@@ -192,7 +192,13 @@ async fn import_one(
             "没有找到编号的任务条目（如“1.”“（一）”），不像是实施方案"
         )));
     }
-    let directory = choose_directory(&args.directory, &draft)?;
+    let about = [
+        draft.title.clone(),
+        draft.issuer.clone(),
+        draft.doc_number.clone(),
+    ];
+    let about: Vec<Option<&str>> = about.iter().map(Option::as_deref).collect();
+    let directory = ledger_directory(store, &args.directory, &about).await?;
     let resolution = resolve(draft, &directory);
     let name = file
         .file_name()
@@ -235,14 +241,16 @@ pub fn publish(args: PublishArgs) -> Result<(), Failure> {
     runtime()?.block_on(async {
         let store = args.database.open().await?;
         let plan = store.plan(args.plan).await.map_err(Failure::input)?;
-        let directory = directory_for(
+        let directory = ledger_directory(
+            &store,
             &args.directory,
             &[
                 plan.title.as_deref(),
                 plan.issuer.as_deref(),
                 plan.doc_number.as_deref(),
             ],
-        )?;
+        )
+        .await?;
         let how = luoshi_store::Publishing {
             reporting_start: args.reporting_start,
             ..luoshi_store::Publishing::today()
@@ -301,7 +309,19 @@ pub fn serve(args: ServeArgs) -> Result<(), Failure> {
         let plans = store.plans().await.map_err(Failure::other)?;
         let about: Vec<Option<String>> = plans.iter().flat_map(|p| [p.title.clone(), p.issuer.clone()]).collect();
         let about: Vec<Option<&str>> = if plans.is_empty() { vec![Some("武汉")] } else { about.iter().map(Option::as_deref).collect() };
-        let directory = Arc::new(directory_for(&args.directory, &about)?);
+        let directory = ledger_directory(&store, &args.directory, &about).await?;
+        if args.directory != "auto" {
+            // Named at start, it is the one in force: the 名录 page shows and edits it.
+            let previous = match store.saved_directory().await.map_err(Failure::other)? {
+                Some(saved) => luoshi_directory::Directory::from_toml(&saved.toml).unwrap_or_default(),
+                None => luoshi_directory::Directory::empty(),
+            };
+            store
+                .save_directory(&previous, &directory, &directory.to_toml(), &format!("命令行 --directory {}", args.directory))
+                .await
+                .map_err(Failure::other)?;
+        }
+        let directory = Arc::new(directory);
         let today = match args.today.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
             None => None,
             Some(text) => Some(luoshi_reporting::Day::parse(text).ok_or_else(|| Failure::input(anyhow!("--today「{text}」不是日期（应为 2021-06-20）")))?),

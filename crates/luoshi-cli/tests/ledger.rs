@@ -122,6 +122,54 @@ fn import_a_folder_publish_and_verify() {
     assert!(stderr(&out).contains("共 3 条记录"), "{}", stderr(&out));
 }
 
+#[test]
+fn import_resolves_through_the_directory_the_office_saved() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("county.md"),
+        "某县工作方案\n一、重点任务\n1. 新建平台 3 个。（牵头单位：县科技局）",
+    )
+    .expect("write");
+    let url = format!("sqlite://{}", dir.path().join("ledger.db").display());
+    runtime().block_on(async {
+        let store = luoshi_store::Store::open(&url).await.expect("store");
+        let saved = luoshi_directory::Directory::from_toml(
+            "[[units]]\nname = \"县科学技术局\"\naliases = [\"县科技局\"]\n",
+        )
+        .expect("directory");
+        store
+            .save_directory(
+                &luoshi_directory::Directory::empty(),
+                &saved,
+                "[[units]]\nname = \"县科学技术局\"\naliases = [\"县科技局\"]\n",
+                "名录页",
+            )
+            .await
+            .expect("saved");
+    });
+    let out = luoshi(
+        dir.path(),
+        &["import", "county.md", "--publish", "--database", &url],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let lead = runtime().block_on(async {
+        let store = luoshi_store::Store::open(&url).await.expect("store");
+        store
+            .units(Some(1))
+            .await
+            .expect("units")
+            .into_iter()
+            .filter(|u| u.lead_count > 0)
+            .map(|u| u.name)
+            .collect::<Vec<_>>()
+    });
+    assert_eq!(
+        lead,
+        vec!["县科学技术局"],
+        "the saved directory resolved it"
+    );
+}
+
 #[cfg(unix)]
 #[test]
 fn import_follows_no_symlink_loop_and_takes_each_document_once() {

@@ -228,7 +228,7 @@ fn an_edited_directory_is_used_and_a_broken_one_is_refused() {
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains("wuhan.toml") && err.contains("line 2"),
+        err.contains("wuhan.toml") && err.contains("第 2 行"),
         "{err}"
     );
 }

@@ -5,9 +5,11 @@
 //! A directory is data (a TOML file, `data/directory/wuhan.toml` for Wuhan). A plan from a city
 //! with no directory starts from an empty one that learns the names the document uses.
 
+mod edit;
 mod resolve;
 pub mod suggest;
 
+pub use edit::{DirectoryEdit, changes};
 pub use resolve::{Resolution, resolve};
 
 use serde::{Deserialize, Serialize};
@@ -17,8 +19,13 @@ pub const WUHAN_TOML: &str = include_str!("../../../data/directory/wuhan.toml");
 
 #[derive(Debug, thiserror::Error)]
 pub enum DirectoryError {
-    #[error("名录文件格式错误：{0}")]
-    Syntax(#[from] toml::de::Error),
+    /// The text is not TOML of the directory's shape, at `line`:`column` (1-based).
+    #[error("名录文件第 {line} 行第 {column} 列格式错误：{message}")]
+    Syntax {
+        line: usize,
+        column: usize,
+        message: String,
+    },
     #[error("名录文件中「{name}」出现了两次（{first} 和 {second}）")]
     Duplicate {
         name: String,
@@ -27,6 +34,9 @@ pub enum DirectoryError {
     },
     #[error("名录文件中分组「{group}」的成员「{member}」不是名录中的区")]
     UnknownMember { group: String, member: String },
+    /// An edit that cannot be made (an empty name, an entry that is not there).
+    #[error("{0}")]
+    Edit(String),
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -100,7 +110,15 @@ impl Directory {
     }
 
     pub fn from_toml(text: &str) -> Result<Directory, DirectoryError> {
-        let directory: Directory = toml::from_str(text)?;
+        let directory: Directory = toml::from_str(text).map_err(|e| {
+            let at = e.span().map_or(0, |s| s.start).min(text.len());
+            let before = text.get(..at).unwrap_or("");
+            DirectoryError::Syntax {
+                line: before.matches('\n').count() + 1,
+                column: before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1,
+                message: e.message().trim().to_string(),
+            }
+        })?;
         directory.validate()?;
         Ok(directory)
     }
@@ -279,7 +297,11 @@ mod tests {
     #[test]
     fn bad_files_say_what_is_wrong() {
         let err = Directory::from_toml("[[units]]\nname = 1\n").expect_err("bad type");
-        assert!(err.to_string().contains("line 2"), "{err}");
+        assert!(
+            err.to_string()
+                .starts_with("名录文件第 2 行第 8 列格式错误"),
+            "{err}"
+        );
         let err = Directory::from_toml("[[units]]\nname = \"市科技局\"\n[[units]]\nname = \"市财政局\"\naliases = [\"市科技局\"]\n").expect_err("duplicate");
         assert!(err.to_string().contains("市科技局"), "{err}");
         let err = Directory::from_toml("[[groups]]\nname = \"中心城区\"\nmembers = [\"火星区\"]\n")

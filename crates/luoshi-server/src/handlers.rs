@@ -322,7 +322,7 @@ pub async fn publish(
         reporting_start: q.reporting_start,
     };
     s.store
-        .publish_with(id, &s.directory, how, &caller.actor())
+        .publish_with(id, &s.directory.current(), how, &caller.actor())
         .await?;
     Ok(Json(s.store.plan(id).await?))
 }
@@ -359,7 +359,13 @@ pub async fn set_task_units(
 ) -> ApiResult<TaskDetail> {
     caller.require_office()?;
     s.store
-        .set_task_units(id, &input, &s.directory, s.today(), &caller.actor())
+        .set_task_units(
+            id,
+            &input,
+            &s.directory.current(),
+            s.today(),
+            &caller.actor(),
+        )
         .await?;
     let task = s.store.task(id).await?;
     visible_plan(&s, &caller, task.row.plan_id).await?;

@@ -6,6 +6,7 @@ pub mod allocation;
 pub mod audit;
 pub mod auth;
 pub mod closures;
+pub mod directory;
 mod error;
 mod handlers;
 mod headers;
@@ -18,6 +19,7 @@ pub mod redirect;
 pub mod reporting;
 pub mod reviews;
 pub mod roster;
+mod shared_directory;
 pub mod sign_in;
 mod standing;
 pub mod upload;
@@ -34,13 +36,15 @@ use luoshi_store::Store;
 
 pub use error::{ApiError, ErrorBody};
 pub use openapi::ApiDoc;
+pub use shared_directory::SharedDirectory;
 
 /// What every handler shares.
 #[derive(Clone)]
 pub struct AppState {
     pub store: Store,
-    /// Resolves unit names when plans are imported, corrected and published.
-    pub directory: Arc<Directory>,
+    /// Resolves unit names when plans are imported, corrected and published; the office's
+    /// saves on the 名录 page replace it.
+    pub directory: SharedDirectory,
     /// A fixed "today" for demonstrations and training on a past plan year; `None`: the real date.
     pub today: Option<Day>,
     /// Mark cookies `Secure` (when served over HTTPS).
@@ -60,7 +64,7 @@ impl AppState {
     pub fn new(store: Store, directory: Arc<Directory>) -> AppState {
         AppState {
             store,
-            directory,
+            directory: SharedDirectory::new(directory),
             today: None,
             secure_cookies: false,
             mailer: None,
@@ -128,6 +132,7 @@ pub fn router(state: AppState) -> Router {
         .merge(reviews::routes())
         .merge(users::routes())
         .merge(roster::routes())
+        .merge(directory::routes())
         .fallback(not_found);
     protect(routes, state)
 }

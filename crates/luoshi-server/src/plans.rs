@@ -67,7 +67,7 @@ pub async fn import_text(
     if text.trim().is_empty() {
         return Err(ApiError::bad_request(Some("text".into()), "方案内容是空的"));
     }
-    let directory = s.directory.clone();
+    let directory = s.directory.current();
     let resolution = tokio::task::spawn_blocking(move || {
         luoshi_directory::resolve(luoshi_extract::extract(&text), &directory)
     })

@@ -782,6 +782,35 @@ fn cases(f: &Fixture) -> Vec<Case> {
         cases.push(form(format!("/accounts/nobody/{action}"), "", &[Office]));
     }
     cases.push(case("GET", "/audit", Value::Null, &[Office]));
+    // 名录: the office only.
+    cases.push(case("GET", "/api/directory", Value::Null, &[Office]));
+    cases.push(Case {
+        method: "PUT",
+        path: "/api/directory".into(),
+        body: Body::from("[[units]]\nname = 1\n"),
+        content_type: "application/toml",
+        allowed: vec![Office],
+    });
+    cases.push(case(
+        "POST",
+        "/api/directory/edits",
+        json!({ "kind": "remove_unit", "name": "没有这个单位" }),
+        &[Office],
+    ));
+    cases.push(case("GET", "/directory", Value::Null, &[Office]));
+    cases.push(case("GET", "/directory.toml", Value::Null, &[Office]));
+    cases.push(form(
+        "/directory/edit",
+        "kind=unit&name=&aliases=",
+        &[Office],
+    ));
+    cases.push(Case {
+        method: "POST",
+        path: "/directory/upload?csrf=x".into(),
+        body: Body::from("--b--\r\n"),
+        content_type: "multipart/form-data; boundary=b",
+        allowed: vec![Office],
+    });
     // The review's correction forms.
     cases.push(form("/plans/1/review/merge", "from=&into=", &[Office]));
     cases.push(form(

@@ -547,3 +547,44 @@ async fn accounts_from_a_roster_and_for_a_plan_through_the_api() {
     assert!(made.iter().any(|a| a["username"] == "江岸区"));
     assert!(!made.iter().any(|a| a["unit"] == "市教育局"), "{body}");
 }
+
+#[tokio::test]
+async fn the_directory_is_read_and_edited_through_the_api() {
+    let (app, _) = app(false).await;
+    let (status, body) = call(
+        &app,
+        "POST",
+        "/api/directory/edits",
+        Some(json!({ "kind": "put_unit", "name": "市数据局", "aliases": ["数据局"] })),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["changes"][0], "新增单位「市数据局」");
+    assert!(app.state.directory.current().unit("数据局").is_some());
+    let (status, body) = call(
+        &app,
+        "POST",
+        "/api/directory/edits",
+        Some(json!({ "kind": "remove_unit", "name": "没有这个单位" })),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["error"], "名录中没有单位「没有这个单位」");
+    let request = Request::builder()
+        .method("PUT")
+        .uri("/api/directory")
+        .header("content-type", "application/toml")
+        .body(Body::from(
+            "[[units]]\nname = \"市科技局\"\naliases = [\"科技局\"]\n",
+        ))
+        .expect("request");
+    let (status, body) = send(&app, request).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(
+        body["changes"]
+            .as_array()
+            .is_some_and(|c| c.iter().any(|l| l == "删除区「江岸区」")),
+        "{body}"
+    );
+    assert_eq!(app.state.directory.current().districts.len(), 0);
+}

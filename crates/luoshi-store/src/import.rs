@@ -79,7 +79,10 @@ pub(crate) async fn add_alias(conn: &mut AnyConnection, alias: &str, unit: i64) 
 }
 
 /// The directory's units, districts and aliases, added to the ledger's (existing ones kept).
-async fn upsert_directory(conn: &mut AnyConnection, directory: &Directory) -> Result<()> {
+pub(crate) async fn upsert_directory(
+    conn: &mut AnyConnection,
+    directory: &Directory,
+) -> Result<()> {
     for unit in &directory.units {
         let id = unit_id(conn, &unit.name, "department").await?;
         for alias in &unit.aliases {

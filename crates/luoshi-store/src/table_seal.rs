@@ -90,7 +90,7 @@ pub(crate) async fn affected_plans(
                 }
                 return Ok(None);
             }
-            "user" => continue,
+            "user" | "directory" => continue,
             "task" => "SELECT plan_id AS p FROM tasks WHERE id = $1",
             "target" => {
                 "SELECT t.plan_id AS p FROM targets g JOIN tasks t ON t.id = g.task_id WHERE g.id = $1"

@@ -299,25 +299,15 @@ pub async fn upload_roster(
         roster_error: Some(message),
         ..Outcome::default()
     };
-    let mut file = None;
-    loop {
-        match form.next_field().await {
-            Ok(Some(field)) if field.name() == Some("file") => match field.bytes().await {
-                Ok(bytes) => file = Some(bytes),
-                Err(_) => {
-                    let limit = roster::MAX_ROSTER_BYTES / 1_048_576;
-                    return page(&s, &caller, refuse(format!("文件过大，上限 {limit} MB"))).await;
-                }
-            },
-            Ok(Some(_)) => {}
-            Ok(None) => break,
-            Err(e) => {
-                return page(&s, &caller, refuse(format!("上传失败：{}", e.body_text()))).await;
-            }
-        }
-    }
-    let Some(bytes) = file.filter(|b| !b.is_empty()) else {
-        return page(&s, &caller, refuse("请选择填好的联络员名单（xlsx）".into())).await;
+    let bytes = match crate::upload_field::file_field(
+        &mut form,
+        roster::MAX_ROSTER_BYTES,
+        "请选择填好的联络员名单（xlsx）",
+    )
+    .await
+    {
+        Ok((_, bytes)) => bytes,
+        Err(message) => return page(&s, &caller, refuse(message)).await,
     };
     let outcome = match roster::import_roster(&s, &caller, &bytes).await {
         Ok(issued) => Outcome {

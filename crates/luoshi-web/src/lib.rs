@@ -15,6 +15,7 @@ mod cadence;
 mod chart;
 mod closures;
 mod csrf;
+mod directory;
 mod indicators;
 mod issuing;
 mod my;
@@ -26,6 +27,7 @@ mod reporting;
 mod reporting_status;
 mod review;
 mod reviews;
+mod upload_field;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -106,6 +108,13 @@ pub fn router(state: AppState) -> Router {
             get(reviews::reviews).post(reviews::review_selected),
         )
         .route("/audit", get(audit::audit))
+        .route("/directory", get(directory::directory_page))
+        .route("/directory/edit", post(directory::edit))
+        .route("/directory.toml", get(directory::download))
+        .route(
+            "/directory/upload",
+            post(directory::upload).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
+        )
         .route("/accounts", get(accounts::accounts).post(accounts::create))
         .route(
             "/accounts/roster",

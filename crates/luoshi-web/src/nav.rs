@@ -21,6 +21,7 @@ pub enum Here {
     Dashboard,
     Assessment,
     Accounts,
+    Directory,
     Audit,
     My,
     Reviews,
@@ -105,6 +106,7 @@ impl Nav {
                 }
                 if office {
                     add("账号", "/accounts".into(), Here::Accounts);
+                    add("名录", "/directory".into(), Here::Directory);
                     add("日志", "/audit".into(), Here::Audit);
                 }
             }
@@ -197,6 +199,7 @@ mod tests {
                 "看板",
                 "考核",
                 "账号",
+                "名录",
                 "日志"
             ]
         );
@@ -227,7 +230,7 @@ mod tests {
     fn a_draft_offers_review_to_the_office_and_nothing_to_others() {
         assert_eq!(
             labels(Role::Office, DRAFT),
-            ["方案", "任务", "一区一表", "核对", "账号", "日志"]
+            ["方案", "任务", "一区一表", "核对", "账号", "名录", "日志"]
         );
         assert_eq!(labels(Role::Leader, DRAFT), ["方案"]);
         assert_eq!(labels(Role::UnitReporter, DRAFT), ["我的任务"]);

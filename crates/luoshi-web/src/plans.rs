@@ -76,26 +76,15 @@ pub async fn import(
     mut form: Multipart,
 ) -> Result<Response, PageError> {
     let refuse = |message: String| plans_page(&s, &caller, StatusCode::BAD_REQUEST, Some(message));
-    let mut file = None;
-    loop {
-        match form.next_field().await {
-            Ok(Some(field)) if field.name() == Some("file") => {
-                let name = field.file_name().unwrap_or_default().to_string();
-                match field.bytes().await {
-                    Ok(bytes) => file = Some((name, bytes)),
-                    Err(_) => {
-                        let limit = luoshi_server::plans::MAX_DOCUMENT_BYTES / 1_048_576;
-                        return refuse(format!("文件过大，上限 {limit} MB")).await;
-                    }
-                }
-            }
-            Ok(Some(_)) => {}
-            Ok(None) => break,
-            Err(e) => return refuse(format!("上传失败：{}", e.body_text())).await,
-        }
-    }
-    let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
-        return refuse("请选择要导入的方案文件".into()).await;
+    let (name, bytes) = match crate::upload_field::file_field(
+        &mut form,
+        luoshi_server::plans::MAX_DOCUMENT_BYTES,
+        "请选择要导入的方案文件",
+    )
+    .await
+    {
+        Ok(file) => file,
+        Err(message) => return refuse(message).await,
     };
     let name = if name.trim().is_empty() {
         "上传的方案".to_string()

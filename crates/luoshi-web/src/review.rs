@@ -177,9 +177,13 @@ async fn render(
     };
     let page = ReviewPage {
         nav: crate::nav::Nav::build(s, caller, Some(plan_id), crate::nav::Here::Review).await?,
-        unit_names: s.store.known_unit_names(plan_id, &s.directory).await?,
+        unit_names: s
+            .store
+            .known_unit_names(plan_id, &s.directory.current())
+            .await?,
         districts: s
             .directory
+            .current()
             .districts
             .iter()
             .map(|d| d.name.clone())
@@ -262,7 +266,13 @@ pub async fn set_units(
     };
     match s
         .store
-        .set_task_units(task, &input, &s.directory, s.today(), &caller.actor())
+        .set_task_units(
+            task,
+            &input,
+            &s.directory.current(),
+            s.today(),
+            &caller.actor(),
+        )
         .await
     {
         Ok(()) => Ok(back(plan, "")),
@@ -272,7 +282,7 @@ pub async fn set_units(
             for names in typed {
                 error.unknown.extend(
                     s.store
-                        .unknown_unit_names(plan, names, &input.new_units, &s.directory)
+                        .unknown_unit_names(plan, names, &input.new_units, &s.directory.current())
                         .await?,
                 );
             }
@@ -440,7 +450,7 @@ pub async fn publish(
     };
     match s
         .store
-        .publish_with(plan, &s.directory, how, &caller.actor())
+        .publish_with(plan, &s.directory.current(), how, &caller.actor())
         .await
     {
         Ok(()) => Ok(see_other(&format!("/plans/{plan}")).into_response()),

@@ -113,7 +113,7 @@ async fn a_document_that_is_not_a_plan_is_refused_beside_the_field() {
 #[tokio::test]
 async fn my_tasks_cover_every_published_plan() {
     let (state, _dir) = wuhan(true).await;
-    let directory = state.directory.clone();
+    let directory = state.directory.current();
     let second = state
         .store
         .import_plan(
