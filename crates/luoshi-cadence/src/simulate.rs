@@ -161,6 +161,7 @@ pub async fn simulate_months(
                         // One decimal, so that small targets (1 个) move too.
                         value: ((expected * share) * 10.0).round().max(0.0) / 10.0,
                         note: None,
+                        confirmed: false,
                     }
                 })
                 .collect();

@@ -178,6 +178,40 @@ pub struct PeriodSpec {
 
 /// The periods of a plan year: twelve months, four quarters, two halves and the year, each due on
 /// `due_day` of its last month (clamped to the month's length: 31 means the last day).
+/// The due day that means each month's last day (月末): clamped to the month, 31 is always it.
+pub const MONTH_END: u32 = 31;
+
+/// A due day as the office may set it: 1–28 (every month has them) or 月末. 29 and 30 are
+/// refused, since February has neither and would silently move them.
+pub fn check_due_day(day: u32) -> Result<u32, String> {
+    match day {
+        1..=28 | MONTH_END => Ok(day),
+        29 | 30 => Err(format!("{day} 日在二月没有：截止日请选 1–28 日或「月末」")),
+        other => Err(format!("截止日「{other}」无效：应为 1–28 日或「月末」")),
+    }
+}
+
+/// A due day typed or picked: `月末` (or 31), or 1–28.
+pub fn parse_due_day(text: &str) -> Result<u32, String> {
+    let text = text.trim().trim_end_matches('日').trim();
+    if text == "月末" {
+        return Ok(MONTH_END);
+    }
+    match text.parse::<u32>() {
+        Ok(day) => check_due_day(day),
+        Err(_) => Err(format!("截止日「{text}」无效：应为 1–28 日或「月末」")),
+    }
+}
+
+/// A due day in words: `25 日`, `月末`.
+pub fn due_day_label(day: u32) -> String {
+    if day == MONTH_END {
+        "月末".into()
+    } else {
+        format!("{day} 日")
+    }
+}
+
 pub fn periods_for_year(year: i32, due_day: u32) -> Vec<PeriodSpec> {
     const QUARTERS: [&str; 4] = ["一", "二", "三", "四"];
     let due_day = due_day.max(1);
@@ -396,5 +430,17 @@ mod tests {
         assert_eq!(Day::parse("2021-06-25x"), None);
         assert_eq!(Day::from_unix_days(18_714).to_string(), "2021-03-28");
         assert_eq!(Day::from_unix_days(0).to_string(), "1970-01-01");
+    }
+
+    #[test]
+    fn due_days_are_1_to_28_or_the_month_end() {
+        assert_eq!(parse_due_day("月末"), Ok(MONTH_END));
+        assert_eq!(parse_due_day(" 25日 "), Ok(25));
+        assert_eq!(parse_due_day("31"), Ok(MONTH_END));
+        assert!(parse_due_day("30").is_err_and(|e| e.contains("二月")));
+        assert!(parse_due_day("0").is_err());
+        assert!(parse_due_day("下旬").is_err_and(|e| e.contains("1–28")));
+        assert_eq!(due_day_label(MONTH_END), "月末");
+        assert_eq!(due_day_label(5), "5 日");
     }
 }

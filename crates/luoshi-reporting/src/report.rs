@@ -8,6 +8,12 @@ use crate::access::ReportStatusRef;
 /// The longest text a report field takes, in characters.
 pub const MAX_TEXT_CHARS: usize = 4000;
 
+/// How a month with nothing to report is submitted: this, then the reason (`本月无进展：…`).
+pub const NO_PROGRESS: &str = "本月无进展";
+
+/// A value this many times its target or more is taken for a typing slip until confirmed.
+pub const IMPLAUSIBLE_RATIO: f64 = 100.0;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ReportStatus {
@@ -112,6 +118,10 @@ pub struct ValueCheck<'a> {
     pub previous: Option<f64>,
     /// The reporter's explanation, required when the value goes down.
     pub note: Option<&'a str>,
+    /// What the assignment is to reach, and its unit (`场`), to question a value far beyond it.
+    pub target: Option<(f64, &'a str)>,
+    /// The reporter has confirmed a value far beyond the target is right.
+    pub confirmed: bool,
 }
 
 impl ValueCheck<'_> {
@@ -139,8 +149,53 @@ impl ValueCheck<'_> {
                 self.value
             ));
         }
+        if let Some((target, unit)) = self.target
+            && target > 0.0
+            && self.value >= target * IMPLAUSIBLE_RATIO
+            && !self.confirmed
+        {
+            return fail(format!(
+                "累计值 {} 是目标 {}{unit} 的 {} 倍，请核对是否多填了位数；确认无误请勾选「数值无误」（上传表格时在该行说明中写明）",
+                self.value,
+                target,
+                (self.value / target).round()
+            ));
+        }
         Ok(())
     }
+}
+
+/// A submitted report says something: a value or one of its texts. A month with nothing to
+/// report is submitted as [`NO_PROGRESS`] followed by its reason, and then carries no values.
+/// `texts` are the report's texts, progress first.
+pub fn check_substance(texts: &[&str], values: usize) -> Result<(), RuleError> {
+    let fail = |field: &str, message: &str| {
+        Err(RuleError::Field {
+            field: field.to_string(),
+            message: message.to_string(),
+        })
+    };
+    let progress = texts.first().map_or("", |t| t.trim());
+    if let Some(rest) = progress.strip_prefix(NO_PROGRESS) {
+        let reason = rest.trim_start_matches(['：', ':', '，', ',', ' ']).trim();
+        if reason.is_empty() {
+            return fail("progress", "报「本月无进展」须写明原因");
+        }
+        if values > 0 {
+            return fail(
+                "values",
+                "已报「本月无进展」，不能同时填写本期数值；有数值请取消「本月无进展」",
+            );
+        }
+        return Ok(());
+    }
+    if values == 0 && texts.iter().all(|t| t.trim().is_empty()) {
+        return fail(
+            "progress",
+            "报告是空的：请填写工作进展或本期数值；本月确无进展，请选择「本月无进展」并写明原因",
+        );
+    }
+    Ok(())
 }
 
 /// A text field within its length limit.
@@ -187,6 +242,8 @@ mod tests {
                 value,
                 previous,
                 note,
+                target: None,
+                confirmed: false,
             }
             .check()
         };
@@ -206,5 +263,36 @@ mod tests {
         assert!(check_text("工作进展", &"字".repeat(MAX_TEXT_CHARS)).is_ok());
         let e = check_text("工作进展", &"字".repeat(MAX_TEXT_CHARS + 1)).expect_err("long");
         assert!(e.to_string().starts_with("工作进展："), "{e}");
+    }
+
+    #[test]
+    fn a_value_far_beyond_its_target_needs_confirming() {
+        let check = |value, confirmed| {
+            ValueCheck {
+                field: "指标 1",
+                value,
+                previous: None,
+                note: None,
+                target: Some((10.0, "场")),
+                confirmed,
+            }
+            .check()
+        };
+        assert!(check(40.0, false).is_ok(), "four times over is plausible");
+        let e = check(1e9, false).expect_err("a slip");
+        assert!(e.to_string().contains("目标 10场 的 100000000 倍"), "{e}");
+        assert!(check(1e9, true).is_ok());
+    }
+
+    #[test]
+    fn an_empty_report_is_not_submitted_and_no_progress_needs_its_reason() {
+        let e = check_substance(&["", " ", "", ""], 0).expect_err("empty");
+        assert!(e.to_string().contains("本月无进展"), "{e}");
+        assert!(check_substance(&["", "资金未到位", "", ""], 0).is_ok());
+        assert!(check_substance(&["", "", "", ""], 1).is_ok());
+        assert!(check_substance(&["本月无进展：", "", "", ""], 0).is_err());
+        assert!(check_substance(&["本月无进展：项目待批复", "", "", ""], 0).is_ok());
+        let e = check_substance(&["本月无进展：待批复", "", "", ""], 1).expect_err("values too");
+        assert!(e.to_string().starts_with("values："), "{e}");
     }
 }

@@ -114,6 +114,7 @@ fn input(version: i64, target: Option<i64>, base: f64) -> ReportInput {
                     target_id: t,
                     value: base + (version + 1) as f64,
                     note: None,
+                    confirmed: false,
                 }]
             })
             .unwrap_or_default(),

@@ -125,7 +125,8 @@ pub async fn list_periods(
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct CalendarRequest {
-    /// The day of the month reports are due (1–31; 31 means the month's last day).
+    /// The day of the month reports are due: 1–28, or 31 for the month's last day (月末); 29
+    /// and 30 are refused (February has neither).
     pub due_day: u32,
 }
 

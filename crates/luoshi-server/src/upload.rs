@@ -196,6 +196,8 @@ pub fn entries(
                 target_id,
                 value,
                 note: (!line.note.is_empty()).then(|| line.note.clone()),
+                // A sheet has no tick box: an explanation in the row confirms a value far beyond its target.
+                confirmed: !line.note.is_empty(),
             });
             entry
                 .1

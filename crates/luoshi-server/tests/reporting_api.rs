@@ -801,6 +801,7 @@ async fn the_plans_standing_and_its_indicators_over_the_api() {
                     target_id: target.id,
                     value: 760.0,
                     note: None,
+                    confirmed: false,
                 }],
                 ..Default::default()
             },

@@ -18,6 +18,7 @@ mod cache;
 mod closures;
 mod directory;
 mod edit;
+mod filter_names;
 mod import;
 mod indicator_sources;
 mod issued;

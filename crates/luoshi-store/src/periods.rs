@@ -202,14 +202,25 @@ impl Store {
         write.commit().await
     }
 
-    /// Moves every period's due day (1–31; clamped to each month's length).
+    /// The day of the month the plan's reports are due (31: 月末).
+    pub async fn due_day(&self, plan_id: i64) -> Result<u32> {
+        let mut conn = self.conn().await?;
+        let row = sqlx::query("SELECT report_due_day FROM plans WHERE id = $1")
+            .bind(plan_id)
+            .fetch_optional(&mut *conn)
+            .await?
+            .ok_or(StoreError::NotFound {
+                entity: "方案",
+                id: plan_id.to_string(),
+            })?;
+        let day: i64 = row.try_get("report_due_day")?;
+        Ok(u32::try_from(day).unwrap_or(25))
+    }
+
+    /// Moves every period's due day: 1–28, or 31 for 月末 (each month's last day).
     pub async fn set_due_day(&self, plan_id: i64, due_day: u32, actor: &str) -> Result<()> {
-        if !(1..=31).contains(&due_day) {
-            return Err(StoreError::invalid(
-                "due_day",
-                format!("截止日须在 1–31 之间（填了 {due_day}）"),
-            ));
-        }
+        luoshi_reporting::calendar::check_due_day(due_day)
+            .map_err(|message| StoreError::invalid("due_day", message))?;
         let periods = self.periods(plan_id).await?;
         let mut write = self.begin_write(actor).await?;
         let conn = write.conn();

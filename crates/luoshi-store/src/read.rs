@@ -285,6 +285,24 @@ impl Store {
             Some(name) => Some(self.district_id(name).await?),
             None => None,
         };
+        let units = match filter
+            .unit
+            .as_deref()
+            .map(str::trim)
+            .filter(|u| !u.is_empty())
+        {
+            Some(typed) => self.unit_spellings(plan_id, typed).await?,
+            None => Vec::new(),
+        };
+        let section = match filter
+            .section
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            Some(typed) => Some(self.section_spelling(plan_id, typed).await?),
+            None => None,
+        };
         let mut conn = self.conn().await?;
         let mut q = Query::new("FROM tasks t WHERE ");
         q.push("t.plan_id = ?", Arg::Int(plan_id));
@@ -293,39 +311,37 @@ impl Store {
                 q.push(" AND a.role = ?", Arg::Text(role.clone()));
             }
         };
-        if let Some(unit) = filter
-            .unit
-            .as_deref()
-            .map(str::trim)
-            .filter(|u| !u.is_empty())
-        {
+        if !units.is_empty() {
             // Published plans answer from assignments; drafts from the units as printed (by the
-            // name or any spelling the directory knows for it).
-            q.text(" AND (EXISTS (SELECT 1 FROM assignments a JOIN units u ON u.id = a.unit_id WHERE a.task_id = t.id");
-            q.push(" AND (u.name = ?", Arg::Text(unit.to_string()));
-            q.push(
-                " OR u.id IN (SELECT unit_id FROM unit_aliases WHERE alias = ?))",
-                Arg::Text(unit.to_string()),
-            );
-            role_clause(&mut q);
-            q.text(") OR EXISTS (SELECT 1 FROM task_units a WHERE a.task_id = t.id");
-            q.push(" AND (a.printed = ?", Arg::Text(unit.to_string()));
-            q.push(" OR a.printed IN (SELECT al.alias FROM unit_aliases al WHERE al.unit_id IN (SELECT x.id FROM units x WHERE x.name = ?))", Arg::Text(unit.to_string()));
-            q.push(" OR a.printed IN (SELECT x.name FROM units x JOIN unit_aliases al ON al.unit_id = x.id WHERE al.alias = ?))", Arg::Text(unit.to_string()));
-            role_clause(&mut q);
-            q.text("))");
+            // name or any spelling the directory knows for it). A unit typed in part may stand
+            // for several names: any of them matches.
+            q.text(" AND (");
+            for (i, unit) in units.iter().enumerate() {
+                if i > 0 {
+                    q.text(" OR ");
+                }
+                q.text("EXISTS (SELECT 1 FROM assignments a JOIN units u ON u.id = a.unit_id WHERE a.task_id = t.id");
+                q.push(" AND (u.name = ?", Arg::Text(unit.clone()));
+                q.push(
+                    " OR u.id IN (SELECT unit_id FROM unit_aliases WHERE alias = ?))",
+                    Arg::Text(unit.clone()),
+                );
+                role_clause(&mut q);
+                q.text(") OR EXISTS (SELECT 1 FROM task_units a WHERE a.task_id = t.id");
+                q.push(" AND (a.printed = ?", Arg::Text(unit.clone()));
+                q.push(" OR a.printed IN (SELECT al.alias FROM unit_aliases al WHERE al.unit_id IN (SELECT x.id FROM units x WHERE x.name = ?))", Arg::Text(unit.clone()));
+                q.push(" OR a.printed IN (SELECT x.name FROM units x JOIN unit_aliases al ON al.unit_id = x.id WHERE al.alias = ?))", Arg::Text(unit.clone()));
+                role_clause(&mut q);
+                q.text(")");
+            }
+            q.text(")");
         }
         if let Some(id) = district {
             q.push(" AND (EXISTS (SELECT 1 FROM assignments a WHERE a.task_id = t.id AND a.district_id = ?", Arg::Int(id));
             role_clause(&mut q);
             q.push(") OR EXISTS (SELECT 1 FROM targets g JOIN target_shares s ON s.target_id = g.id WHERE g.task_id = t.id AND s.district_id = ?))", Arg::Int(id));
         }
-        if let Some(section) = filter
-            .section
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-        {
+        if let Some(section) = section.as_deref() {
             q.push(" AND (t.section_path = ?", Arg::Text(section.to_string()));
             q.push(
                 " OR t.section_path LIKE ?)",

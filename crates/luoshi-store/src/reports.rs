@@ -142,6 +142,9 @@ pub struct ValueInput {
     /// Required when the value is below last month's.
     #[serde(default)]
     pub note: Option<String>,
+    /// The reporter confirms a value a hundred times its target or more is right (数值无误).
+    #[serde(default)]
+    pub confirmed: bool,
 }
 
 /// What a reporter sends: texts, values, and the version the edit started from.
@@ -500,6 +503,8 @@ fn check_input(
             value: value.value,
             previous: target.previous,
             note: value.note.as_deref(),
+            target: Some((target.expected, &target.unit)),
+            confirmed: value.confirmed,
         }
         .check()
         .map_err(rule)?;
@@ -589,6 +594,15 @@ pub(crate) async fn save_in(
     let to = from.after(action).map_err(rule)?;
     check_input(&view, input, field_of)?;
     check_confirmation(&view, input, to == ReportStatus::Submitted)?;
+    if to == ReportStatus::Submitted {
+        let texts = [
+            input.progress.as_str(),
+            input.problems.as_str(),
+            input.next_steps.as_str(),
+            input.coordination.as_str(),
+        ];
+        luoshi_reporting::report::check_substance(&texts, input.values.len()).map_err(rule)?;
+    }
     let task_status = input
         .task_status
         .as_deref()

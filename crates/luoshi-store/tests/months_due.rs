@@ -92,6 +92,7 @@ async fn an_amendment_keeps_the_reports_of_what_it_does_not_change() {
                 target_id: g.target_id,
                 value: 1.0,
                 note: None,
+                confirmed: false,
             })
             .collect();
         store

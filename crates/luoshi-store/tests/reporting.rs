@@ -169,6 +169,7 @@ async fn a_report_goes_from_draft_to_accepted_with_a_return_in_between() {
                 target_id: target.target_id,
                 value: 3.0,
                 note: None,
+                confirmed: false,
             }],
             ..Default::default()
         };
@@ -222,6 +223,7 @@ async fn a_report_goes_from_draft_to_accepted_with_a_return_in_between() {
                 target_id: foreign,
                 value: 1.0,
                 note: None,
+                confirmed: false,
             }],
             version: 1,
             ..Default::default()
@@ -345,6 +347,7 @@ async fn a_report_goes_from_draft_to_accepted_with_a_return_in_between() {
                 target_id: target.target_id,
                 value: 2.0,
                 note: None,
+                confirmed: false,
             }],
             ..Default::default()
         };
@@ -365,6 +368,7 @@ async fn a_report_goes_from_draft_to_accepted_with_a_return_in_between() {
                 target_id: target.target_id,
                 value: 2.0,
                 note: Some("统计口径调整".into()),
+                confirmed: false,
             }],
             ..Default::default()
         };
@@ -405,11 +409,30 @@ async fn a_report_goes_from_draft_to_accepted_with_a_return_in_between() {
             .reopen_period(june.id, Some(day("2021-07-05")), "协调办公室")
             .await
             .expect("reopen");
-        let late = store
+        // An empty report is not submitted; 本月无进展 with its reason is.
+        let empty = store
             .save_report(
                 june.id,
                 other,
                 &ReportInput::default(),
+                ReportAction::Submit,
+                day("2021-06-30"),
+                "江岸区",
+            )
+            .await
+            .expect_err("empty");
+        assert!(
+            matches!(empty, StoreError::Invalid { ref field, .. } if field == "progress"),
+            "{empty}"
+        );
+        let late = store
+            .save_report(
+                june.id,
+                other,
+                &ReportInput {
+                    progress: "本月无进展：项目等待立项批复".into(),
+                    ..ReportInput::default()
+                },
                 ReportAction::Submit,
                 day("2021-06-30"),
                 "江岸区",
@@ -463,6 +486,7 @@ async fn a_batch_of_reports_is_saved_whole_or_not_at_all() {
                     target_id: -5,
                     value: 1.0,
                     note: None,
+                    confirmed: false,
                 }],
                 ..Default::default()
             },
@@ -610,6 +634,7 @@ async fn the_snapshot_agrees_with_the_reports_through_every_save_and_review() {
                     target_id: target.target_id,
                     value: first + 0.1 * i as f64,
                     note: None,
+                    confirmed: false,
                 })
                 .collect()
         };

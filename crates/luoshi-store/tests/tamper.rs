@@ -113,6 +113,7 @@ async fn base() -> Ledger {
             target_id: t.target_id,
             value: 12.5,
             note: Some(" 按月统计 ".into()),
+            confirmed: false,
         })
         .collect();
     let day = Day::parse("2021-06-20").expect("day");

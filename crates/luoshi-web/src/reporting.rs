@@ -8,7 +8,7 @@ use axum::Form;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
-use luoshi_reporting::report::ReportAction;
+use luoshi_reporting::report::{IMPLAUSIBLE_RATIO, NO_PROGRESS, ReportAction};
 use luoshi_reporting::{ReportStatus, Role};
 use luoshi_server::AppState;
 use luoshi_server::auth::Caller;
@@ -109,6 +109,9 @@ pub struct TargetForm {
     pub(crate) previous: String,
     pub(crate) value: String,
     pub(crate) note: String,
+    /// The value typed is a hundred times the target or more: the form asks to confirm it.
+    pub(crate) implausible: bool,
+    pub(crate) confirmed: bool,
 }
 
 #[derive(Template)]
@@ -126,6 +129,8 @@ struct ReportPage {
     pub(crate) csrf: String,
     pub(crate) targets: Vec<TargetForm>,
     pub(crate) progress: String,
+    /// 本月无进展 ticked (its reason is in `progress`).
+    pub(crate) no_progress: bool,
     pub(crate) problems: String,
     pub(crate) next_steps: String,
     pub(crate) coordination: String,
@@ -152,6 +157,21 @@ struct Typed {
     pub(crate) task_status: String,
     pub(crate) status_reason: String,
     pub(crate) version: i64,
+    /// Targets whose value the reporter confirmed (数值无误).
+    pub(crate) confirmed: Vec<i64>,
+    /// 本月无进展 is ticked; `progress` then holds its reason.
+    pub(crate) no_progress: bool,
+}
+
+/// A stored progress text as the form shows it: 本月无进展 as the tick box, its reason as the text.
+fn split_no_progress(progress: String) -> (bool, String) {
+    match progress.strip_prefix(NO_PROGRESS) {
+        Some(rest) => (
+            true,
+            rest.trim_start_matches(['：', ':']).trim().to_string(),
+        ),
+        None => (false, progress),
+    }
 }
 
 impl Typed {
@@ -182,7 +202,9 @@ impl Typed {
                     )
                 })
                 .collect(),
-            progress: texts.0,
+            progress: split_no_progress(texts.0.clone()).1,
+            no_progress: split_no_progress(texts.0).0,
+            confirmed: Vec::new(),
             problems: texts.1,
             next_steps: texts.2,
             coordination: texts.3,
@@ -225,6 +247,11 @@ async fn report_page(
                 .find(|(id, _, _)| *id == t.target_id)
                 .map(|(_, v, n)| (v.clone(), n.clone()))
                 .unwrap_or_default();
+            let implausible = value
+                .trim()
+                .replace([',', '，'], "")
+                .parse::<f64>()
+                .is_ok_and(|v| t.expected > 0.0 && v >= t.expected * IMPLAUSIBLE_RATIO);
             TargetForm {
                 target_id: t.target_id,
                 text: t.text.clone(),
@@ -233,6 +260,8 @@ async fn report_page(
                 previous: t.previous.map(number).unwrap_or_else(|| "—".into()),
                 value,
                 note,
+                implausible,
+                confirmed: typed.confirmed.contains(&t.target_id),
             }
         })
         .collect();
@@ -248,6 +277,7 @@ async fn report_page(
         csrf: caller.csrf_token.clone(),
         targets,
         progress: typed.progress,
+        no_progress: typed.no_progress,
         problems: typed.problems,
         next_steps: typed.next_steps,
         coordination: typed.coordination,
@@ -309,12 +339,18 @@ fn parse_form(
         task_status: get("task_status"),
         status_reason: get("status_reason"),
         version: get("version").trim().parse().unwrap_or(-1),
+        confirmed: Vec::new(),
+        no_progress: !get("no_progress").is_empty(),
     };
     let mut values = Vec::new();
     let mut error = None;
     for t in &view.targets {
         let raw = get(&format!("value_{}", t.target_id));
         let note = get(&format!("note_{}", t.target_id));
+        let confirmed = !get(&format!("confirm_{}", t.target_id)).is_empty();
+        if confirmed {
+            typed.confirmed.push(t.target_id);
+        }
         typed.values.push((t.target_id, raw.clone(), note.clone()));
         let cleaned = raw.trim().replace([',', '，'], "");
         if cleaned.is_empty() {
@@ -325,6 +361,7 @@ fn parse_form(
                 target_id: t.target_id,
                 value,
                 note: (!note.trim().is_empty()).then(|| note.trim().to_string()),
+                confirmed,
             }),
             _ => {
                 error.get_or_insert((
@@ -334,8 +371,13 @@ fn parse_form(
             }
         }
     }
+    let progress = if typed.no_progress {
+        format!("{NO_PROGRESS}：{}", typed.progress.trim())
+    } else {
+        typed.progress.trim().to_string()
+    };
     let input = ReportInput {
-        progress: typed.progress.trim().to_string(),
+        progress,
         problems: typed.problems.trim().to_string(),
         next_steps: typed.next_steps.trim().to_string(),
         coordination: typed.coordination.trim().to_string(),

@@ -41,7 +41,10 @@ struct ReportingPage {
     pub(crate) units_missing: usize,
     pub(crate) office: bool,
     pub(crate) csrf: String,
-    pub(crate) due_day: String,
+    /// The plan's due day (31: 月末), for the calendar form's choice.
+    pub(crate) due_day: u32,
+    /// The choices: 1–28 and 月末.
+    pub(crate) due_days: Vec<(u32, String)>,
     /// The quarter (`2021-Q2`) and half (`2021-H1`) a quarter's or half's last month closes.
     pub(crate) quarter_key: Option<String>,
     pub(crate) half_key: Option<String>,
@@ -100,9 +103,7 @@ async fn reporting_page(
     let (period, periods) = chosen_month(s, plan_id, key).await?;
     let status = s.store.reporting_status(period.id).await?;
     let rows = status_rows(&status);
-    let due_day = Day::parse(&period.due_on)
-        .map(|d| d.day.to_string())
-        .unwrap_or_default();
+    let due_day = s.store.due_day(plan_id).await?;
     let code = if error.is_some() && message.is_none() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
@@ -131,6 +132,10 @@ async fn reporting_page(
         half_key,
         rows,
         due_day,
+        due_days: (1..=28)
+            .chain([luoshi_reporting::calendar::MONTH_END])
+            .map(|d| (d, luoshi_reporting::calendar::due_day_label(d)))
+            .collect(),
         error: error.clone(),
         message,
     };
@@ -309,16 +314,12 @@ pub async fn set_due_day(
     Form(form): Form<DueDayForm>,
 ) -> Result<Response, PageError> {
     caller.require_office()?;
-    let Some(day) = form.due_day.trim().parse::<u32>().ok() else {
-        return reporting_page(
-            &s,
-            &caller,
-            plan,
-            Some(&form.period),
-            None,
-            Some(format!("截止日「{}」不是数字", form.due_day.trim())),
-        )
-        .await;
+    let day = match luoshi_reporting::calendar::parse_due_day(&form.due_day) {
+        Ok(day) => day,
+        Err(message) => {
+            return reporting_page(&s, &caller, plan, Some(&form.period), None, Some(message))
+                .await;
+        }
     };
     match s.store.set_due_day(plan, day, &caller.actor()).await {
         Ok(()) => {
@@ -327,7 +328,10 @@ pub async fn set_due_day(
                 &caller,
                 plan,
                 Some(&form.period),
-                Some(format!("每月填报截止日已改为 {day} 日。")),
+                Some(format!(
+                    "每月填报截止日已改为{}。",
+                    luoshi_reporting::calendar::due_day_label(day)
+                )),
                 None,
             )
             .await

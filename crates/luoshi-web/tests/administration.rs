@@ -228,6 +228,7 @@ async fn submit_for_review(state: &luoshi_server::AppState, district: &str) -> u
                     target_id: t.target_id,
                     value: 1.0,
                     note: None,
+                    confirmed: false,
                 })
                 .collect(),
             task_status: view.asks_status.then(|| "on_plan".to_string()),

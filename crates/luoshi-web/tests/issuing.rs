@@ -106,6 +106,7 @@ async fn an_issued_bulletin_never_changes_and_says_what_changed_since() {
             target_id: t.target_id,
             value: 1.0,
             note: None,
+            confirmed: false,
         })
         .collect();
     state

@@ -98,6 +98,31 @@ async fn every_task_is_two_clicks_from_the_overview() {
     )
     .await;
     assert!(filtered.contains("共 4 项"), "{filtered}");
+    // Typed in part, or with half-width brackets, the filters find the same tasks.
+    let typed_loosely = page(
+        &state,
+        &format!(
+            "/plans/1/tasks?unit={}&section={}",
+            encode("科技局"),
+            encode("二.(三)")
+        ),
+    )
+    .await;
+    assert!(typed_loosely.contains("共 4 项"), "{typed_loosely}");
+    let full = page(
+        &state,
+        &format!("/plans/1/tasks?unit={}", encode("市发展改革委")),
+    )
+    .await;
+    let abbreviated = page(&state, &format!("/plans/1/tasks?unit={}", encode("发改委"))).await;
+    let count = |html: &str| {
+        html.split("共 ")
+            .nth(1)
+            .and_then(|r| r.split(' ').next())
+            .map(str::to_string)
+    };
+    assert_eq!(count(&abbreviated), count(&full));
+    assert_ne!(count(&full).as_deref(), Some("0"));
     let unknown = page(
         &state,
         &format!("/plans/1/tasks?district={}", encode("火星区")),

@@ -570,6 +570,57 @@ async fn the_office_chases_missing_reports() {
     )
     .await;
     assert!(due.body.contains("截止日 2021-06-20"), "{}", due.body);
+    assert!(
+        due.body
+            .contains("<option value=\"20\" selected>20 日</option>")
+    );
+    // 29 and 30 would not exist in February: refused; 月末 is each month's last day.
+    let thirtieth = send(
+        &state,
+        post(
+            "/plans/1/reporting/calendar",
+            &office,
+            &format!("csrf={csrf}&period=2021-06&due_day=30"),
+        ),
+    )
+    .await;
+    assert_eq!(thirtieth.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        thirtieth.body.contains("30 日在二月没有"),
+        "{}",
+        thirtieth.body
+    );
+    let month_end = send(
+        &state,
+        post(
+            "/plans/1/reporting/calendar",
+            &office,
+            &format!(
+                "csrf={csrf}&period=2021-06&due_day={}",
+                common::encode("月末")
+            ),
+        ),
+    )
+    .await;
+    assert!(
+        month_end.body.contains("每月填报截止日已改为月末"),
+        "{}",
+        month_end.body
+    );
+    assert!(
+        month_end.body.contains("截止日 2021-06-30"),
+        "{}",
+        month_end.body
+    );
+    let february = state
+        .store
+        .periods(1)
+        .await
+        .expect("periods")
+        .into_iter()
+        .find(|p| p.key == "2021-02")
+        .expect("february");
+    assert_eq!(february.due_on, "2021-02-28");
     // A reporter is not let in.
     let refused = send(&state, get("/plans/1/reporting", &jiangan_cookie())).await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
@@ -872,6 +923,7 @@ async fn statuses_and_courses_on_the_plans_pages() {
                     target_id: target.id,
                     value: 760.0,
                     note: None,
+                    confirmed: false,
                 }],
                 ..Default::default()
             },
