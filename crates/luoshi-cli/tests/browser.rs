@@ -298,6 +298,29 @@ impl Browser {
         widths[0].as_i64().unwrap_or(0) > widths[1].as_i64().unwrap_or(0) + 1
     }
 
+    /// What a phone user cannot reach or read: controls past the window's right edge, and
+    /// table cells narrower than two characters. Empty when the page is usable.
+    fn cramped(&self) -> Vec<String> {
+        let script = "const w = window.innerWidth; const out = []; \
+            for (const e of document.querySelectorAll('input:not([type=hidden]), button, textarea, select, main a.button')) { \
+              const r = e.getBoundingClientRect(); if (r.width > 0 && r.right > w + 1) out.push('control off screen: ' + (e.name || e.textContent.trim())); } \
+            for (const c of document.querySelectorAll('main td, main th')) { \
+              const r = c.getBoundingClientRect(); if (r.width > 0 && c.textContent.trim().length > 1 && r.width < 28) out.push('narrow cell (' + Math.round(r.width) + 'px): ' + c.textContent.trim().slice(0, 12)); } \
+            return out;";
+        self.call(
+            "POST",
+            "/execute/sync",
+            json!({ "script": script, "args": [] }),
+        )
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+    }
+
     fn screenshot(&self, name: &str) {
         let data = self.call("GET", "/screenshot", Value::Null);
         let png = base64::engine::general_purpose::STANDARD
@@ -674,6 +697,12 @@ fn monthly_report_round_trip(
         "my tasks"
     );
     browser.screenshot("my-tasks");
+    browser.resize(390, 844);
+    assert!(!browser.overflows(), "我的任务 fits a phone's width");
+    let cramped = browser.cramped();
+    assert!(cramped.is_empty(), "我的任务 at 390 px: {cramped:?}");
+    browser.screenshot("my-tasks-phone");
+    browser.resize(1366, 768);
     // The share the office gave is asked for on 江岸区's form.
     browser.open(&format!("{base}/reports/{june}/{with_share}"));
     assert!(
@@ -694,6 +723,12 @@ fn monthly_report_round_trip(
     }
     browser.type_into("textarea[name=progress]", "举办成果转化对接活动 3 场");
     browser.screenshot("report-form");
+    browser.resize(390, 844);
+    assert!(!browser.overflows(), "the report form fits a phone's width");
+    let cramped = browser.cramped();
+    assert!(cramped.is_empty(), "the report form at 390 px: {cramped:?}");
+    browser.screenshot("report-form-phone");
+    browser.resize(1366, 768);
     browser.click("button[value=submit]");
     assert!(
         browser

@@ -145,7 +145,10 @@ fn value_text(value: &Value) -> String {
             "accepted" => "已审核".into(),
             "returned" => "已退回".into(),
             "published" => "已发布".into(),
-            other => other.to_string(),
+            "lead" => "牵头".into(),
+            "responsible" => "责任".into(),
+            // Stored times are UTC: shown in Beijing time, as everywhere else.
+            other => luoshi_reporting::beijing_time(other).unwrap_or_else(|| other.to_string()),
         },
         Value::Array(items) => items.iter().map(value_text).collect::<Vec<_>>().join("、"),
         Value::Number(n) => n.to_string(),

@@ -54,6 +54,13 @@ struct MyPage {
     pub(crate) error: Option<String>,
 }
 
+impl MyPage {
+    /// A stored (UTC) time as the page shows it, in Beijing time.
+    fn beijing(utc: &str) -> String {
+        luoshi_reporting::beijing_time(utc).unwrap_or_else(|| utc.to_string())
+    }
+}
+
 #[derive(Debug, Deserialize)]
 pub struct MyQuery {
     /// The plan whose month `period` picks; absent: every plan that has that month.

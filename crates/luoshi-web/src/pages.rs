@@ -149,6 +149,18 @@ pub(crate) fn number(v: f64) -> String {
     }
 }
 
+/// A stored qualifier in the plan's words (以上, 超过, 左右, 不超过, 区间); nothing for an exact value.
+pub fn qualifier_label(code: &str) -> &'static str {
+    match code {
+        "at_least" => "以上",
+        "more_than" => "超过",
+        "about" => "左右",
+        "at_most" => "不超过",
+        "range" => "区间",
+        _ => "",
+    }
+}
+
 /// `10场以上`, `1—2个`: a target's value with its qualifier, as the table prints it.
 fn amount(value: f64, max: Option<f64>, unit: &str, qualifier: &str) -> String {
     let v = number(value);
