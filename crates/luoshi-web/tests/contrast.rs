@@ -35,8 +35,10 @@ fn contrast(a: &str, b: &str) -> Option<f64> {
     Some((hi + 0.05) / (lo + 0.05))
 }
 
-/// Each rule's selector with its `color` and `background` when they are plain hex colours.
-fn rules() -> Vec<(String, Option<String>, Option<String>)> {
+/// A rule's selector with its `color` and `background`, when they are plain hex colours.
+type Rule = (String, Option<String>, Option<String>);
+
+fn rules() -> Vec<Rule> {
     let mut text = CSS.to_string();
     while let Some(start) = text.find("/*") {
         let end = text[start..]
@@ -66,10 +68,9 @@ fn rules() -> Vec<(String, Option<String>, Option<String>)> {
 #[test]
 fn every_text_colour_reads_at_4_5_to_1() {
     let rules = rules();
-    let find =
-        |selector: &str, pick: fn(&(String, Option<String>, Option<String>)) -> Option<String>| {
-            rules.iter().find(|r| r.0 == selector).and_then(pick)
-        };
+    let find = |selector: &str, pick: fn(&Rule) -> Option<String>| {
+        rules.iter().find(|r| r.0 == selector).and_then(pick)
+    };
     let bar = find(".top", |r| r.2.clone()).expect("the header bar's colour");
     let badge_text = find(".badge", |r| r.1.clone()).expect("the chips' text colour");
     let mut failures = Vec::new();

@@ -373,7 +373,8 @@ async fn the_report_form_keeps_what_was_typed_when_a_save_is_refused() {
     let page = send(&july_state, get(&july_uri, &cookie)).await;
     assert!(page.body.contains("id=\"copy-forward\""), "{}", page.body);
     assert!(
-        page.body.contains("<td class=\"num\">4</td>"),
+        page.body
+            .contains("<td class=\"num\" data-label=\"上期累计\">4</td>"),
         "last month's value is shown"
     );
     let copied = send(&july_state, get(&format!("{july_uri}?copy=1"), &cookie)).await;
