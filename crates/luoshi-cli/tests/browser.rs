@@ -1,6 +1,9 @@
 //! End to end in headless Chromium (Debian's `chromium` and `chromium-driver`, installed by
 //! `.ci/run`): open the overview, filter the task list, fix a review item and publish, open
-//! 江岸区's table and download its xlsx. Screenshots of the main pages go to `screenshots/`.
+//! 江岸区's table and download its xlsx; a month's reports returned, resubmitted and accepted two
+//! at once; a second plan uploaded as .docx, corrected with the unit picker, published, its
+//! contacts' accounts made from an xlsx roster and signed in with the handout's password.
+//! Screenshots of the main pages go to `screenshots/`.
 //! Without Chromium the test says so and passes, unless `LUOSHI_E2E=1` demands it (as CI does).
 
 use std::io::{Read, Write};
@@ -11,6 +14,8 @@ use std::time::{Duration, Instant};
 
 use base64::Engine;
 use serde_json::{Value, json};
+
+mod word;
 
 const PLAN: &str = include_str!("../../../data/plans/wuhan-2021-tech-innovation-plan.txt");
 const CHROMIUM: &str = "/usr/bin/chromium";
@@ -250,6 +255,16 @@ impl Browser {
             "POST",
             &format!("/element/{element}/value"),
             json!({ "text": text }),
+        );
+    }
+
+    /// Picks `file` in the file input `css` (ChromeDriver takes the path as typed keys).
+    fn choose_file(&self, css: &str, file: &Path) {
+        let element = self.find(css);
+        self.call(
+            "POST",
+            &format!("/element/{element}/value"),
+            json!({ "text": file.to_string_lossy() }),
         );
     }
 
@@ -533,6 +548,7 @@ fn the_office_works_through_the_pages_in_chromium() {
     browser.log_out();
 
     monthly_report_round_trip(&browser, dir.path(), port, &token, shared);
+    a_new_plan_from_the_browser(&browser, dir.path(), port);
 }
 
 /// The office gives 江岸区 40 of the city's 500 项 target in the grid, and finds it on 江岸区's
@@ -781,13 +797,44 @@ fn monthly_report_round_trip(
     );
     browser.log_out();
 
-    // The office sees it counted.
+    // 江汉区's report on the same task arrives too (entered by the office on its behalf), and
+    // the lead unit accepts both in one action.
+    let jianghan = api("/api/plans/1/assignments?district=%E6%B1%9F%E6%B1%89%E5%8C%BA")
+        .as_array()
+        .and_then(|a| a.iter().find(|a| a["task_path"] == "二.（三）.1"))
+        .and_then(|a| a["id"].as_i64())
+        .expect("江汉区 is responsible for 二.（三）.1 too");
+    let body = json!({ "progress": "举办对接活动 2 场", "submit": true, "version": 0 }).to_string();
+    let (status, _, answer) = http(
+        port,
+        "PUT",
+        &format!("/api/periods/{june}/assignments/{jianghan}/report"),
+        Some(&body),
+        Some(token),
+    )
+    .expect("api");
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&answer));
+    browser.log_in("kjj", PASSWORD);
+    browser.open(&format!("{base}/reviews"));
+    let pending = browser.source_with("接受所选");
+    assert!(pending.contains("江汉区人民政府") && pending.contains("江岸区人民政府"));
+    browser.click(&format!("#pick-{june}-{assignment}"));
+    browser.click(&format!("#pick-{june}-{jianghan}"));
+    browser.screenshot("reviews-batch");
+    browser.click("button[value=accept]");
+    assert!(
+        browser.source_with("已接受").contains("已接受 2 份报告"),
+        "both accepted in one action"
+    );
+    browser.log_out();
+
+    // The office sees them counted.
     browser.log_in("admin", ADMIN_PASSWORD);
     browser.open(&format!("{base}/plans/1/reporting?period=2021-06"));
     let status = browser.source_with("填报情况");
     assert!(
-        status.contains("id=\"total-reported\">1<"),
-        "one report counted"
+        status.contains("id=\"total-reported\">2<"),
+        "both reports counted"
     );
     let row = status
         .split("<tr>")
@@ -795,4 +842,78 @@ fn monthly_report_round_trip(
         .expect("江岸区's row");
     assert!(row.contains("<td class=\"num\">1</td>"), "{row}");
     browser.screenshot("reporting-status");
+}
+
+/// A second plan, entirely in the browser: the office uploads it as .docx, corrects its unknown
+/// lead unit with the directory picker, publishes it, makes the contacts' accounts from an xlsx
+/// roster; the new reporter signs in with the one-time password from the 账号分发表, chooses
+/// their own, and finds the new plan's task on 我的任务.
+fn a_new_plan_from_the_browser(browser: &Browser, dir: &Path, port: u16) {
+    let base = format!("http://127.0.0.1:{port}");
+    let plan = "武汉市科技成果转化专项行动方案\n一、重点任务\n1. 新建成果转化平台 3 个。（牵头单位：市科技厅；责任单位：江岸区人民政府）\n2. 举办成果对接活动 5 场。（牵头单位：市经信局；责任单位：江汉区人民政府）\n";
+    let document = dir.join("成果转化专项行动方案.docx");
+    std::fs::write(&document, word::docx(plan)).expect("docx");
+    browser.open(&format!("{base}/"));
+    browser.choose_file("form[action^='/plans/import'] input[name=file]", &document);
+    browser.click("form[action^='/plans/import'] button");
+    let review = browser.source_with("待核对事项");
+    assert!(
+        review.contains("名录中没有「市科技厅」"),
+        "the unknown lead unit is flagged: {review}"
+    );
+    assert!(review.contains("<datalist id=\"unit-names\">"));
+    browser.screenshot("new-plan-review");
+    // The picker: the directory's name replaces the misspelt one, and the item closes.
+    browser.type_into("form.units-picker input[name=lead]", "市科技局");
+    browser.click("form.units-picker button[type=submit]");
+    assert!(
+        browser
+            .source_with("没有未处理的待核对事项")
+            .contains("没有未处理的待核对事项"),
+        "resolved with the picker"
+    );
+    browser.click("form.publish button");
+    let _ = browser.source_with("方案概览");
+    // Accounts from the contact roster.
+    let roster = dir.join("联络员名单.xlsx");
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    let sheet = workbook.add_worksheet();
+    for (c, h) in ["单位", "姓名", "手机", "邮箱", "角色"].iter().enumerate() {
+        sheet.write_string(0, c as u16, *h).expect("header");
+    }
+    for (c, v) in ["江汉区", "赵六", "13700137000", "", "区填报员"]
+        .iter()
+        .enumerate()
+    {
+        sheet.write_string(1, c as u16, *v).expect("cell");
+    }
+    std::fs::write(&roster, workbook.save_to_buffer().expect("xlsx")).expect("roster");
+    browser.open(&format!("{base}/accounts"));
+    browser.choose_file("#roster-upload input[name=file]", &roster);
+    browser.click("#roster-upload button");
+    let handout = browser.source_with("账号分发表");
+    assert!(handout.contains("已按名单创建 1 个账号"), "{handout}");
+    let password = handout
+        .split("class=\"password\"><code>")
+        .nth(1)
+        .and_then(|r| r.split('<').next())
+        .expect("the handout's one-time password")
+        .to_string();
+    browser.screenshot("handout");
+    browser.resize(390, 844);
+    assert!(!browser.overflows(), "the handout fits a phone's width");
+    browser.resize(1366, 768);
+    browser.log_out();
+    // The contact signs in with it and must choose their own password first.
+    browser.log_in("13700137000", &password);
+    let _ = browser.source_with("新密码");
+    browser.type_into("input[name=current]", &password);
+    browser.type_into("input[name=new]", "江汉区联络员的密码-2021");
+    browser.type_into("input[name=repeat]", "江汉区联络员的密码-2021");
+    browser.click("form[action='/account/password'] button");
+    browser.open(&format!("{base}/my"));
+    let my = browser.source_with("我的任务");
+    assert!(my.contains("举办成果对接活动"), "the new plan's task: {my}");
+    browser.screenshot("new-reporter-my");
+    browser.log_out();
 }

@@ -433,6 +433,20 @@ impl Store {
         if status == "published" {
             return Err(StoreError::Published("该方案已经发布".into()));
         }
+        // A plan that names no year runs in the year it is published, on the server's calendar
+        // (which `--today` may set): recorded, so its periods and every later reading agree.
+        let own_year: Option<i64> = sqlx::query("SELECT year FROM plans WHERE id = $1")
+            .bind(plan_id)
+            .fetch_one(&mut *conn)
+            .await?
+            .try_get("year")?;
+        if own_year.is_none() {
+            sqlx::query("UPDATE plans SET year = $1 WHERE id = $2")
+                .bind(i64::from(how.today.year))
+                .bind(plan_id)
+                .execute(&mut *conn)
+                .await?;
+        }
         let year = plan_year(conn, plan_id).await?;
         let start = match how.reporting_start {
             None => default_reporting_start(year, how.today),

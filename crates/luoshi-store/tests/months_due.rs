@@ -72,6 +72,50 @@ async fn publishing_sets_the_reporting_start_and_refuses_a_month_out_of_range() 
 }
 
 #[tokio::test]
+async fn a_plan_naming_no_year_runs_in_the_year_it_is_published() {
+    for t in stores().await {
+        let store = &t.store;
+        let text = "某区科技成果转化专项行动方案\n一、重点任务\n1. 新建平台 3 个。（牵头单位：市科技局）\n";
+        let directory = Directory::wuhan();
+        let plan = store
+            .import_plan(
+                &luoshi_directory::resolve(luoshi_extract::extract(text), &directory),
+                "无年份.txt",
+                text.as_bytes(),
+                "测试",
+            )
+            .await
+            .expect("import");
+        assert_eq!(store.plan(plan).await.expect("plan").year, None);
+        // Published on a calendar set to June 2021 (as `serve --today 2021-06-20` does).
+        store
+            .publish_with(
+                plan,
+                &directory,
+                Publishing {
+                    today: day("2021-06-20"),
+                    reporting_start: None,
+                },
+                "协调办公室",
+            )
+            .await
+            .expect("publish");
+        let summary = store.plan(plan).await.expect("plan");
+        assert_eq!(
+            (summary.year, summary.reporting_start),
+            (Some(2021), Some(6)),
+            "{}",
+            t.url
+        );
+        let june = store
+            .period_by_key(plan, "2021-06")
+            .await
+            .expect("June 2021 exists");
+        assert_eq!(june.due_on, "2021-06-25");
+    }
+}
+
+#[tokio::test]
 async fn an_amendment_keeps_the_reports_of_what_it_does_not_change() {
     for t in stores().await {
         let store = &t.store;
