@@ -213,11 +213,10 @@ pub async fn get_task(
 
 #[utoipa::path(get, path = "/api/plans/{id}/review-items", tag = "待核对", params(("id" = i64, Path)), responses((status = 200, body = Vec<ReviewItem>)))]
 pub async fn list_review_items(
-    caller: Caller,
+    Office(_): Office,
     State(s): State<AppState>,
     Path(id): Path<i64>,
 ) -> ApiResult<Vec<ReviewItem>> {
-    caller.require_office()?;
     Ok(Json(s.store.review_items(id).await?))
 }
 
@@ -259,11 +258,10 @@ pub async fn district_table(
     responses((status = 201, body = Created), (status = 422, body = crate::ErrorBody)))]
 pub async fn add_district_row(
     State(s): State<AppState>,
-    caller: Caller,
+    Office(caller): Office,
     Path(id): Path<i64>,
     JsonBody(input): JsonBody<DistrictRowInput>,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
-    caller.require_office()?;
     let row = s
         .store
         .add_district_row(id, &input, &caller.actor())
@@ -288,11 +286,10 @@ pub struct Changed {
     responses((status = 200, body = Changed), (status = 409, body = crate::ErrorBody), (status = 422, body = crate::ErrorBody)))]
 pub async fn merge_units(
     State(s): State<AppState>,
-    caller: Caller,
+    Office(caller): Office,
     Path(id): Path<i64>,
     JsonBody(req): JsonBody<MergeRequest>,
 ) -> ApiResult<Changed> {
-    caller.require_office()?;
     Ok(Json(Changed {
         changed: s
             .store
@@ -353,11 +350,10 @@ pub async fn list_amendments(
     responses((status = 200, body = TaskDetail), (status = 422, body = crate::ErrorBody)))]
 pub async fn set_task_units(
     State(s): State<AppState>,
-    caller: Caller,
+    Office(caller): Office,
     Path(id): Path<i64>,
     JsonBody(input): JsonBody<UnitsInput>,
 ) -> ApiResult<TaskDetail> {
-    caller.require_office()?;
     s.store
         .set_task_units(
             id,
@@ -386,11 +382,10 @@ pub struct CreatedMany {
     responses((status = 201, body = CreatedMany), (status = 409, body = crate::ErrorBody), (status = 422, body = crate::ErrorBody)))]
 pub async fn split_target(
     State(s): State<AppState>,
-    caller: Caller,
+    Office(caller): Office,
     Path(id): Path<i64>,
     JsonBody(req): JsonBody<SplitRequest>,
 ) -> Result<(StatusCode, Json<CreatedMany>), ApiError> {
-    caller.require_office()?;
     let ids = s
         .store
         .split_target(id, &req.parts, &caller.actor())
@@ -413,11 +408,10 @@ pub struct SharesRequest {
     responses((status = 204), (status = 422, body = crate::ErrorBody)))]
 pub async fn set_shares(
     State(s): State<AppState>,
-    caller: Caller,
+    Office(caller): Office,
     Path(id): Path<i64>,
     JsonBody(req): JsonBody<SharesRequest>,
 ) -> Result<StatusCode, ApiError> {
-    caller.require_office()?;
     let shares: Vec<(String, f64)> = req
         .shares
         .into_iter()
@@ -438,11 +432,10 @@ pub struct ResolveRequest {
     responses((status = 204), (status = 404, body = crate::ErrorBody), (status = 422, body = crate::ErrorBody)))]
 pub async fn resolve_review_item(
     State(s): State<AppState>,
-    caller: Caller,
+    Office(caller): Office,
     Path(id): Path<i64>,
     JsonBody(req): JsonBody<ResolveRequest>,
 ) -> Result<StatusCode, ApiError> {
-    caller.require_office()?;
     s.store
         .resolve_review_item(id, &req.resolution, &caller.actor())
         .await?;

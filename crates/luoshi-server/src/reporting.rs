@@ -16,7 +16,7 @@ use luoshi_store::*;
 use serde::{Deserialize, Serialize};
 
 use crate::AppState;
-use crate::auth::Caller;
+use crate::auth::{Caller, Office};
 use crate::error::{ApiError, ApiResult};
 use crate::handlers::axum_extra_free::{JsonBody, QueryParams};
 use crate::handlers::visible_plan;
@@ -134,11 +134,10 @@ pub struct CalendarRequest {
     responses((status = 200, body = Vec<PeriodRow>), (status = 403, body = crate::ErrorBody), (status = 422, body = crate::ErrorBody)))]
 pub async fn set_calendar(
     State(s): State<AppState>,
-    caller: Caller,
+    Office(caller): Office,
     Path(id): Path<i64>,
     JsonBody(req): JsonBody<CalendarRequest>,
 ) -> ApiResult<Vec<PeriodRow>> {
-    caller.require_office()?;
     s.store
         .set_due_day(id, req.due_day, &caller.actor())
         .await?;
@@ -155,11 +154,10 @@ pub struct ReopenRequest {
     responses((status = 200, body = PeriodRow), (status = 403, body = crate::ErrorBody), (status = 422, body = crate::ErrorBody)))]
 pub async fn reopen(
     State(s): State<AppState>,
-    caller: Caller,
+    Office(caller): Office,
     Path(id): Path<i64>,
     JsonBody(req): JsonBody<ReopenRequest>,
 ) -> ApiResult<PeriodRow> {
-    caller.require_office()?;
     let until = match req
         .until
         .as_deref()
@@ -384,11 +382,10 @@ pub struct RemindersSent {
     responses((status = 200, body = RemindersSent), (status = 403, body = crate::ErrorBody), (status = 422, body = crate::ErrorBody)))]
 pub async fn remind(
     State(s): State<AppState>,
-    caller: Caller,
+    Office(caller): Office,
     Path(id): Path<i64>,
     JsonBody(req): JsonBody<ReminderRequest>,
 ) -> ApiResult<RemindersSent> {
-    caller.require_office()?;
     Ok(Json(
         send_reminders(&s, &caller, id, &req.units, req.text.as_deref()).await?,
     ))
@@ -756,11 +753,10 @@ pub async fn list_assessment_items(
     responses((status = 201, body = crate::handlers::Created), (status = 403, body = crate::ErrorBody), (status = 422, body = crate::ErrorBody)))]
 pub async fn add_assessment_item(
     State(s): State<AppState>,
-    caller: Caller,
+    Office(caller): Office,
     Path(id): Path<i64>,
     JsonBody(input): JsonBody<AssessmentItemInput>,
 ) -> Result<(StatusCode, Json<crate::handlers::Created>), ApiError> {
-    caller.require_office()?;
     let max_review = s.store.plan_rules(id).await?.review_weight;
     let id = s
         .store
@@ -773,10 +769,9 @@ pub async fn add_assessment_item(
     responses((status = 204), (status = 403, body = crate::ErrorBody), (status = 404, body = crate::ErrorBody)))]
 pub async fn delete_assessment_item(
     State(s): State<AppState>,
-    caller: Caller,
+    Office(caller): Office,
     Path((id, item)): Path<(i64, i64)>,
 ) -> Result<StatusCode, ApiError> {
-    caller.require_office()?;
     s.store
         .delete_assessment_item(id, item, &caller.actor())
         .await?;
@@ -798,11 +793,10 @@ pub async fn get_rules(
     responses((status = 200, body = PlanRules), (status = 403, body = crate::ErrorBody), (status = 422, body = crate::ErrorBody)))]
 pub async fn set_rules(
     State(s): State<AppState>,
-    caller: Caller,
+    Office(caller): Office,
     Path(id): Path<i64>,
     JsonBody(rules): JsonBody<PlanRules>,
 ) -> ApiResult<PlanRules> {
-    caller.require_office()?;
     Ok(Json(
         s.store.set_plan_rules(id, &rules, &caller.actor()).await?,
     ))
@@ -828,11 +822,10 @@ pub struct MilestonesRequest {
     responses((status = 200, body = Vec<Milestone>), (status = 403, body = crate::ErrorBody), (status = 422, body = crate::ErrorBody)))]
 pub async fn set_milestones(
     State(s): State<AppState>,
-    caller: Caller,
+    Office(caller): Office,
     Path(id): Path<i64>,
     JsonBody(req): JsonBody<MilestonesRequest>,
 ) -> ApiResult<Vec<Milestone>> {
-    caller.require_office()?;
     Ok(Json(
         s.store
             .set_milestones(id, &req.milestones, &caller.actor())
@@ -845,11 +838,10 @@ pub async fn set_milestones(
     responses((status = 200, body = luoshi_store::IndicatorSource), (status = 403, body = crate::ErrorBody), (status = 422, body = crate::ErrorBody)))]
 pub async fn set_indicator_source(
     State(s): State<AppState>,
-    caller: Caller,
+    Office(caller): Office,
     Path(id): Path<i64>,
     JsonBody(source): JsonBody<luoshi_store::IndicatorSource>,
 ) -> ApiResult<luoshi_store::IndicatorSource> {
-    caller.require_office()?;
     Ok(Json(
         s.store
             .set_indicator_source(id, source, &caller.actor())
@@ -869,11 +861,10 @@ pub struct IndicatorValueRequest {
     responses((status = 204), (status = 403, body = crate::ErrorBody), (status = 422, body = crate::ErrorBody)))]
 pub async fn set_indicator_value(
     State(s): State<AppState>,
-    caller: Caller,
+    Office(caller): Office,
     Path(id): Path<i64>,
     JsonBody(req): JsonBody<IndicatorValueRequest>,
 ) -> Result<StatusCode, ApiError> {
-    caller.require_office()?;
     s.store
         .set_indicator_value(id, req.month, req.value, &caller.actor())
         .await?;

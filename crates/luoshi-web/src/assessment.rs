@@ -10,7 +10,7 @@ use luoshi_cadence::AnnualAssessment;
 use luoshi_evaluation::forecast::thousands;
 use luoshi_reporting::Role;
 use luoshi_server::AppState;
-use luoshi_server::auth::Caller;
+use luoshi_server::auth::{Caller, Office};
 use luoshi_server::redirect::see_other;
 use luoshi_store::{AssessmentItem, AssessmentItemInput, PlanRules, PlanSummary, StoreError};
 use serde::Deserialize;
@@ -145,11 +145,10 @@ pub struct ItemForm {
 
 pub async fn add_item(
     State(s): State<AppState>,
-    caller: Caller,
+    Office(caller): Office,
     Path(plan): Path<i64>,
     Form(form): Form<ItemForm>,
 ) -> Result<Response, PageError> {
-    caller.require_office()?;
     let Ok(points) = form.points.trim().parse::<f64>() else {
         return page(
             &s,
@@ -182,10 +181,9 @@ pub async fn add_item(
 
 pub async fn delete_item(
     State(s): State<AppState>,
-    caller: Caller,
+    Office(caller): Office,
     Path((plan, item)): Path<(i64, i64)>,
 ) -> Result<Response, PageError> {
-    caller.require_office()?;
     s.store
         .delete_assessment_item(plan, item, &caller.actor())
         .await?;
@@ -207,11 +205,10 @@ pub struct RulesForm {
 
 pub async fn set_rules(
     State(s): State<AppState>,
-    caller: Caller,
+    Office(caller): Office,
     Path(plan): Path<i64>,
     Form(form): Form<RulesForm>,
 ) -> Result<Response, PageError> {
-    caller.require_office()?;
     let fields = [
         ("符合序时差距", &form.on_pace_gap),
         ("严重滞后差距", &form.serious_gap),

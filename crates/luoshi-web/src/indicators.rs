@@ -10,7 +10,7 @@ use axum::response::{Html, IntoResponse, Response};
 use luoshi_cadence::indicators::{IndicatorLine, Origin};
 use luoshi_evaluation::forecast::precise;
 use luoshi_server::AppState;
-use luoshi_server::auth::Caller;
+use luoshi_server::auth::{Caller, Office};
 use luoshi_server::redirect::see_other;
 use luoshi_store::{IndicatorSource, StoreError};
 use serde::Deserialize;
@@ -205,11 +205,10 @@ pub struct SourceForm {
 
 pub async fn set_source(
     State(s): State<AppState>,
-    caller: Caller,
+    Office(caller): Office,
     Path((plan_id, indicator)): Path<(i64, i64)>,
     Form(form): Form<SourceForm>,
 ) -> Result<Response, PageError> {
-    caller.require_office()?;
     own_indicator(&s, plan_id, indicator).await?;
     let source = match form.source.as_str() {
         "auto" => IndicatorSource::Auto,
@@ -238,11 +237,10 @@ pub async fn set_source(
 /// Twelve fields `m1`…`m12`; an empty field clears that month.
 pub async fn set_values(
     State(s): State<AppState>,
-    caller: Caller,
+    Office(caller): Office,
     Path((plan_id, indicator)): Path<(i64, i64)>,
     Form(form): Form<std::collections::HashMap<String, String>>,
 ) -> Result<Response, PageError> {
-    caller.require_office()?;
     own_indicator(&s, plan_id, indicator).await?;
     // Every field is read before anything is written, so a bad one changes nothing.
     let mut figures = Vec::new();

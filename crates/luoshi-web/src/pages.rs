@@ -6,7 +6,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use luoshi_server::AppState;
-use luoshi_server::auth::Caller;
+use luoshi_server::auth::{Caller, Office};
 use luoshi_server::redirect::see_other;
 use luoshi_store::*;
 use serde::Deserialize;
@@ -563,11 +563,10 @@ fn parse_milestones(text: &str) -> Result<Vec<luoshi_store::Milestone>, String> 
 
 pub async fn set_milestones(
     State(s): State<AppState>,
-    caller: Caller,
+    Office(caller): Office,
     Path((task, target)): Path<(i64, i64)>,
     Form(form): Form<MilestoneForm>,
 ) -> Result<Response, PageError> {
-    caller.require_office()?;
     let detail = s.store.task(task).await?;
     if !detail.targets.iter().any(|t| t.id == target) {
         return Err(PageError(

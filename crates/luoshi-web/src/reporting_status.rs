@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use luoshi_reporting::Day;
 use luoshi_server::AppState;
-use luoshi_server::auth::Caller;
+use luoshi_server::auth::{Caller, Office};
 use luoshi_server::reporting as api;
 use luoshi_store::*;
 use serde::Deserialize;
@@ -197,11 +197,10 @@ pub struct RemindForm {
 
 pub async fn remind(
     State(s): State<AppState>,
-    caller: Caller,
+    Office(caller): Office,
     Path(plan): Path<i64>,
     Form(form): Form<RemindForm>,
 ) -> Result<Response, PageError> {
-    caller.require_office()?;
     let period = s.store.period_by_key(plan, &form.period).await?;
     let units: Vec<String> = form
         .unit
@@ -261,11 +260,10 @@ pub struct ReopenForm {
 
 pub async fn reopen(
     State(s): State<AppState>,
-    caller: Caller,
+    Office(caller): Office,
     Path(plan): Path<i64>,
     Form(form): Form<ReopenForm>,
 ) -> Result<Response, PageError> {
-    caller.require_office()?;
     let period = s.store.period_by_key(plan, &form.period).await?;
     let until = form.until.trim();
     let day = if until.is_empty() {
@@ -309,11 +307,10 @@ pub struct DueDayForm {
 
 pub async fn set_due_day(
     State(s): State<AppState>,
-    caller: Caller,
+    Office(caller): Office,
     Path(plan): Path<i64>,
     Form(form): Form<DueDayForm>,
 ) -> Result<Response, PageError> {
-    caller.require_office()?;
     let day = match luoshi_reporting::calendar::parse_due_day(&form.due_day) {
         Ok(day) => day,
         Err(message) => {
