@@ -1,6 +1,8 @@
-//! The unit names a plan's review may use: what the directory knows, the ledger's units and
-//! their aliases, and the names the plan's own document printed. A name outside them is a
-//! typing mistake until the office says it is a new unit.
+//! The unit names a plan's review may use: what the directory (名录) knows — or, for a city with
+//! no directory, which learns from its documents, the ledger's units and the names the plan
+//! printed. A name outside them is a typing mistake until the office says it is a new unit (or
+//! adds it to the 名录); with a directory, a printed name it lacks (市科技厅) is exactly what the
+//! review asks about, so it is not taken as known even though the import recorded it.
 
 use luoshi_directory::{Directory, suggest};
 use sqlx::Row;
@@ -21,20 +23,20 @@ impl Store {
         plan_id: i64,
         directory: &Directory,
     ) -> Result<Vec<String>> {
-        let mut conn = self.conn().await?;
-        let ledger =
-            sqlx::query("SELECT name FROM units UNION ALL SELECT alias AS name FROM unit_aliases")
-                .fetch_all(&mut *conn)
-                .await?;
-        let printed = sqlx::query(
-            "SELECT DISTINCT tu.printed AS name FROM task_units tu JOIN tasks t ON t.id = tu.task_id WHERE t.plan_id = $1",
-        )
-        .bind(plan_id)
-        .fetch_all(&mut *conn)
-        .await?;
         let mut names: Vec<String> = directory.names().into_iter().map(str::to_string).collect();
-        for row in ledger.iter().chain(&printed) {
-            names.push(row.try_get("name")?);
+        if directory.is_empty() {
+            // No directory: the city learns its names from its documents and the ledger.
+            let mut conn = self.conn().await?;
+            let rows = sqlx::query(
+                "SELECT name FROM units UNION ALL SELECT alias AS name FROM unit_aliases \
+                 UNION ALL SELECT DISTINCT tu.printed AS name FROM task_units tu JOIN tasks t ON t.id = tu.task_id WHERE t.plan_id = $1",
+            )
+            .bind(plan_id)
+            .fetch_all(&mut *conn)
+            .await?;
+            for row in &rows {
+                names.push(row.try_get("name")?);
+            }
         }
         let mut seen = std::collections::HashSet::new();
         names.retain(|n| seen.insert(n.clone()));

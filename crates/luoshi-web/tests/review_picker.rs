@@ -291,3 +291,59 @@ async fn spellings_are_merged_targets_split_and_district_rows_added_by_form() {
         "the row is in the district's table"
     );
 }
+
+#[tokio::test]
+async fn a_name_the_document_misspelt_is_not_taken_by_saving_it_unchanged() {
+    let (state, _dir) = wuhan(true).await;
+    let text = "武汉市科技成果转化专项行动方案\n一、重点任务\n1. 新建成果转化平台 3 个。（牵头单位：市科技厅；责任单位：江岸区人民政府）\n";
+    let uploaded = send(
+        &state,
+        multipart_named(
+            &format!("/plans/import?csrf={CSRF}"),
+            &office_cookie(),
+            "成果转化.txt",
+            text.as_bytes(),
+            &[],
+        ),
+    )
+    .await;
+    assert_eq!(uploaded.location.as_deref(), Some("/plans/2/review"));
+    let task = state
+        .store
+        .review_items(2)
+        .await
+        .expect("items")
+        .iter()
+        .find_map(|i| i.task_id)
+        .expect("the misspelt lead is flagged on its task");
+    let kept = send(
+        &state,
+        post(
+            &format!("/plans/2/review/tasks/{task}/units"),
+            &office_cookie(),
+            &format!(
+                "csrf={CSRF}&lead={}&responsible={}",
+                encode("市科技厅"),
+                encode("江岸区人民政府")
+            ),
+        ),
+    )
+    .await;
+    assert_eq!(
+        kept.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        kept.body
+    );
+    assert!(kept.body.contains("是否为：市科技局"), "{}", kept.body);
+    assert!(
+        state
+            .store
+            .review_items(2)
+            .await
+            .expect("items")
+            .iter()
+            .any(|i| i.task_id == Some(task) && !i.resolved),
+        "the item stays open"
+    );
+}
