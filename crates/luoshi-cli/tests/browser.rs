@@ -863,6 +863,15 @@ fn a_new_plan_from_the_browser(browser: &Browser, dir: &Path, port: u16) {
     );
     assert!(review.contains("<datalist id=\"unit-names\">"));
     browser.screenshot("new-plan-review");
+    browser.resize(390, 844);
+    assert!(
+        !browser.overflows(),
+        "the review with its picker fits a phone's width"
+    );
+    let cramped = browser.cramped();
+    assert!(cramped.is_empty(), "the review at 390 px: {cramped:?}");
+    browser.screenshot("new-plan-review-phone");
+    browser.resize(1366, 768);
     // The picker: the directory's name replaces the misspelt one, and the item closes.
     browser.type_into("form.units-picker input[name=lead]", "市科技局");
     browser.click("form.units-picker button[type=submit]");
