@@ -191,15 +191,7 @@ async fn submit_for_review(state: &luoshi_server::AppState, district: &str) -> u
         .expect("june")
         .id;
     let unit = format!("{district}人民政府");
-    let lead = state
-        .store
-        .credentials("kjj")
-        .await
-        .expect("c")
-        .expect("kjj")
-        .principal
-        .unit_id
-        .expect("unit");
+    let lead = unit_of(&state.store, "kjj").await;
     let unit_id = state
         .store
         .units(Some(1))

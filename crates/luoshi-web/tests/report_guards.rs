@@ -19,15 +19,7 @@ async fn jiangan_june() -> (luoshi_server::AppState, tempfile::TempDir, String, 
     let (mut state, dir) = wuhan(true).await;
     sign_in_jiangan(&state.store, SECRET, CSRF).await;
     state.today = Day::parse("2021-06-20");
-    let unit = state
-        .store
-        .credentials("jiangan")
-        .await
-        .expect("c")
-        .expect("u")
-        .principal
-        .unit_id
-        .expect("unit");
+    let unit = unit_of(&state.store, "jiangan").await;
     let june = state.store.period_by_key(1, "2021-06").await.expect("june");
     let form = state
         .store

@@ -256,15 +256,7 @@ async fn the_report_form_keeps_what_was_typed_when_a_save_is_refused() {
         "{}",
         my.body
     );
-    let unit = state
-        .store
-        .credentials("jiangan")
-        .await
-        .expect("c")
-        .expect("u")
-        .principal
-        .unit_id
-        .expect("unit");
+    let unit = common::unit_of(&state.store, "jiangan").await;
     let june = state.store.period_by_key(1, "2021-06").await.expect("june");
     let form = state
         .store

@@ -148,15 +148,7 @@ async fn pages_speak_the_offices_words_and_beijing_time() {
             failures.push(format!("{uri}: {p}"));
         }
     }
-    let unit = state
-        .store
-        .credentials("jiangan")
-        .await
-        .expect("c")
-        .expect("u")
-        .principal
-        .unit_id
-        .expect("unit");
+    let unit = unit_of(&state.store, "jiangan").await;
     let june = state.store.period_by_key(1, "2021-06").await.expect("june");
     let mut jiangan_pages = vec!["/my".to_string(), "/plans/1/issues".into()];
     for form in state

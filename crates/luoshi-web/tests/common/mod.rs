@@ -106,6 +106,18 @@ pub async fn sign_in_jiangan(store: &luoshi_store::Store, secret: &str, csrf: &s
     .await;
 }
 
+/// The unit a signed-in user answers for.
+pub async fn unit_of(store: &luoshi_store::Store, username: &str) -> i64 {
+    store
+        .credentials(username)
+        .await
+        .expect("credentials")
+        .expect("user")
+        .principal
+        .unit_id
+        .expect("a unit")
+}
+
 /// Percent-encodes everything but ASCII letters and digits, for paths and forms.
 pub fn encode(s: &str) -> String {
     s.bytes()
