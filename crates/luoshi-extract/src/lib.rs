@@ -11,6 +11,7 @@ pub mod metadata;
 pub mod model;
 pub mod numbers;
 pub mod outline;
+pub mod support;
 pub mod tables;
 pub mod targets;
 pub mod text;
@@ -82,7 +83,16 @@ pub fn extract(input: &str) -> PlanDraft {
             mechanisms::find(&block.path, &title, body, &mut draft.mechanisms);
         }
     }
-    let table_tasks = tables::read(&tables, &mut rules, &mut draft.sections, &mut draft.review);
+    let paths = tables::TablePaths {
+        body_has_tasks: !draft.tasks.is_empty(),
+    };
+    let table_tasks = tables::read(
+        &tables,
+        paths,
+        &mut rules,
+        &mut draft.sections,
+        &mut draft.review,
+    );
     draft.tasks.extend(table_tasks);
     // A path names one task: a number printed twice gets a suffix (`1-2`) and a review flag.
     let mut seen_paths = std::collections::HashSet::new();
@@ -223,6 +233,8 @@ fn read_task(
         });
     };
     let mut deadline = deadline_line(&text);
+    // An inheritance clause in this task's note speaks of the tasks after it.
+    let inherited_before = rules.inherited.clone();
     for f in found {
         let parsed = annotation::parse(&f.content, rules);
         deadline = deadline.or(parsed.deadline);
@@ -270,7 +282,14 @@ fn read_task(
     {
         title = trim_punct(&title[..pos]).to_string();
     }
-    let targets = targets::targets(&text, &masked);
+    // Several notes (one per paragraph or clause): each unit once, and a unit that leads in one
+    // note is not also merely responsible.
+    let (lead, responsible) = merge_roles(lead, responsible);
+    let inherited_responsible: Vec<String> = inherited_before
+        .into_iter()
+        .filter(|u| !lead.contains(u) && !responsible.contains(u))
+        .collect();
+    let numbers = targets::read_numbers(&text, &masked);
     let district_focus = focus::find(&text);
     Task {
         path: block.path.clone(),
@@ -283,7 +302,9 @@ fn read_task(
         responsible,
         annotation_present: !found.is_empty(),
         deadline,
-        targets,
+        targets: numbers.targets,
+        support: numbers.support,
+        inherited_responsible,
         district_focus,
         annotation: (!found.is_empty()).then(|| {
             found
@@ -298,6 +319,26 @@ fn read_task(
         assignees: Vec::new(),
         district_scope: None,
     }
+}
+
+/// Each unit once, in order of first appearance; a unit that leads is not also responsible.
+pub(crate) fn merge_roles(
+    lead: Vec<String>,
+    responsible: Vec<String>,
+) -> (Vec<String>, Vec<String>) {
+    let mut leads: Vec<String> = Vec::new();
+    for name in lead {
+        if !leads.contains(&name) {
+            leads.push(name);
+        }
+    }
+    let mut others: Vec<String> = Vec::new();
+    for name in responsible {
+        if !leads.contains(&name) && !others.contains(&name) {
+            others.push(name);
+        }
+    }
+    (leads, others)
 }
 
 /// A `完成时限：…` line of a task.

@@ -84,6 +84,55 @@ pub struct Task {
     /// (filled by `luoshi-directory`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub district_scope: Option<String>,
+    /// Units an earlier note made part of every later task (`以下均需各区政府落实，不再一一列出`):
+    /// responsible here too, though this task's own note does not print them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub inherited_responsible: Vec<String>,
+    /// 政策支持: what the task gives beneficiaries (amounts, rates, durations). Tracked as 政策兑现,
+    /// never evaluated and never asked for in a report.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub support: Vec<SupportMeasure>,
+}
+
+/// A support measure (政策支持): `给予最高100万元奖励`, `按不超过实际投入的30%给予补助`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SupportMeasure {
+    /// The clause that states it, as printed.
+    pub text: String,
+    #[serde(serialize_with = "number")]
+    pub value: f64,
+    #[serde(serialize_with = "optional_number")]
+    pub max: Option<f64>,
+    pub unit: String,
+    /// `最高` / `不超过` make it a cap (`at_most`); `不低于` a floor.
+    pub qualifier: Qualifier,
+    pub kind: SupportKind,
+    /// What it is given for: the sentence around it (`对首次认定的高新技术企业，给予…`).
+    pub purpose: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SupportKind {
+    /// Money: awards, subsidies, vouchers, loans, fund and credit sizes.
+    Funding,
+    /// A share of what the beneficiary spends or pays (`实际投入的30%`).
+    Rate,
+    /// How long the support lasts (`最长6个月`, `7天免费住宿`).
+    Duration,
+    /// How many may receive it (`名额100名`).
+    Quota,
+}
+
+impl SupportKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            SupportKind::Funding => "资金",
+            SupportKind::Rate => "比例",
+            SupportKind::Duration => "期限",
+            SupportKind::Quota => "名额",
+        }
+    }
 }
 
 /// A printed unit of a task's annotation and what it stands for in the directory.

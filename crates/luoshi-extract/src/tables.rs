@@ -13,8 +13,11 @@ use crate::text::{Paragraph, is_table_row, trim, trim_punct};
 pub struct Table {
     pub caption: Option<String>,
     pub line: usize,
-    /// Rows with their source lines; separator rows (`|---|`) dropped.
+    /// Rows with their source lines; separator rows (`|---|`) dropped. A group row printed as a
+    /// line of its own between rows (`一、科技创新`) is a row of one cell.
     pub rows: Vec<(usize, Vec<String>)>,
+    /// Printed under a `附件` heading: its tasks' paths start with `附件`.
+    pub under_annex: bool,
 }
 
 /// Takes the table rows out of `paragraphs`, leaving the prose.
@@ -22,8 +25,17 @@ pub fn split_off(paragraphs: Vec<Paragraph>) -> (Vec<Paragraph>, Vec<Table>) {
     let mut prose: Vec<Paragraph> = Vec::with_capacity(paragraphs.len());
     let mut tables: Vec<Table> = Vec::new();
     let mut in_table = false;
-    for p in paragraphs {
+    let mut paragraphs = paragraphs.into_iter().peekable();
+    while let Some(p) = paragraphs.next() {
         if !is_table_row(&p.text) {
+            let next_is_row = paragraphs.peek().is_some_and(|n| is_table_row(&n.text));
+            if in_table && next_is_row && is_group_line(&p.text) {
+                // `一、2025年经济社会发展的主要预期目标` between two rows: a group row.
+                if let Some(table) = tables.last_mut() {
+                    table.rows.push((p.line, vec![p.text]));
+                }
+                continue;
+            }
             in_table = false;
             prose.push(p);
             continue;
@@ -44,10 +56,16 @@ pub fn split_off(paragraphs: Vec<Paragraph>) -> (Vec<Paragraph>, Vec<Table>) {
                 .last()
                 .map(|c| c.text.clone())
                 .filter(|c| c.chars().count() <= 60);
+            let under_annex = prose
+                .iter()
+                .rev()
+                .take(2)
+                .any(|c| is_annex_heading(&c.text));
             tables.push(Table {
                 caption,
                 line: p.line,
                 rows: Vec::new(),
+                under_annex,
             });
             in_table = true;
         }
@@ -59,6 +77,17 @@ pub fn split_off(paragraphs: Vec<Paragraph>) -> (Vec<Paragraph>, Vec<Table>) {
         }
     }
     (prose, tables)
+}
+
+/// `一、科技创新`: a numbered heading short enough to be a group row.
+fn is_group_line(text: &str) -> bool {
+    crate::outline::marker_at(text).is_some() && text.chars().count() <= 40
+}
+
+/// `附件`, `附件2`, `附件：重点任务分工表`: a short line that heads an attachment.
+fn is_annex_heading(text: &str) -> bool {
+    let text = trim(text);
+    text.starts_with("附件") && text.chars().count() <= 30
 }
 
 /// `label：` cells each followed by a value cell → `label：value` lines.
@@ -85,80 +114,155 @@ fn cells(row: &str) -> Vec<String> {
     inner.split('|').map(|c| trim(c).to_string()).collect()
 }
 
-#[derive(Debug, Default, Clone, Copy)]
+#[derive(Debug, Default, Clone)]
 struct Columns {
     number: Option<usize>,
-    tasks: [Option<usize>; 2],
-    target: Option<usize>,
+    task: Option<usize>,
+    /// Other columns of text about the task (具体措施, 工作流程, 目标), read for targets.
+    content: Vec<usize>,
     lead: Option<usize>,
     responsible: Option<usize>,
     cooperating: Option<usize>,
     deadline: Option<usize>,
 }
 
+/// What a header cell names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Column {
+    Number,
+    /// The task itself, or more text about it (具体措施, 工作流程, 目标).
+    Task,
+    Lead,
+    Responsible,
+    Cooperating,
+    Deadline,
+    /// 责任人, 联系电话, 备注: not units, not task text.
+    Ignored,
+}
+
+fn column_of(header: &str) -> Column {
+    let h: String = header
+        .chars()
+        .filter(|c| !crate::text::is_space(*c))
+        .collect();
+    let has = |words: &[&str]| words.iter().any(|w| h.contains(w));
+    if matches!(h.as_str(), "序号" | "编号" | "序" | "No" | "No." | "项次") {
+        Column::Number
+    } else if has(&[
+        "责任人",
+        "负责人",
+        "联系人",
+        "领导",
+        "电话",
+        "联系方式",
+        "备注",
+        "说明",
+    ]) {
+        Column::Ignored
+    } else if has(&[
+        "牵头",
+        "主要责任单位",
+        "主责单位",
+        "主办单位",
+        "指导部门",
+        "指导单位",
+    ]) {
+        Column::Lead
+    } else if has(&["配合", "参与", "协办", "协同"]) {
+        Column::Cooperating
+    } else if has(&[
+        "责任单位",
+        "责任部门",
+        "责任主体",
+        "实施单位",
+        "承办",
+        "责任处室",
+        "负责单位",
+        "负责部门",
+        "落实单位",
+    ]) {
+        Column::Responsible
+    } else if has(&["时限", "时间", "期限", "节点"]) {
+        Column::Deadline
+    } else if has(&[
+        "任务",
+        "工作内容",
+        "措施",
+        "事项",
+        "举措",
+        "主要内容",
+        "具体内容",
+        "项目名称",
+        "工作要点",
+        "改革",
+        "名称",
+        "目标",
+        "指标",
+        "内容",
+        "流程",
+        "要求",
+        "进度",
+    ]) {
+        Column::Task
+    } else {
+        Column::Ignored
+    }
+}
+
 fn columns(header: &[String]) -> Option<Columns> {
     let mut c = Columns::default();
     for (i, h) in header.iter().enumerate() {
-        let h = h.replace([' ', '　'], "");
-        if h.is_empty() {
-            continue;
-        }
-        if matches!(h.as_str(), "序号" | "编号" | "序" | "No" | "No." | "项次") {
-            c.number.get_or_insert(i);
-        } else if h.contains("牵头") {
-            c.lead.get_or_insert(i);
-        } else if ["配合", "参与", "协办", "协同"]
-            .iter()
-            .any(|w| h.contains(w))
-        {
-            c.cooperating.get_or_insert(i);
-        } else if [
-            "责任单位",
-            "责任部门",
-            "责任主体",
-            "实施单位",
-            "承办",
-            "责任处室",
-        ]
-        .iter()
-        .any(|w| h.contains(w))
-        {
-            c.responsible.get_or_insert(i);
-        } else if ["时限", "时间", "节点", "进度"]
-            .iter()
-            .any(|w| h.contains(w))
-        {
-            c.deadline.get_or_insert(i);
-        } else if h.contains("目标") && !h.contains("任务") || h.contains("指标") {
-            c.target.get_or_insert(i);
-        } else if [
-            "任务",
-            "工作内容",
-            "措施",
-            "事项",
-            "举措",
-            "主要内容",
-            "具体内容",
-            "项目名称",
-            "工作要点",
-        ]
-        .iter()
-        .any(|w| h.contains(w))
-        {
-            if c.tasks[0].is_none() {
-                c.tasks[0] = Some(i);
-            } else if c.tasks[1].is_none() {
-                c.tasks[1] = Some(i);
+        match column_of(h) {
+            Column::Number => {
+                c.number.get_or_insert(i);
             }
+            // The first text column names the task; later ones say more about it.
+            Column::Task if c.task.is_none() => c.task = Some(i),
+            Column::Task => c.content.push(i),
+            Column::Lead => {
+                c.lead.get_or_insert(i);
+            }
+            Column::Responsible => {
+                c.responsible.get_or_insert(i);
+            }
+            Column::Cooperating => {
+                c.cooperating.get_or_insert(i);
+            }
+            Column::Deadline => {
+                c.deadline.get_or_insert(i);
+            }
+            Column::Ignored => {}
         }
     }
     let names_units = c.lead.is_some() || c.responsible.is_some() || c.cooperating.is_some();
-    (c.tasks[0].is_some() && names_units).then_some(c)
+    let is_task_list = (header.len() >= 3
+        && header
+            .iter()
+            .any(|h| column_of(h) == Column::Ignored && !trim(h).is_empty()))
+        || c.deadline.is_some()
+        || c.number.is_some();
+    // An indicator table (`| 指标 | 2020年 | 2021年 |`) has a text column but no units, people,
+    // deadlines or numbering.
+    let header_has_task_word = header.iter().any(|h| {
+        let h: String = h.chars().filter(|c| !crate::text::is_space(*c)).collect();
+        ["任务", "措施", "事项", "举措", "工作", "改革", "内容"]
+            .iter()
+            .any(|w| h.contains(w))
+    });
+    (c.task.is_some() && (names_units || (header_has_task_word && is_task_list))).then_some(c)
 }
 
-/// The tasks of every task table. `number` is the table's place among task tables, for paths.
+/// Where a table's task paths start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TablePaths {
+    /// The document also has numbered tasks in its body: table paths need a prefix of their own.
+    pub body_has_tasks: bool,
+}
+
+/// The tasks of every task table.
 pub fn read(
     tables: &[Table],
+    paths: TablePaths,
     rules: &mut Rules,
     sections: &mut Vec<Section>,
     review: &mut Vec<ReviewFlag>,
@@ -168,169 +272,240 @@ pub fn read(
         .filter_map(|t| {
             t.rows
                 .iter()
-                .position(|(_, r)| columns(r).is_some())
-                .and_then(|h| columns(&t.rows[h].1).map(|c| (t, h, c)))
+                .enumerate()
+                .find_map(|(h, (_, r))| columns(r).map(|c| (t, h, c)))
         })
         .collect();
     let mut out = Vec::new();
-    let several = task_tables.len() > 1;
-    for (index, (table, header, cols)) in task_tables.into_iter().enumerate() {
-        let prefix = if several {
-            format!("附表{}", index + 1)
+    let annexes = task_tables.iter().filter(|(t, _, _)| t.under_annex).count();
+    let others = task_tables.len() - annexes;
+    let (mut annex_no, mut other_no) = (0, 0);
+    for (table, header, cols) in task_tables {
+        let prefix = if table.under_annex {
+            annex_no += 1;
+            numbered("附件", annex_no, annexes)
         } else {
-            "附表".to_string()
+            other_no += 1;
+            if paths.body_has_tasks || others > 1 {
+                numbered("附表", other_no, others)
+            } else {
+                String::new()
+            }
         };
-        let title = table
-            .caption
-            .as_deref()
-            .map(trim_punct)
-            .filter(|c| !c.is_empty())
-            .unwrap_or("任务分工表")
-            .to_string();
-        sections.push(Section {
-            path: prefix.clone(),
-            title,
-            level: 1,
-            line: table.line,
-        });
-        read_rows(
-            &table.rows[header + 1..],
-            &table.rows[header].1,
-            cols,
-            &prefix,
-            rules,
-            review,
-            &mut out,
-        );
+        if !prefix.is_empty() {
+            let title = table
+                .caption
+                .as_deref()
+                .map(trim_punct)
+                .filter(|c| !c.is_empty())
+                .unwrap_or("任务分工表")
+                .to_string();
+            sections.push(Section {
+                path: prefix.clone(),
+                title,
+                level: 1,
+                line: table.line,
+            });
+        }
+        let rows = Rows {
+            header: &table.rows[header].1,
+            cols: &cols,
+            prefix: &prefix,
+        };
+        rows.read(&table.rows[header + 1..], rules, sections, review, &mut out);
     }
     out
 }
 
-fn read_rows(
-    rows: &[(usize, Vec<String>)],
-    header: &[String],
-    cols: Columns,
-    prefix: &str,
-    rules: &mut Rules,
-    review: &mut Vec<ReviewFlag>,
-    out: &mut Vec<Task>,
-) {
-    // Merged cells arrive empty: a unit or task cell left blank continues the one above.
-    let mut above: Vec<String> = vec![String::new(); header.len()];
-    let mut category: Option<String> = None;
-    for (row_index, (line, row)) in rows.iter().enumerate() {
-        if row == header {
-            continue;
-        }
-        let get = |col: Option<usize>| {
-            col.and_then(|c| row.get(c))
-                .map(String::as_str)
-                .unwrap_or("")
-        };
-        let filled: Vec<&String> = row.iter().filter(|c| !c.is_empty()).collect();
-        if filled.len() == 1 && get(cols.lead).is_empty() && get(cols.responsible).is_empty() {
-            // A row with one cell across the table names a category (`一、科技创新`).
-            category = Some(trim_punct(filled[0]).to_string());
-            above.iter_mut().for_each(String::clear);
-            continue;
-        }
-        let mut cell = |col: Option<usize>| -> String {
-            let Some(c) = col else { return String::new() };
-            let value = row.get(c).cloned().unwrap_or_default();
-            if value.is_empty() {
-                above.get(c).cloned().unwrap_or_default()
-            } else {
-                if let Some(slot) = above.get_mut(c) {
-                    *slot = value.clone();
-                }
-                value
-            }
-        };
-        let first = cell(cols.tasks[0]);
-        let second = cell(cols.tasks[1]);
-        let lead = cell(cols.lead);
-        let responsible = cell(cols.responsible);
-        let cooperating = cell(cols.cooperating);
-        let target_text = get(cols.target).to_string();
-        let deadline = get(cols.deadline).to_string();
-        let number = get(cols.number).to_string();
-        if first.is_empty() && second.is_empty() {
-            continue;
-        }
-        let label = if number.is_empty() {
-            (row_index + 1).to_string()
-        } else {
-            normalise_number(&number)
-        };
-        let path = match &category {
-            Some(c) => format!("{prefix}.{}.{label}", category_label(c)),
-            None => format!("{prefix}.{label}"),
-        };
-        let body = match (first.is_empty(), second.is_empty()) {
-            (false, false) if first != second => format!("{}：{}", trim_punct(&first), second),
-            (false, _) => first.clone(),
-            _ => second.clone(),
-        };
-        let mut text = body.clone();
-        if !target_text.is_empty() {
-            text.push_str("\n目标：");
-            text.push_str(&target_text);
-        }
-        // The row's units, written as an annotation so the same rules decide who leads.
-        let annotation_text = [
-            ("牵头单位", &lead),
-            ("责任单位", &responsible),
-            ("配合单位", &cooperating),
-        ]
+fn numbered(word: &str, n: usize, of: usize) -> String {
+    if of > 1 {
+        format!("{word}{n}")
+    } else {
+        word.to_string()
+    }
+}
+
+fn join_path(parts: &[&str]) -> String {
+    parts
         .iter()
-        .filter(|(_, names)| !names.is_empty())
-        .map(|(key, names)| format!("{key}：{names}"))
+        .filter(|p| !p.is_empty())
+        .copied()
         .collect::<Vec<_>>()
-        .join("；");
-        if !deadline.is_empty() {
-            text.push_str("\n完成时限：");
-            text.push_str(&deadline);
+        .join(".")
+}
+
+/// Several lines inside one cell (`区财政局 区税务局`, joined by spaces in text) are several units.
+fn unit_cell(cell: &str) -> String {
+    let mut out = String::with_capacity(cell.len());
+    let mut pending_space = false;
+    for c in trim(cell).chars() {
+        if crate::text::is_space(c) {
+            pending_space = true;
+            continue;
         }
-        let parsed = annotation::parse(&annotation_text, rules);
-        for (field, reason) in &parsed.flags {
-            review.push(ReviewFlag {
+        if pending_space && !out.is_empty() && !out.ends_with(['、', '，', ',', '；']) {
+            out.push('、');
+        }
+        pending_space = false;
+        out.push(c);
+    }
+    out
+}
+
+struct Rows<'a> {
+    header: &'a [String],
+    cols: &'a Columns,
+    prefix: &'a str,
+}
+
+impl Rows<'_> {
+    fn read(
+        &self,
+        rows: &[(usize, Vec<String>)],
+        rules: &mut Rules,
+        sections: &mut Vec<Section>,
+        review: &mut Vec<ReviewFlag>,
+        out: &mut Vec<Task>,
+    ) {
+        let cols = self.cols;
+        // Merged cells arrive empty: a unit or task cell left blank continues the one above.
+        let mut above: Vec<String> = vec![String::new(); self.header.len()];
+        let mut group: Option<String> = None;
+        let mut ordinal = 0;
+        for (line, row) in rows {
+            if row.as_slice() == self.header {
+                continue;
+            }
+            let get = |col: Option<usize>| {
+                col.and_then(|c| row.get(c))
+                    .map(String::as_str)
+                    .unwrap_or("")
+            };
+            let filled: Vec<&String> = row.iter().filter(|c| !c.is_empty()).collect();
+            if filled.len() == 1 && get(cols.lead).is_empty() && get(cols.responsible).is_empty() {
+                // A row with one cell across the table names a group (`一、科技创新`).
+                let text = trim_punct(filled[0]);
+                let label = group_label(text);
+                let title =
+                    crate::outline::marker_at(text).map_or(text, |m| trim_punct(&text[m.len..]));
+                sections.push(Section {
+                    path: join_path(&[self.prefix, &label]),
+                    title: title.to_string(),
+                    level: if self.prefix.is_empty() { 1 } else { 2 },
+                    line: *line,
+                });
+                group = Some(label);
+                above.iter_mut().for_each(String::clear);
+                continue;
+            }
+            let mut cell = |col: Option<usize>| -> String {
+                let Some(c) = col else { return String::new() };
+                let value = row.get(c).cloned().unwrap_or_default();
+                if value.is_empty() {
+                    above.get(c).cloned().unwrap_or_default()
+                } else {
+                    if let Some(slot) = above.get_mut(c) {
+                        *slot = value.clone();
+                    }
+                    value
+                }
+            };
+            let task_cell = cell(cols.task);
+            let lead = unit_cell(&cell(cols.lead));
+            let responsible = unit_cell(&cell(cols.responsible));
+            let cooperating = unit_cell(&cell(cols.cooperating));
+            let details: Vec<String> = cols
+                .content
+                .iter()
+                .map(|&c| get(Some(c)).to_string())
+                .filter(|c| !c.is_empty())
+                .collect();
+            let deadline = get(cols.deadline).to_string();
+            let number = get(cols.number).to_string();
+            if task_cell.is_empty() && details.is_empty() {
+                continue;
+            }
+            ordinal += 1;
+            let label = if number.is_empty() {
+                ordinal.to_string()
+            } else {
+                normalise_number(&number)
+            };
+            let path = join_path(&[self.prefix, group.as_deref().unwrap_or(""), &label]);
+            let title_source = if task_cell.is_empty() {
+                &details[0]
+            } else {
+                &task_cell
+            };
+            let mut text = title_source.clone();
+            for detail in details.iter().filter(|d| *d != title_source) {
+                text.push('\n');
+                text.push_str(detail);
+            }
+            // The row's units, written as an annotation so the same rules decide who leads.
+            let annotation_text = [
+                ("牵头单位", &lead),
+                ("责任单位", &responsible),
+                ("配合单位", &cooperating),
+            ]
+            .iter()
+            .filter(|(_, names)| !names.is_empty())
+            .map(|(key, names)| format!("{key}：{names}"))
+            .collect::<Vec<_>>()
+            .join("；");
+            if !deadline.is_empty() {
+                text.push_str("\n完成时限：");
+                text.push_str(&deadline);
+            }
+            let inherited_before = rules.inherited.clone();
+            let parsed = annotation::parse(&annotation_text, rules);
+            let flag = |field: &str, reason: String| ReviewFlag {
                 path: Some(path.clone()),
                 line: Some(*line),
-                field: (*field).into(),
-                reason: reason.clone(),
+                field: field.into(),
+                reason,
+            };
+            review.extend(
+                parsed
+                    .flags
+                    .iter()
+                    .map(|(field, reason)| flag(field, reason.clone())),
+            );
+            if annotation_text.is_empty() {
+                review.push(flag(
+                    "annotation",
+                    "任务表中此行没有填写牵头单位和责任单位，请指定".into(),
+                ));
+            }
+            let title_end = title_source.find('。').unwrap_or(title_source.len());
+            let numbers = targets::read_numbers(&text, &[]);
+            let (lead, responsible) = crate::merge_roles(parsed.lead, parsed.responsible);
+            let inherited_responsible = inherited_before
+                .into_iter()
+                .filter(|u| !lead.contains(u) && !responsible.contains(u))
+                .collect();
+            out.push(Task {
+                path,
+                section: join_path(&[self.prefix, group.as_deref().unwrap_or("")]),
+                title: trim_punct(&title_source[..title_end]).to_string(),
+                lead,
+                responsible,
+                annotation_present: !annotation_text.is_empty(),
+                deadline: (!deadline.is_empty())
+                    .then(|| deadline.clone())
+                    .or(parsed.deadline),
+                targets: numbers.targets,
+                support: numbers.support,
+                inherited_responsible,
+                district_focus: crate::focus::find(&text),
+                annotation: (!annotation_text.is_empty()).then_some(annotation_text),
+                annotation_span: None,
+                text,
+                line: *line,
+                assignees: Vec::new(),
+                district_scope: None,
             });
         }
-        if annotation_text.is_empty() {
-            review.push(ReviewFlag {
-                path: Some(path.clone()),
-                line: Some(*line),
-                field: "annotation".into(),
-                reason: "任务表中此行没有填写牵头单位和责任单位，请指定".into(),
-            });
-        }
-        let title_source = if !first.is_empty() { &first } else { &second };
-        let title_end = title_source
-            .find(['。', '；', '！'])
-            .unwrap_or(title_source.len());
-        out.push(Task {
-            path,
-            section: prefix.to_string(),
-            title: trim_punct(&title_source[..title_end]).to_string(),
-            lead: parsed.lead,
-            responsible: parsed.responsible,
-            annotation_present: !annotation_text.is_empty(),
-            deadline: (!deadline.is_empty())
-                .then(|| deadline.clone())
-                .or(parsed.deadline),
-            targets: targets::targets(&text, &[]),
-            district_focus: crate::focus::find(&text),
-            annotation: (!annotation_text.is_empty()).then_some(annotation_text),
-            annotation_span: None,
-            text,
-            line: *line,
-            assignees: Vec::new(),
-            district_scope: None,
-        });
     }
 }
 
@@ -343,11 +518,11 @@ fn normalise_number(number: &str) -> String {
     }
 }
 
-/// `一、科技创新` → `一`; a category without a number keeps its words.
-fn category_label(category: &str) -> String {
-    match crate::outline::marker_at(category) {
+/// `一、科技创新` → `一`; a group without a number keeps its words.
+fn group_label(group: &str) -> String {
+    match crate::outline::marker_at(group) {
         Some(m) => m.label,
-        None => category.to_string(),
+        None => group.to_string(),
     }
 }
 
@@ -360,7 +535,16 @@ mod tests {
         let (_, tables) = split_off(paragraphs(doc));
         let mut review = Vec::new();
         let mut sections = Vec::new();
-        let tasks = read(&tables, &mut Rules::default(), &mut sections, &mut review);
+        let paths = TablePaths {
+            body_has_tasks: false,
+        };
+        let tasks = read(
+            &tables,
+            paths,
+            &mut Rules::default(),
+            &mut sections,
+            &mut review,
+        );
         (tasks, review, sections)
     }
 
@@ -370,7 +554,7 @@ mod tests {
         let (tasks, review, sections) = read_doc(doc);
         assert_eq!(sections[0].title, "附件：重点任务分工表");
         assert_eq!(tasks.len(), 2);
-        assert_eq!(tasks[0].path, "附表.1");
+        assert_eq!(tasks[0].path, "附件.1", "printed under 附件");
         assert_eq!(tasks[0].title, "培育企业");
         assert_eq!(tasks[0].lead, vec!["市科技局"]);
         assert_eq!(tasks[0].responsible, vec!["市财政局", "各区人民政府"]);
@@ -390,7 +574,7 @@ mod tests {
         let doc = "| 序号 | 工作任务 | 责任单位 |\n| 一、科技创新 |  |  |\n| 1 | 建设实验室 3 个 | 市科技局、市财政局 |\n| 二、人才 |  |  |\n| 1 | 引进人才 | 市委组织部 |";
         let (tasks, review, _) = read_doc(doc);
         let paths: Vec<&str> = tasks.iter().map(|t| t.path.as_str()).collect();
-        assert_eq!(paths, vec!["附表.一.1", "附表.二.1"]);
+        assert_eq!(paths, vec!["一.1", "二.1"]);
         assert!(tasks[0].lead.is_empty());
         assert_eq!(tasks[0].responsible, vec!["市科技局", "市财政局"]);
         assert_eq!(review.len(), 2, "no lead column: lead to be decided");

@@ -1,8 +1,9 @@
 //! Numeric targets in a task's text: value, range, unit, qualifier, whether aspirational, whether
 //! it applies to each member of a group, and whether it counts what already exists.
 
-use crate::model::{Qualifier, Span, Target, TargetKind};
+use crate::model::{Qualifier, Span, SupportMeasure, Target, TargetKind};
 use crate::numbers::{Number, arabic_at, chinese_at};
+use crate::support::{self, Reading};
 use crate::text::{is_cjk, is_clause_break, is_space, split_ranges, trim, trim_punct};
 
 /// A number with its unit and qualifier as found in a text.
@@ -29,6 +30,9 @@ const MEASURES: &[&str] = &[
     "个百分点",
     "个工作日",
     "工作日",
+    "个小时",
+    "个月",
+    "分钟",
     "平方公里",
     "万千瓦时",
     "千瓦时",
@@ -79,6 +83,8 @@ const MEASURES: &[&str] = &[
     "吨",
     "元",
     "天",
+    "日",
+    "周",
     "亩",
     "只",
     "株",
@@ -125,10 +131,12 @@ const PRE_QUALIFIERS: &[(&str, Qualifier)] = &[
     ("减少至", Qualifier::AtMost),
     ("低于", Qualifier::AtMost),
     ("超过", Qualifier::MoreThan),
+    ("上限", Qualifier::AtMost),
     ("高于", Qualifier::MoreThan),
     ("多于", Qualifier::MoreThan),
     ("突破", Qualifier::MoreThan),
     ("逾", Qualifier::MoreThan),
+    ("超", Qualifier::MoreThan),
     ("大约", Qualifier::About),
     ("约", Qualifier::About),
     ("近", Qualifier::About),
@@ -416,12 +424,24 @@ fn pre_qualifier(text: &str, start: usize) -> (Option<Qualifier>, usize) {
     (None, start)
 }
 
+/// The numbers of one task: its targets and the support it gives.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Numbers {
+    pub targets: Vec<Target>,
+    pub support: Vec<SupportMeasure>,
+}
+
 /// The targets of one task. `masked` holds byte ranges (the annotation) to leave alone.
 pub fn targets(text: &str, masked: &[(usize, usize)]) -> Vec<Target> {
+    read_numbers(text, masked).targets
+}
+
+/// Targets and support measures of one task; numbers that are neither are left out.
+pub fn read_numbers(text: &str, masked: &[(usize, usize)]) -> Numbers {
     let found = quantities(text, masked);
-    let mut out = Vec::new();
+    let mut numbers = Numbers::default();
     if found.is_empty() {
-        return out;
+        return numbers;
     }
     // `found` is in text order, so each clause takes the quantities that start before its end.
     let mut taken = 0;
@@ -457,17 +477,44 @@ pub fn targets(text: &str, masked: &[(usize, usize)]) -> Vec<Target> {
             let first = next_item.min(item_index);
             let (span_start, span_end) = (items[first].0, items[item_index].1.max(q.end));
             next_item = item_index + 1;
-            out.push(target(text, q, clause_start, span_start, span_end));
+            match support::reading(text, q, (clause_start, clause_end)) {
+                Reading::Target => {
+                    numbers
+                        .targets
+                        .push(target(text, q, clause_start, span_start, span_end));
+                }
+                Reading::Support(kind, qualifier) => {
+                    let (from, to) = support::sentence_around(text, q.start, q.end);
+                    numbers.support.push(SupportMeasure {
+                        text: trim_punct(&text[clause_start..clause_end]).to_string(),
+                        value: q.value,
+                        max: q.max,
+                        unit: q.unit.clone(),
+                        qualifier,
+                        kind,
+                        purpose: trim_punct(&text[from..to]).to_string(),
+                    });
+                }
+                Reading::Neither => {}
+            }
         }
     }
-    out
+    numbers
 }
 
 /// A number that describes what is counted rather than setting a target: `超百亿元软件企业3家`,
 /// `千亿级产业集群`, `1亿元以上的企业达到100家`.
 fn is_descriptor(text: &str, q: &Quantity, next: Option<&Quantity>) -> bool {
-    if text[..q.start].ends_with('超') || text[q.unit_end..].starts_with('级') {
+    if text[q.unit_end..].starts_with('级') {
         return true;
+    }
+    let glued_to_next = |next: &Quantity| {
+        !text[q.end..next.start].contains(['、', '和', '及', '与', '，', ',', '；'])
+    };
+    // `超百亿元软件企业3家`: 超 describes what the next number counts; alone (`超5000P`) it
+    // qualifies the target.
+    if text[..q.start].ends_with('超') {
+        return next.is_some_and(glued_to_next);
     }
     let has_trailing_qualifier = q.end > q.unit_end;
     match next {

@@ -95,7 +95,10 @@ pub fn paragraphs(input: &str) -> Vec<Paragraph> {
     // Whether the last paragraph may still be continued by the next line.
     let mut open = false;
     for (index, raw) in input.split('\n').enumerate() {
-        let (text, heading) = clean_line(raw);
+        let (text, heading) = match tab_row(raw) {
+            Some(row) => (row, false),
+            None => clean_line(raw),
+        };
         if text.is_empty() {
             continue;
         }
@@ -120,6 +123,27 @@ pub fn paragraphs(input: &str) -> Vec<Paragraph> {
         });
     }
     out
+}
+
+/// A line of TAB-separated cells (a table copied out of a word processor or a web page) in the
+/// `| a | b |` form the document reader writes; `|` inside a cell becomes `｜`.
+fn tab_row(raw: &str) -> Option<String> {
+    let raw = raw.trim_end_matches(['\r', '\n']);
+    if !raw.contains('\t') {
+        return None;
+    }
+    let cells: Vec<&str> = raw.split('\t').map(trim).collect();
+    if cells.iter().filter(|c| !c.is_empty()).count() < 2 {
+        return None;
+    }
+    let mut row = String::with_capacity(raw.len() + 4 * cells.len());
+    row.push('|');
+    for cell in cells {
+        row.push(' ');
+        row.push_str(&cell.replace('|', "｜"));
+        row.push_str(" |");
+    }
+    Some(row)
 }
 
 /// Drops markdown decoration (heading marks, quotes, bullets, emphasis); `\r` and form feeds are

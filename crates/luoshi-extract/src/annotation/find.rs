@@ -104,7 +104,7 @@ fn is_annotation(inner: &str, at_end: bool) -> bool {
     if !at_end || inner.is_empty() {
         return false;
     }
-    let has_role_word = ["牵头", "负责", "配合", "参与", "协助", "落实"]
+    let has_role_word = ["牵头", "负责", "配合", "参与", "协助", "落实", "指导"]
         .iter()
         .any(|w| inner.contains(w));
     if has_role_word {

@@ -36,16 +36,23 @@ pub(super) fn looks_like_unit(name: &str) -> bool {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Item {
     pub name: String,
+    /// The piece as printed, before `等…` and marks came off.
+    pub printed: String,
     /// The scope note printed after the name (`含开发区管委会`) and whether it carries forward.
     pub note: Option<(String, bool)>,
-    /// `市发展改革委（牵头）`: the list marks this name as the lead.
+    /// `市发展改革委（牵头）` or `*县人力社保局`: the list marks this name as the lead.
     pub marked_lead: bool,
+    /// `市发改委等相关部门`: the list names others only vaguely.
+    pub vague: bool,
 }
 
-/// Splits a printed list of units on 、，；/ and 及, keeping bracketed parts of names whole and
-/// `各市、州、县人民政府` as one name.
+/// Splits a printed list of units on 、，；/ and 及 (and `等和`), keeping bracketed parts of
+/// names whole. The split is mechanical: `各县、市、区政府` gives three pieces, which the unit
+/// directory resolves.
 pub fn split_list(list: &str) -> Vec<Item> {
-    let pieces: Vec<&str> = split_ranges(list, |c| {
+    // `全国总工会等和各省级人民政府`: `等和` ends one list and joins another.
+    let list = list.replace("等和", "、");
+    let pieces: Vec<&str> = split_ranges(&list, |c| {
         matches!(c, '、' | '，' | ',' | '；' | ';' | '/' | '／')
     })
     .into_iter()
@@ -53,21 +60,20 @@ pub fn split_list(list: &str) -> Vec<Item> {
     .map(trim)
     .collect();
     let mut out = Vec::new();
-    let mut i = 0;
-    while i < pieces.len() {
-        let (part, used) = merged_short_list(&pieces[i..]);
-        i += used;
-        let (name, group) = strip_trailing_group(&part);
-        let marked_lead = group
+    for part in pieces {
+        let starred = part.strip_prefix(['*', '＊', '★']).map(trim);
+        let unstarred = starred.unwrap_or(part);
+        let (name, group) = strip_trailing_group(unstarred);
+        let marked_in_brackets = group
             .as_deref()
             .is_some_and(|g| matches!(trim(g), "牵头" | "牵头单位" | "牵头部门"));
         let note = group.filter(|inner| is_scope_note(inner));
-        let name = if note.is_some() || marked_lead {
+        let name = if note.is_some() || marked_in_brackets {
             name
         } else {
-            part.as_str()
+            unstarred
         };
-        let name = clean_name(name);
+        let (name, vague) = clean_name(name);
         if name.is_empty() {
             continue;
         }
@@ -84,36 +90,13 @@ pub fn split_list(list: &str) -> Vec<Item> {
         });
         out.push(Item {
             name: name.to_string(),
+            printed: part.to_string(),
             note,
-            marked_lead,
+            marked_lead: marked_in_brackets || starred.is_some(),
+            vague,
         });
     }
     out
-}
-
-/// `各市、州、县人民政府` is printed as a list but names one group: a short `各X` followed by
-/// one- or two-character pieces up to one ending in 政府. Returns the name and pieces used.
-fn merged_short_list(pieces: &[&str]) -> (String, usize) {
-    let first = pieces[0];
-    let short = |p: &str| (1..=2).contains(&p.chars().count());
-    if let Some(rest) = first.strip_prefix('各')
-        && short(rest)
-    {
-        for end in 1..pieces.len().min(6) {
-            let piece = pieces[end];
-            if ["政府", "管委会", "党委"]
-                .iter()
-                .any(|s| piece.ends_with(s))
-                && piece.chars().count() <= 8
-            {
-                return (pieces[..=end].join("、"), end + 1);
-            }
-            if !short(piece) {
-                break;
-            }
-        }
-    }
-    (first.to_string(), 1)
 }
 
 /// `A及B` / `A以及B` outside brackets; `A和B` / `A与B` only where both sides are unit names
@@ -133,8 +116,8 @@ fn split_on_ji(piece: &str) -> Vec<&str> {
             let split = match c {
                 '及' => true,
                 '和' | '与' => {
-                    looks_like_unit(before)
-                        && looks_like_unit(after.split(['和', '与']).next().unwrap_or(after))
+                    let next = after.split(['和', '与']).next().unwrap_or(after);
+                    looks_like_unit(before) && looks_like_unit(next) && !is_generic(next)
                 }
                 _ => false,
             };
@@ -146,6 +129,11 @@ fn split_on_ji(piece: &str) -> Vec<&str> {
     }
     parts.push(&piece[start..]);
     parts
+}
+
+/// `单位`, `部门`: words that finish a group name (`各有关部门和单位`) rather than name a body.
+fn is_generic(name: &str) -> bool {
+    matches!(trim(name), "单位" | "部门" | "机构" | "单位等" | "部门等")
 }
 
 /// Splits `name（inner）` into the name and the bracket's inner text when it ends in a bracket.
@@ -179,14 +167,37 @@ fn is_scope_note(inner: &str) -> bool {
         || inner.contains("下同")
 }
 
-fn clean_name(name: &str) -> &str {
+/// Endings that say "and others" (`等有关部门和单位`), longest first; all but a bare `等` name the
+/// others vaguely enough that someone should check the list.
+const VAGUE_ENDINGS: [&str; 12] = [
+    "等有关部门和单位",
+    "等相关部门和单位",
+    "等有关部门",
+    "等相关部门",
+    "等有关单位",
+    "等相关单位",
+    "等部门和单位",
+    "等单位",
+    "等部门",
+    "等有关方面",
+    "等相关方面",
+    "等",
+];
+
+/// The name without `由` before it or `等…` after it, and whether a vague ending came off.
+fn clean_name(name: &str) -> (&str, bool) {
     let mut name = trim(name);
     name = name.strip_prefix('由').unwrap_or(name);
-    for suffix in ["等有关单位", "等相关单位", "等单位", "等部门", "等"] {
-        if let Some(stripped) = name.strip_suffix(suffix) {
+    let mut vague = false;
+    for suffix in VAGUE_ENDINGS {
+        if let Some(stripped) = name.strip_suffix(suffix)
+            && !stripped.is_empty()
+        {
             name = stripped;
+            vague = suffix != "等";
             break;
         }
     }
-    trim(name).trim_matches(|c: char| matches!(c, '。' | '.' | '：' | ':'))
+    let name = trim(name).trim_matches(|c: char| matches!(c, '。' | '.' | '：' | ':'));
+    (name, vague)
 }

@@ -2,40 +2,58 @@
 
 use crate::text::{is_space, trim};
 
-/// Role words followed by a colon, longest first.
-pub(super) const ROLE_KEYS: [(&str, Role); 19] = [
+/// Role words followed by a colon. A key that starts another (`牵头` / `牵头单位`) is tried after
+/// it only because the colon must follow at once.
+pub(super) const ROLE_KEYS: [(&str, Role); 33] = [
+    ("牵头责任单位", Role::Lead),
+    ("主要责任单位", Role::Lead),
     ("牵头单位", Role::Lead),
     ("牵头部门", Role::Lead),
+    ("主办单位", Role::Lead),
+    ("主责单位", Role::Lead),
+    ("协同责任单位", Role::Cooperating),
+    ("协同配合单位", Role::Cooperating),
     ("责任单位", Role::Responsible),
     ("责任部门", Role::Responsible),
     ("责任主体", Role::Responsible),
+    ("成员单位", Role::Responsible),
+    ("实施单位", Role::Responsible),
+    ("承办单位", Role::Responsible),
+    ("负责单位", Role::Responsible),
     ("配合单位", Role::Cooperating),
     ("配合部门", Role::Cooperating),
     ("参与单位", Role::Cooperating),
     ("参与部门", Role::Cooperating),
     ("协办单位", Role::Cooperating),
     ("协同单位", Role::Cooperating),
-    ("成员单位", Role::Responsible),
-    ("实施单位", Role::Responsible),
-    ("主办单位", Role::Lead),
-    ("承办单位", Role::Responsible),
-    ("主责单位", Role::Lead),
+    ("牵头负责领导", Role::Person),
+    ("牵头领导", Role::Person),
+    ("责任领导", Role::Person),
+    ("分管领导", Role::Person),
+    ("负责领导", Role::Person),
+    ("联系领导", Role::Person),
+    ("责任人", Role::Person),
+    ("联系人", Role::Person),
     ("牵头", Role::Lead),
     ("责任", Role::Responsible),
     ("配合", Role::Cooperating),
+    ("协同", Role::Cooperating),
 ];
 
 /// Role verbs that follow a list (`A牵头`, `B配合`), longest first.
-pub(super) const ROLE_VERBS: [(&str, Role); 10] = [
+pub(super) const ROLE_VERBS: [(&str, Role); 13] = [
     ("按职责分工负责", Role::Duty),
     ("分工负责", Role::Duty),
     ("共同负责", Role::Duty),
+    ("负责落实", Role::Duty),
     ("牵头负责", Role::Lead),
     ("牵头", Role::Lead),
     ("负责", Role::Duty),
+    ("指导", Role::Duty),
     ("配合", Role::Cooperating),
     ("参与", Role::Cooperating),
     ("协助", Role::Cooperating),
+    ("协同", Role::Cooperating),
     ("落实", Role::Responsible),
 ];
 
@@ -47,6 +65,8 @@ pub(super) enum Role {
     Cooperating,
     /// `负责`: carries the task; who leads depends on the rules in force.
     Duty,
+    /// A person (`牵头负责领导：金力`), not a unit.
+    Person,
     /// A list printed with no role at all.
     Unspecified,
 }
