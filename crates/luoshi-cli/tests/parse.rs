@@ -263,7 +263,10 @@ fn task_tables_in_word_and_html_become_tasks() {
     for json in [&from_word, &from_html] {
         let tasks = json["tasks"].as_array().expect("tasks");
         assert_eq!(tasks.len(), 2);
-        assert_eq!(tasks[0]["path"], "附表.1");
+        assert_eq!(
+            tasks[0]["path"], "附件.1",
+            "the table is printed under 附件"
+        );
         assert_eq!(tasks[0]["lead"], serde_json::json!(["市科技局"]));
         assert_eq!(tasks[0]["deadline"], "2021年12月底");
         assert_eq!(tasks[0]["targets"][0]["qualifier"], "at_least");

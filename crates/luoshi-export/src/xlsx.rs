@@ -99,6 +99,7 @@ pub fn to_xlsx(plan: &PlanDraft) -> Result<Vec<u8>, XlsxError> {
             sheet,
             &[
                 ("指标", 36.0),
+                ("目标年份", 10.0),
                 ("目标值", 12.0),
                 ("单位", 10.0),
                 ("要求", 10.0),
@@ -109,10 +110,52 @@ pub fn to_xlsx(plan: &PlanDraft) -> Result<Vec<u8>, XlsxError> {
         for (i, ind) in plan.indicators.iter().enumerate() {
             let r = (i + 1) as u32;
             sheet.write_string_with_format(r, 0, &ind.name, &cell)?;
-            sheet.write_number_with_format(r, 1, ind.value, &centered)?;
-            sheet.write_string_with_format(r, 2, &ind.unit, &centered)?;
-            sheet.write_string_with_format(r, 3, ind.qualifier.label(), &centered)?;
-            sheet.write_string_with_format(r, 4, &ind.text, &cell)?;
+            match ind.year {
+                Some(year) => sheet.write_number_with_format(r, 1, f64::from(year), &centered)?,
+                None => sheet.write_string_with_format(r, 1, "", &centered)?,
+            };
+            sheet.write_number_with_format(r, 2, ind.value, &centered)?;
+            sheet.write_string_with_format(r, 3, &ind.unit, &centered)?;
+            sheet.write_string_with_format(r, 4, ind.qualifier.label(), &centered)?;
+            sheet.write_string_with_format(r, 5, &ind.text, &cell)?;
+        }
+    }
+
+    // 政策支持: offices track 政策兑现 as well, apart from the targets.
+    let support: Vec<(&str, &luoshi_extract::SupportMeasure)> = plan
+        .tasks
+        .iter()
+        .flat_map(|t| t.support.iter().map(move |m| (t.path.as_str(), m)))
+        .collect();
+    if !support.is_empty() {
+        let sheet = workbook.add_worksheet();
+        sheet.set_name("政策支持")?;
+        page_setup(sheet, "政策支持")?;
+        header_row(
+            sheet,
+            &[
+                ("任务编号", 12.0),
+                ("类别", 8.0),
+                ("额度", 12.0),
+                ("单位", 8.0),
+                ("要求", 10.0),
+                ("原文", 70.0),
+            ],
+            &header,
+        )?;
+        for (i, (path, m)) in support.into_iter().enumerate() {
+            let r = (i + 1) as u32;
+            sheet.write_string_with_format(r, 0, path, &centered)?;
+            sheet.write_string_with_format(r, 1, m.kind.label(), &centered)?;
+            sheet.write_number_with_format(r, 2, m.value, &centered)?;
+            sheet.write_string_with_format(r, 3, &m.unit, &centered)?;
+            let bound = match m.qualifier {
+                luoshi_extract::Qualifier::AtMost => "最高",
+                luoshi_extract::Qualifier::AtLeast => "不低于",
+                other => other.label(),
+            };
+            sheet.write_string_with_format(r, 4, bound, &centered)?;
+            sheet.write_string_with_format(r, 5, &m.purpose, &cell)?;
         }
     }
 

@@ -115,3 +115,45 @@ fn formats_from_file_names() {
     assert_eq!(Format::from_path("t.md"), Some(Format::Markdown));
     assert_eq!(Format::from_path("t.txt"), None);
 }
+
+/// A 若干措施 plan: its awards and subsidies go to their own sheet, never into the task table's
+/// targets.
+#[test]
+fn support_measures_have_their_own_sheet_and_are_not_targets() {
+    let text = "某区支持人工智能企业发展若干措施\n一、支持企业成长\n1. 培育创新企业。全区新增人工智能企业50家以上；对首次认定的高新技术企业，给予最高30万元奖励；按不超过实际研发投入的20%给予补助。（责任单位：区科技局）\n2. 提供办公空间。提供7天免费住宿，最长6个月。（责任单位：区人社局）";
+    let draft = luoshi_extract::extract(text);
+    let targets: Vec<f64> = draft
+        .tasks
+        .iter()
+        .flat_map(|t| t.targets.iter().map(|g| g.value))
+        .collect();
+    assert_eq!(targets, vec![50.0], "only the count of firms is a target");
+    let bytes = render(&draft, Format::Xlsx).expect("xlsx");
+    let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).expect("opens");
+    assert!(book.sheet_names().contains(&"政策支持".to_string()));
+    let range = book.worksheet_range("政策支持").expect("sheet");
+    let cell = |r: u32, c: u32| match range.get_value((r, c)) {
+        Some(Data::String(s)) => s.clone(),
+        Some(Data::Float(f)) => f.to_string(),
+        _ => String::new(),
+    };
+    let rows: Vec<(String, String, String, String, String)> = (1..range.height() as u32)
+        .map(|r| (cell(r, 0), cell(r, 1), cell(r, 2), cell(r, 3), cell(r, 4)))
+        .collect();
+    let s = |a: &str, b: &str, c: &str, d: &str, e: &str| {
+        (a.into(), b.into(), c.into(), d.into(), e.into())
+    };
+    assert_eq!(
+        rows,
+        vec![
+            s("一.1", "资金", "30", "万元", "最高"),
+            s("一.1", "比例", "20", "%", "最高"),
+            s("一.2", "期限", "7", "天", ""),
+            s("一.2", "期限", "6", "个月", "最高"),
+        ]
+    );
+    assert!(
+        cell(1, 5).contains("首次认定的高新技术企业"),
+        "what it is given for"
+    );
+}

@@ -44,6 +44,10 @@ const NON_TASK_SECTION_WORDS: [&str; 8] = [
     "实施步骤",
 ];
 
+/// Section titles of general and supplementary provisions (purpose, scope, definitions,
+/// interpretation, validity): numbered, but not tasks.
+const SUPPLEMENTARY_WORDS: [&str; 5] = ["总则", "附则", "施行日期", "解释权", "有效期"];
+
 /// Reads a plan document's text.
 pub fn extract(input: &str) -> PlanDraft {
     let (prose, tables) = tables::split_off(text::paragraphs(input));
@@ -59,11 +63,26 @@ pub fn extract(input: &str) -> PlanDraft {
         .collect();
     let is_task = classify(&outline, &annotations);
 
-    let mut rules = annotation::Rules::default();
+    let mut rules = annotation::Rules {
+        lead_rule: document_lead_rule(&outline),
+        ..annotation::Rules::default()
+    };
     for (index, block) in outline.blocks.iter().enumerate() {
         let in_task = ancestors(&outline, index).any(|a| is_task[a]);
         if is_task[index] {
             let task = read_task(&outline, index, &annotations[index], &mut rules, &mut draft);
+            // A safeguards item read as a task (`（六）强化考核评估…实行季度通报`) still states how
+            // the plan is carried out.
+            if ancestors(&outline, index)
+                .any(|a| block_title(&outline.blocks[a].head).contains("保障"))
+            {
+                let own = block.own_text();
+                let body = own
+                    .strip_prefix(task.title.as_str())
+                    .map(|rest| rest.trim_start_matches(['。', '：', ':', '\n']))
+                    .unwrap_or(&own);
+                mechanisms::find(&block.path, &task.title, body, &mut draft.mechanisms);
+            }
             draft.tasks.push(task);
         } else if !in_task {
             let title = block_title(&block.head);
@@ -140,6 +159,15 @@ pub fn extract(input: &str) -> PlanDraft {
     draft
 }
 
+/// A lead rule the document states once for all its notes, in a paragraph of its own.
+fn document_lead_rule(outline: &Outline) -> Option<annotation::LeadRule> {
+    outline
+        .preamble
+        .iter()
+        .chain(outline.blocks.iter().flat_map(|b| b.rest.iter()))
+        .find_map(|p| annotation::rule_in_paragraph(&p.text))
+}
+
 fn ancestors(outline: &Outline, index: usize) -> impl Iterator<Item = usize> + '_ {
     std::iter::successors(outline.blocks[index].parent, |&p| outline.blocks[p].parent)
 }
@@ -185,6 +213,32 @@ fn classify(outline: &Outline, annotations: &[Vec<annotation::Found>]) -> Vec<bo
             && ancestors(outline, index).any(|a| title_has(a, &TASK_SECTION_WORDS))
             && !ancestors(outline, index).any(|a| title_has(a, &NON_TASK_SECTION_WORDS));
         is_task[index] = sibling_task || (!any_annotated && in_task_section);
+    }
+    if any_annotated {
+        // Items are numbered at the level the notes sit on: every unannotated leaf item at that
+        // level or below is a task too (`一.（一）重大意义` beside the noted `二.（一）`), but a
+        // shallower leaf (`三、保障措施` under `二.（一）.1` tasks) is a section of prose.
+        let task_depth = (0..n)
+            .filter(|&i| is_task[i] && annotated[i])
+            .map(|i| outline.blocks[i].depth)
+            .min()
+            .unwrap_or(usize::MAX);
+        let supplementary = |i: usize| {
+            std::iter::once(i)
+                .chain(ancestors(outline, i))
+                .any(|a| title_has(a, &SUPPLEMENTARY_WORDS))
+        };
+        for index in 0..n {
+            let block = &outline.blocks[index];
+            if !is_task[index]
+                && block.children.is_empty()
+                && block.depth >= task_depth
+                && !supplementary(index)
+                && !ancestors(outline, index).any(|a| is_task[a])
+            {
+                is_task[index] = true;
+            }
+        }
     }
     if !any_annotated && !is_task.iter().any(|t| *t) {
         // No annotations and no section called 任务: the numbered items outside the goals and

@@ -178,7 +178,9 @@ pub fn split_closing(mut paragraphs: Vec<Paragraph>) -> (Vec<Paragraph>, Vec<Par
         let text = trim(&last.text);
         let is_date =
             parse_date(text).is_some() || (text.ends_with("印发") && text.chars().count() <= 40);
+        // `（此件公开发布）`, not an item `（四）…依法加强信息公开…` that happens to end the text.
         let is_note = (text.starts_with('（') || text.starts_with('('))
+            && text.chars().count() <= 40
             && (text.contains("此件") || text.contains("公开"));
         let is_copy = text.starts_with("抄送");
         let before_date = closing

@@ -43,6 +43,10 @@ pub struct Indicator {
     pub unit: String,
     pub qualifier: Qualifier,
     pub aspirational: bool,
+    /// The year the goal is for (`到2025年…`), when the plan prints one: a plan with two
+    /// horizons keeps each.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub year: Option<i32>,
     /// 1-based line of the source document.
     pub line: usize,
 }

@@ -35,7 +35,6 @@ const FUNDING_CUES: &[&str] = &[
     "上限",
     "每家",
     "每个",
-    "每年",
     "每月",
     "每人",
     "每户",
@@ -48,7 +47,10 @@ const FUNDING_CUES: &[&str] = &[
     "累计",
     "一次性",
     "经费",
-    "资金",
+    "专项资金",
+    "扶持资金",
+    "奖励资金",
+    "补助资金",
     "基金",
     "发放",
     "返还",
@@ -56,6 +58,17 @@ const FUNDING_CUES: &[&str] = &[
     "报销",
     "授信",
     "信贷",
+];
+
+/// Verbs of a commitment to reach or produce something (`完成投资500亿元`, `增长20%`).
+const TARGET_VERBS: &[&str] = &[
+    "达到", "完成", "实现", "突破", "增长", "新增", "提高", "提升", "争取", "招引", "引进", "累计",
+    "超过",
+];
+
+/// Words that say a sentence is about money even where a number lacks its 元.
+const MONEY_WORDS: &[&str] = &[
+    "元", "金额", "资金", "经费", "奖励", "补贴", "补助", "资助", "扶持", "贴息",
 ];
 
 /// Words that make a percentage a share of what a beneficiary spends or pays.
@@ -175,10 +188,18 @@ pub fn reading(text: &str, q: &Quantity, clause: (usize, usize)) -> Reading {
     if clause_is_condition(clause_text) {
         return Reading::Neither;
     }
-    if is_money(&q.unit) && has(FUNDING_CUES, sentence) {
+    // `最高50万`, `30万` in a sentence about money: 元 left unprinted.
+    let bare_money = matches!(q.unit.as_str(), "万" | "亿" | "千万" | "百万" | "万亿")
+        && has(MONEY_WORDS, sentence);
+    // A cue in the number's own clause decides; one elsewhere in the sentence only when this
+    // clause does not read as a commitment (`技术合同成交额达到1000亿元，对…给予奖励`).
+    let cued = |cues: &[&str]| {
+        has(cues, clause_text) || (has(cues, sentence) && !has(TARGET_VERBS, clause_text))
+    };
+    if (is_money(&q.unit) || bare_money) && cued(FUNDING_CUES) {
         return Reading::Support(SupportKind::Funding, cap);
     }
-    if q.unit == "%" && (has(RATE_CUES, sentence) || rate_of_spending(before_in_clause)) {
+    if q.unit == "%" && (cued(RATE_CUES) || rate_of_spending(before_in_clause)) {
         return Reading::Support(SupportKind::Rate, cap);
     }
     if is_duration(&q.unit) {

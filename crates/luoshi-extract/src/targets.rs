@@ -326,11 +326,12 @@ fn quantity_at(
 ) -> Option<Quantity> {
     let n = number_at(text, number_start)?;
     let mut at = number_start + n.len;
-    // `5G`, `3D`: a Latin letter glued to the number makes a name.
+    // `5G`, `3D`: a Latin letter glued to the number makes a name, unless it is a unit (`5000P`).
     if text[at..]
         .chars()
         .next()
         .is_some_and(|c| c.is_ascii_alphabetic())
+        && latin_measure(&text[at..]).is_none()
     {
         return None;
     }
@@ -378,6 +379,16 @@ fn quantity_at(
         } else if text[cursor..].starts_with('％') {
             unit.push('%');
             cursor += '％'.len_utf8();
+        } else if let Some(m) = latin_measure(&text[cursor..]) {
+            unit.push_str(m);
+            cursor += m.len();
+        }
+        // `套（次）`: a unit with its alternative in brackets is one unit.
+        if !unit.is_empty()
+            && let Some(alternative) = bracketed_measure(&text[cursor..])
+        {
+            unit.push_str(alternative);
+            cursor += alternative.len();
         }
     }
     if unit.is_empty() {
@@ -412,6 +423,37 @@ fn quantity_at(
         unit_end,
         chinese: n.chinese,
     })
+}
+
+/// Units written in Latin letters: computing power (`5000P`), storage, power.
+const LATIN_MEASURES: [&str; 10] = [
+    "PFLOPS", "EFLOPS", "PFlops", "EFlops", "PB", "EB", "TB", "GW", "MW", "P",
+];
+
+fn latin_measure(rest: &str) -> Option<&'static str> {
+    LATIN_MEASURES.iter().copied().find(|m| {
+        rest.starts_with(m)
+            && !rest[m.len()..]
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphanumeric())
+    })
+}
+
+/// `（次）` right after a unit: `套（次）`, `人（次）`.
+fn bracketed_measure(rest: &str) -> Option<&str> {
+    let (open, close) = if rest.starts_with('（') {
+        ('（', '）')
+    } else if rest.starts_with('(') {
+        ('(', ')')
+    } else {
+        return None;
+    };
+    let inner_start = open.len_utf8();
+    let inner_end = rest[inner_start..].find(close)? + inner_start;
+    let inner = &rest[inner_start..inner_end];
+    let is_measure = (1..=2).contains(&inner.chars().count()) && MEASURES.contains(&inner);
+    is_measure.then(|| &rest[..inner_end + close.len_utf8()])
 }
 
 fn pre_qualifier(text: &str, start: usize) -> (Option<Qualifier>, usize) {

@@ -25,11 +25,24 @@ fn provincial_opinion() {
         (Some("湖北省人民政府"), Some("2021-03-01"))
     );
     let paths: Vec<&str> = d.tasks.iter().map(|t| t.path.as_str()).collect();
+    // Every item at the level the notes sit on is a task, general sections included; the
+    // numbering runs on across sections.
     assert_eq!(
         paths,
-        vec!["二.（三）", "二.（四）", "二.（五）"],
-        "numbering runs on across sections"
+        vec![
+            "一.（一）",
+            "一.（二）",
+            "二.（三）",
+            "二.（四）",
+            "二.（五）",
+            "三.（六）",
+            "三.（七）"
+        ]
     );
+    let d = PlanDraft {
+        tasks: d.tasks[2..5].to_vec(),
+        ..d
+    };
     // Printed lists are split mechanically; the directory resolves the pieces.
     assert_eq!(
         d.tasks[0].responsible[d.tasks[0].responsible.len() - 3..],

@@ -132,6 +132,8 @@ fn plan(index: usize, rng: &mut Rng, directory: &Directory) -> Resolution {
             line: t + 10,
             assignees: Vec::new(),
             district_scope: None,
+            inherited_responsible: Vec::new(),
+            support: Vec::new(),
         });
     }
     draft.review.push(ReviewFlag {

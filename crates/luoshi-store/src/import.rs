@@ -165,7 +165,7 @@ async fn insert_contents(conn: &mut AnyConnection, plan_id: i64, draft: &PlanDra
     }
     for (ord, i) in draft.indicators.iter().enumerate() {
         sqlx::query(
-            "INSERT INTO indicators (plan_id, ord, text, name, value, max_value, unit, qualifier, aspirational, line) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            "INSERT INTO indicators (plan_id, ord, text, name, value, max_value, unit, qualifier, aspirational, line, goal_year) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
         )
         .bind(plan_id)
         .bind(ord as i64)
@@ -177,6 +177,7 @@ async fn insert_contents(conn: &mut AnyConnection, plan_id: i64, draft: &PlanDra
         .bind(qualifier_name(i.qualifier))
         .bind(i64::from(i.aspirational))
         .bind(i.line as i64)
+        .bind(i.year.map(i64::from))
         .persistent(false) // an optional f64 is bound; see edit::insert_target
         .execute(&mut *conn)
         .await?;
@@ -218,11 +219,18 @@ async fn insert_contents(conn: &mut AnyConnection, plan_id: i64, draft: &PlanDra
         .await?;
         let task_id: i64 = row.try_get("id")?;
         task_ids.entry(task.path.clone()).or_insert(task_id);
+        // Units an earlier note made part of every later task (`以下均需各区政府落实`) are
+        // responsible here as well.
         let units = task
             .lead
             .iter()
             .map(|n| ("lead", n))
-            .chain(task.responsible.iter().map(|n| ("responsible", n)));
+            .chain(task.responsible.iter().map(|n| ("responsible", n)))
+            .chain(
+                task.inherited_responsible
+                    .iter()
+                    .map(|n| ("responsible", n)),
+            );
         for (ord, (role, printed)) in units.enumerate() {
             sqlx::query(
                 "INSERT INTO task_units (task_id, ord, role, printed) VALUES ($1, $2, $3, $4)",
@@ -258,6 +266,7 @@ async fn insert_contents(conn: &mut AnyConnection, plan_id: i64, draft: &PlanDra
             )
             .await?;
         }
+        crate::support::insert_support(conn, task_id, &task.support).await?;
         for (ord, f) in task.district_focus.iter().enumerate() {
             let district: Option<i64> = sqlx::query("SELECT d.id FROM districts d JOIN units u ON u.id = d.unit_id LEFT JOIN unit_aliases a ON a.unit_id = d.unit_id WHERE d.name = $1 OR u.name = $1 OR a.alias = $1 LIMIT 1")
                 .bind(&f.district)

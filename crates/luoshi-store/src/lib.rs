@@ -37,6 +37,7 @@ mod series;
 mod shares;
 mod sign_in;
 mod snapshot;
+mod support;
 mod table_seal;
 mod tokens;
 mod unit_names;
@@ -78,6 +79,7 @@ pub use snapshot::{
     SnapAssignment, SnapReport, SnapShare, SnapTarget, SnapTask, SnapValue, Snapshot, Structure,
     Texts,
 };
+pub use support::SupportRow;
 pub use tokens::ApiToken;
 pub use unit_names::{UnknownName, unknown_names_message};
 pub use verify::{AuditProblem, AuditReport, SealStart};

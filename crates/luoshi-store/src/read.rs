@@ -156,7 +156,7 @@ impl Store {
     }
 
     /// Fails with NotFound unless the plan exists (cheaper than `plan`, which counts).
-    async fn ensure_plan(&self, plan_id: i64) -> Result<()> {
+    pub(crate) async fn ensure_plan(&self, plan_id: i64) -> Result<()> {
         let mut conn = self.conn().await?;
         let found = sqlx::query("SELECT id FROM plans WHERE id = $1")
             .bind(plan_id)
@@ -217,7 +217,7 @@ impl Store {
     pub async fn indicators(&self, plan_id: i64) -> Result<Vec<IndicatorRow>> {
         self.ensure_plan(plan_id).await?;
         let mut conn = self.conn().await?;
-        let rows = sqlx::query("SELECT id, text, name, value, max_value, unit, qualifier, aspirational, line, source, target_id FROM indicators WHERE plan_id = $1 ORDER BY ord")
+        let rows = sqlx::query("SELECT id, text, name, value, max_value, unit, qualifier, aspirational, line, goal_year, source, target_id FROM indicators WHERE plan_id = $1 ORDER BY ord")
             .bind(plan_id)
             .fetch_all(&mut *conn)
             .await?;
@@ -245,6 +245,7 @@ impl Store {
                     qualifier: r.try_get("qualifier")?,
                     aspirational: opt_bool(r, "aspirational")?,
                     line: r.try_get("line")?,
+                    goal_year: r.try_get("goal_year")?,
                     source: r.try_get("source")?,
                     target_id: r.try_get("target_id")?,
                     entered: entered.remove(&id).unwrap_or_default(),
@@ -444,6 +445,7 @@ impl Store {
             .assignments_where(&mut conn, "a.task_id = $1", task_id)
             .await?;
         let review_items = review_rows(&mut conn, "task_id = $1", task_id).await?;
+        let support = crate::support::support_of_task(&mut conn, task_id).await?;
         Ok(TaskDetail {
             row,
             text: r.try_get("text")?,
@@ -451,6 +453,7 @@ impl Store {
             annotation_present: opt_bool(&r, "annotation_present")?,
             line: r.try_get("line")?,
             targets,
+            support,
             focuses,
             assignments,
             review_items,

@@ -49,6 +49,8 @@ pub struct IndicatorRow {
     pub qualifier: String,
     pub aspirational: bool,
     pub line: i64,
+    /// The year the goal is for (`到2025年…`), when the plan prints one.
+    pub goal_year: Option<i64>,
     /// Where its monthly figures come from: `auto`, `target` or `entered`.
     pub source: String,
     /// The target chosen by the office (`source` = `target`).
@@ -80,6 +82,8 @@ pub struct TaskDetail {
     pub annotation_present: bool,
     pub line: i64,
     pub targets: Vec<TargetRow>,
+    /// 政策支持 the task gives: listed, never evaluated.
+    pub support: Vec<crate::SupportRow>,
     pub focuses: Vec<FocusRow>,
     pub assignments: Vec<AssignmentRow>,
     pub review_items: Vec<ReviewItem>,

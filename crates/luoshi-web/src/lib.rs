@@ -27,6 +27,7 @@ mod reporting;
 mod reporting_status;
 mod review;
 mod reviews;
+mod support;
 mod upload_field;
 
 use axum::Router;
@@ -51,6 +52,7 @@ pub fn router(state: AppState) -> Router {
         .route("/plans/{id}", get(overview))
         .route("/plans/{id}/delete", post(plans::delete_plan))
         .route("/plans/{id}/tasks", get(tasks))
+        .route("/plans/{id}/support.xlsx", get(support::support_xlsx))
         .route("/tasks/{id}", get(task))
         .route("/tasks/{id}/closure", post(closures::close))
         .route("/tasks/{id}/reopen", post(closures::reopen))

@@ -787,7 +787,7 @@ pub async fn district_xlsx(
 }
 
 /// RFC 5987 encoding for a file name in Content-Disposition.
-fn percent(s: &str) -> String {
+pub(crate) fn percent(s: &str) -> String {
     s.bytes()
         .map(|b| {
             if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_') {

@@ -59,9 +59,12 @@ fn find_in_line(line: &str, offset: usize, found: &mut Vec<Found>) {
                 let end = i + c.len_utf8();
                 let inner =
                     &line[open_at + line[open_at..].chars().next().map_or(0, char::len_utf8)..i];
+                // A note closes a sentence: at the end of the line, or right after a `。` with
+                // the next sentence following (`…示范企业。（工业和信息化部指导）以铅酸蓄电池…`).
                 let at_end = line[end..]
                     .chars()
-                    .all(|c| is_space(c) || matches!(c, '。' | '；' | ';' | '.' | '，' | ','));
+                    .all(|c| is_space(c) || matches!(c, '。' | '；' | ';' | '.' | '，' | ','))
+                    || line[..open_at].ends_with(['。', '；', ';']);
                 if is_annotation(inner, at_end) {
                     found.push(Found {
                         span: Span {
@@ -104,9 +107,19 @@ fn is_annotation(inner: &str, at_end: bool) -> bool {
     if !at_end || inner.is_empty() {
         return false;
     }
-    let has_role_word = ["牵头", "负责", "配合", "参与", "协助", "落实", "指导"]
-        .iter()
-        .any(|w| inner.contains(w));
+    let has_role_word = [
+        "牵头",
+        "负责",
+        "配合",
+        "参与",
+        "协助",
+        "协同",
+        "落实",
+        "指导",
+        "组织实施",
+    ]
+    .iter()
+    .any(|w| inner.contains(w));
     if has_role_word {
         // `A牵头，B配合` / `A、B等负责`: some piece must end with a role verb.
         return split_ranges(inner, |c| matches!(c, '，' | ',' | '；' | ';' | '。'))

@@ -214,6 +214,21 @@ fn dedup(names: &mut Vec<String>) {
     names.retain(|n| seen.insert(n.clone()));
 }
 
+/// A lead rule printed as a paragraph of its own, for every note of the document
+/// (`注：各项任务中列第一位的为牵头单位。`). Only short paragraphs: a task that mentions 牵头 in
+/// its prose states no rule.
+pub fn rule_in_paragraph(text: &str) -> Option<LeadRule> {
+    let text = trim(text);
+    if text.chars().count() > 60 || !text.contains("单位") {
+        return None;
+    }
+    split_ranges(text, |c| {
+        matches!(c, '。' | '，' | ',' | '；' | ';' | '（' | '）' | '(' | ')')
+    })
+    .into_iter()
+    .find_map(|(a, b)| stated_lead_rule(trim(&text[a..b])))
+}
+
 fn stated_lead_rule(clause: &str) -> Option<LeadRule> {
     if !clause.contains("牵头") {
         return None;

@@ -41,12 +41,20 @@ pub(super) const ROLE_KEYS: [(&str, Role); 33] = [
 ];
 
 /// Role verbs that follow a list (`A牵头`, `B配合`), longest first.
-pub(super) const ROLE_VERBS: [(&str, Role); 13] = [
+pub(super) const ROLE_VERBS: [(&str, Role); 21] = [
     ("按职责分工负责", Role::Duty),
+    ("为牵头单位", Role::Lead),
     ("分工负责", Role::Duty),
     ("共同负责", Role::Duty),
     ("负责落实", Role::Duty),
+    ("具体负责", Role::Duty),
+    ("负责实施", Role::Duty),
+    ("组织实施", Role::Duty),
     ("牵头负责", Role::Lead),
+    ("牵头落实", Role::Lead),
+    ("牵头推进", Role::Lead),
+    ("牵头实施", Role::Lead),
+    ("配合落实", Role::Cooperating),
     ("牵头", Role::Lead),
     ("负责", Role::Duty),
     ("指导", Role::Duty),

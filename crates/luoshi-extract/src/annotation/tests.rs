@@ -354,3 +354,31 @@ fn people_on_role_lines_are_not_units() {
         v(&["市经信局", "滁州经开区管委会", "各县", "市", "区政府"])
     );
 }
+
+#[test]
+fn a_rule_printed_as_its_own_paragraph() {
+    assert_eq!(
+        rule_in_paragraph("注：各项任务中列第一位的为牵头单位。"),
+        Some(LeadRule::FirstListed)
+    );
+    assert_eq!(
+        rule_in_paragraph("（各项任务第一个逗号前为牵头单位）"),
+        Some(LeadRule::BeforeFirstComma)
+    );
+    assert_eq!(
+        rule_in_paragraph("建立龙头企业牵头、高校院所参与的创新联合体，支持第一批单位先行先试。"),
+        None
+    );
+}
+
+#[test]
+fn more_lead_verbs() {
+    assert_eq!(
+        roles("市科技局为牵头单位，市财政局配合落实"),
+        (v(&["市科技局"]), v(&["市财政局"]))
+    );
+    assert_eq!(
+        roles("由市商务局牵头落实，市发改委、市财政局协同"),
+        (v(&["市商务局"]), v(&["市发改委", "市财政局"]))
+    );
+}
