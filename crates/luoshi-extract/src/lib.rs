@@ -74,7 +74,7 @@ pub fn extract(input: &str) -> PlanDraft {
             // A safeguards item read as a task (`（六）强化考核评估…实行季度通报`) still states how
             // the plan is carried out.
             if ancestors(&outline, index)
-                .any(|a| block_title(&outline.blocks[a].head).contains("保障"))
+                .any(|a| title_of(&outline.blocks[a].head).contains("保障"))
             {
                 let own = block.own_text();
                 let body = own
@@ -115,15 +115,19 @@ pub fn extract(input: &str) -> PlanDraft {
     draft.tasks.extend(table_tasks);
     // A path names one task: a number printed twice gets a suffix (`1-2`) and a review flag.
     let mut seen_paths = std::collections::HashSet::new();
+    // The next suffix to try per printed path, so a path printed n times costs n tries, not n².
+    let mut next_suffix: std::collections::HashMap<String, usize> = Default::default();
     for task in &mut draft.tasks {
         if seen_paths.insert(task.path.clone()) {
             continue;
         }
         let printed = task.path.clone();
-        let unique = (2..)
-            .map(|n| format!("{printed}-{n}"))
-            .find(|p| !seen_paths.contains(p))
+        let from = next_suffix.get(&printed).copied().unwrap_or(2);
+        let (n, unique) = (from..)
+            .map(|n| (n, format!("{printed}-{n}")))
+            .find(|(_, p)| !seen_paths.contains(p))
             .unwrap_or_default();
+        next_suffix.insert(printed.clone(), n + 1);
         seen_paths.insert(unique.clone());
         task.path = unique.clone();
         draft.review.push(ReviewFlag {
@@ -189,7 +193,7 @@ fn classify(outline: &Outline, annotations: &[Vec<annotation::Found>]) -> Vec<bo
     let title_has = |i: usize, words: &[&str]| {
         words
             .iter()
-            .any(|w| block_title(&outline.blocks[i].head).contains(w))
+            .any(|w| title_of(&outline.blocks[i].head).contains(w))
     };
     let roots: Vec<usize> = (0..n)
         .filter(|&i| outline.blocks[i].parent.is_none())
@@ -263,8 +267,13 @@ fn classify(outline: &Outline, annotations: &[Vec<annotation::Found>]) -> Vec<bo
 /// A section's title: its heading without trailing punctuation, or the first sentence of an
 /// inline heading (`（一）建立“一区一表”机制。制定…`).
 fn block_title(head: &str) -> String {
+    title_of(head).to_string()
+}
+
+/// [`block_title`] without the copy, for the checks that run over every block.
+fn title_of(head: &str) -> &str {
     let end = head.find(['。', '！', '？']).unwrap_or(head.len());
-    trim_punct(&head[..end]).to_string()
+    trim_punct(&head[..end])
 }
 
 fn read_task(

@@ -5,44 +5,18 @@
 mod common;
 
 use std::io::Cursor;
-use std::sync::Arc;
 
 use axum::http::StatusCode;
 use calamine::{Data, Reader, Xlsx};
 use common::{get, office_cookie, send};
-use luoshi_directory::{Directory, resolve};
+use luoshi_directory::Directory;
 use luoshi_server::AppState;
 use luoshi_store::TaskFilter;
 
 const PLAN: &str = "某区支持人工智能企业发展若干措施\n一、支持企业成长\n1. 培育创新企业。全区新增人工智能企业50家以上；对首次认定的高新技术企业，给予最高30万元奖励。（牵头单位：区科技局；责任单位：区财政局。以下均需各街道办事处落实，不再一一列出）\n2. 提供人才安居。为来区创业青年提供7天免费住宿，最长6个月。（区人社局负责）";
 
 async fn ledger() -> (AppState, i64, tempfile::TempDir) {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let store =
-        luoshi_store::Store::open(&format!("sqlite://{}", dir.path().join("web.db").display()))
-            .await
-            .expect("store");
-    let directory = Arc::new(Directory::default());
-    let id = store
-        .import_plan(
-            &resolve(luoshi_extract::extract(PLAN), &directory),
-            "support.txt",
-            PLAN.as_bytes(),
-            "测试",
-        )
-        .await
-        .expect("import");
-    common::sign_in(
-        &store,
-        "office",
-        luoshi_reporting::Role::Office,
-        None,
-        None,
-        common::OFFICE_SECRET,
-        common::OFFICE_CSRF,
-    )
-    .await;
-    (AppState::new(store, directory), id, dir)
+    common::ledger_with(PLAN, Directory::default(), false).await
 }
 
 #[tokio::test]

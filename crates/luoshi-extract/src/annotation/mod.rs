@@ -219,7 +219,7 @@ fn dedup(names: &mut Vec<String>) {
 /// its prose states no rule.
 pub fn rule_in_paragraph(text: &str) -> Option<LeadRule> {
     let text = trim(text);
-    if text.chars().count() > 60 || !text.contains("单位") {
+    if text.chars().nth(60).is_some() || !text.contains("单位") {
         return None;
     }
     split_ranges(text, |c| {

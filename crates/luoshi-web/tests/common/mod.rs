@@ -11,17 +11,28 @@ pub const PLAN: &str = include_str!("../../../../data/plans/wuhan-2021-tech-inno
 
 /// A fresh SQLite ledger with the Wuhan plan imported, and published when `publish`.
 pub async fn wuhan(publish: bool) -> (AppState, tempfile::TempDir) {
+    let (state, _, dir) = ledger_with(PLAN, Directory::wuhan(), publish).await;
+    (state, dir)
+}
+
+/// A fresh SQLite ledger with `plan` read, resolved through `directory` and imported (published
+/// when `publish`), and the office signed in. Returns the plan's id too.
+pub async fn ledger_with(
+    plan: &str,
+    directory: Directory,
+    publish: bool,
+) -> (AppState, i64, tempfile::TempDir) {
     let dir = tempfile::tempdir().expect("tempdir");
     let store =
         luoshi_store::Store::open(&format!("sqlite://{}", dir.path().join("web.db").display()))
             .await
             .expect("store");
-    let directory = Arc::new(Directory::wuhan());
+    let directory = Arc::new(directory);
     let id = store
         .import_plan(
-            &resolve(luoshi_extract::extract(PLAN), &directory),
-            "wuhan.txt",
-            PLAN.as_bytes(),
+            &resolve(luoshi_extract::extract(plan), &directory),
+            "plan.txt",
+            plan.as_bytes(),
             "测试",
         )
         .await
@@ -42,7 +53,7 @@ pub async fn wuhan(publish: bool) -> (AppState, tempfile::TempDir) {
         OFFICE_CSRF,
     )
     .await;
-    (AppState::new(store, directory), dir)
+    (AppState::new(store, directory), id, dir)
 }
 
 /// The office's session: every request of the page tests carries it unless it says otherwise.
