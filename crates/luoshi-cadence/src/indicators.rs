@@ -51,8 +51,11 @@ pub struct IndicatorLine {
     pub unit: String,
     pub aspirational: bool,
     pub origin: Origin,
-    /// None while nothing is known (unlinked, or a target without a lead unit).
+    /// None while nothing is known (unlinked, or a target without a lead unit), and for a goal
+    /// of a later year.
     pub trajectory: Option<Trajectory>,
+    /// The goal is for a year after the plan's (`到2025年…` in a 2021 plan): shown, not evaluated.
+    pub later_year: Option<i64>,
 }
 
 /// Rates and shares (`%`) are levels: the whole value is due every month, and December is
@@ -214,6 +217,11 @@ impl Ledger<'_> {
                     }
                     (None, _) => (Origin::Unlinked, None),
                 };
+                // A goal for a later year (`到2025年…`) is not judged by this year's pace.
+                let later_year = i
+                    .goal_year
+                    .filter(|&y| self.plan_year().is_some_and(|plan| y > plan));
+                let course = if later_year.is_some() { None } else { course };
                 IndicatorLine {
                     id: i.id,
                     name: i.name.clone(),
@@ -223,6 +231,7 @@ impl Ledger<'_> {
                     aspirational: i.aspirational,
                     origin,
                     trajectory: course,
+                    later_year,
                 }
             })
             .collect()

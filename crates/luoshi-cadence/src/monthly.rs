@@ -311,6 +311,11 @@ impl<'a> Ledger<'a> {
             .collect()
     }
 
+    /// The year the plan's goals are for.
+    pub(crate) fn plan_year(&self) -> Option<i64> {
+        self.snapshot.plan.year
+    }
+
     /// The plan's numeric targets, in plan order.
     pub fn targets(&self) -> &'a [SnapTarget] {
         &self.snapshot.targets

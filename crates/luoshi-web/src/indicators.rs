@@ -60,11 +60,14 @@ pub fn views(lines: Vec<IndicatorLine>, rows: &[luoshi_store::IndicatorRow]) -> 
                 }
             };
             let course = line.trajectory.as_ref();
-            let latest = course
-                .and_then(|c| c.actual.last())
-                .map_or("暂无数据".to_string(), |(m, v)| {
-                    format!("{m}月 {}{}", precise(*v), line.unit)
-                });
+            let latest = match line.later_year {
+                Some(year) => format!("{year}年目标，不按本年度序时进度评价"),
+                None => course
+                    .and_then(|c| c.actual.last())
+                    .map_or("暂无数据".to_string(), |(m, v)| {
+                        format!("{m}月 {}{}", precise(*v), line.unit)
+                    }),
+            };
             let chart = course.map(|c| {
                 chart::course(
                     &line.name,
@@ -82,7 +85,10 @@ pub fn views(lines: Vec<IndicatorLine>, rows: &[luoshi_store::IndicatorRow]) -> 
             }
             IndicatorView {
                 id: line.id,
-                amount: format!("{}{}", precise(line.value), line.unit),
+                amount: match line.later_year {
+                    Some(year) => format!("{}{}（{year}年）", precise(line.value), line.unit),
+                    None => format!("{}{}", precise(line.value), line.unit),
+                },
                 origin,
                 source: row.map(|r| r.source.clone()).unwrap_or_default(),
                 target_id: row.and_then(|r| r.target_id),
