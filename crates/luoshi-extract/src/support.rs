@@ -138,7 +138,7 @@ fn is_money(unit: &str) -> bool {
     unit.ends_with('元')
 }
 
-/// The sentence (to `。`, `；`) around byte `at`.
+/// The sentence (to `。`, `；`) around the bytes `start..end`.
 pub fn sentence_around(text: &str, start: usize, end: usize) -> (usize, usize) {
     let is_end = |c: char| is_sentence_end(c) || matches!(c, '；' | ';');
     let from = text[..start]
@@ -334,6 +334,12 @@ mod tests {
             ("技术合同成交额达到1000亿元。", "1000亿元"),
             ("审批时间压缩至5个工作日。", "5个工作日"),
             ("综合利用率达到75%以上。", "75%"),
+            (
+                "技术合同成交额达到1000亿元，对贡献突出的给予奖励。",
+                "1000亿元",
+            ),
+            ("争取中央和省级资金10亿元。", "10亿元"),
+            ("高新技术企业数量增长20%，对新认定的企业给予补贴。", "20%"),
         ] {
             let (targets, support) = split(text);
             assert_eq!(targets, vec![expected.to_string()], "{text}");

@@ -603,4 +603,66 @@ mod tests {
         let (tasks, _, _) = read_doc("| 指标 | 2020年 | 2021年 |\n| 研发投入 | 3% | 3.2% |");
         assert!(tasks.is_empty());
     }
+
+    #[test]
+    fn tab_separated_rows_group_lines_and_people_columns() {
+        let doc = "某县2022年重点工作任务分解表\n序号\t重点工作任务\t主要责任单位\t协同配合单位\n一、经济发展主要目标\n1\t地区生产总值增长7%左右。\t县发改委\t县统计局,各乡镇人民政府。\n2\t财政收入增长6%以上。\t县财政局 县税务局\t县直各有关部门";
+        let (tasks, _, sections) = read_doc(doc);
+        let read: Vec<(&str, &str, Vec<String>, Vec<String>)> = tasks
+            .iter()
+            .map(|t| {
+                (
+                    t.path.as_str(),
+                    t.title.as_str(),
+                    t.lead.clone(),
+                    t.responsible.clone(),
+                )
+            })
+            .collect();
+        let v = |items: &[&str]| items.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            read,
+            vec![
+                (
+                    "一.1",
+                    "地区生产总值增长7%左右",
+                    v(&["县发改委"]),
+                    v(&["县统计局", "各乡镇人民政府"])
+                ),
+                (
+                    "一.2",
+                    "财政收入增长6%以上",
+                    v(&["县财政局", "县税务局"]),
+                    v(&["县直各有关部门"])
+                ),
+            ]
+        );
+        assert_eq!(sections[0].title, "经济发展主要目标");
+        assert_eq!(tasks[0].targets[0].value, 7.0);
+    }
+
+    #[test]
+    fn tables_of_people_and_deadlines_without_numbers() {
+        let doc = "任务名称\t具体任务\t完成时限\t责任人\n推进专利创造。\t年内完成发明专利120件\t12月底\t张三 李四\n开展科技服务\t每季度走访企业30家\t每季度末\t王五";
+        let (tasks, review, _) = read_doc(doc);
+        let paths: Vec<&str> = tasks.iter().map(|t| t.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            vec!["1", "2"],
+            "the row's ordinal without a 序号 column"
+        );
+        assert_eq!(tasks[0].title, "推进专利创造");
+        assert!(tasks[0].lead.is_empty() && tasks[0].responsible.is_empty());
+        assert_eq!(tasks[0].deadline.as_deref(), Some("12月底"));
+        assert_eq!(
+            tasks[0].targets[0].value, 120.0,
+            "every text column is read"
+        );
+        assert_eq!(tasks[1].targets[0].value, 30.0);
+        assert!(
+            tasks.iter().all(|t| !t.text.contains("张三")),
+            "people are not task text"
+        );
+        assert_eq!(review.len(), 2, "rows without units are flagged");
+    }
 }

@@ -196,3 +196,16 @@ fn deadline_in_brackets_and_year_from_the_title() {
     );
     assert_eq!(span.year, None);
 }
+
+#[test]
+fn a_document_with_numbered_items_and_a_task_table_yields_both() {
+    let doc = "某市2021年工作方案\n一、重点任务\n1. 建设创新平台。新建平台5个。（牵头单位：市科技局）\n2. 培育企业。培育企业100家。（牵头单位：市经信局）\n附件\n重点任务分工表\n序号\t工作任务\t牵头单位\t责任单位\n1\t推进项目建设\t市发改委\t各区人民政府";
+    let d = extract(doc);
+    let paths: Vec<&str> = d.tasks.iter().map(|t| t.path.as_str()).collect();
+    assert_eq!(paths, vec!["一.1", "一.2", "附件.1"]);
+    assert_eq!(d.tasks[2].lead, vec!["市发改委".to_string()]);
+    assert!(
+        d.review.iter().all(|f| f.field != "path"),
+        "the table's paths do not collide with the body's"
+    );
+}
