@@ -52,6 +52,8 @@ struct ReviewPage {
     publish_month: u32,
     /// Published: the months an amendment made today may take effect in.
     amendment_months: Vec<u32>,
+    /// Tasks with numeric targets and no lead unit: nobody would report those targets.
+    leaderless: Vec<String>,
     error: FormError,
 }
 
@@ -175,8 +177,29 @@ async fn render(
     } else {
         Vec::new()
     };
+    let with_targets = luoshi_store::TaskFilter {
+        has_target: Some(true),
+        ..Default::default()
+    };
+    let mut leaderless = Vec::new();
+    let mut offset = 0;
+    loop {
+        let page = s.store.tasks(plan_id, &with_targets, offset, 1000).await?;
+        let read = page.items.len() as i64;
+        leaderless.extend(
+            page.items
+                .into_iter()
+                .filter(|t| t.lead.is_empty())
+                .map(|t| t.path),
+        );
+        offset += read;
+        if read == 0 || offset >= page.total {
+            break;
+        }
+    }
     let page = ReviewPage {
         nav: crate::nav::Nav::build(s, caller, Some(plan_id), crate::nav::Here::Review).await?,
+        leaderless,
         unit_names: s
             .store
             .known_unit_names(plan_id, &s.directory.current())

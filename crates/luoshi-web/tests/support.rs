@@ -124,3 +124,24 @@ async fn units_named_for_every_later_task_are_responsible_there() {
     );
     assert!(tasks[1].lead.is_empty(), "负责 names no lead");
 }
+
+/// `（A、B负责）` names no lead: before publishing, the 核对 page says which tasks' targets
+/// would have nobody to report them.
+#[tokio::test]
+async fn the_review_page_warns_of_targets_without_a_lead_before_publishing() {
+    let plan = "某市工作方案\n一、重点任务\n1. 培育企业。新增企业10家。（市科技局、市财政局负责）\n2. 建设平台。新建平台2个。（牵头单位：市发改委）";
+    let (state, id, _dir) = common::ledger_with(plan, Directory::default(), false).await;
+    let page = send(
+        &state,
+        get(&format!("/plans/{id}/review"), &office_cookie()),
+    )
+    .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let warning = page
+        .body
+        .split("role=\"alert\">")
+        .find(|p| p.starts_with("有 1 项任务列有量化目标但方案未明确牵头单位"))
+        .expect("the warning");
+    assert!(warning.contains("（一.1）"), "{warning}");
+    assert!(!warning.contains("一.2"), "{warning}");
+}
