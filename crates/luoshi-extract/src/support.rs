@@ -17,8 +17,9 @@ pub enum Reading {
     Neither,
 }
 
-/// Words that make money in a sentence something handed out rather than something to reach.
-const FUNDING_CUES: &[&str] = &[
+/// Words that make money something handed out (`给予最高100万元奖励`, `每月1000元`,
+/// `5000万元算力券`).
+const GIVING_CUES: &[&str] = &[
     "给予",
     "奖励",
     "奖补",
@@ -28,9 +29,6 @@ const FUNDING_CUES: &[&str] = &[
     "扶持",
     "贴息",
     "券",
-    "贷款",
-    "担保",
-    "额度",
     "最高",
     "上限",
     "每家",
@@ -44,18 +42,25 @@ const FUNDING_CUES: &[&str] = &[
     "单场",
     "单笔",
     "同一",
-    "累计",
     "一次性",
+    "发放",
+    "返还",
+    "减免",
+    "报销",
+];
+
+/// Funds, credit and loans: support when stated as a size (`信贷额度不低于50亿元`), a target when
+/// the plan commits to producing them (`新增普惠小微贷款5亿元`).
+const FUND_CUES: &[&str] = &[
+    "贷款",
+    "担保",
+    "额度",
     "经费",
     "专项资金",
     "扶持资金",
     "奖励资金",
     "补助资金",
     "基金",
-    "发放",
-    "返还",
-    "减免",
-    "报销",
     "授信",
     "信贷",
 ];
@@ -193,10 +198,10 @@ pub fn reading(text: &str, q: &Quantity, clause: (usize, usize)) -> Reading {
         && has(MONEY_WORDS, sentence);
     // A cue in the number's own clause decides; one elsewhere in the sentence only when this
     // clause does not read as a commitment (`技术合同成交额达到1000亿元，对…给予奖励`).
-    let cued = |cues: &[&str]| {
-        has(cues, clause_text) || (has(cues, sentence) && !has(TARGET_VERBS, clause_text))
-    };
-    if (is_money(&q.unit) || bare_money) && cued(FUNDING_CUES) {
+    let commits = has(TARGET_VERBS, clause_text);
+    let cued = |cues: &[&str]| has(cues, clause_text) || (has(cues, sentence) && !commits);
+    let funded = cued(GIVING_CUES) || (has(FUND_CUES, sentence) && !commits);
+    if (is_money(&q.unit) || bare_money) && funded {
         return Reading::Support(SupportKind::Funding, cap);
     }
     if q.unit == "%" && (cued(RATE_CUES) || rate_of_spending(before_in_clause)) {
@@ -339,6 +344,7 @@ mod tests {
                 "1000亿元",
             ),
             ("争取中央和省级资金10亿元。", "10亿元"),
+            ("新增普惠小微贷款5亿元。", "5亿元"),
             ("高新技术企业数量增长20%，对新认定的企业给予补贴。", "20%"),
         ] {
             let (targets, support) = split(text);
