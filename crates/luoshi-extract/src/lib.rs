@@ -298,6 +298,7 @@ fn read_task(
     let mut deadline = deadline_line(&text);
     // An inheritance clause in this task's note speaks of the tasks after it.
     let inherited_before = rules.inherited.clone();
+    let mut note_flags: Vec<(&'static str, String)> = Vec::new();
     for f in found {
         let parsed = annotation::parse(&f.content, rules);
         deadline = deadline.or(parsed.deadline);
@@ -311,9 +312,7 @@ fn read_task(
                 path: block.path.clone(),
             });
         }
-        for (field, reason) in parsed.flags {
-            flag(field, reason, draft);
-        }
+        note_flags.extend(parsed.flags);
     }
     if found.is_empty() {
         flag(
@@ -348,6 +347,15 @@ fn read_task(
     // Several notes (one per paragraph or clause): each unit once, and a unit that leads in one
     // note is not also merely responsible.
     let (lead, responsible) = merge_roles(lead, responsible);
+    // One flag per question: several notes without a lead ask once, and not at all when another
+    // note of the task names the lead.
+    let mut asked = std::collections::HashSet::new();
+    for (field, reason) in note_flags {
+        if (field == "lead" && !lead.is_empty()) || !asked.insert((field, reason.clone())) {
+            continue;
+        }
+        flag(field, reason, draft);
+    }
     let inherited_responsible: Vec<String> = inherited_before
         .into_iter()
         .filter(|u| !lead.contains(u) && !responsible.contains(u))

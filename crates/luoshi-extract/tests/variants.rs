@@ -209,3 +209,34 @@ fn a_document_with_numbered_items_and_a_task_table_yields_both() {
         "the table's paths do not collide with the body's"
     );
 }
+
+#[test]
+fn several_notes_in_a_task_merge_and_ask_once() {
+    let doc = "二、主要任务\n（一）推进工业绿色生产。开展绿色设计。（工业和信息化部、商务部指导）\n推动资源化利用。（工业和信息化部、生态环境部指导）\n（二）推行农业绿色生产。建立回收体系。（农业农村部牵头，财政部参与）\n推动秸秆利用。（农业农村部、生态环境部指导）";
+    let d = extract(doc);
+    let first = &d.tasks[0];
+    assert!(first.lead.is_empty());
+    assert_eq!(
+        first.responsible,
+        vec!["工业和信息化部", "商务部", "生态环境部"]
+    );
+    let lead_flags = |path: &str| {
+        d.review
+            .iter()
+            .filter(|f| f.field == "lead" && f.path.as_deref() == Some(path))
+            .count()
+    };
+    assert_eq!(
+        lead_flags("二.（一）"),
+        1,
+        "two notes without a lead ask once"
+    );
+    let second = &d.tasks[1];
+    assert_eq!(second.lead, vec!["农业农村部"]);
+    assert_eq!(
+        second.responsible,
+        vec!["财政部", "生态环境部"],
+        "the lead is not also responsible"
+    );
+    assert_eq!(lead_flags("二.（二）"), 0, "another note names the lead");
+}
