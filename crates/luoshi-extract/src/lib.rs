@@ -46,7 +46,16 @@ const NON_TASK_SECTION_WORDS: [&str; 8] = [
 
 /// Section titles of general and supplementary provisions (purpose, scope, definitions,
 /// interpretation, validity): numbered, but not tasks.
-const SUPPLEMENTARY_WORDS: [&str; 5] = ["总则", "附则", "施行日期", "解释权", "有效期"];
+const SUPPLEMENTARY_WORDS: [&str; 8] = [
+    "总则",
+    "附则",
+    "施行日期",
+    "解释权",
+    "有效期",
+    "起施行",
+    "起实施",
+    "负责解释",
+];
 
 /// Reads a plan document's text.
 pub fn extract(input: &str) -> PlanDraft {
@@ -218,6 +227,11 @@ fn classify(outline: &Outline, annotations: &[Vec<annotation::Found>]) -> Vec<bo
             && !ancestors(outline, index).any(|a| title_has(a, &NON_TASK_SECTION_WORDS));
         is_task[index] = sibling_task || (!any_annotated && in_task_section);
     }
+    let supplementary = |i: usize| {
+        std::iter::once(i)
+            .chain(ancestors(outline, i))
+            .any(|a| title_has(a, &SUPPLEMENTARY_WORDS))
+    };
     if any_annotated {
         // Items are numbered at the level the notes sit on: every unannotated leaf item at that
         // level or below is a task too (`一.（一）重大意义` beside the noted `二.（一）`), but a
@@ -227,11 +241,6 @@ fn classify(outline: &Outline, annotations: &[Vec<annotation::Found>]) -> Vec<bo
             .map(|i| outline.blocks[i].depth)
             .min()
             .unwrap_or(usize::MAX);
-        let supplementary = |i: usize| {
-            std::iter::once(i)
-                .chain(ancestors(outline, i))
-                .any(|a| title_has(a, &SUPPLEMENTARY_WORDS))
-        };
         for index in 0..n {
             let block = &outline.blocks[index];
             if !is_task[index]
@@ -243,6 +252,10 @@ fn classify(outline: &Outline, annotations: &[Vec<annotation::Found>]) -> Vec<bo
                 is_task[index] = true;
             }
         }
+    }
+    // `第十条 本措施自2024年1月1日起施行`: provisions about the document are never tasks.
+    for (index, task) in is_task.iter_mut().enumerate() {
+        *task = *task && !supplementary(index);
     }
     if !any_annotated && !is_task.iter().any(|t| *t) {
         // No annotations and no section called 任务: the numbered items outside the goals and

@@ -190,7 +190,12 @@ pub fn reading(text: &str, q: &Quantity, clause: (usize, usize)) -> Reading {
         return Reading::Neither;
     }
     // `对营收首次达到2000万元的`, `正常经营18个月以上的`: who qualifies, not what to reach.
-    if clause_is_condition(clause_text) {
+    // `对年营业收入首次突破1亿元的企业，给予…`: a number inside 对…的 says who qualifies.
+    let in_beneficiary = clause_text.starts_with('对')
+        && after
+            .find('的')
+            .is_some_and(|at| !after[..at].contains("给予"));
+    if clause_is_condition(clause_text) || in_beneficiary {
         return Reading::Neither;
     }
     // `最高50万`, `30万` in a sentence about money: 元 left unprinted.
@@ -316,6 +321,7 @@ mod tests {
             "评选前50名优秀项目。",
             "重点围绕知识产权保护方面5项举措。",
             "企业营收首次达到2000万元的，给予奖励。",
+            "对年营业收入首次突破1亿元、5亿元的企业，分别给予奖励。",
             "组织失业青年参加3—12个月的就业见习。",
             "24小时在线受理。",
         ] {

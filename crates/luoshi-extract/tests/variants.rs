@@ -240,3 +240,11 @@ fn several_notes_in_a_task_merge_and_ask_once() {
     );
     assert_eq!(lead_flags("二.（二）"), 0, "another note names the lead");
 }
+
+#[test]
+fn provisions_about_the_document_are_not_tasks() {
+    let doc = "某市促进数字经济发展若干措施\n第一条 支持企业上云。对上云企业给予补贴。\n责任单位：市工信局\n第二条 引进人才。每年引进人才2000名以上。\n责任单位：市人社局\n第三条 本措施由市工信局负责解释。\n第四条 本措施自2024年1月1日起施行，有效期3年。";
+    let d = extract(doc);
+    let paths: Vec<&str> = d.tasks.iter().map(|t| t.path.as_str()).collect();
+    assert_eq!(paths, vec!["第一条", "第二条"]);
+}
