@@ -192,6 +192,7 @@ pub fn reading(text: &str, q: &Quantity, clause: (usize, usize)) -> Reading {
     // `对营收首次达到2000万元的`, `正常经营18个月以上的`: who qualifies, not what to reach.
     // `对年营业收入首次突破1亿元的企业，给予…`: a number inside 对…的 says who qualifies.
     let in_beneficiary = clause_text.starts_with('对')
+        && !before_in_clause.contains("给予")
         && after
             .find('的')
             .is_some_and(|at| !after[..at].contains("给予"));
@@ -303,6 +304,12 @@ mod tests {
     #[test]
     fn a_share_of_spending_is_a_rate() {
         let (targets, support) = split("按不超过实际投入的30%给予补助。");
+        assert!(targets.is_empty());
+        assert_eq!(
+            support,
+            vec![("30%".to_string(), SupportKind::Rate, Qualifier::AtMost)]
+        );
+        let (targets, support) = split("对购置智能农机的给予不超过30%的购置补贴。");
         assert!(targets.is_empty());
         assert_eq!(
             support,
