@@ -1,43 +1,46 @@
 //! A bulletin as a workbook: a 通报 sheet with the text in order, and one sheet per table with the
 //! same rows as the document.
 
-use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook};
+use luoshi_export::spreadsheet;
+use rust_xlsxwriter::{FormatAlign, FormatBorder, Workbook};
 
 use crate::RenderError;
 use crate::document::{Block, NumberedBlock, OfficialDocument};
 
+/// A sheet name for `caption` that fits Excel's limit without cutting a word, unique among `used`.
 fn sheet_name(caption: &str, used: &mut Vec<String>) -> String {
-    let mut name: String = caption
-        .chars()
-        .filter(|c| !matches!(c, '[' | ']' | ':' | '*' | '?' | '/' | '\\'))
-        .take(28)
-        .collect();
-    if name.is_empty() {
-        name = "表".into();
-    }
+    let name = spreadsheet::fit_sheet_name(caption);
     let mut candidate = name.clone();
     let mut n = 2;
     while used.contains(&candidate) {
-        candidate = format!("{name}{n}");
+        let suffix = n.to_string();
+        let room = spreadsheet::SHEET_NAME_LIMIT - suffix.len();
+        candidate = format!("{}{suffix}", name.chars().take(room).collect::<String>());
         n += 1;
     }
     used.push(candidate.clone());
     candidate
 }
 
+/// Width of the 通报 sheet's one column, in character units (a portrait A4 page).
+const BODY_WIDTH: f64 = 90.0;
+
 /// The .xlsx bytes.
 pub fn render(doc: &OfficialDocument) -> Result<Vec<u8>, RenderError> {
     let mut workbook = Workbook::new();
-    let wrap = Format::new().set_text_wrap().set_align(FormatAlign::Top);
-    let bold = Format::new().set_bold();
-    let title = Format::new().set_bold().set_font_size(16);
-    let red = Format::new().set_bold().set_font_color("#B00020");
-    let header = Format::new()
+    let base = spreadsheet::base_format();
+    let wrap = base.clone().set_text_wrap().set_align(FormatAlign::Top);
+    let bold = base.clone().set_bold();
+    let title = base.clone().set_bold().set_font_size(16);
+    let red = base.clone().set_bold().set_font_color("#B00020");
+    let header = base
+        .clone()
         .set_bold()
         .set_border(FormatBorder::Thin)
         .set_background_color("#D9E1F2")
         .set_text_wrap();
-    let cell = Format::new()
+    let cell = base
+        .clone()
         .set_border(FormatBorder::Thin)
         .set_text_wrap()
         .set_align(FormatAlign::Top);
@@ -46,7 +49,8 @@ pub fn render(doc: &OfficialDocument) -> Result<Vec<u8>, RenderError> {
     {
         let sheet = workbook.add_worksheet();
         sheet.set_name("通报")?;
-        sheet.set_column_width(0, 110)?;
+        // The text reads as a page: one column a portrait A4 page wide.
+        sheet.set_column_width(0, BODY_WIDTH)?;
         let mut row = 0u32;
         if doc.demo {
             sheet.write_string_with_format(row, 0, "演示数据", &red)?;
@@ -105,8 +109,9 @@ pub fn render(doc: &OfficialDocument) -> Result<Vec<u8>, RenderError> {
         }
         for line in &doc.signature {
             row += 1;
-            sheet.write_string(row, 0, line)?;
+            sheet.write_string_with_format(row, 0, line, &base)?;
         }
+        spreadsheet::print_setup(sheet, &doc.title, &[BODY_WIDTH], 0, row)?;
     }
     for (name, headers, rows) in tables {
         let sheet = workbook.add_worksheet();
@@ -115,16 +120,25 @@ pub fn render(doc: &OfficialDocument) -> Result<Vec<u8>, RenderError> {
         if doc.demo {
             sheet.write_string_with_format(0, 0, "演示数据", &red)?;
         }
-        for (c, h) in headers.iter().enumerate() {
+        let names: Vec<&str> = headers.iter().map(String::as_str).collect();
+        let widths = spreadsheet::column_widths(&names, &rows, 6.0, 40.0);
+        for (c, (h, width)) in headers.iter().zip(&widths).enumerate() {
             sheet.write_string_with_format(offset, c as u16, h, &header)?;
-            sheet.set_column_width(c as u16, if c == 1 { 40 } else { 14 })?;
+            sheet.set_column_width(c as u16, *width)?;
         }
         for (r, row) in rows.iter().enumerate() {
             for (c, value) in row.iter().enumerate() {
-                sheet.write_string_with_format(offset + 1 + r as u32, c as u16, value, &cell)?;
+                spreadsheet::write_cell(sheet, offset + 1 + r as u32, c as u16, value, &cell)?;
             }
         }
         sheet.set_freeze_panes(offset + 1, 0)?;
+        spreadsheet::print_setup(
+            sheet,
+            &name,
+            &widths,
+            offset + 1,
+            offset + rows.len() as u32,
+        )?;
     }
     Ok(workbook.save_to_buffer()?)
 }

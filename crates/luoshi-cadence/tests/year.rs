@@ -233,6 +233,7 @@ async fn the_bulletin_in_three_formats() {
     assert!(html.contains("演示数据"));
     // xlsx: the 指标进度 sheet has a row per target, the same as the document.
     let xlsx = render(&doc, Format::Xlsx).expect("xlsx");
+    let xlsx_bytes = xlsx.clone();
     {
         use calamine::{Reader, Xlsx};
         let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(xlsx)).expect("reopens");
@@ -251,6 +252,34 @@ async fn the_bulletin_in_three_formats() {
             row[7].replace("（力争）", ""),
             first.evaluation.status.label()
         );
+        // Numbers are stored as numbers: no cell holds a number as text.
+        let mut numbers = 0;
+        for (r, c, cell) in range.cells() {
+            match cell {
+                calamine::Data::Float(_) | calamine::Data::Int(_) => numbers += 1,
+                calamine::Data::String(s) => assert!(
+                    matches!(
+                        luoshi_export::spreadsheet::typed(s),
+                        luoshi_export::spreadsheet::CellValue::Text(_)
+                    ),
+                    "row {r} column {c}: {s} is a number stored as text"
+                ),
+                _ => {}
+            }
+        }
+        assert!(numbers >= bulletin.targets.len(), "{numbers} numeric cells");
+    }
+    {
+        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(&xlsx_bytes)).expect("zip");
+        let mut part = |name: &str| {
+            let mut xml = String::new();
+            std::io::Read::read_to_string(&mut archive.by_name(name).expect(name), &mut xml)
+                .expect("read");
+            xml
+        };
+        let workbook = part("xl/workbook.xml");
+        assert!(workbook.contains("_xlnm.Print_Area") && workbook.contains("_xlnm.Print_Titles"));
+        assert!(part("xl/styles.xml").contains("宋体"), "a CJK font");
     }
     // docx: a real Word file LibreOffice converts to PDF.
     let docx = render(&doc, Format::Docx).expect("docx");

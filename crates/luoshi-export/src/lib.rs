@@ -7,6 +7,7 @@ mod json;
 mod markdown;
 pub mod report_sheet;
 pub mod roster_sheet;
+pub mod spreadsheet;
 mod table;
 mod xlsx;
 

@@ -5,10 +5,10 @@
 use luoshi_extract::PlanDraft;
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
 
+use crate::spreadsheet;
 use crate::table::{HEADERS, field_label, rows};
 
 const WIDTHS: [f64; 6] = [12.0, 36.0, 40.0, 24.0, 36.0, 30.0];
-const A4: u8 = 9;
 
 pub fn to_xlsx(plan: &PlanDraft) -> Result<Vec<u8>, XlsxError> {
     let mut workbook = Workbook::new();
@@ -17,14 +17,13 @@ pub fn to_xlsx(plan: &PlanDraft) -> Result<Vec<u8>, XlsxError> {
         .as_deref()
         .or(plan.title.as_deref())
         .unwrap_or("实施方案");
-    let cell = Format::new()
+    let cell = spreadsheet::base_format()
         .set_text_wrap()
         .set_border(FormatBorder::Thin)
-        .set_align(FormatAlign::VerticalCenter)
-        .set_font_size(10.5);
+        .set_align(FormatAlign::VerticalCenter);
     let centered = cell.clone().set_align(FormatAlign::Center);
     let header = centered.clone().set_bold().set_background_color("#D9E1F2");
-    let heading = Format::new()
+    let heading = spreadsheet::base_format()
         .set_bold()
         .set_font_size(16)
         .set_align(FormatAlign::Center)
@@ -32,7 +31,6 @@ pub fn to_xlsx(plan: &PlanDraft) -> Result<Vec<u8>, XlsxError> {
 
     let sheet = workbook.add_worksheet();
     sheet.set_name("任务分解表")?;
-    page_setup(sheet, &format!("{title}任务分解表"))?;
     sheet.merge_range(0, 0, 0, 5, &format!("{title}任务分解表"), &heading)?;
     sheet.set_row_height(0, 30)?;
     for (col, (name, width)) in HEADERS.iter().zip(WIDTHS).enumerate() {
@@ -41,7 +39,6 @@ pub fn to_xlsx(plan: &PlanDraft) -> Result<Vec<u8>, XlsxError> {
         sheet.set_column_width(col, width)?;
     }
     sheet.set_freeze_panes(2, 0)?;
-    sheet.set_repeat_rows(0, 1)?;
     let all = rows(plan);
     for (i, row) in all.iter().enumerate() {
         let r = (i + 2) as u32;
@@ -90,11 +87,17 @@ pub fn to_xlsx(plan: &PlanDraft) -> Result<Vec<u8>, XlsxError> {
     for (i, height) in heights.into_iter().enumerate() {
         sheet.set_row_height((i + 2) as u32, height)?;
     }
+    spreadsheet::print_setup(
+        sheet,
+        &format!("{title}任务分解表"),
+        &WIDTHS,
+        2,
+        all.len() as u32 + 1,
+    )?;
 
     if !plan.indicators.is_empty() {
         let sheet = workbook.add_worksheet();
         sheet.set_name("主要目标")?;
-        page_setup(sheet, "主要目标")?;
         header_row(
             sheet,
             &[
@@ -106,6 +109,8 @@ pub fn to_xlsx(plan: &PlanDraft) -> Result<Vec<u8>, XlsxError> {
                 ("原文", 50.0),
             ],
             &header,
+            "主要目标",
+            plan.indicators.len(),
         )?;
         for (i, ind) in plan.indicators.iter().enumerate() {
             let r = (i + 1) as u32;
@@ -130,7 +135,6 @@ pub fn to_xlsx(plan: &PlanDraft) -> Result<Vec<u8>, XlsxError> {
     if !support.is_empty() {
         let sheet = workbook.add_worksheet();
         sheet.set_name("政策支持")?;
-        page_setup(sheet, "政策支持")?;
         header_row(
             sheet,
             &[
@@ -142,6 +146,8 @@ pub fn to_xlsx(plan: &PlanDraft) -> Result<Vec<u8>, XlsxError> {
                 ("原文", 70.0),
             ],
             &header,
+            "政策支持",
+            support.len(),
         )?;
         for (i, (path, m)) in support.into_iter().enumerate() {
             let r = (i + 1) as u32;
@@ -162,7 +168,6 @@ pub fn to_xlsx(plan: &PlanDraft) -> Result<Vec<u8>, XlsxError> {
     if !plan.review.is_empty() {
         let sheet = workbook.add_worksheet();
         sheet.set_name("待核对事项")?;
-        page_setup(sheet, "待核对事项")?;
         header_row(
             sheet,
             &[
@@ -172,6 +177,8 @@ pub fn to_xlsx(plan: &PlanDraft) -> Result<Vec<u8>, XlsxError> {
                 ("原因", 70.0),
             ],
             &header,
+            "待核对事项",
+            plan.review.len(),
         )?;
         for (i, flag) in plan.review.iter().enumerate() {
             let r = (i + 1) as u32;
@@ -188,36 +195,37 @@ pub fn to_xlsx(plan: &PlanDraft) -> Result<Vec<u8>, XlsxError> {
 }
 
 /// A titled table an office prints: title row, frozen header, wrapped cells with rows sized to
-/// them, A4 landscape one page wide, header rows repeated on every page, page numbers.
+/// them, numbers stored as numbers, A4 one page wide (landscape when wide), header rows repeated
+/// on every page, page numbers, a print area. `columns` give each header with its widest width;
+/// the width used follows the content up to that.
 pub fn table_xlsx(
     title: &str,
     columns: &[(&str, f64)],
     rows: &[Vec<String>],
 ) -> Result<Vec<u8>, XlsxError> {
     let mut workbook = Workbook::new();
-    let cell = Format::new()
+    let cell = spreadsheet::base_format()
         .set_text_wrap()
         .set_border(FormatBorder::Thin)
-        .set_align(FormatAlign::VerticalCenter)
-        .set_font_size(10.5);
+        .set_align(FormatAlign::VerticalCenter);
     let header = cell
         .clone()
         .set_align(FormatAlign::Center)
         .set_bold()
         .set_background_color("#D9E1F2");
-    let heading = Format::new()
+    let heading = spreadsheet::base_format()
         .set_bold()
         .set_font_size(16)
         .set_align(FormatAlign::Center)
         .set_align(FormatAlign::VerticalCenter);
     let sheet = workbook.add_worksheet();
-    let name: String = title
-        .chars()
-        .filter(|c| !matches!(c, '[' | ']' | ':' | '*' | '?' | '/' | '\\'))
-        .take(31)
+    sheet.set_name(spreadsheet::fit_sheet_name(title))?;
+    let names: Vec<&str> = columns.iter().map(|(name, _)| *name).collect();
+    let widths: Vec<f64> = spreadsheet::column_widths(&names, rows, 6.0, 60.0)
+        .into_iter()
+        .zip(columns)
+        .map(|(content, (_, widest))| content.min(*widest))
         .collect();
-    sheet.set_name(if name.is_empty() { "表" } else { &name })?;
-    page_setup(sheet, title)?;
     let last_col = columns.len().saturating_sub(1) as u16;
     if last_col > 0 {
         sheet.merge_range(0, 0, 0, last_col, title, &heading)?;
@@ -225,24 +233,24 @@ pub fn table_xlsx(
         sheet.write_string_with_format(0, 0, title, &heading)?;
     }
     sheet.set_row_height(0, 30)?;
-    for (col, (name, width)) in columns.iter().enumerate() {
+    for (col, (name, width)) in names.iter().zip(&widths).enumerate() {
         sheet.write_string_with_format(1, col as u16, *name, &header)?;
         sheet.set_column_width(col as u16, *width)?;
     }
     sheet.set_freeze_panes(2, 0)?;
-    sheet.set_repeat_rows(0, 1)?;
     for (i, row) in rows.iter().enumerate() {
         let r = (i + 2) as u32;
         for (col, text) in row.iter().enumerate().take(columns.len()) {
-            sheet.write_string_with_format(r, col as u16, text, &cell)?;
+            spreadsheet::write_cell(sheet, r, col as u16, text, &cell)?;
         }
         let cells: Vec<(&str, f64)> = row
             .iter()
-            .zip(columns)
-            .map(|(t, (_, w))| (t.as_str(), *w))
+            .zip(&widths)
+            .map(|(t, w)| (t.as_str(), *w))
             .collect();
         sheet.set_row_height(r, row_height(&cells))?;
     }
+    spreadsheet::print_setup(sheet, title, &widths, 2, rows.len() as u32 + 1)?;
     workbook.save_to_buffer()
 }
 
@@ -264,26 +272,20 @@ fn row_height(cells: &[(&str, f64)]) -> f64 {
     lines * LINE + PADDING
 }
 
-/// A frozen first row of headers with the columns' widths.
+/// A frozen first row of headers with the columns' widths, and the sheet's print setup for
+/// `rows` rows under it.
 fn header_row(
     sheet: &mut Worksheet,
     columns: &[(&str, f64)],
     format: &Format,
+    title: &str,
+    rows: usize,
 ) -> Result<(), XlsxError> {
     for (col, (name, width)) in columns.iter().enumerate() {
         sheet.write_string_with_format(0, col as u16, *name, format)?;
         sheet.set_column_width(col as u16, *width)?;
     }
     sheet.set_freeze_panes(1, 0)?;
-    Ok(())
-}
-
-fn page_setup(sheet: &mut Worksheet, title: &str) -> Result<(), XlsxError> {
-    sheet.set_landscape();
-    sheet.set_paper_size(A4);
-    sheet.set_print_fit_to_pages(1, 0);
-    sheet.set_print_center_horizontally(true);
-    sheet.set_header(format!("&C{}", title.replace('&', "&&")));
-    sheet.set_footer("&C第 &P 页，共 &N 页");
-    Ok(())
+    let widths: Vec<f64> = columns.iter().map(|(_, w)| *w).collect();
+    spreadsheet::print_setup(sheet, title, &widths, 1, rows as u32)
 }

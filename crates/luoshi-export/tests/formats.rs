@@ -157,3 +157,81 @@ fn support_measures_have_their_own_sheet_and_are_not_targets() {
         "what it is given for"
     );
 }
+
+/// The parts of an xlsx file a print shop would look at: the workbook's defined names and the
+/// styles' fonts.
+fn xlsx_part(bytes: &[u8], name: &str) -> String {
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).expect("a zip");
+    let mut part = archive.by_name(name).expect("the part");
+    let mut text = String::new();
+    part.read_to_string(&mut text).expect("utf-8");
+    text
+}
+
+#[test]
+fn a_printed_table_holds_numbers_as_numbers_and_prints_on_a4() {
+    let rows = vec![
+        vec![
+            "二.（一）.1".to_string(),
+            "新建孵化载体".to_string(),
+            "50家".to_string(),
+            "1,200".to_string(),
+            "12.5%".to_string(),
+        ],
+        vec![
+            "二.（一）.2".to_string(),
+            "引进人才".to_string(),
+            "10场以上".to_string(),
+            "".to_string(),
+            "—".to_string(),
+        ],
+    ];
+    let title = "【演示数据】武汉市科技创新提能工作专班办公室 江岸区 年度任务表（一区一表）";
+    let bytes = luoshi_export::table_xlsx(
+        title,
+        &[
+            ("序号", 12.0),
+            ("工作任务", 34.0),
+            ("年度目标", 20.0),
+            ("完成", 10.0),
+            ("比例", 10.0),
+        ],
+        &rows,
+    )
+    .expect("xlsx");
+    let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes.clone())).expect("opens");
+    let sheet = book.sheet_names()[0].clone();
+    assert!(sheet.chars().count() <= 31, "{sheet}");
+    assert_eq!(sheet, "武汉市科技创新提能工作专班办公室 江岸区 年度任务表");
+    let range = book.worksheet_range(&sheet).expect("sheet");
+    let value = |r: u32, c: u32| range.get_value((r, c)).cloned();
+    assert_eq!(
+        value(2, 2),
+        Some(Data::Float(50.0)),
+        "50家 is the number 50"
+    );
+    assert_eq!(value(2, 3), Some(Data::Float(1200.0)));
+    assert_eq!(value(2, 4), Some(Data::Float(0.125)));
+    assert_eq!(
+        value(3, 2),
+        Some(Data::String("10场以上".into())),
+        "a requirement stays text"
+    );
+    assert_eq!(value(2, 0), Some(Data::String("二.（一）.1".into())));
+
+    let workbook = xlsx_part(&bytes, "xl/workbook.xml");
+    assert!(workbook.contains("_xlnm.Print_Area"), "{workbook}");
+    assert!(
+        workbook.contains("_xlnm.Print_Titles"),
+        "header rows repeat"
+    );
+    let styles = xlsx_part(&bytes, "xl/styles.xml");
+    assert!(styles.contains("宋体"), "a CJK font");
+    assert!(
+        styles.contains("0&quot;家&quot;") || styles.contains("0\"家\""),
+        "{styles}"
+    );
+    let sheet_xml = xlsx_part(&bytes, "xl/worksheets/sheet1.xml");
+    assert!(sheet_xml.contains("paperSize=\"9\""), "A4");
+    assert!(sheet_xml.contains("fitToHeight=\"0\""), "one page wide");
+}

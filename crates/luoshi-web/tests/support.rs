@@ -83,8 +83,10 @@ async fn the_plan_support_sheet_lists_every_measure() {
     let mut book: Xlsx<_> = Xlsx::new(Cursor::new(answer.bytes)).expect("an xlsx");
     let sheet = book.sheet_names()[0].clone();
     let range = book.worksheet_range(&sheet).expect("sheet");
+    // `7天` is stored as the number 7 shown with its unit; `最高30万元` stays words.
     let text = |r: u32, c: u32| match range.get_value((r, c)) {
         Some(Data::String(s)) => s.clone(),
+        Some(Data::Float(f)) => format!("{f}（数值）"),
         _ => String::new(),
     };
     let rows: Vec<(String, String, String)> = (2..range.height() as u32)
@@ -95,7 +97,7 @@ async fn the_plan_support_sheet_lists_every_measure() {
         rows,
         vec![
             row("一.1", "资金", "最高30万元"),
-            row("一.2", "期限", "7天"),
+            row("一.2", "期限", "7（数值）"),
             row("一.2", "期限", "最高6个月"),
         ]
     );
