@@ -14,6 +14,83 @@ pub fn chinese_number(n: usize) -> String {
         .map_or_else(|| n.to_string(), |s| (*s).to_string())
 }
 
+/// Characters of a 2号 title on one line of the A4 text width.
+pub const TITLE_LINE: usize = 20;
+
+/// Words a title may break before (the document's kind, its subject's parts); a break is never
+/// made inside one of them (`实施|方案`).
+const BREAK_BEFORE: [&str; 16] = [
+    "关于",
+    "调度通报",
+    "季度小结",
+    "半年讲评",
+    "年度考核",
+    "工作情况",
+    "情况通报",
+    "落实情况",
+    "实施方案",
+    "行动方案",
+    "工作方案",
+    "行动计划",
+    "实施意见",
+    "任务分解",
+    "推进",
+    "工作",
+];
+/// Characters a title may break after.
+const BREAK_AFTER: [char; 6] = ['、', '，', '）', '》', '”', '的'];
+
+/// A title in lines of at most `per_line` characters, broken between words, never inside one
+/// (`武汉市2021年推进科技创新提能工作` / `实施方案调度通报`): each line as long as it can be while
+/// the rest still fits. A title without any break point is cut at the line length.
+pub fn title_lines(title: &str, per_line: usize) -> Vec<String> {
+    let chars: Vec<char> = title.chars().collect();
+    let n = chars.len();
+    // Where each listed word starts (in characters), and the positions strictly inside one.
+    let mut starts = vec![false; n + 1];
+    let mut inside = vec![false; n + 1];
+    for (byte, _) in title.char_indices() {
+        let at = title[..byte].chars().count();
+        for word in BREAK_BEFORE {
+            if title[byte..].starts_with(word) {
+                starts[at] = true;
+                let len = word.chars().count();
+                inside[at + 1..at + len].iter_mut().for_each(|x| *x = true);
+            }
+        }
+    }
+    let year_end = |at: usize| {
+        at >= 5 && chars[at - 1] == '年' && chars[at - 5..at - 1].iter().all(char::is_ascii_digit)
+    };
+    let can_break = |at: usize| {
+        !inside[at] && (starts[at] || BREAK_AFTER.contains(&chars[at - 1]) || year_end(at))
+    };
+    let title_at = |at: usize| {
+        let byte = title.char_indices().nth(at).map_or(title.len(), |(i, _)| i);
+        &title[byte..]
+    };
+    let mut lines = Vec::new();
+    let mut start = 0;
+    while n - start > per_line {
+        // The last break that leaves a line for the rest; else, when more lines are needed, the
+        // last strong break (before 关于, after punctuation), then any.
+        let window = || (start + 2..=start + per_line).rev();
+        let strong = |at: usize| {
+            can_break(at)
+                && (title_at(at).starts_with("关于") || BREAK_AFTER.contains(&chars[at - 1]))
+        };
+        let cut = window()
+            .find(|&at| can_break(at) && n - at <= per_line)
+            .or_else(|| window().find(|&at| strong(at)))
+            .or_else(|| window().find(|&at| can_break(at)))
+            .unwrap_or(start + per_line);
+        lines.push(chars[start..cut].iter().collect());
+        start = cut;
+    }
+    lines.push(chars[start..].iter().collect());
+    lines
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Block {
     Paragraph(String),
@@ -139,6 +216,36 @@ pub enum NumberedBlock<'a> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn titles_break_between_words() {
+        use super::{TITLE_LINE, title_lines};
+        assert_eq!(
+            title_lines(
+                "武汉市2021年推进科技创新提能工作实施方案调度通报",
+                TITLE_LINE
+            ),
+            vec!["武汉市2021年推进科技创新提能工作", "实施方案调度通报"]
+        );
+        assert_eq!(
+            title_lines("短标题调度通报", TITLE_LINE),
+            vec!["短标题调度通报"]
+        );
+        let long = "湖北省人民政府办公厅关于加快推进科技强省建设若干政策措施落实情况的通报";
+        let lines = title_lines(long, TITLE_LINE);
+        assert!(
+            lines.iter().all(|l| l.chars().count() <= TITLE_LINE),
+            "{lines:?}"
+        );
+        assert_eq!(lines.concat(), long);
+        assert!(
+            lines[1].starts_with("关于") || lines[0].ends_with("办公厅"),
+            "{lines:?}"
+        );
+        let unbroken = "一".repeat(25);
+        assert_eq!(title_lines(&unbroken, TITLE_LINE).concat(), unbroken);
+    }
+
     use super::*;
 
     #[test]

@@ -4,12 +4,13 @@
 //! Fonts are named, not embedded: the reader's machine supplies them (or substitutes).
 
 use docx_rs::{
-    AlignmentType, Docx, Footer, LineSpacing, LineSpacingType, PageMargin, PageNum, Paragraph, Run,
-    RunFonts, SpecialIndentType, Table, TableCell, TableRow, WidthType,
+    AlignmentType, BreakType, Docx, Footer, LineSpacing, LineSpacingType, PageMargin, PageNum,
+    Paragraph, Run, RunFonts, SpecialIndentType, Table, TableCell, TableRow, WidthType,
 };
+use luoshi_export::spreadsheet;
 
-use crate::RenderError;
-use crate::document::{Block, NumberedBlock, OfficialDocument};
+use crate::document::{Block, NumberedBlock, OfficialDocument, TITLE_LINE, title_lines};
+use crate::{RenderError, docx_package};
 
 const TITLE_FONT: &str = "方正小标宋简体";
 const BODY_FONT: &str = "仿宋_GB2312";
@@ -67,28 +68,134 @@ fn cell(text: &str, bold: bool) -> TableCell {
     if bold {
         r = r.bold();
     }
-    TableCell::new().add_paragraph(Paragraph::new().add_run(r))
+    let mut paragraph = Paragraph::new().add_run(r);
+    if bold {
+        paragraph = paragraph.align(AlignmentType::Center);
+    } else if matches!(
+        spreadsheet::typed(text),
+        spreadsheet::CellValue::Number { .. }
+    ) {
+        // Figures line up on the right, with their units.
+        paragraph = paragraph.align(AlignmentType::Right);
+    }
+    TableCell::new().add_paragraph(paragraph)
 }
 
-fn table(headers: &[String], rows: &[Vec<String>]) -> Table {
+/// Twips a cell's text needs on one line at the table's 10.5 pt: a CJK character is as wide as
+/// the font size, other characters about half.
+fn text_twips(text: &str) -> usize {
+    const CJK: usize = TABLE_SIZE * 10;
+    text.chars()
+        .map(|c| if c.is_ascii() { CJK * 5 / 8 } else { CJK })
+        .sum()
+}
+
+/// Column widths in twips from the content. Short columns — numbers, statuses, paths — get what
+/// their widest cell needs so they never wrap; the long text columns share the rest of the page
+/// width in proportion to their content.
+fn column_widths(headers: &[String], rows: &[Vec<String>]) -> Vec<usize> {
+    // The cell's own margins (2 × 108 twips) and some air.
+    const PADDING: usize = 400;
+    const SHORT: usize = TABLE_SIZE * 10 * 8 + PADDING;
+    const MIN_TEXT: usize = 1200;
     let columns = headers.len().max(1);
-    let width = TEXT_WIDTH / columns;
-    let mut table_rows = vec![TableRow::new(
-        headers
-            .iter()
-            .map(|h| cell(h, true).width(width, WidthType::Dxa))
-            .collect(),
-    )];
-    for row in rows {
-        table_rows.push(TableRow::new(
-            row.iter()
-                .map(|c| cell(c, false).width(width, WidthType::Dxa))
+    let need: Vec<usize> = (0..columns)
+        .map(|col| {
+            let widest_cell = rows
+                .iter()
+                .filter_map(|row| row.get(col))
+                .map(|cell| text_twips(cell))
+                .max()
+                .unwrap_or(0);
+            // A header wraps over two lines before it widens a column.
+            let header = headers.get(col).map_or(0, |h| text_twips(h).div_ceil(2));
+            widest_cell.max(header) + PADDING
+        })
+        .collect();
+    let short: Vec<bool> = need.iter().map(|&n| n <= SHORT).collect();
+    let fixed: usize = need
+        .iter()
+        .zip(&short)
+        .filter(|(_, s)| **s)
+        .map(|(n, _)| n)
+        .sum();
+    let text_need: usize = need
+        .iter()
+        .zip(&short)
+        .filter(|(_, s)| !**s)
+        .map(|(n, _)| n)
+        .sum();
+    let text_room = TEXT_WIDTH.saturating_sub(fixed);
+    if text_need == 0 || fixed >= TEXT_WIDTH {
+        // Only short columns, or too many to fit: share the width in proportion.
+        let total: usize = need.iter().sum::<usize>().max(1);
+        return need.iter().map(|n| n * TEXT_WIDTH / total).collect();
+    }
+    need.iter()
+        .zip(&short)
+        .map(|(&n, &is_short)| {
+            if is_short {
+                n
+            } else {
+                (n * text_room / text_need).max(MIN_TEXT.min(text_room))
+            }
+        })
+        .collect()
+}
+
+/// A table that prints: widths from the content, the header row repeated on every page (set on
+/// the package, see [`crate::docx_package`]), no row split across pages.
+fn table(headers: &[String], rows: &[Vec<String>]) -> Table {
+    let widths = column_widths(headers, rows);
+    let width_of = |i: usize| {
+        widths
+            .get(i)
+            .copied()
+            .unwrap_or(TEXT_WIDTH / headers.len().max(1))
+    };
+    let mut table_rows = vec![
+        TableRow::new(
+            headers
+                .iter()
+                .enumerate()
+                .map(|(i, h)| cell(h, true).width(width_of(i), WidthType::Dxa))
                 .collect(),
-        ));
+        )
+        .cant_split(),
+    ];
+    for row in rows {
+        table_rows.push(
+            TableRow::new(
+                row.iter()
+                    .enumerate()
+                    .map(|(i, c)| cell(c, false).width(width_of(i), WidthType::Dxa))
+                    .collect(),
+            )
+            .cant_split(),
+        );
     }
     Table::new(table_rows)
-        .set_grid(vec![width; columns])
+        .set_grid(widths.clone())
         .width(TEXT_WIDTH, WidthType::Dxa)
+}
+
+/// The title, broken between words into lines that fit (`title_lines`), in one paragraph.
+fn title(text: &str) -> Paragraph {
+    let mut paragraph = Paragraph::new()
+        .align(AlignmentType::Center)
+        .line_spacing(exact());
+    for (i, line) in title_lines(text, TITLE_LINE).iter().enumerate() {
+        let mut r = run(line, TITLE_FONT, TITLE_SIZE);
+        if i > 0 {
+            r = Run::new()
+                .add_break(BreakType::TextWrapping)
+                .size(TITLE_SIZE)
+                .fonts(RunFonts::new().east_asia(TITLE_FONT))
+                .add_text(line);
+        }
+        paragraph = paragraph.add_run(r);
+    }
+    paragraph
 }
 
 /// The .docx bytes.
@@ -119,7 +226,7 @@ pub fn render(doc: &OfficialDocument) -> Result<Vec<u8>, RenderError> {
         docx = docx.add_paragraph(centered(issue, BODY_FONT, BODY_SIZE));
     }
     docx = docx
-        .add_paragraph(centered(&doc.title, TITLE_FONT, TITLE_SIZE))
+        .add_paragraph(title(&doc.title))
         .add_paragraph(centered(&doc.subtitle, BODY_FONT, BODY_SIZE))
         .add_paragraph(Paragraph::new().line_spacing(exact()));
     for (section_heading, blocks) in doc.numbered() {
@@ -160,5 +267,13 @@ pub fn render(doc: &OfficialDocument) -> Result<Vec<u8>, RenderError> {
     docx.build()
         .pack(&mut bytes)
         .map_err(|e| RenderError::Docx(e.to_string()))?;
-    Ok(bytes.into_inner())
+    let properties = docx_package::Properties {
+        title: doc.title.clone(),
+        author: doc.signature.first().cloned().unwrap_or_default(),
+        created: doc
+            .signature
+            .last()
+            .and_then(|date| docx_package::w3c_date(date)),
+    };
+    docx_package::finish(&bytes.into_inner(), &properties)
 }

@@ -302,7 +302,30 @@ async fn the_bulletin_in_three_formats() {
             xml.contains("w:pgMar") && xml.contains("w:top=\"2098\""),
             "official margins"
         );
+        assert!(
+            xml.contains("<w:tblHeader />") && xml.contains("<w:cantSplit />"),
+            "header rows repeat and rows do not split across pages"
+        );
+        let mut core = String::new();
+        std::io::Read::read_to_string(
+            &mut archive.by_name("docProps/core.xml").expect("core.xml"),
+            &mut core,
+        )
+        .expect("read");
+        assert!(
+            core.contains("<dc:creator>武汉市科技局（协调办公室）</dc:creator>"),
+            "the author is the issuing body: {core}"
+        );
+        assert!(
+            core.contains(">2021-07-05T00:00:00Z</dcterms:created>"),
+            "{core}"
+        );
     }
+    assert_eq!(
+        render(&doc, Format::Docx).expect("docx again"),
+        docx,
+        "the same document gives the same bytes"
+    );
     let soffice = ["/usr/bin/soffice", "/usr/bin/libreoffice"]
         .into_iter()
         .find(|p| std::path::Path::new(p).exists());
@@ -342,6 +365,39 @@ async fn the_bulletin_in_three_formats() {
         bytes.starts_with(b"%PDF") && bytes.len() > 10_000,
         "a PDF of some pages"
     );
+    // The title reads in whole words on each line of the printed page.
+    let Some(text) = pdf_text(&pdf) else {
+        return;
+    };
+    let lines: Vec<&str> = text.lines().map(str::trim).collect();
+    for line in
+        luoshi_cadence::document::title_lines(&doc.title, luoshi_cadence::document::TITLE_LINE)
+    {
+        assert!(
+            lines.contains(&line.as_str()),
+            "title line {line} printed whole: {:?}",
+            &lines[..lines.len().min(8)]
+        );
+    }
+}
+
+/// The PDF's text through pdftotext (poppler-utils), or None where it is not installed.
+fn pdf_text(pdf: &std::path::Path) -> Option<String> {
+    if !std::path::Path::new("/usr/bin/pdftotext").exists() {
+        assert_ne!(
+            std::env::var("LUOSHI_E2E").as_deref(),
+            Ok("1"),
+            "LUOSHI_E2E=1 but pdftotext is missing (apt-get install poppler-utils)"
+        );
+        eprintln!("skipped the PDF's text: pdftotext is missing (apt-get install poppler-utils)");
+        return None;
+    }
+    let out = std::process::Command::new("/usr/bin/pdftotext")
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext runs");
+    Some(String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
 #[tokio::test]
