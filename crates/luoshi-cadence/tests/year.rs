@@ -270,13 +270,7 @@ async fn the_bulletin_in_three_formats() {
         assert!(numbers >= bulletin.targets.len(), "{numbers} numeric cells");
     }
     {
-        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(&xlsx_bytes)).expect("zip");
-        let mut part = |name: &str| {
-            let mut xml = String::new();
-            std::io::Read::read_to_string(&mut archive.by_name(name).expect(name), &mut xml)
-                .expect("read");
-            xml
-        };
+        let part = |name: &str| package_part(&xlsx_bytes, name);
         let workbook = part("xl/workbook.xml");
         assert!(workbook.contains("_xlnm.Print_Area") && workbook.contains("_xlnm.Print_Titles"));
         assert!(part("xl/styles.xml").contains("宋体"), "a CJK font");
@@ -285,13 +279,7 @@ async fn the_bulletin_in_three_formats() {
     let docx = render(&doc, Format::Docx).expect("docx");
     assert!(docx.starts_with(b"PK"));
     {
-        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(&docx)).expect("zip");
-        let mut xml = String::new();
-        std::io::Read::read_to_string(
-            &mut archive.by_name("word/document.xml").expect("document.xml"),
-            &mut xml,
-        )
-        .expect("read");
+        let xml = package_part(&docx, "word/document.xml");
         assert!(
             xml.contains("方正小标宋简体")
                 && xml.contains("仿宋_GB2312")
@@ -306,12 +294,7 @@ async fn the_bulletin_in_three_formats() {
             xml.contains("<w:tblHeader />") && xml.contains("<w:cantSplit />"),
             "header rows repeat and rows do not split across pages"
         );
-        let mut core = String::new();
-        std::io::Read::read_to_string(
-            &mut archive.by_name("docProps/core.xml").expect("core.xml"),
-            &mut core,
-        )
-        .expect("read");
+        let core = package_part(&docx, "docProps/core.xml");
         assert!(
             core.contains("<dc:creator>武汉市科技局（协调办公室）</dc:creator>"),
             "the author is the issuing body: {core}"
@@ -379,6 +362,14 @@ async fn the_bulletin_in_three_formats() {
             &lines[..lines.len().min(8)]
         );
     }
+}
+
+/// One part of an Office package (a zip), as text.
+fn package_part(package: &[u8], name: &str) -> String {
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(package)).expect("zip");
+    let mut xml = String::new();
+    std::io::Read::read_to_string(&mut archive.by_name(name).expect(name), &mut xml).expect("read");
+    xml
 }
 
 /// The PDF's text through pdftotext (poppler-utils), or None where it is not installed.
