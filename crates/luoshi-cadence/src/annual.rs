@@ -183,6 +183,7 @@ impl AnnualAssessment {
             signature: vec![issuer.to_string(), date.to_string()],
             demo,
             issue: None,
+            frame: None,
             sections: vec![
                 Section {
                     heading: "考核办法".into(),

@@ -126,6 +126,54 @@ pub struct OfficialDocument {
     /// `第 7 期（更正第 6 期）`.
     pub issue: Option<String>,
     pub sections: Vec<Section>,
+    /// The 公文 frame (版头 and 版记) the office set for the plan, once the document is framed.
+    pub frame: Option<Frame>,
+}
+
+/// The 公文 frame around a document (GB/T 9704): the 版头 with the issuing body in red, the 期号
+/// and a red rule; the 版记 with the 抄送 list and the 印发机关 with its date between rules.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Frame {
+    /// 发文机关标志: `武汉市科技创新提能工作专班办公室`.
+    pub issuer: String,
+    /// 签发人, where the office prints one.
+    pub signer: Option<String>,
+    pub copies_to: Vec<String>,
+    /// 印发机关.
+    pub printed_by: String,
+    /// 印发日期 as printed (`2021年7月5日`).
+    pub printed_on: String,
+}
+
+impl OfficialDocument {
+    /// The document in the plan's 公文 frame: the issuing body in the 版头 and signature, the
+    /// 版记's 抄送 and 印发机关, printed on the document's date.
+    pub fn framed(mut self, settings: &luoshi_store::DocumentSettings) -> OfficialDocument {
+        let printed_on = self.signature.last().cloned().unwrap_or_default();
+        if let Some(first) = self.signature.first_mut() {
+            *first = settings.issuer.clone();
+        }
+        self.frame = Some(Frame {
+            issuer: settings.issuer.clone(),
+            signer: settings.signer.clone(),
+            copies_to: settings.copies_to.clone(),
+            printed_by: settings.printer().to_string(),
+            printed_on,
+        });
+        self
+    }
+}
+
+impl Frame {
+    /// `抄送：市委办公厅，市人大常委会办公厅。`, or None when nothing is copied.
+    pub fn copies_line(&self) -> Option<String> {
+        (!self.copies_to.is_empty()).then(|| format!("抄送：{}。", self.copies_to.join("，")))
+    }
+
+    /// `武汉市科技局　　2021年7月5日印发`: the 印发 line's two ends.
+    pub fn printed_line(&self) -> (String, String) {
+        (self.printed_by.clone(), format!("{}印发", self.printed_on))
+    }
 }
 
 impl OfficialDocument {
@@ -256,6 +304,7 @@ mod tests {
             signature: vec![],
             demo: false,
             issue: None,
+            frame: None,
             sections: vec![
                 Section {
                     heading: "总体情况".into(),

@@ -4,12 +4,13 @@
 //! Fonts are named, not embedded: the reader's machine supplies them (or substitutes).
 
 use docx_rs::{
-    AlignmentType, BreakType, Docx, Footer, LineSpacing, LineSpacingType, PageMargin, PageNum,
-    Paragraph, Run, RunFonts, SpecialIndentType, Table, TableCell, TableRow, WidthType,
+    AlignmentType, BorderType, BreakType, Docx, Footer, LineSpacing, LineSpacingType, PageMargin,
+    PageNum, Paragraph, ParagraphBorder, ParagraphBorderPosition, ParagraphBorders, Run, RunFonts,
+    SpecialIndentType, Tab, TabValueType, Table, TableCell, TableRow, WidthType,
 };
 use luoshi_export::spreadsheet;
 
-use crate::document::{Block, NumberedBlock, OfficialDocument, TITLE_LINE, title_lines};
+use crate::document::{Block, Frame, NumberedBlock, OfficialDocument, TITLE_LINE, title_lines};
 use crate::{RenderError, docx_package};
 
 const TITLE_FONT: &str = "方正小标宋简体";
@@ -198,6 +199,102 @@ fn title(text: &str) -> Paragraph {
     paragraph
 }
 
+/// Red, as GB/T 9704 prints the 发文机关标志 and the rule under the 版头.
+const RED: &str = "FF0000";
+/// 4号 (14 pt) for the 版记, in half-points.
+const COLOPHON_SIZE: usize = 28;
+
+/// A paragraph with rules along `sides` (`(side, eighths of a point thick)`), and no others.
+fn ruled(
+    paragraph: Paragraph,
+    sides: &[(ParagraphBorderPosition, usize)],
+    color: &str,
+) -> Paragraph {
+    let mut paragraph = paragraph;
+    let borders = sides.iter().fold(
+        ParagraphBorders::with_empty(),
+        |borders, (side, eighths)| {
+            borders.set(
+                ParagraphBorder::new(side.clone())
+                    .val(BorderType::Single)
+                    .size(*eighths)
+                    .space(1)
+                    .color(color),
+            )
+        },
+    );
+    paragraph.property = paragraph.property.set_borders(borders);
+    paragraph
+}
+
+/// A run that starts at the paragraph's right-aligned tab stop.
+fn after_tab(text: &str, font: &str, size: usize) -> Run {
+    Run::new()
+        .add_tab()
+        .add_text(text)
+        .size(size)
+        .fonts(RunFonts::new().east_asia(font).ascii(font).hi_ansi(font))
+}
+
+/// The 版头: the issuing body in red 小标宋, as large as fits one line (at most 小初); the 期号 and
+/// 签发人 under it; a red rule.
+fn masthead(frame: &Frame, issue: Option<&str>) -> Vec<Paragraph> {
+    // Half-points: at most 36 pt, and the name on one line of the text width (442 pt).
+    let chars = frame.issuer.chars().count().max(1);
+    let size = (2 * 442 / chars).clamp(32, 72);
+    let mark = Paragraph::new()
+        .align(AlignmentType::Center)
+        .add_run(run(&frame.issuer, TITLE_FONT, size).color(RED));
+    let number_line = Paragraph::new()
+        .line_spacing(exact())
+        .add_tab(Tab::new().val(TabValueType::Right).pos(TEXT_WIDTH));
+    let signer = |s: &str| format!("签发人：{s}");
+    let number_line = match (issue, &frame.signer) {
+        (Some(issue), Some(s)) => number_line
+            .add_run(run(issue, BODY_FONT, BODY_SIZE))
+            .add_run(after_tab(&signer(s), BODY_FONT, BODY_SIZE)),
+        (Some(issue), None) => number_line
+            .align(AlignmentType::Center)
+            .add_run(run(issue, BODY_FONT, BODY_SIZE)),
+        (None, Some(s)) => {
+            number_line
+                .align(AlignmentType::Right)
+                .add_run(run(&signer(s), BODY_FONT, BODY_SIZE))
+        }
+        (None, None) => number_line,
+    };
+    vec![
+        mark,
+        ruled(number_line, &[(ParagraphBorderPosition::Bottom, 12)], RED),
+    ]
+}
+
+/// The 版记 after the text: the 抄送 line and the 印发机关 with its date, between black rules.
+fn colophon(frame: &Frame) -> Vec<Paragraph> {
+    const BLACK: &str = "000000";
+    let mut out = vec![Paragraph::new().line_spacing(exact())];
+    let (by, on) = frame.printed_line();
+    let printed = Paragraph::new()
+        .line_spacing(exact())
+        .add_tab(Tab::new().val(TabValueType::Right).pos(TEXT_WIDTH))
+        .add_run(run(&by, BODY_FONT, COLOPHON_SIZE))
+        .add_run(after_tab(&on, BODY_FONT, COLOPHON_SIZE));
+    use ParagraphBorderPosition::{Bottom, Top};
+    match frame.copies_line() {
+        Some(copies) => {
+            let line = Paragraph::new().line_spacing(exact()).add_run(run(
+                &copies,
+                BODY_FONT,
+                COLOPHON_SIZE,
+            ));
+            out.push(ruled(line, &[(Top, 8), (Bottom, 4)], BLACK));
+            out.push(ruled(printed, &[(Bottom, 8)], BLACK));
+        }
+        None => out.push(ruled(printed, &[(Top, 8), (Bottom, 8)], BLACK)),
+    }
+    out
+}
+
 /// The .docx bytes.
 pub fn render(doc: &OfficialDocument) -> Result<Vec<u8>, RenderError> {
     let footer = Footer::new().add_paragraph(
@@ -222,8 +319,17 @@ pub fn render(doc: &OfficialDocument) -> Result<Vec<u8>, RenderError> {
     if doc.demo {
         docx = docx.add_paragraph(centered("演示数据", HEADING_FONT, BODY_SIZE));
     }
-    if let Some(issue) = &doc.issue {
-        docx = docx.add_paragraph(centered(issue, BODY_FONT, BODY_SIZE));
+    match &doc.frame {
+        Some(frame) => {
+            for paragraph in masthead(frame, doc.issue.as_deref()) {
+                docx = docx.add_paragraph(paragraph);
+            }
+        }
+        None => {
+            if let Some(issue) = &doc.issue {
+                docx = docx.add_paragraph(centered(issue, BODY_FONT, BODY_SIZE));
+            }
+        }
     }
     docx = docx
         .add_paragraph(title(&doc.title))
@@ -259,6 +365,11 @@ pub fn render(doc: &OfficialDocument) -> Result<Vec<u8>, RenderError> {
                 .align(AlignmentType::Right)
                 .line_spacing(exact()),
         );
+    }
+    if let Some(frame) = &doc.frame {
+        for paragraph in colophon(frame) {
+            docx = docx.add_paragraph(paragraph);
+        }
     }
     if doc.demo {
         docx = docx.add_paragraph(centered("演示数据", HEADING_FONT, BODY_SIZE));

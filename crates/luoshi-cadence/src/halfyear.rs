@@ -355,6 +355,7 @@ impl HalfYearReview {
             signature: vec![issuer.to_string(), date.to_string()],
             demo,
             issue: None,
+            frame: None,
             sections: vec![
                 Section {
                     heading: "讲评办法".into(),

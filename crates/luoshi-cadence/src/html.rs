@@ -1,6 +1,6 @@
 //! A bulletin as a printable HTML page (A4, 仿宋 body, 小标宋 title), self-contained.
 
-use crate::document::{Block, NumberedBlock, OfficialDocument};
+use crate::document::{Block, NumberedBlock, OfficialDocument, TITLE_LINE, title_lines};
 
 fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -19,7 +19,7 @@ fn escape(text: &str) -> String {
 
 /// The page's style sheet, inline so the page stands alone; the server's Content-Security-Policy
 /// allows exactly this sheet by its hash.
-pub const STYLE: &str = ".demo-banner{background:#b00020;color:#fff;text-align:center;padding:.3rem;font-weight:bold;letter-spacing:.2em}body{font-family:'FangSong','STFangsong','Noto Serif CJK SC',serif;font-size:16pt;line-height:1.8;max-width:210mm;margin:0 auto;padding:1rem}h1{font-family:'FZXiaoBiaoSong-B05S','STZhongsong','Noto Serif CJK SC',serif;font-size:22pt;text-align:center;font-weight:normal;margin:.5em 0 0}p.sub{text-align:center;margin:0 0 1em}h2{font-family:'SimHei','Noto Sans CJK SC',sans-serif;font-size:16pt;font-weight:normal;margin:.6em 0 0}h3{font-family:'KaiTi','STKaiti','Noto Serif CJK SC',serif;font-size:16pt;font-weight:normal;margin:.4em 0 0}p,li{text-indent:2em;margin:0}ol{list-style:none;padding:0;margin:0}table{border-collapse:collapse;width:100%;font-size:11pt;line-height:1.4;margin:.5em 0}th,td{border:1px solid #333;padding:2px 4px;text-align:left;vertical-align:top}.demo{color:#b00020;text-align:center;font-weight:bold;letter-spacing:.3em}.sign{text-align:right;text-indent:0}nav.links{font-family:sans-serif;font-size:11pt}p.issue{text-align:center;text-indent:0;margin:.3em 0 0}section.issued{font-family:sans-serif;font-size:11pt;line-height:1.5;border:1px solid #8b1a1a;padding:.4rem .6rem;margin:.5rem 0}section.issued p{text-indent:0}section.issued li{text-indent:0}@media print{nav.links,section.issued{display:none}@page{size:A4;margin:37mm 26mm 35mm 28mm}body{padding:0}}";
+pub const STYLE: &str = ".demo-banner{background:#b00020;color:#fff;text-align:center;padding:.3rem;font-weight:bold;letter-spacing:.2em}body{font-family:'FangSong','STFangsong','Noto Serif CJK SC',serif;font-size:16pt;line-height:1.8;max-width:210mm;margin:0 auto;padding:1rem}h1{font-family:'FZXiaoBiaoSong-B05S','STZhongsong','Noto Serif CJK SC',serif;font-size:22pt;text-align:center;font-weight:normal;margin:.5em 0 0}p.sub{text-align:center;margin:0 0 1em}h2{font-family:'SimHei','Noto Sans CJK SC',sans-serif;font-size:16pt;font-weight:normal;margin:.6em 0 0}h3{font-family:'KaiTi','STKaiti','Noto Serif CJK SC',serif;font-size:16pt;font-weight:normal;margin:.4em 0 0}p,li{text-indent:2em;margin:0}ol{list-style:none;padding:0;margin:0}table{border-collapse:collapse;width:100%;font-size:11pt;line-height:1.4;margin:.5em 0}th,td{border:1px solid #333;padding:2px 4px;text-align:left;vertical-align:top}.demo{color:#b00020;text-align:center;font-weight:bold;letter-spacing:.3em}.sign{text-align:right;text-indent:0}nav.links{font-family:sans-serif;font-size:11pt}p.issue{text-align:center;text-indent:0;margin:.3em 0 0}section.issued{font-family:sans-serif;font-size:11pt;line-height:1.5;border:1px solid #8b1a1a;padding:.4rem .6rem;margin:.5rem 0}section.issued p{text-indent:0}section.issued li{text-indent:0}header.masthead{border-bottom:2px solid #e00;margin:0 0 1em;padding:0 0 .3em}p.issuer{color:#c00;font-family:'FZXiaoBiaoSong-B05S','STZhongsong','Noto Serif CJK SC',serif;font-size:26pt;text-align:center;text-indent:0;margin:0}p.number{display:flex;justify-content:center;gap:4em;text-indent:0;margin:.3em 0 0}footer.colophon{margin-top:2em;font-size:14pt}footer.colophon p{text-indent:0;border-bottom:1px solid #000;padding:.2em 0}footer.colophon p:first-child{border-top:1px solid #000}p.printed{display:flex;justify-content:space-between}@media print{nav.links,section.issued{display:none}@page{size:A4;margin:37mm 26mm 35mm 28mm}body{padding:0}}";
 
 /// The whole page.
 pub fn render(doc: &OfficialDocument) -> String {
@@ -82,12 +82,35 @@ pub fn render_page(doc: &OfficialDocument, links: &[(&str, String)], notices: &[
     if doc.demo {
         html.push_str("<p class=\"demo\">演示数据</p>\n");
     }
-    if let Some(issue) = &doc.issue {
-        html.push_str(&format!("<p class=\"issue\">{}</p>\n", escape(issue)));
+    match &doc.frame {
+        Some(frame) => {
+            html.push_str(&format!(
+                "<header class=\"masthead\"><p class=\"issuer\">{}</p>",
+                escape(&frame.issuer)
+            ));
+            let number = doc.issue.as_deref().map(escape).unwrap_or_default();
+            let signer = frame
+                .signer
+                .as_deref()
+                .map(|s| format!("<span>签发人：{}</span>", escape(s)))
+                .unwrap_or_default();
+            html.push_str(&format!(
+                "<p class=\"number\"><span>{number}</span>{signer}</p></header>\n"
+            ));
+        }
+        None => {
+            if let Some(issue) = &doc.issue {
+                html.push_str(&format!("<p class=\"issue\">{}</p>\n", escape(issue)));
+            }
+        }
     }
+    let title_lines: Vec<String> = title_lines(&doc.title, TITLE_LINE)
+        .iter()
+        .map(|line| escape(line))
+        .collect();
     html.push_str(&format!(
         "<h1>{}</h1>\n<p class=\"sub\">{}</p>\n",
-        escape(&doc.title),
+        title_lines.join("<br>"),
         escape(&doc.subtitle)
     ));
     for (heading, blocks) in doc.numbered() {
@@ -137,6 +160,18 @@ pub fn render_page(doc: &OfficialDocument, links: &[(&str, String)], notices: &[
     }
     for line in &doc.signature {
         html.push_str(&format!("<p class=\"sign\">{}</p>\n", escape(line)));
+    }
+    if let Some(frame) = &doc.frame {
+        html.push_str("<footer class=\"colophon\">");
+        if let Some(copies) = frame.copies_line() {
+            html.push_str(&format!("<p class=\"copies\">{}</p>", escape(&copies)));
+        }
+        let (by, on) = frame.printed_line();
+        html.push_str(&format!(
+            "<p class=\"printed\"><span>{}</span><span>{}</span></p></footer>\n",
+            escape(&by),
+            escape(&on)
+        ));
     }
     if doc.demo {
         html.push_str("<p class=\"demo\">演示数据</p>\n");

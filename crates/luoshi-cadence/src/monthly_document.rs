@@ -152,6 +152,7 @@ impl MonthlyBulletin {
             signature: vec![issuer.to_string(), date.to_string()],
             demo,
             issue: None,
+            frame: None,
             sections: vec![
                 Section {
                     heading: "总体情况".into(),

@@ -237,6 +237,7 @@ impl QuarterlySummary {
             signature: vec![issuer.to_string(), date.to_string()],
             demo,
             issue: None,
+            frame: None,
             sections: vec![
                 Section {
                     heading: "总体情况".into(),

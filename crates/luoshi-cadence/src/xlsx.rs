@@ -56,6 +56,15 @@ pub fn render(doc: &OfficialDocument) -> Result<Vec<u8>, RenderError> {
             sheet.write_string_with_format(row, 0, "演示数据", &red)?;
             row += 1;
         }
+        if let Some(frame) = &doc.frame {
+            let masthead = title.clone().set_font_color("#C00000");
+            sheet.write_string_with_format(row, 0, &frame.issuer, &masthead)?;
+            row += 1;
+            if let Some(signer) = &frame.signer {
+                sheet.write_string_with_format(row, 0, format!("签发人：{signer}"), &base)?;
+                row += 1;
+            }
+        }
         sheet.write_string_with_format(row, 0, &doc.title, &title)?;
         match &doc.issue {
             Some(issue) => sheet.write_string(row + 1, 0, format!("{issue}　{}", doc.subtitle))?,
@@ -110,6 +119,16 @@ pub fn render(doc: &OfficialDocument) -> Result<Vec<u8>, RenderError> {
         for line in &doc.signature {
             row += 1;
             sheet.write_string_with_format(row, 0, line, &base)?;
+        }
+        if let Some(frame) = &doc.frame {
+            row += 1;
+            if let Some(copies) = frame.copies_line() {
+                row += 1;
+                sheet.write_string_with_format(row, 0, copies, &base)?;
+            }
+            let (by, on) = frame.printed_line();
+            row += 1;
+            sheet.write_string_with_format(row, 0, format!("{by}　　{on}"), &base)?;
         }
         spreadsheet::print_setup(sheet, &doc.title, &[BODY_WIDTH], 0, row)?;
     }

@@ -222,7 +222,15 @@ async fn the_bulletin_in_three_formats() {
     simulate_year(&store, plan).await.expect("simulate");
     let snapshot = store.snapshot(plan).await.expect("snapshot");
     let bulletin = MonthlyBulletin::build(&snapshot, 6, &Rules::default()).expect("june");
-    let doc = bulletin.document("武汉市科技局（协调办公室）", "2021年7月5日", true);
+    let mut doc = bulletin
+        .document("武汉市科技局（协调办公室）", "2021年7月5日", true)
+        .framed(&luoshi_store::DocumentSettings {
+            issuer: "武汉市科技局（协调办公室）".into(),
+            signer: None,
+            copies_to: vec!["市委办公厅".into(), "市人大常委会办公厅".into()],
+            printed_by: None,
+        });
+    doc.issue = Some("第 6 期".into());
     assert_eq!(doc.subtitle, "（2021年6月）");
     let html = String::from_utf8(render(&doc, Format::Html).expect("html")).expect("utf-8");
     assert!(
@@ -348,11 +356,44 @@ async fn the_bulletin_in_three_formats() {
         bytes.starts_with(b"%PDF") && bytes.len() > 10_000,
         "a PDF of some pages"
     );
-    // The title reads in whole words on each line of the printed page.
+    // The title reads in whole words on each line of the printed page, under the 版头 with its
+    // 期号, and the 版记 closes the document.
     let Some(text) = pdf_text(&pdf) else {
         return;
     };
     let lines: Vec<&str> = text.lines().map(str::trim).collect();
+    // pdftotext keeps the words, not always the spaces between them.
+    let first: Vec<String> = lines
+        .iter()
+        .filter(|l| !l.is_empty())
+        .take(4)
+        .map(|l| l.replace(' ', ""))
+        .collect();
+    assert!(
+        first.iter().any(|l| l == "武汉市科技局（协调办公室）")
+            && first.iter().any(|l| l == "第6期"),
+        "the 版头 opens the first page: {first:?}"
+    );
+    assert!(
+        lines.contains(&"抄送：市委办公厅，市人大常委会办公厅。"),
+        "the 版记's 抄送 line"
+    );
+    // The 印发 line's two ends (pdftotext may put the right-aligned date on a line of its own).
+    let copies_at = lines
+        .iter()
+        .position(|l| *l == "抄送：市委办公厅，市人大常委会办公厅。")
+        .unwrap_or(0);
+    let after: Vec<String> = lines[copies_at..]
+        .iter()
+        .map(|l| l.replace(' ', ""))
+        .collect();
+    assert!(
+        after
+            .iter()
+            .any(|l| l.starts_with("武汉市科技局（协调办公室）"))
+            && after.iter().any(|l| l.ends_with("2021年7月5日印发")),
+        "the 印发 line: {after:?}"
+    );
     for line in
         luoshi_cadence::document::title_lines(&doc.title, luoshi_cadence::document::TITLE_LINE)
     {

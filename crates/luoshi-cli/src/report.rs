@@ -36,9 +36,9 @@ pub struct Args {
     /// 方案编号；省略则为最新发布的方案
     #[arg(long)]
     plan: Option<i64>,
-    /// 落款单位
-    #[arg(long, default_value = "协调办公室")]
-    issuer: String,
+    /// 发文机关（版头和落款）；省略则用方案的公文设置（印发记录页设置，默认「协调办公室」）
+    #[arg(long)]
+    issuer: Option<String>,
     /// 已印发的期间也按现在的台账重新计算（默认输出印发件）
     #[arg(long)]
     live: bool,
@@ -136,13 +136,20 @@ pub fn run(command: ReportCommand) -> Result<(), Failure> {
             .assessment_items(plan.id)
             .await
             .map_err(Failure::other)?;
+        let mut settings = store
+            .document_settings(plan.id)
+            .await
+            .map_err(Failure::other)?;
+        if let Some(issuer) = &args.issuer {
+            settings.issuer = issuer.clone();
+        }
         let doc = (plan_year == Some(year))
             .then(|| {
                 cadence.document(
                     &snapshot,
                     &items,
                     &plan_rules,
-                    &args.issuer,
+                    &settings.issuer,
                     today,
                     plan.demo,
                     // The office's own command: the whole assessment.
@@ -157,7 +164,8 @@ pub fn run(command: ReportCommand) -> Result<(), Failure> {
                     args.period,
                     plan_year.map_or_else(|| "未定".to_string(), |y| y.to_string())
                 ))
-            })?;
+            })?
+            .framed(&settings);
         let bytes = render(&doc, format).map_err(Failure::other)?;
         crate::write_output(Some(&args.output), &bytes)?;
         eprintln!(

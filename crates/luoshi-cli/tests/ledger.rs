@@ -796,7 +796,7 @@ fn demo_ledger_and_monthly_bulletins() {
         stderr(&out)
     );
     let issued_copy = std::fs::read_to_string(dir.path().join("五月.html")).expect("written");
-    assert!(issued_copy.contains("<p class=\"issue\">第 1 期</p>"));
+    assert!(issued_copy.contains("<p class=\"number\"><span>第 1 期</span></p>"));
     let out = luoshi(
         dir.path(),
         &[

@@ -67,12 +67,13 @@ pub async fn live_document(
     let cadence = cadence_of(s, plan_id, key).await?;
     let (texts, through) = cadence.scope();
     let snapshot = s.store.snapshot_with(plan_id, texts, through).await?;
+    let settings = s.store.document_settings(plan_id).await?;
     let doc = cadence
         .document(
             &snapshot,
             &s.store.assessment_items(plan_id).await?,
             &s.store.plan_rules(plan_id).await?,
-            "协调办公室",
+            &settings.issuer,
             s.today(),
             plan.demo || s.demo,
             scope,
@@ -82,7 +83,8 @@ pub async fn live_document(
                 "{key} 还没有可出具的{}（尚无已截止的月份）",
                 cadence.name()
             ))
-        })?;
+        })?
+        .framed(&settings);
     Ok((cadence, doc))
 }
 

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod auth;
 pub mod closures;
 pub mod directory;
+mod document_settings;
 mod error;
 mod handlers;
 mod headers;
@@ -132,6 +133,7 @@ pub fn router(state: AppState) -> Router {
         .merge(reviews::routes())
         .merge(users::routes())
         .merge(roster::routes())
+        .merge(document_settings::routes())
         .merge(directory::routes())
         .fallback(not_found);
     protect(routes, state)

@@ -87,6 +87,8 @@ use crate::{accounts, allocation, closures, handlers, issuing, reporting};
         crate::users::disable,
         crate::users::enable,
         crate::users::unlock,
+        crate::document_settings::get_settings,
+        crate::document_settings::set_settings,
         crate::roster::upload_roster,
         crate::roster::template,
         crate::roster::accounts_for_plan,

@@ -478,6 +478,12 @@ fn cases(f: &Fixture) -> Vec<Case> {
             &[Office],
         ),
         case("GET", "/api/plans/1/rules", Value::Null, &SIGNED_IN),
+        case(
+            "GET",
+            "/api/plans/1/document-settings",
+            Value::Null,
+            &SIGNED_IN,
+        ),
         case("GET", "/api/plans/1/standing", Value::Null, &SIGNED_IN),
         case(
             "GET",
@@ -509,6 +515,12 @@ fn cases(f: &Fixture) -> Vec<Case> {
             json!({ "on_pace_gap": 40, "serious_gap": 30, "not_started_serious_after": 3, "about_tolerance": 0.1,
                     "completion_weight": 70, "discipline_weight": 20, "review_weight": 10,
                     "late_deduction": 1, "missing_deduction": 2 }),
+            &[Office],
+        ),
+        case(
+            "PUT",
+            "/api/plans/1/document-settings",
+            json!({ "issuer": " ", "signer": null, "copies_to": [], "printed_by": null }),
             &[Office],
         ),
         // Reporters' own lists and sheets.

@@ -39,6 +39,7 @@ pub fn action_label(action: &str) -> &'static str {
         "close_task" => "任务销号",
         "reopen_task" => "撤销销号",
         "set_rules" => "设置考核规则",
+        "set_document_settings" => "设置公文版头版记",
         "set_due_day" => "设置报送截止日",
         "set_source" => "设置指标来源",
         "set_value" => "录入指标数值",

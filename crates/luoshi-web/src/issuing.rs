@@ -10,7 +10,7 @@ use axum::response::{Html, IntoResponse, Response};
 use luoshi_server::AppState;
 use luoshi_server::auth::{Caller, Office};
 use luoshi_server::redirect::see_other;
-use luoshi_store::{IssuedDocument, PlanSummary};
+use luoshi_store::{DocumentSettings, IssuedDocument, PlanSummary};
 use serde::Deserialize;
 
 use crate::pages::PageError;
@@ -37,6 +37,57 @@ struct IssuesPage {
     error_period: String,
     error: Option<String>,
     reason: String,
+    /// The 公文 settings as stored, or as typed into a form that was refused.
+    settings: SettingsForm,
+    /// Why the settings form was refused, and which field.
+    settings_error: Option<(String, String)>,
+}
+
+/// The 公文设置 form: the plan's document settings as text boxes.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct SettingsForm {
+    #[serde(default)]
+    issuer: String,
+    #[serde(default)]
+    signer: String,
+    /// One body per line.
+    #[serde(default)]
+    copies_to: String,
+    #[serde(default)]
+    printed_by: String,
+}
+
+impl SettingsForm {
+    fn of(settings: &DocumentSettings) -> SettingsForm {
+        SettingsForm {
+            issuer: settings.issuer.clone(),
+            signer: settings.signer.clone().unwrap_or_default(),
+            copies_to: settings.copies_to.join("\n"),
+            printed_by: settings.printed_by.clone().unwrap_or_default(),
+        }
+    }
+
+    fn settings(&self) -> DocumentSettings {
+        let optional = |v: &str| Some(v.trim().to_string()).filter(|v| !v.is_empty());
+        DocumentSettings {
+            issuer: self.issuer.clone(),
+            signer: optional(&self.signer),
+            copies_to: self
+                .copies_to
+                .lines()
+                .map(|l| l.trim().to_string())
+                .filter(|l| !l.is_empty())
+                .collect(),
+            printed_by: optional(&self.printed_by),
+        }
+    }
+}
+
+/// A refused settings form, shown again with what was typed.
+struct SettingsFailure {
+    field: String,
+    message: String,
+    typed: SettingsForm,
 }
 
 async fn render(
@@ -45,8 +96,16 @@ async fn render(
     plan_id: i64,
     status: StatusCode,
     error: Option<(String, String, String)>,
+    settings_failure: Option<SettingsFailure>,
 ) -> Result<Response, PageError> {
     let plan = s.store.plan(plan_id).await?;
+    let (settings, settings_error) = match settings_failure {
+        Some(f) => (f.typed, Some((f.field, f.message))),
+        None => (
+            SettingsForm::of(&s.store.document_settings(plan_id).await?),
+            None,
+        ),
+    };
     let issues = s.store.issues(plan_id).await?;
     let today = s.today().to_string();
     let mut lines = Vec::new();
@@ -79,6 +138,8 @@ async fn render(
         error_period,
         error,
         reason,
+        settings,
+        settings_error,
     };
     let body = page
         .render()
@@ -92,7 +153,7 @@ pub async fn issues(
     Path(plan): Path<i64>,
 ) -> Result<Response, PageError> {
     crate::pages::visible(&s, &caller, plan).await?;
-    render(&s, &caller, plan, StatusCode::OK, None).await
+    render(&s, &caller, plan, StatusCode::OK, None, None).await
 }
 
 #[derive(Debug, Deserialize)]
@@ -113,7 +174,41 @@ pub async fn issue(
         Ok(_) => Ok(see_other(&format!("/plans/{plan}/bulletins/{}", form.period)).into_response()),
         Err(e) if e.status.is_client_error() && e.status != StatusCode::FORBIDDEN => {
             let error = (form.period, e.body.error, form.reason);
-            render(&s, &caller, plan, e.status, Some(error)).await
+            render(&s, &caller, plan, e.status, Some(error), None).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `POST /plans/{id}/document-settings`: the office sets the plan's 公文 frame; a refused value
+/// is shown beside the form with what was typed, nothing stored.
+pub async fn set_settings(
+    State(s): State<AppState>,
+    Office(caller): Office,
+    Path(plan): Path<i64>,
+    Form(form): Form<SettingsForm>,
+) -> Result<Response, PageError> {
+    match s
+        .store
+        .set_document_settings(plan, &form.settings(), &caller.actor())
+        .await
+    {
+        Ok(_) => Ok(see_other(&format!("/plans/{plan}/issues#document-settings")).into_response()),
+        Err(luoshi_store::StoreError::Invalid { field, message }) => {
+            let failure = SettingsFailure {
+                field,
+                message,
+                typed: form,
+            };
+            render(
+                &s,
+                &caller,
+                plan,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                None,
+                Some(failure),
+            )
+            .await
         }
         Err(e) => Err(e.into()),
     }

@@ -174,6 +174,7 @@ pub fn router(state: AppState) -> Router {
             "/plans/{id}/issues",
             get(issuing::issues).post(issuing::issue),
         )
+        .route("/plans/{id}/document-settings", post(issuing::set_settings))
         .route("/plans/{id}/assessment", get(assessment::assessment))
         .route("/plans/{id}/dashboard", get(cadence::dashboard))
         .route("/plans/{id}/indicators", get(indicators::indicators))

@@ -55,7 +55,9 @@ async fn an_issued_bulletin_never_changes_and_says_what_changed_since() {
     let page = send(&state, get("/plans/1/bulletins/2021-05", &office)).await;
     assert!(
         page.body.contains("已于 2021-06-10 印发（第 1 期）")
-            && page.body.contains("<p class=\"issue\">第 1 期</p>")
+            && page
+                .body
+                .contains("<p class=\"number\"><span>第 1 期</span></p>")
             && page.body.contains("印发后台账数字没有变化"),
         "{}",
         page.body
