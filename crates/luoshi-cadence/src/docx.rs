@@ -4,13 +4,16 @@
 //! Fonts are named, not embedded: the reader's machine supplies them (or substitutes).
 
 use docx_rs::{
-    AlignmentType, BorderType, BreakType, Docx, Footer, LineSpacing, LineSpacingType, PageMargin,
-    PageNum, Paragraph, ParagraphBorder, ParagraphBorderPosition, ParagraphBorders, Run, RunFonts,
-    SpecialIndentType, Tab, TabValueType, Table, TableCell, TableRow, WidthType,
+    AlignmentType, BorderType, BreakType, Docx, Footer, Header, LineSpacing, LineSpacingType,
+    PageMargin, PageNum, PageOrientationType, PageSize, Paragraph, ParagraphBorder,
+    ParagraphBorderPosition, ParagraphBorders, Run, RunFonts, SectionProperty, SpecialIndentType,
+    Tab, TabValueType, Table, TableCell, TableRow, WidthType,
 };
 use luoshi_export::spreadsheet;
 
-use crate::document::{Block, Frame, NumberedBlock, OfficialDocument, TITLE_LINE, title_lines};
+use crate::document::{
+    Block, Frame, NumberedBlock, OfficialDocument, TITLE_LINE, chinese_number, title_lines,
+};
 use crate::{RenderError, docx_package};
 
 const TITLE_FONT: &str = "方正小标宋简体";
@@ -94,7 +97,7 @@ fn text_twips(text: &str) -> usize {
 /// Column widths in twips from the content. Short columns — numbers, statuses, paths — get what
 /// their widest cell needs so they never wrap; the long text columns share the rest of the page
 /// width in proportion to their content.
-fn column_widths(headers: &[String], rows: &[Vec<String>]) -> Vec<usize> {
+fn column_widths(headers: &[String], rows: &[Vec<String>], text_width: usize) -> Vec<usize> {
     // The cell's own margins (2 × 108 twips) and some air.
     const PADDING: usize = 400;
     const SHORT: usize = TABLE_SIZE * 10 * 8 + PADDING;
@@ -126,11 +129,11 @@ fn column_widths(headers: &[String], rows: &[Vec<String>]) -> Vec<usize> {
         .filter(|(_, s)| !**s)
         .map(|(n, _)| n)
         .sum();
-    let text_room = TEXT_WIDTH.saturating_sub(fixed);
-    if text_need == 0 || fixed >= TEXT_WIDTH {
+    let text_room = text_width.saturating_sub(fixed);
+    if text_need == 0 || fixed >= text_width {
         // Only short columns, or too many to fit: share the width in proportion.
         let total: usize = need.iter().sum::<usize>().max(1);
-        return need.iter().map(|n| n * TEXT_WIDTH / total).collect();
+        return need.iter().map(|n| n * text_width / total).collect();
     }
     need.iter()
         .zip(&short)
@@ -146,13 +149,13 @@ fn column_widths(headers: &[String], rows: &[Vec<String>]) -> Vec<usize> {
 
 /// A table that prints: widths from the content, the header row repeated on every page (set on
 /// the package, see [`crate::docx_package`]), no row split across pages.
-fn table(headers: &[String], rows: &[Vec<String>]) -> Table {
-    let widths = column_widths(headers, rows);
+fn table(headers: &[String], rows: &[Vec<String>], text_width: usize) -> Table {
+    let widths = column_widths(headers, rows, text_width);
     let width_of = |i: usize| {
         widths
             .get(i)
             .copied()
-            .unwrap_or(TEXT_WIDTH / headers.len().max(1))
+            .unwrap_or(text_width / headers.len().max(1))
     };
     let mut table_rows = vec![
         TableRow::new(
@@ -177,7 +180,7 @@ fn table(headers: &[String], rows: &[Vec<String>]) -> Table {
     }
     Table::new(table_rows)
         .set_grid(widths.clone())
-        .width(TEXT_WIDTH, WidthType::Dxa)
+        .width(text_width, WidthType::Dxa)
 }
 
 /// The title, broken between words into lines that fit (`title_lines`), in one paragraph.
@@ -197,6 +200,47 @@ fn title(text: &str) -> Paragraph {
         paragraph = paragraph.add_run(r);
     }
     paragraph
+}
+
+/// A table of the document, printed as an 附件 after the text.
+struct Appendix<'a> {
+    caption: &'a str,
+    headers: &'a [String],
+    rows: &'a [Vec<String>],
+}
+
+const A4_WIDTH: u32 = 11906;
+const A4_HEIGHT: u32 = 16838;
+/// A4 landscape text width with the same margins turned, in twips.
+const LANDSCAPE_TEXT_WIDTH: usize = 16838 - 2098 - 1984;
+
+fn portrait_margin() -> PageMargin {
+    PageMargin::new()
+        .top(2098)
+        .bottom(1984)
+        .left(1588)
+        .right(1474)
+        .header(851)
+        .footer(992)
+}
+
+/// The portrait margins turned with the page: the binding side stays at the top.
+fn landscape_margin() -> PageMargin {
+    PageMargin::new()
+        .top(1588)
+        .bottom(1474)
+        .left(2098)
+        .right(1984)
+        .header(851)
+        .footer(992)
+}
+
+/// The body's section when 附件 in landscape follow it; its page numbers are added on the
+/// package (see [`crate::docx_package`]).
+fn portrait_section() -> SectionProperty {
+    SectionProperty::new()
+        .page_size(PageSize::new().size(A4_WIDTH, A4_HEIGHT))
+        .page_margin(portrait_margin())
 }
 
 /// Red, as GB/T 9704 prints the 发文机关标志 and the rule under the 版头.
@@ -304,20 +348,33 @@ pub fn render(doc: &OfficialDocument) -> Result<Vec<u8>, RenderError> {
             .add_page_num(PageNum::new())
             .add_run(run(" —", PAGE_NUMBER_FONT, 28)),
     );
-    let mut docx = Docx::new()
-        .page_size(11906, 16838)
-        .page_margin(
-            PageMargin::new()
-                .top(2098)
-                .bottom(1984)
-                .left(1588)
-                .right(1474)
-                .header(851)
-                .footer(992),
-        )
-        .footer(footer);
+    let has_tables = doc
+        .sections
+        .iter()
+        .any(|s| s.blocks.iter().any(|b| matches!(b, Block::Table { .. })));
+    // The body is portrait A4; tables go to 附件 pages after it, in landscape, so the last
+    // (document-level) section is the landscape one when there are any.
+    let mut docx = if has_tables {
+        Docx::new()
+            .page_size(A4_HEIGHT, A4_WIDTH)
+            .page_orient(PageOrientationType::Landscape)
+            .page_margin(landscape_margin())
+    } else {
+        Docx::new()
+            .page_size(A4_WIDTH, A4_HEIGHT)
+            .page_margin(portrait_margin())
+    }
+    .footer(footer);
+    let mut appendices: Vec<Appendix> = Vec::new();
     if doc.demo {
-        docx = docx.add_paragraph(centered("演示数据", HEADING_FONT, BODY_SIZE));
+        // On every page, in the page header, where it cannot be cut off a copy.
+        docx = docx.header(
+            Header::new().add_paragraph(
+                Paragraph::new()
+                    .align(AlignmentType::Center)
+                    .add_run(run("演示数据", HEADING_FONT, BODY_SIZE).color(RED)),
+            ),
+        );
     }
     match &doc.frame {
         Some(frame) => {
@@ -333,46 +390,142 @@ pub fn render(doc: &OfficialDocument) -> Result<Vec<u8>, RenderError> {
     }
     docx = docx
         .add_paragraph(title(&doc.title))
-        .add_paragraph(centered(&doc.subtitle, BODY_FONT, BODY_SIZE))
-        .add_paragraph(Paragraph::new().line_spacing(exact()));
-    for (section_heading, blocks) in doc.numbered() {
+        .add_paragraph(centered(&doc.subtitle, BODY_FONT, BODY_SIZE));
+    // A section that is only a table (七、指标进度一览) is its 附件: it is named in the 附件说明,
+    // and the sections left are numbered on.
+    let mut printed = 0;
+    for (section, (_, blocks)) in doc.sections.iter().zip(doc.numbered()) {
+        let only_tables = !section.blocks.is_empty()
+            && section
+                .blocks
+                .iter()
+                .all(|b| matches!(b, Block::Table { .. }));
+        if only_tables {
+            for block in &section.blocks {
+                if let Block::Table {
+                    caption,
+                    headers,
+                    rows,
+                } = block
+                {
+                    appendices.push(Appendix {
+                        caption,
+                        headers,
+                        rows,
+                    });
+                }
+            }
+            continue;
+        }
+        printed += 1;
+        let section_heading = format!("{}、{}", chinese_number(printed), section.heading);
+        // `五、未报送情况：无。` on one line.
+        if let [Block::Paragraph(only)] = section.blocks.as_slice()
+            && only == "无。"
+        {
+            docx = docx.add_paragraph(heading(&format!("{section_heading}：无。"), HEADING_FONT));
+            continue;
+        }
         docx = docx.add_paragraph(heading(&section_heading, HEADING_FONT));
-        for block in blocks {
+        // A table goes to its 附件; the line before it says where (`……情况（见附件1）`).
+        let next_is_table = |i: usize| {
+            matches!(
+                blocks.get(i + 1),
+                Some(NumberedBlock::Other(Block::Table { .. }))
+            )
+        };
+        for (i, block) in blocks.iter().enumerate() {
+            let see = |text: &str| {
+                if !next_is_table(i) {
+                    return text.to_string();
+                }
+                let reference = format!("（见附件{}）", appendices.len() + 1);
+                match text.strip_suffix('。') {
+                    Some(sentence) => format!("{sentence}{reference}。"),
+                    None => format!("{text}{reference}"),
+                }
+            };
             docx = match block {
                 NumberedBlock::Subheading(text) => {
-                    docx.add_paragraph(heading(&text, SUBHEADING_FONT))
+                    docx.add_paragraph(heading(&see(text), SUBHEADING_FONT))
                 }
                 NumberedBlock::Other(Block::Subheading(text)) => {
-                    docx.add_paragraph(heading(text, SUBHEADING_FONT))
+                    docx.add_paragraph(heading(&see(text), SUBHEADING_FONT))
                 }
-                NumberedBlock::Other(Block::Paragraph(text)) => docx.add_paragraph(body(text)),
+                NumberedBlock::Other(Block::Paragraph(text)) => {
+                    docx.add_paragraph(body(&see(text)))
+                }
                 NumberedBlock::Other(Block::Items(items)) => {
-                    items.iter().enumerate().fold(docx, |d, (i, item)| {
-                        d.add_paragraph(body(&format!("{}. {item}", i + 1)))
+                    let last = items.len().saturating_sub(1);
+                    items.iter().enumerate().fold(docx, |d, (k, item)| {
+                        let item = format!("{}. {item}", k + 1);
+                        d.add_paragraph(body(&if k == last { see(&item) } else { item }))
                     })
                 }
-                NumberedBlock::Other(Block::Table { headers, rows, .. }) => {
-                    docx.add_table(table(headers, rows))
+                NumberedBlock::Other(Block::Table {
+                    caption,
+                    headers,
+                    rows,
+                }) => {
+                    let said = i > 0;
+                    appendices.push(Appendix {
+                        caption,
+                        headers,
+                        rows,
+                    });
+                    if said {
+                        docx
+                    } else {
+                        docx.add_paragraph(body(&format!("（见附件{}）", appendices.len())))
+                    }
                 }
             };
         }
     }
     docx = docx.add_paragraph(Paragraph::new().line_spacing(exact()));
-    for line in &doc.signature {
-        docx = docx.add_paragraph(
-            Paragraph::new()
-                .add_run(run(line, BODY_FONT, BODY_SIZE))
-                .align(AlignmentType::Right)
-                .line_spacing(exact()),
-        );
+    // 附件说明: `附件：1.指标进度一览` under the text, the others aligned under the first.
+    for (i, appendix) in appendices.iter().enumerate() {
+        let label = if i == 0 { "附件：" } else { "　　　" };
+        docx = docx.add_paragraph(body(&format!("{label}{}.{}", i + 1, appendix.caption)));
+    }
+    let signature_lines = doc.signature.len();
+    for (i, line) in doc.signature.iter().enumerate() {
+        let mut paragraph = Paragraph::new()
+            .add_run(run(line, BODY_FONT, BODY_SIZE))
+            .align(AlignmentType::Right)
+            .line_spacing(exact());
+        if has_tables && i + 1 == signature_lines {
+            // The portrait body ends here; the 附件 follow in landscape.
+            paragraph = paragraph.section_property(portrait_section());
+        }
+        docx = docx.add_paragraph(paragraph);
+    }
+    if has_tables && signature_lines == 0 {
+        docx = docx.add_paragraph(Paragraph::new().section_property(portrait_section()));
+    }
+    for (
+        i,
+        Appendix {
+            caption,
+            headers,
+            rows,
+        },
+    ) in appendices.iter().enumerate()
+    {
+        docx = docx
+            .add_paragraph(
+                Paragraph::new()
+                    .page_break_before(i > 0)
+                    .line_spacing(exact())
+                    .add_run(run(&format!("附件{}", i + 1), HEADING_FONT, BODY_SIZE)),
+            )
+            .add_paragraph(centered(caption, TITLE_FONT, BODY_SIZE))
+            .add_table(table(headers, rows, LANDSCAPE_TEXT_WIDTH));
     }
     if let Some(frame) = &doc.frame {
         for paragraph in colophon(frame) {
             docx = docx.add_paragraph(paragraph);
         }
-    }
-    if doc.demo {
-        docx = docx.add_paragraph(centered("演示数据", HEADING_FONT, BODY_SIZE));
     }
     let mut bytes = std::io::Cursor::new(Vec::new());
     docx.build()

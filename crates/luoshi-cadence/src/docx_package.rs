@@ -39,7 +39,7 @@ pub fn finish(package: &[u8], props: &Properties) -> Result<Vec<u8>, RenderError
             "docProps/core.xml" => core_xml(props).into_bytes(),
             "word/document.xml" => {
                 let xml = String::from_utf8(content).map_err(err)?;
-                repeat_header_rows(&xml).into_bytes()
+                share_footer(&repeat_header_rows(&xml)).into_bytes()
             }
             _ => content,
         };
@@ -108,6 +108,39 @@ fn repeat_header_rows(xml: &str) -> String {
     out
 }
 
+/// Gives every section the document's header and footer (the 演示数据 mark, the page numbers):
+/// docx-rs writes their references only into the document's last section.
+fn share_footer(xml: &str) -> String {
+    share_reference(
+        &share_reference(xml, "<w:footerReference"),
+        "<w:headerReference",
+    )
+}
+
+fn share_reference(xml: &str, tag: &str) -> String {
+    let Some(start) = xml.rfind(tag) else {
+        return xml.to_string();
+    };
+    let Some(len) = xml[start..].find("/>") else {
+        return xml.to_string();
+    };
+    let reference = &xml[start..start + len + 2];
+    let mut out = String::with_capacity(xml.len() + 256);
+    let mut rest = xml;
+    while let Some(at) = rest.find("<w:sectPr>") {
+        let open_end = at + "<w:sectPr>".len();
+        out.push_str(&rest[..open_end]);
+        let section = &rest[open_end..];
+        let end = section.find("</w:sectPr>").unwrap_or(section.len());
+        if !section[..end].contains(tag) {
+            out.push_str(reference);
+        }
+        rest = section;
+    }
+    out.push_str(rest);
+    out
+}
+
 /// `2021年7月5日` → `2021-07-05T00:00:00Z`.
 pub fn w3c_date(printed: &str) -> Option<String> {
     let (year, rest) = printed.trim().split_once('年')?;
@@ -138,6 +171,18 @@ mod tests {
         );
         assert!(out.contains("<w:trPr><w:tblHeader /><w:cantSplit /></w:trPr>"));
         assert_eq!(repeat_header_rows("<w:p>无表格</w:p>"), "<w:p>无表格</w:p>");
+    }
+
+    #[test]
+    fn every_section_gets_the_footer() {
+        let xml = r#"<w:p><w:pPr><w:sectPr><w:pgSz w:w="11906" /></w:sectPr></w:pPr></w:p><w:sectPr><w:footerReference w:type="default" r:id="rIdFooter1" /><w:pgSz w:w="16838" /></w:sectPr>"#;
+        let out = share_footer(xml);
+        assert_eq!(out.matches("<w:footerReference").count(), 2, "{out}");
+        assert!(out.starts_with(r#"<w:p><w:pPr><w:sectPr><w:footerReference w:type="default" r:id="rIdFooter1" /><w:pgSz"#));
+        assert_eq!(
+            share_footer("<w:sectPr></w:sectPr>"),
+            "<w:sectPr></w:sectPr>"
+        );
     }
 
     #[test]

@@ -52,9 +52,7 @@ impl MonthlyBulletin {
             if let Some(w) = &t.warning {
                 line.push_str(&format!("{w}。"));
             }
-            if !t.problems.trim().is_empty() {
-                line.push_str(&format!("存在问题：{}", t.problems.trim()));
-            }
+            // What the lead unit reported as problems is stated once, under 存在问题.
             line
         };
         let serious: Vec<String> = self

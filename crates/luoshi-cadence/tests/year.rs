@@ -361,6 +361,17 @@ async fn the_bulletin_in_three_formats() {
     let Some(text) = pdf_text(&pdf) else {
         return;
     };
+    // The text reads in at most three pages; the tables follow as 附件 (pdftotext separates
+    // pages with form feeds).
+    let pages: Vec<&str> = text.split('\u{c}').collect();
+    let first_appendix = pages
+        .iter()
+        .position(|page| page.lines().any(|l| l.trim().replace(' ', "") == "附件1"))
+        .expect("the tables are 附件");
+    assert!(
+        first_appendix <= 3,
+        "the bulletin's text runs to {first_appendix} pages"
+    );
     let lines: Vec<&str> = text.lines().map(str::trim).collect();
     // pdftotext keeps the words, not always the spaces between them.
     let first: Vec<String> = lines
