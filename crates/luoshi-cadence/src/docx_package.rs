@@ -141,18 +141,24 @@ fn share_reference(xml: &str, tag: &str) -> String {
     out
 }
 
-/// `2021年7月5日` → `2021-07-05T00:00:00Z`.
-pub fn w3c_date(printed: &str) -> Option<String> {
+/// `2021年7月5日` → `(2021, 7, 5)`.
+pub fn printed_date(printed: &str) -> Option<(u16, u8, u8)> {
     let (year, rest) = printed.trim().split_once('年')?;
     let (month, rest) = rest.split_once('月')?;
     let day = rest.strip_suffix('日')?;
-    let (year, month, day): (u32, u32, u32) = (
+    let (year, month, day): (u16, u8, u8) = (
         year.trim().parse().ok()?,
         month.trim().parse().ok()?,
         day.trim().parse().ok()?,
     );
-    ((1..=12).contains(&month) && (1..=31).contains(&day) && year >= 1980)
-        .then(|| format!("{year:04}-{month:02}-{day:02}T00:00:00Z"))
+    ((1..=12).contains(&month) && (1..=31).contains(&day) && (1980..=9999).contains(&year))
+        .then_some((year, month, day))
+}
+
+/// `2021年7月5日` → `2021-07-05T00:00:00Z`.
+pub fn w3c_date(printed: &str) -> Option<String> {
+    printed_date(printed)
+        .map(|(year, month, day)| format!("{year:04}-{month:02}-{day:02}T00:00:00Z"))
 }
 
 #[cfg(test)]

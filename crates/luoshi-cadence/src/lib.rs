@@ -8,7 +8,7 @@ use luoshi_store::Texts;
 pub mod annual;
 pub mod document;
 pub mod docx;
-mod docx_package;
+pub(crate) mod docx_package;
 pub mod halfyear;
 pub mod html;
 pub mod indicators;

@@ -2,7 +2,7 @@
 //! same rows as the document.
 
 use luoshi_export::spreadsheet;
-use rust_xlsxwriter::{FormatAlign, FormatBorder, Workbook};
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, FormatAlign, FormatBorder, Workbook};
 
 use crate::RenderError;
 use crate::document::{Block, NumberedBlock, OfficialDocument};
@@ -159,5 +159,18 @@ pub fn render(doc: &OfficialDocument) -> Result<Vec<u8>, RenderError> {
             offset + rows.len() as u32,
         )?;
     }
+    // Author and date from the document, so the same document gives the same bytes.
+    let mut properties = DocProperties::new()
+        .set_title(&doc.title)
+        .set_author(doc.signature.first().map_or("", String::as_str));
+    let date = doc
+        .signature
+        .last()
+        .and_then(|d| crate::docx_package::printed_date(d))
+        .unwrap_or((1980, 1, 1));
+    if let Ok(created) = ExcelDateTime::from_ymd(date.0, date.1, date.2) {
+        properties = properties.set_creation_datetime(&created);
+    }
+    workbook.set_properties(&properties);
     Ok(workbook.save_to_buffer()?)
 }

@@ -242,6 +242,15 @@ async fn the_bulletin_in_three_formats() {
     // xlsx: the 指标进度 sheet has a row per target, the same as the document.
     let xlsx = render(&doc, Format::Xlsx).expect("xlsx");
     let xlsx_bytes = xlsx.clone();
+    assert_eq!(
+        render(&doc, Format::Xlsx).expect("xlsx again"),
+        xlsx_bytes,
+        "the same document gives the same workbook"
+    );
+    assert!(
+        package_part(&xlsx_bytes, "docProps/core.xml").contains("武汉市科技局（协调办公室）"),
+        "the workbook's author is the issuing body"
+    );
     {
         use calamine::{Reader, Xlsx};
         let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(xlsx)).expect("reopens");
