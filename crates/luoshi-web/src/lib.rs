@@ -16,6 +16,7 @@ mod chart;
 mod closures;
 mod csrf;
 mod directory;
+mod download;
 mod indicators;
 mod issuing;
 mod my;
@@ -28,6 +29,7 @@ mod reporting_status;
 mod review;
 mod reviews;
 mod support;
+mod task_sheets;
 mod upload_field;
 
 use axum::Router;
@@ -64,6 +66,15 @@ pub fn router(state: AppState) -> Router {
             post(pages::set_milestones),
         )
         .route("/plans/{id}/units/{name}", get(unit))
+        .route(
+            "/plans/{id}/units/{name}/tasks.xlsx",
+            get(task_sheets::unit_xlsx),
+        )
+        .route(
+            "/plans/{id}/units/{name}/tasks.docx",
+            get(task_sheets::unit_docx),
+        )
+        .route("/plans/{id}/task-sheets.zip", get(task_sheets::all_zip))
         .route("/plans/{id}/districts", get(districts))
         .route("/plans/{id}/districts/{name}", get(district))
         .route(

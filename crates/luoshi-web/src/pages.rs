@@ -12,19 +12,9 @@ use luoshi_store::*;
 use serde::Deserialize;
 
 use crate::chart;
+use crate::download::{self, district_rows};
 
 const STYLESHEET: &str = include_str!("luoshi.css");
-
-/// The columns offices print a district table with.
-const DISTRICT_COLUMNS: [(&str, f64); 7] = [
-    ("序号", 12.0),
-    ("工作任务", 34.0),
-    ("年度目标", 36.0),
-    ("牵头单位", 22.0),
-    ("责任单位", 30.0),
-    ("完成时限", 14.0),
-    ("备注", 20.0),
-];
 
 /// Draft plans are the office's work in progress: others see published plans only.
 pub(crate) async fn visible(s: &AppState, caller: &Caller, plan_id: i64) -> Result<(), PageError> {
@@ -641,50 +631,6 @@ struct DistrictPage {
     plain: Vec<(String, String, crate::progress::Badge, String)>,
 }
 
-/// The district table as printed rows: 序号, 工作任务, 年度目标, 牵头单位, 责任单位, 完成时限, 备注.
-pub fn district_rows(table: &DistrictTable) -> Vec<Vec<String>> {
-    table
-        .rows
-        .iter()
-        .map(|r| {
-            let targets: Vec<String> = r
-                .targets
-                .iter()
-                .map(|t| match (t.source.as_str(), t.value) {
-                    ("per_each" | "manual", Some(v)) => format!(
-                        "{}（本区 {}{}）",
-                        t.text,
-                        number(v),
-                        t.unit.clone().unwrap_or_default()
-                    ),
-                    ("existing", _) => format!("{}（现有数量，不评价）", t.text),
-                    _ => format!("{}（全市目标，未分解）", t.text),
-                })
-                .collect();
-            let mut note = Vec::new();
-            match r.role.as_str() {
-                "lead" if !r.hand_added => note.push("本区牵头".to_string()),
-                "responsible" => note.push("本区参与".to_string()),
-                "share" => note.push("承担分解目标".to_string()),
-                _ => {}
-            }
-            if r.hand_added {
-                note.push("一区一表补充".to_string());
-            }
-            note.extend(r.note.clone());
-            vec![
-                r.path.clone(),
-                r.title.clone(),
-                targets.join("；"),
-                r.lead.join("、"),
-                r.responsible.join("、"),
-                r.deadline.clone().unwrap_or_default(),
-                note.join("；"),
-            ]
-        })
-        .collect()
-}
-
 /// A district's own part of a group's words (`江岸区：按计划推进；江汉区：滞后…`).
 fn own_word(words: &str, district: &str) -> String {
     words
@@ -747,7 +693,7 @@ pub async fn district(
         standings,
         plain,
         table,
-        headers: DISTRICT_COLUMNS.iter().map(|(h, _)| *h).collect(),
+        headers: download::DISTRICT_COLUMNS.iter().map(|(h, _)| *h).collect(),
         rows,
     })
 }
@@ -759,44 +705,15 @@ pub async fn district_xlsx(
 ) -> Result<Response, PageError> {
     visible(&s, &caller, id).await?;
     let table = s.store.district_table(id, &name).await?;
-    let demo = if s.demo { "【演示数据】" } else { "" };
-    let title = format!("{demo}{} 年度任务表（一区一表）", table.district.name);
-    let bytes = luoshi_export::table_xlsx(&title, &DISTRICT_COLUMNS, &district_rows(&table))
-        .map_err(|e| {
-            PageError(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                format!("生成 xlsx 失败：{e}"),
-            )
-        })?;
+    let bytes = download::district_sheet(&table, s.demo)
+        .map_err(|e| PageError::internal(format!("生成 xlsx 失败：{e}")))?;
     let file = format!("{}-一区一表.xlsx", table.district.name);
-    let disposition = format!(
-        "attachment; filename=\"district-table.xlsx\"; filename*=UTF-8''{}",
-        percent(&file)
-    );
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
-            ),
-            (header::CONTENT_DISPOSITION, disposition),
-        ],
+    Ok(download::attachment(
         bytes,
-    )
-        .into_response())
-}
-
-/// RFC 5987 encoding for a file name in Content-Disposition.
-pub(crate) fn percent(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_') {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
+        &file,
+        "district-table.xlsx",
+        download::XLSX,
+    ))
 }
 
 #[derive(Template)]

@@ -2,15 +2,15 @@
 //! 政策支持 sheet for tracking 政策兑现. Never a target: no status, no report asks for it.
 
 use axum::extract::{Path, State};
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use luoshi_extract::SupportKind;
 use luoshi_store::SupportRow;
 
 use luoshi_server::AppState;
 use luoshi_server::auth::Caller;
 
-use crate::pages::{PageError, number, percent, visible};
+use crate::download::{XLSX, attachment};
+use crate::pages::{PageError, number, visible};
 
 /// `资金`, `比例`, `期限`, `名额` for a stored kind code.
 pub fn kind_label(code: &str) -> &'static str {
@@ -70,19 +70,5 @@ pub async fn support_xlsx(
     );
     let bytes = luoshi_export::table_xlsx(&title, &COLUMNS, &rows)
         .map_err(|e| PageError::internal(format!("生成 xlsx 失败：{e}")))?;
-    let disposition = format!(
-        "attachment; filename=\"support.xlsx\"; filename*=UTF-8''{}",
-        percent("政策支持清单.xlsx")
-    );
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
-            ),
-            (header::CONTENT_DISPOSITION, disposition),
-        ],
-        bytes,
-    )
-        .into_response())
+    Ok(attachment(bytes, "政策支持清单.xlsx", "support.xlsx", XLSX))
 }
