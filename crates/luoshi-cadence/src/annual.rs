@@ -184,6 +184,7 @@ impl AnnualAssessment {
             demo,
             issue: None,
             frame: None,
+            foreword: None,
             sections: vec![
                 Section {
                     heading: "考核办法".into(),

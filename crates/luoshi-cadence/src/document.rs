@@ -128,6 +128,8 @@ pub struct OfficialDocument {
     pub sections: Vec<Section>,
     /// The 公文 frame (版头 and 版记) the office set for the plan, once the document is framed.
     pub frame: Option<Frame>,
+    /// 按语: what the office writes above the text when it issues the document.
+    pub foreword: Option<String>,
 }
 
 /// The 公文 frame around a document (GB/T 9704): the 版头 with the issuing body in red, the 期号
@@ -305,6 +307,7 @@ mod tests {
             demo: false,
             issue: None,
             frame: None,
+            foreword: None,
             sections: vec![
                 Section {
                     heading: "总体情况".into(),

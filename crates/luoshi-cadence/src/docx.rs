@@ -391,6 +391,16 @@ pub fn render(doc: &OfficialDocument) -> Result<Vec<u8>, RenderError> {
     docx = docx
         .add_paragraph(title(&doc.title))
         .add_paragraph(centered(&doc.subtitle, BODY_FONT, BODY_SIZE));
+    if let Some(foreword) = &doc.foreword {
+        // 按语 in 楷体, above the text.
+        docx = docx.add_paragraph(
+            Paragraph::new()
+                .add_run(run(&format!("按：{foreword}"), SUBHEADING_FONT, BODY_SIZE))
+                .line_spacing(exact())
+                .indent(None, Some(SpecialIndentType::FirstLine(INDENT)), None, None)
+                .align(AlignmentType::Both),
+        );
+    }
     // A section that is only a table (七、指标进度一览) is its 附件: it is named in the 附件说明,
     // and the sections left are numbered on.
     let mut printed = 0;

@@ -356,6 +356,7 @@ impl HalfYearReview {
             demo,
             issue: None,
             frame: None,
+            foreword: None,
             sections: vec![
                 Section {
                     heading: "讲评办法".into(),

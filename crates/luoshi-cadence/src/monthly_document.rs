@@ -151,6 +151,7 @@ impl MonthlyBulletin {
             demo,
             issue: None,
             frame: None,
+            foreword: None,
             sections: vec![
                 Section {
                     heading: "总体情况".into(),

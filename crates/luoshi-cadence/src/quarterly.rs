@@ -238,6 +238,7 @@ impl QuarterlySummary {
             demo,
             issue: None,
             frame: None,
+            foreword: None,
             sections: vec![
                 Section {
                     heading: "总体情况".into(),

@@ -70,7 +70,12 @@ pub fn render(doc: &OfficialDocument) -> Result<Vec<u8>, RenderError> {
             Some(issue) => sheet.write_string(row + 1, 0, format!("{issue}　{}", doc.subtitle))?,
             None => sheet.write_string(row + 1, 0, &doc.subtitle)?,
         };
-        row += 3;
+        row += 2;
+        if let Some(foreword) = &doc.foreword {
+            sheet.write_string_with_format(row, 0, format!("按：{foreword}"), &wrap)?;
+            row += 1;
+        }
+        row += 1;
         for (heading, blocks) in doc.numbered() {
             sheet.write_string_with_format(row, 0, &heading, &bold)?;
             row += 1;

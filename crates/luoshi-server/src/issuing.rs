@@ -96,13 +96,30 @@ pub fn reads_issued(cadence: Cadence, scope: &ScoreScope) -> bool {
 
 /// Issues period `key`: renders it with its number and stores it. A second issue of a period is
 /// a correction and needs `reason`.
+/// The longest 按语, in characters.
+pub const MAX_FOREWORD: usize = 1000;
+
 pub async fn issue_period(
     s: &AppState,
     caller: &Caller,
     plan_id: i64,
     key: &str,
     reason: Option<&str>,
+    foreword: Option<&str>,
 ) -> Result<IssuedDocument, ApiError> {
+    let foreword = foreword.map(str::trim).filter(|f| !f.is_empty());
+    if let Some(f) = foreword
+        && f.chars().count() > MAX_FOREWORD
+    {
+        return Err(luoshi_store::StoreError::invalid(
+            "foreword",
+            format!(
+                "按语不能超过 {MAX_FOREWORD} 个字（填了 {} 个字）",
+                f.chars().count()
+            ),
+        )
+        .into());
+    }
     let period = s.store.period_by_key(plan_id, key).await?;
     let due = luoshi_reporting::Day::parse(&period.due_on);
     if due.is_none_or(|due| s.today() <= due) {
@@ -116,6 +133,7 @@ pub async fn issue_period(
         .into());
     }
     let (cadence, mut doc) = live_document(s, plan_id, key, &ScoreScope::All).await?;
+    doc.foreword = foreword.map(str::to_string);
     let kind = kind_of(cadence);
     let next = s.store.next_issue(plan_id, kind, key).await?;
     doc.issue = Some(match next.corrects {
@@ -245,6 +263,9 @@ pub struct IssueRequest {
     /// Needed when the period was issued before (更正).
     #[serde(default)]
     pub reason: Option<String>,
+    /// 按语 printed above the text of the issued copy.
+    #[serde(default)]
+    pub foreword: Option<String>,
 }
 
 #[utoipa::path(post, path = "/api/plans/{id}/issues", tag = "通报", params(("id" = i64, Path)), request_body = IssueRequest,
@@ -255,6 +276,14 @@ pub async fn issue(
     Path(id): Path<i64>,
     JsonBody(req): JsonBody<IssueRequest>,
 ) -> Result<(StatusCode, Json<IssuedDocument>), ApiError> {
-    let issued = issue_period(&s, &caller, id, &req.period, req.reason.as_deref()).await?;
+    let issued = issue_period(
+        &s,
+        &caller,
+        id,
+        &req.period,
+        req.reason.as_deref(),
+        req.foreword.as_deref(),
+    )
+    .await?;
     Ok((StatusCode::CREATED, Json(issued)))
 }

@@ -161,6 +161,9 @@ pub struct IssueForm {
     period: String,
     #[serde(default)]
     reason: String,
+    /// 按语, optional.
+    #[serde(default)]
+    foreword: String,
 }
 
 pub async fn issue(
@@ -170,7 +173,10 @@ pub async fn issue(
     Form(form): Form<IssueForm>,
 ) -> Result<Response, PageError> {
     let reason = Some(form.reason.as_str()).filter(|r| !r.trim().is_empty());
-    match luoshi_server::issuing::issue_period(&s, &caller, plan, &form.period, reason).await {
+    let foreword = Some(form.foreword.as_str()).filter(|f| !f.trim().is_empty());
+    match luoshi_server::issuing::issue_period(&s, &caller, plan, &form.period, reason, foreword)
+        .await
+    {
         Ok(_) => Ok(see_other(&format!("/plans/{plan}/bulletins/{}", form.period)).into_response()),
         Err(e) if e.status.is_client_error() && e.status != StatusCode::FORBIDDEN => {
             let error = (form.period, e.body.error, form.reason);

@@ -163,6 +163,7 @@ pub async fn unit_docx(
             ],
         }],
         frame: None,
+        foreword: None,
     }
     .framed(&settings);
     let bytes = luoshi_cadence::render(&doc, luoshi_cadence::Format::Docx)

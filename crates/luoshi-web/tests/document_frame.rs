@@ -179,3 +179,57 @@ async fn bad_settings_are_refused_beside_the_form_and_only_the_office_may_set_th
     let page = send(&state, get(&format!("/plans/{plan}/issues"), &district)).await;
     assert!(!page.body.contains("公文设置"), "the form is the office's");
 }
+
+#[tokio::test]
+async fn an_issued_copy_carries_the_offices_foreword() {
+    let (state, _dir) = common::wuhan(true).await;
+    let long = "很".repeat(1001);
+    let refused = send(
+        &state,
+        post(
+            "/plans/1/issues",
+            &office_cookie(),
+            &format!(
+                "csrf={OFFICE_CSRF}&period=2021-05&foreword={}",
+                encode(&long)
+            ),
+        ),
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.body.contains("按语不能超过 1000 个字"),
+        "{}",
+        refused.body
+    );
+    assert!(
+        state.store.issues(1).await.expect("issues").is_empty(),
+        "nothing issued"
+    );
+
+    let issued = send(
+        &state,
+        post(
+            "/plans/1/issues",
+            &office_cookie(),
+            &format!(
+                "csrf={OFFICE_CSRF}&period=2021-05&foreword={}",
+                encode("5月份各单位报送及时，请各区对照滞后事项抓紧整改。")
+            ),
+        ),
+    )
+    .await;
+    assert_eq!(issued.status, StatusCode::SEE_OTHER, "{}", issued.body);
+    let page = send(&state, get("/plans/1/bulletins/2021-05", &office_cookie())).await;
+    assert!(
+        page.body.contains(
+            "<p class=\"foreword\">按：5月份各单位报送及时，请各区对照滞后事项抓紧整改。</p>"
+        ),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains("印发后台账数字没有变化"),
+        "the 按语 is not a figure that changed"
+    );
+}
