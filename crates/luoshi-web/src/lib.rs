@@ -81,6 +81,10 @@ pub fn router(state: AppState) -> Router {
             "/plans/{id}/districts/{name}/table.xlsx",
             get(district_xlsx),
         )
+        .route(
+            "/plans/{id}/districts/{name}/table.docx",
+            get(task_sheets::district_docx),
+        )
         .route("/plans/{id}/review", get(review::review))
         .route(
             "/plans/{id}/allocation",

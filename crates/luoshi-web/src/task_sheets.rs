@@ -129,12 +129,79 @@ pub async fn unit_docx(
     Path((id, name)): Path<(i64, String)>,
 ) -> Result<Response, PageError> {
     let (unit, rows) = unit_sheet(&s, &caller, id, &name).await?;
-    let plan = s.store.plan(id).await?;
-    let settings = s.store.document_settings(id).await?;
     let leads = rows.iter().filter(|r| r[2] == "牵头").count();
+    let paragraph = format!(
+        "{unit}在本方案中牵头任务 {leads} 项，承担责任任务 {} 项，逐项列于下表。",
+        rows.len() - leads
+    );
+    let doc = sheet_document(
+        &s,
+        id,
+        &format!("{unit}任务分解表"),
+        paragraph,
+        &COLUMNS,
+        rows,
+    )
+    .await?;
+    let bytes = luoshi_cadence::render(&doc, luoshi_cadence::Format::Docx)
+        .map_err(|e| PageError::internal(format!("生成 Word 文档失败：{e}")))?;
+    Ok(attachment(
+        bytes,
+        &format!("{unit}任务分解表.docx"),
+        "tasks.docx",
+        DOCX,
+    ))
+}
+
+/// `GET /plans/{id}/districts/{name}/table.docx`: the district's 一区一表 as a short 公文 in the
+/// plan's frame with the table as its 附件.
+pub async fn district_docx(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path((id, name)): Path<(i64, String)>,
+) -> Result<Response, PageError> {
+    visible(&s, &caller, id).await?;
+    let table = s.store.district_table(id, &name).await?;
+    let district = table.district.name.clone();
+    let rows = crate::download::district_rows(&table);
+    let title = format!("{district}年度任务表（一区一表）");
+    let paragraph = format!(
+        "{district}在本方案中承担任务 {} 项，逐项列于下表。",
+        rows.len()
+    );
+    let doc = sheet_document(
+        &s,
+        id,
+        &title,
+        paragraph,
+        &crate::download::DISTRICT_COLUMNS,
+        rows,
+    )
+    .await?;
+    let bytes = luoshi_cadence::render(&doc, luoshi_cadence::Format::Docx)
+        .map_err(|e| PageError::internal(format!("生成 Word 文档失败：{e}")))?;
+    Ok(attachment(
+        bytes,
+        &format!("{district}-一区一表.docx"),
+        "district-table.docx",
+        DOCX,
+    ))
+}
+
+/// A task sheet as a 公文: a line of text, the table as its 附件, in the plan's frame.
+async fn sheet_document(
+    s: &AppState,
+    plan_id: i64,
+    title: &str,
+    paragraph: String,
+    columns: &[(&str, f64)],
+    rows: Vec<Vec<String>>,
+) -> Result<OfficialDocument, PageError> {
+    let plan = s.store.plan(plan_id).await?;
+    let settings = s.store.document_settings(plan_id).await?;
     let today = s.today();
-    let doc = OfficialDocument {
-        title: format!("{unit}任务分解表"),
+    Ok(OfficialDocument {
+        title: title.to_string(),
         subtitle: format!(
             "（{}）",
             plan.plan_title
@@ -151,13 +218,10 @@ pub async fn unit_docx(
         sections: vec![Section {
             heading: "任务清单".into(),
             blocks: vec![
-                Block::Paragraph(format!(
-                    "{unit}在本方案中牵头任务 {leads} 项，承担责任任务 {} 项，逐项列于下表。",
-                    rows.len() - leads
-                )),
+                Block::Paragraph(paragraph),
                 Block::Table {
-                    caption: format!("{unit}任务分解表"),
-                    headers: COLUMNS.iter().map(|(h, _)| h.to_string()).collect(),
+                    caption: title.to_string(),
+                    headers: columns.iter().map(|(h, _)| h.to_string()).collect(),
                     rows,
                 },
             ],
@@ -165,15 +229,7 @@ pub async fn unit_docx(
         frame: None,
         foreword: None,
     }
-    .framed(&settings);
-    let bytes = luoshi_cadence::render(&doc, luoshi_cadence::Format::Docx)
-        .map_err(|e| PageError::internal(format!("生成 Word 文档失败：{e}")))?;
-    Ok(attachment(
-        bytes,
-        &format!("{unit}任务分解表.docx"),
-        "tasks.docx",
-        DOCX,
-    ))
+    .framed(&settings))
 }
 
 /// `GET /plans/{id}/task-sheets.zip`: every assigned unit's and every district's sheet.

@@ -122,3 +122,35 @@ async fn every_units_and_districts_sheet_at_once() {
     let book: Xlsx<_> = Xlsx::new(Cursor::new(sheet)).expect("an xlsx inside");
     assert!(!book.sheet_names().is_empty());
 }
+
+#[tokio::test]
+async fn a_districts_table_as_a_word_document() {
+    let (state, _dir) = common::wuhan(true).await;
+    let answer = send(
+        &state,
+        get(
+            &format!("/plans/1/districts/{}/table.docx", encode("江岸区")),
+            &office_cookie(),
+        ),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::OK);
+    let mut archive = zip::ZipArchive::new(Cursor::new(answer.bytes)).expect("a docx");
+    let mut xml = String::new();
+    archive
+        .by_name("word/document.xml")
+        .expect("document.xml")
+        .read_to_string(&mut xml)
+        .expect("utf-8");
+    assert!(xml.contains("江岸区年度任务表（一区一表）"));
+    assert!(xml.contains("附件1"));
+    let page = send(
+        &state,
+        get(
+            &format!("/plans/1/districts/{}", encode("江岸区")),
+            &office_cookie(),
+        ),
+    )
+    .await;
+    assert!(page.body.contains("/table.docx"), "the page links it");
+}
