@@ -143,14 +143,14 @@ pub async fn unit_docx(
         rows,
     )
     .await?;
-    let bytes = luoshi_cadence::render(&doc, luoshi_cadence::Format::Docx)
+    word(&doc, &format!("{unit}任务分解表.docx"), "tasks.docx")
+}
+
+/// `doc` as a Word download named `file`.
+fn word(doc: &OfficialDocument, file: &str, ascii: &str) -> Result<Response, PageError> {
+    let bytes = luoshi_cadence::render(doc, luoshi_cadence::Format::Docx)
         .map_err(|e| PageError::internal(format!("生成 Word 文档失败：{e}")))?;
-    Ok(attachment(
-        bytes,
-        &format!("{unit}任务分解表.docx"),
-        "tasks.docx",
-        DOCX,
-    ))
+    Ok(attachment(bytes, file, ascii, DOCX))
 }
 
 /// `GET /plans/{id}/districts/{name}/table.docx`: the district's 一区一表 as a short 公文 in the
@@ -178,14 +178,11 @@ pub async fn district_docx(
         rows,
     )
     .await?;
-    let bytes = luoshi_cadence::render(&doc, luoshi_cadence::Format::Docx)
-        .map_err(|e| PageError::internal(format!("生成 Word 文档失败：{e}")))?;
-    Ok(attachment(
-        bytes,
+    word(
+        &doc,
         &format!("{district}-一区一表.docx"),
         "district-table.docx",
-        DOCX,
-    ))
+    )
 }
 
 /// A task sheet as a 公文: a line of text, the table as its 附件, in the plan's frame.
