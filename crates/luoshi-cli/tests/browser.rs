@@ -336,6 +336,21 @@ impl Browser {
         .unwrap_or_default()
     }
 
+    /// Pages the current page prints on (A4 landscape, as its print stylesheet asks), from
+    /// Chromium's own PDF.
+    fn printed_pages(&self) -> usize {
+        let data = self.call(
+            "POST",
+            "/print",
+            json!({ "orientation": "landscape", "page": { "width": 29.7, "height": 21.0 } }),
+        );
+        let pdf = base64::engine::general_purpose::STANDARD
+            .decode(data.as_str().unwrap_or_default())
+            .expect("pdf");
+        let text = String::from_utf8_lossy(&pdf);
+        text.matches("/Type /Page").count() - text.matches("/Type /Pages").count()
+    }
+
     fn screenshot(&self, name: &str) {
         let data = self.call("GET", "/screenshot", Value::Null);
         let png = base64::engine::general_purpose::STANDARD
@@ -591,6 +606,14 @@ fn allocate_a_share(browser: &Browser, port: u16, token: &str) -> (String, i64) 
         "the grid scrolls inside itself on a phone"
     );
     browser.resize(1366, 768);
+    // The leader dashboard prints on one page.
+    browser.open(&format!("{base}/plans/1/dashboard"));
+    let _ = browser.source_with("领导看板");
+    assert_eq!(
+        browser.printed_pages(),
+        1,
+        "the dashboard prints on one A4 page"
+    );
     browser.open(&format!(
         "{base}/plans/1/districts/%E6%B1%9F%E5%B2%B8%E5%8C%BA"
     ));
