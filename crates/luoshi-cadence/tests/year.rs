@@ -340,26 +340,7 @@ async fn the_bulletin_in_three_formats() {
         );
         return;
     };
-    let input = dir.path().join("通报.docx");
-    std::fs::write(&input, &docx).expect("write");
-    let profile = dir.path().join("lo-profile");
-    let out = std::process::Command::new(soffice)
-        .arg(format!(
-            "-env:UserInstallation=file://{}",
-            profile.display()
-        ))
-        .args(["--headless", "--convert-to", "pdf", "--outdir"])
-        .arg(dir.path())
-        .arg(&input)
-        .output()
-        .expect("LibreOffice runs");
-    let pdf = dir.path().join("通报.pdf");
-    assert!(
-        pdf.exists(),
-        "converted: {} {}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let pdf = to_pdf(soffice, dir.path(), "通报", &docx);
     let bytes = std::fs::read(&pdf).expect("pdf");
     assert!(
         bytes.starts_with(b"%PDF") && bytes.len() > 10_000,
@@ -372,15 +353,25 @@ async fn the_bulletin_in_three_formats() {
     };
     // The text reads in at most three pages; the tables follow as 附件 (pdftotext separates
     // pages with form feeds).
-    let pages: Vec<&str> = text.split('\u{c}').collect();
-    let first_appendix = pages
-        .iter()
-        .position(|page| page.lines().any(|l| l.trim().replace(' ', "") == "附件1"))
-        .expect("the tables are 附件");
+    let first_appendix = text_pages(&text);
     assert!(
         first_appendix <= 3,
         "the bulletin's text runs to {first_appendix} pages"
     );
+    // November, with a year of reports behind it, reads in three pages as well.
+    let november = MonthlyBulletin::build(&snapshot, 11, &Rules::default())
+        .expect("november")
+        .document("武汉市科技局（协调办公室）", "2021年12月5日", true);
+    let november = to_pdf(
+        soffice,
+        dir.path(),
+        "十一月",
+        &render(&november, Format::Docx).expect("docx"),
+    );
+    if let Some(text) = pdf_text(&november) {
+        let pages = text_pages(&text);
+        assert!(pages <= 3, "November's text runs to {pages} pages");
+    }
     let lines: Vec<&str> = text.lines().map(str::trim).collect();
     // pdftotext keeps the words, not always the spaces between them.
     let first: Vec<String> = lines
@@ -423,6 +414,38 @@ async fn the_bulletin_in_three_formats() {
             &lines[..lines.len().min(8)]
         );
     }
+}
+
+/// Converts `docx` to PDF with LibreOffice in `dir`, as `name.pdf`.
+fn to_pdf(soffice: &str, dir: &std::path::Path, name: &str, docx: &[u8]) -> std::path::PathBuf {
+    let input = dir.join(format!("{name}.docx"));
+    std::fs::write(&input, docx).expect("write");
+    let profile = dir.join("lo-profile");
+    let out = std::process::Command::new(soffice)
+        .arg(format!(
+            "-env:UserInstallation=file://{}",
+            profile.display()
+        ))
+        .args(["--headless", "--convert-to", "pdf", "--outdir"])
+        .arg(dir)
+        .arg(&input)
+        .output()
+        .expect("LibreOffice runs");
+    let pdf = dir.join(format!("{name}.pdf"));
+    assert!(
+        pdf.exists(),
+        "converted: {} {}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    pdf
+}
+
+/// The pages of text before 附件1 (pdftotext separates pages with form feeds).
+fn text_pages(text: &str) -> usize {
+    text.split('\u{c}')
+        .position(|page| page.lines().any(|l| l.trim().replace(' ', "") == "附件1"))
+        .expect("the tables are 附件")
 }
 
 /// One part of an Office package (a zip), as text.
