@@ -372,6 +372,43 @@ async fn the_bulletin_in_three_formats() {
         let pages = text_pages(&text);
         assert!(pages <= 3, "November's text runs to {pages} pages");
     }
+    // The other documents of the cadence print the same way: their titles read back whole.
+    let others = [
+        luoshi_cadence::QuarterlySummary::build(&snapshot, 2, &Rules::default())
+            .expect("Q2")
+            .document("协调办公室", "2021年7月10日", true),
+        luoshi_cadence::HalfYearReview::build(&snapshot, 1, &Rules::default())
+            .expect("H1")
+            .document("协调办公室", "2021年7月10日", true),
+        luoshi_cadence::AnnualAssessment::build(
+            &snapshot,
+            &[],
+            &Rules::default(),
+            &luoshi_evaluation::AssessmentRules::default(),
+        )
+        .expect("the year")
+        .document("协调办公室", "2022年1月10日", true),
+    ];
+    for (i, other) in others.iter().enumerate() {
+        let pdf = to_pdf(
+            soffice,
+            dir.path(),
+            &format!("文件{i}"),
+            &render(other, Format::Docx).expect("docx"),
+        );
+        let Some(text) = pdf_text(&pdf) else { continue };
+        let lines: Vec<String> = text.lines().map(|l| l.trim().replace(' ', "")).collect();
+        for line in luoshi_cadence::document::title_lines(
+            &other.title,
+            luoshi_cadence::document::TITLE_LINE,
+        ) {
+            assert!(
+                lines.contains(&line.replace(' ', "")),
+                "{}: title line {line} printed whole",
+                other.title
+            );
+        }
+    }
     let lines: Vec<&str> = text.lines().map(str::trim).collect();
     // pdftotext keeps the words, not always the spaces between them.
     let first: Vec<String> = lines
