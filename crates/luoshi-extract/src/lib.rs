@@ -369,10 +369,7 @@ fn read_task(
         }
         flag(field, reason, draft);
     }
-    let inherited_responsible: Vec<String> = inherited_before
-        .into_iter()
-        .filter(|u| !lead.contains(u) && !responsible.contains(u))
-        .collect();
+    let inherited_responsible = not_named(inherited_before, &lead, &responsible);
     let numbers = targets::read_numbers(&text, &masked);
     let district_focus = focus::find(&text);
     Task {
@@ -423,6 +420,18 @@ pub(crate) fn merge_roles(
         }
     }
     (leads, others)
+}
+
+/// The inherited units (`以下均需…落实`) a task's own note does not already name.
+pub(crate) fn not_named(
+    inherited: Vec<String>,
+    lead: &[String],
+    responsible: &[String],
+) -> Vec<String> {
+    inherited
+        .into_iter()
+        .filter(|u| !lead.contains(u) && !responsible.contains(u))
+        .collect()
 }
 
 /// A `完成时限：…` line of a task.

@@ -480,10 +480,7 @@ impl Rows<'_> {
             let title_end = title_source.find('。').unwrap_or(title_source.len());
             let numbers = targets::read_numbers(&text, &[]);
             let (lead, responsible) = crate::merge_roles(parsed.lead, parsed.responsible);
-            let inherited_responsible = inherited_before
-                .into_iter()
-                .filter(|u| !lead.contains(u) && !responsible.contains(u))
-                .collect();
+            let inherited_responsible = crate::not_named(inherited_before, &lead, &responsible);
             out.push(Task {
                 path,
                 section: join_path(&[self.prefix, group.as_deref().unwrap_or("")]),

@@ -26,7 +26,15 @@ const COLUMNS: [(&str, f64); 7] = [
 
 /// One row per task the unit is assigned, leads first, in plan order.
 async fn unit_rows(s: &AppState, plan_id: i64, unit: &str) -> Result<Vec<Vec<String>>, PageError> {
-    let mut assignments = s.store.assignments(plan_id, Some(unit), None).await?;
+    let assignments = s.store.assignments(plan_id, Some(unit), None).await?;
+    rows_of(s, assignments).await
+}
+
+/// The rows of a unit's sheet from its assignments.
+async fn rows_of(
+    s: &AppState,
+    mut assignments: Vec<luoshi_store::AssignmentRow>,
+) -> Result<Vec<Vec<String>>, PageError> {
     // A unit that leads a task is its lead there, whatever else it is assigned.
     assignments.sort_by_key(|a| (a.role != "lead", a.task_id));
     let mut seen = Vec::new();
@@ -79,17 +87,6 @@ async fn unit_rows(s: &AppState, plan_id: i64, unit: &str) -> Result<Vec<Vec<Str
     Ok(rows)
 }
 
-async fn unit_or_404(s: &AppState, plan_id: i64, name: &str) -> Result<String, PageError> {
-    let own = s.store.assignments(plan_id, Some(name), None).await?;
-    match own.first() {
-        Some(a) => Ok(a.unit.clone()),
-        None => Err(PageError::new(
-            axum::http::StatusCode::NOT_FOUND,
-            format!("「{name}」在本方案中没有任务"),
-        )),
-    }
-}
-
 /// The unit `name` stands for (an alias reaches it) and its sheet's rows, for a caller who may
 /// see the plan; 404 for a unit without tasks in it.
 async fn unit_sheet(
@@ -99,8 +96,14 @@ async fn unit_sheet(
     name: &str,
 ) -> Result<(String, Vec<Vec<String>>), PageError> {
     visible(s, caller, plan_id).await?;
-    let unit = unit_or_404(s, plan_id, name).await?;
-    let rows = unit_rows(s, plan_id, &unit).await?;
+    let own = s.store.assignments(plan_id, Some(name), None).await?;
+    let Some(unit) = own.first().map(|a| a.unit.clone()) else {
+        return Err(PageError::new(
+            axum::http::StatusCode::NOT_FOUND,
+            format!("「{name}」在本方案中没有任务"),
+        ));
+    };
+    let rows = rows_of(s, own).await?;
     Ok((unit, rows))
 }
 

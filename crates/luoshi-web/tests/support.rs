@@ -19,15 +19,19 @@ async fn ledger() -> (AppState, i64, tempfile::TempDir) {
     common::ledger_with(PLAN, Directory::default(), false).await
 }
 
-#[tokio::test]
-async fn support_is_listed_on_the_task_page_and_never_as_a_target() {
-    let (state, plan, _dir) = ledger().await;
-    let tasks = state
+async fn tasks_of(state: &AppState, plan: i64) -> Vec<luoshi_store::TaskRow> {
+    state
         .store
         .tasks(plan, &TaskFilter::default(), 0, 10)
         .await
         .expect("tasks")
-        .items;
+        .items
+}
+
+#[tokio::test]
+async fn support_is_listed_on_the_task_page_and_never_as_a_target() {
+    let (state, plan, _dir) = ledger().await;
+    let tasks = tasks_of(&state, plan).await;
     assert_eq!(tasks.len(), 2);
     let first = state.store.task(tasks[0].id).await.expect("task");
     let targets: Vec<f64> = first.targets.iter().map(|t| t.value).collect();
@@ -112,12 +116,7 @@ async fn the_plan_support_sheet_lists_every_measure() {
 #[tokio::test]
 async fn units_named_for_every_later_task_are_responsible_there() {
     let (state, plan, _dir) = ledger().await;
-    let tasks = state
-        .store
-        .tasks(plan, &TaskFilter::default(), 0, 10)
-        .await
-        .expect("tasks")
-        .items;
+    let tasks = tasks_of(&state, plan).await;
     assert_eq!(tasks[0].responsible, vec!["区财政局".to_string()]);
     assert_eq!(
         tasks[1].responsible,

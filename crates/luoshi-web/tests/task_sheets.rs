@@ -10,6 +10,18 @@ use axum::http::StatusCode;
 use calamine::{Data, Reader, Xlsx};
 use common::{encode, get, office_cookie, send};
 
+/// The text of a .docx's `word/document.xml`.
+fn document_xml(docx: Vec<u8>) -> String {
+    let mut archive = zip::ZipArchive::new(Cursor::new(docx)).expect("a docx");
+    let mut xml = String::new();
+    archive
+        .by_name("word/document.xml")
+        .expect("document.xml")
+        .read_to_string(&mut xml)
+        .expect("utf-8");
+    xml
+}
+
 #[tokio::test]
 async fn a_unit_gets_its_own_task_sheet_as_xlsx_and_docx() {
     let (state, _dir) = common::wuhan(true).await;
@@ -72,13 +84,7 @@ async fn a_unit_gets_its_own_task_sheet_as_xlsx_and_docx() {
     )
     .await;
     assert_eq!(docx.status, StatusCode::OK);
-    let mut archive = zip::ZipArchive::new(Cursor::new(docx.bytes)).expect("a docx");
-    let mut xml = String::new();
-    archive
-        .by_name("word/document.xml")
-        .expect("document.xml")
-        .read_to_string(&mut xml)
-        .expect("utf-8");
+    let xml = document_xml(docx.bytes);
     assert!(xml.contains("市科技局任务分解表"));
     assert!(xml.contains("附件1"), "the table is the document's 附件");
     assert!(xml.contains("激发市场主体创新活力"));
@@ -135,13 +141,7 @@ async fn a_districts_table_as_a_word_document() {
     )
     .await;
     assert_eq!(answer.status, StatusCode::OK);
-    let mut archive = zip::ZipArchive::new(Cursor::new(answer.bytes)).expect("a docx");
-    let mut xml = String::new();
-    archive
-        .by_name("word/document.xml")
-        .expect("document.xml")
-        .read_to_string(&mut xml)
-        .expect("utf-8");
+    let xml = document_xml(answer.bytes);
     assert!(xml.contains("江岸区年度任务表（一区一表）"));
     assert!(xml.contains("附件1"));
     let page = send(
