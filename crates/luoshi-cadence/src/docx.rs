@@ -53,10 +53,12 @@ fn body(text: &str) -> Paragraph {
         .align(AlignmentType::Both)
 }
 
+/// A heading line, kept on the page of the text it heads.
 fn heading(text: &str, font: &str) -> Paragraph {
     Paragraph::new()
         .add_run(run(text, font, BODY_SIZE))
         .line_spacing(exact())
+        .keep_next(true)
         .indent(None, Some(SpecialIndentType::FirstLine(INDENT)), None, None)
 }
 

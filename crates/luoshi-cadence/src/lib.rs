@@ -16,6 +16,7 @@ pub mod monthly;
 mod monthly_document;
 pub mod quarterly;
 mod raised;
+mod shares;
 pub mod simulate;
 pub mod standing;
 pub mod tasks;

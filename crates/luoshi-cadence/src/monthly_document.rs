@@ -165,25 +165,22 @@ impl MonthlyBulletin {
                         Block::Subheading("滞后和未启动的指标".into()),
                         none(lagging),
                         Block::Subheading("各区和责任单位分解指标滞后情况".into()),
-                        if district_rows.is_empty() {
-                            Block::Paragraph("无。".into())
-                        } else {
-                            Block::Table {
-                                caption: "各区滞后".into(),
-                                headers: [
-                                    "区/单位",
-                                    "任务",
-                                    "指标",
-                                    "分解目标",
-                                    "本期累计",
-                                    "状态",
-                                ]
+                        Block::Paragraph(
+                            crate::shares::summary(&self.districts)
+                                .unwrap_or_else(|| "无。".into()),
+                        ),
+                    ]
+                    .into_iter()
+                    .chain((!district_rows.is_empty()).then(|| {
+                        Block::Table {
+                            caption: "各区滞后".into(),
+                            headers: ["区/单位", "任务", "指标", "分解目标", "本期累计", "状态"]
                                 .map(String::from)
                                 .to_vec(),
-                                rows: district_rows,
-                            }
-                        },
-                    ],
+                            rows: district_rows,
+                        }
+                    }))
+                    .collect(),
                 },
                 Section {
                     heading: "存在问题和需协调事项".into(),

@@ -358,6 +358,17 @@ async fn the_bulletin_in_three_formats() {
         first_appendix <= 3,
         "the bulletin's text runs to {first_appendix} pages"
     );
+    // The text sums up the districts' shares; the share-by-share table is the 附件.
+    let body: String = text
+        .split('\u{c}')
+        .take(first_appendix)
+        .flat_map(str::split_whitespace)
+        .collect();
+    let shared = bulletin.districts.len();
+    assert!(
+        body.contains(&format!("分解到各区和责任单位的指标份额{shared}项")),
+        "the shares in one sentence: {body}"
+    );
     // November, with a year of reports behind it, reads in three pages as well.
     let november = MonthlyBulletin::build(&snapshot, 11, &Rules::default())
         .expect("november")
