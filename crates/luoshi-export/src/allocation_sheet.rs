@@ -9,6 +9,7 @@ use luoshi_document::package::SheetLimits;
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Formula, Workbook, XlsxError};
 
 use crate::report_sheet::{check_upload, parse_number, text};
+use crate::spreadsheet::print_setup;
 
 /// The sheet holding the grid.
 pub const SHEET: &str = "目标分解";
@@ -162,8 +163,13 @@ pub fn write_allocation_sheet(grid: &Grid) -> Result<Vec<u8>, XlsxError> {
     sheet.write_string_with_format(0, sum_col + 1, NOTE, &header)?;
     sheet.set_column_width(sum_col + 1, 24)?;
     sheet.set_freeze_panes(1, first_district)?;
-    sheet.set_repeat_rows(0, 0)?;
-    sheet.set_landscape();
+    let widths: Vec<f64> = LEADING
+        .iter()
+        .map(|(_, width)| *width)
+        .chain(grid.districts.iter().map(|_| 10.0))
+        .chain([10.0, 24.0])
+        .collect();
+    print_setup(sheet, "目标分解", &widths, 1, grid.targets.len() as u32)?;
     for (i, t) in grid.targets.iter().enumerate() {
         let row = i as u32 + 1;
         sheet.write_number_with_format(row, 0, t.target_id as f64, &locked)?;
@@ -216,13 +222,17 @@ pub fn write_allocation_sheet(grid: &Grid) -> Result<Vec<u8>, XlsxError> {
             row += 1;
         }
     }
+    let unit_widths: Vec<f64> = UNIT_COLUMNS.iter().map(|(_, width)| *width).collect();
+    print_setup(units, UNIT_SHEET, &unit_widths, 1, row - 1)?;
     let about = workbook.add_worksheet();
     about.set_name("说明")?;
     about.set_column_width(0, 90)?;
-    about.write_string(
+    print_setup(about, "说明", &[90.0], 0, 0)?;
+    about.write_string_with_format(
         0,
         0,
         "只填黄色格：各区分解值（数字，空格表示不分解给该区）与备注；分解给责任单位的在「分解到责任单位」表填写。「目标分解」表的分解合计只计各区，页面的合计含责任单位。合计可少于或多于全市目标值（页面会提示）。请勿增删行列、合并单元格或改动灰色格。",
+        &cell.clone().set_border(FormatBorder::None),
     )?;
     workbook.save_to_buffer()
 }

@@ -8,7 +8,9 @@ use std::io::{Cursor, Read};
 use luoshi_document::package::{Package, PackageError, PackageLimits, SheetLimits};
 
 use calamine::{Data, Reader, Xlsx};
-use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, XlsxError};
+use rust_xlsxwriter::{FormatAlign, FormatBorder, Workbook, XlsxError};
+
+use crate::spreadsheet::{base_format, print_setup};
 
 /// The sheet holding the rows.
 pub const SHEET: &str = "填报";
@@ -130,11 +132,10 @@ fn fail(row: Option<u32>, column: Option<usize>, message: impl Into<String>) -> 
 /// The xlsx a unit fills in for a period.
 pub fn write_report_sheet(info: &SheetInfo, lines: &[SheetLine]) -> Result<Vec<u8>, XlsxError> {
     let mut workbook = Workbook::new();
-    let cell = Format::new()
+    let cell = base_format()
         .set_text_wrap()
         .set_border(FormatBorder::Thin)
-        .set_align(FormatAlign::VerticalCenter)
-        .set_font_size(10.5);
+        .set_align(FormatAlign::VerticalCenter);
     let locked = cell.clone().set_background_color("#F2F2F2");
     let input = cell.clone().set_background_color("#FFF2CC");
     let header = cell
@@ -192,10 +193,19 @@ pub fn write_report_sheet(info: &SheetInfo, lines: &[SheetLine]) -> Result<Vec<u
             sheet.write_blank(row, STATUS_COL as u16, &locked)?;
         }
     }
+    let widths: Vec<f64> = COLUMNS.iter().map(|(_, width)| *width).collect();
+    print_setup(
+        sheet,
+        &format!("{} {} 填报表", info.unit, info.period_label),
+        &widths,
+        1,
+        lines.len() as u32,
+    )?;
     let about = workbook.add_worksheet();
     about.set_name(INFO_SHEET)?;
     about.set_column_width(0, 14)?;
     about.set_column_width(1, 60)?;
+    let note = base_format().set_text_wrap().set_align(FormatAlign::Top);
     let rows = [
         ("填报期间", info.period_key.as_str()),
         ("期间名称", info.period_label.as_str()),
@@ -206,9 +216,10 @@ pub fn write_report_sheet(info: &SheetInfo, lines: &[SheetLine]) -> Result<Vec<u
         ),
     ];
     for (i, (k, v)) in rows.iter().enumerate() {
-        about.write_string(i as u32, 0, *k)?;
-        about.write_string(i as u32, 1, *v)?;
+        about.write_string_with_format(i as u32, 0, *k, &note)?;
+        about.write_string_with_format(i as u32, 1, *v, &note)?;
     }
+    print_setup(about, INFO_SHEET, &[14.0, 60.0], 0, rows.len() as u32 - 1)?;
     workbook.save_to_buffer()
 }
 

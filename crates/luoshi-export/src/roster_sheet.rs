@@ -13,6 +13,7 @@ use rust_xlsxwriter::{
 
 use crate::allocation_sheet::column_letters;
 use crate::report_sheet::{check_upload, text};
+use crate::spreadsheet::{page_setup, print_setup};
 
 /// The sheet the office fills.
 pub const SHEET: &str = "联络员名单";
@@ -125,6 +126,8 @@ pub fn write_roster_template(units: &[String], districts: &[String]) -> Result<V
         .set_error_title("角色")?
         .set_error_message("请从下拉列表中选择角色")?;
     sheet.add_data_validation(1, 4, MAX_ROWS, 4, &roles)?;
+    let widths: Vec<f64> = COLUMNS.iter().map(|(_, width)| *width).collect();
+    page_setup(sheet, "账号名单", &widths, 1)?;
     let names = workbook.add_worksheet();
     names.set_name("单位与区")?;
     names.write_string_with_format(0, 0, "单位（名录中的规范名称）", &header)?;
@@ -132,12 +135,13 @@ pub fn write_roster_template(units: &[String], districts: &[String]) -> Result<V
     names.set_column_width(0, 30)?;
     names.set_column_width(1, 16)?;
     for (i, unit) in units.iter().enumerate() {
-        names.write_string(i as u32 + 1, 0, unit)?;
+        names.write_string_with_format(i as u32 + 1, 0, unit, &cell)?;
     }
     for (i, district) in districts.iter().enumerate() {
-        names.write_string(i as u32 + 1, 1, district)?;
+        names.write_string_with_format(i as u32 + 1, 1, district, &cell)?;
     }
     let known = units.len().max(districts.len());
+    print_setup(names, "单位与区", &[30.0, 16.0], 1, known as u32)?;
     if known > 0 {
         let list = Formula::new(format!("='单位与区'!$A$2:$B${}", known + 1));
         let units_check = DataValidation::new()
@@ -158,9 +162,11 @@ pub fn write_roster_template(units: &[String], districts: &[String]) -> Result<V
         "整表一起检查：任何一行有误则一个账号也不创建，页面列出每个有误的行和列。",
         "创建后页面给出账号分发表（含一次性密码，只显示一次），可打印或下载；首次登录须修改密码。",
     ];
+    let note = cell.clone().set_border(FormatBorder::None);
     for (i, line) in notes.iter().enumerate() {
-        about.write_string(i as u32, 0, *line)?;
+        about.write_string_with_format(i as u32, 0, *line, &note)?;
     }
+    print_setup(about, "说明", &[90.0], 0, notes.len() as u32 - 1)?;
     workbook.save_to_buffer()
 }
 
@@ -304,9 +310,8 @@ pub fn write_handout(
         format!("登录地址：{address}。{warning}")
     };
     sheet.merge_range(after, 0, after, columns.len() as u16 - 1, &note, &cell)?;
-    sheet.set_repeat_rows(1, 1)?;
-    sheet.set_paper_size(9);
-    sheet.set_print_fit_to_pages(1, 0);
+    let widths: Vec<f64> = columns.iter().map(|(_, width)| *width).collect();
+    print_setup(sheet, title, &widths, 2, after)?;
     sheet.set_freeze_panes(2, 0)?;
     workbook.save_to_buffer()
 }

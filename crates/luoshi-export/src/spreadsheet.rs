@@ -163,6 +163,20 @@ pub fn print_setup(
     header_rows: u32,
     last_row: u32,
 ) -> Result<(), XlsxError> {
+    page_setup(sheet, title, widths, header_rows)?;
+    let last_col = widths.len().saturating_sub(1) as u16;
+    sheet.set_print_area(0, 0, last_row.max(header_rows.saturating_sub(1)), last_col)?;
+    Ok(())
+}
+
+/// [`print_setup`] without a print area, for a sheet still to be filled in: whatever rows the
+/// user adds print too.
+pub fn page_setup(
+    sheet: &mut Worksheet,
+    title: &str,
+    widths: &[f64],
+    header_rows: u32,
+) -> Result<(), XlsxError> {
     if widths.iter().sum::<f64>() > PORTRAIT_WIDTH {
         sheet.set_landscape();
     } else {
@@ -176,8 +190,6 @@ pub fn print_setup(
     if header_rows > 0 {
         sheet.set_repeat_rows(0, header_rows - 1)?;
     }
-    let last_col = widths.len().saturating_sub(1) as u16;
-    sheet.set_print_area(0, 0, last_row.max(header_rows.saturating_sub(1)), last_col)?;
     Ok(())
 }
 
