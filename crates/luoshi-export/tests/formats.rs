@@ -1,6 +1,10 @@
 //! Every output format of the Wuhan plan, read back.
 
+mod common;
+
 use std::io::{Cursor, Read};
+
+use common::xlsx_part;
 
 use calamine::{Data, Reader, Xlsx};
 use luoshi_directory::{Directory, resolve};
@@ -156,16 +160,6 @@ fn support_measures_have_their_own_sheet_and_are_not_targets() {
         cell(1, 5).contains("首次认定的高新技术企业"),
         "what it is given for"
     );
-}
-
-/// The parts of an xlsx file a print shop would look at: the workbook's defined names and the
-/// styles' fonts.
-fn xlsx_part(bytes: &[u8], name: &str) -> String {
-    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).expect("a zip");
-    let mut part = archive.by_name(name).expect("the part");
-    let mut text = String::new();
-    part.read_to_string(&mut text).expect("utf-8");
-    text
 }
 
 #[test]

@@ -2,31 +2,24 @@
 //! like every other: A4 fitted to the width, header rows repeated, page numbers, a CJK font on
 //! every cell, numbers as numbers.
 
-use std::io::{Cursor, Read};
+mod common;
 
-use calamine::{Data, Reader, Xlsx};
+use calamine::Data;
+use common::{first_sheet, xlsx_part};
 use luoshi_export::allocation_sheet::{Grid, GridTarget, write_allocation_sheet};
 use luoshi_export::report_sheet::{SheetInfo, SheetLine, write_report_sheet};
 use luoshi_export::roster_sheet::{HandoutLine, write_handout, write_roster_template};
 
-fn part(bytes: &[u8], name: &str) -> String {
-    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).expect("a zip");
-    let mut part = archive.by_name(name).expect("the part");
-    let mut text = String::new();
-    part.read_to_string(&mut text).expect("utf-8");
-    text
-}
-
 /// Every sheet is set up for A4 with page numbers, the first sheet repeats its header rows, and
 /// every cell style names a CJK font (the workbook's default style aside).
 fn prints_on_a4(name: &str, bytes: &[u8], sheets: usize) {
-    let workbook = part(bytes, "xl/workbook.xml");
+    let workbook = xlsx_part(bytes, "xl/workbook.xml");
     assert!(
         workbook.contains("_xlnm.Print_Titles"),
         "{name}: header rows repeat"
     );
     for i in 1..=sheets {
-        let sheet = part(bytes, &format!("xl/worksheets/sheet{i}.xml"));
+        let sheet = xlsx_part(bytes, &format!("xl/worksheets/sheet{i}.xml"));
         assert!(sheet.contains("paperSize=\"9\""), "{name} sheet {i}: A4");
         assert!(
             sheet.contains("fitToHeight=\"0\""),
@@ -34,7 +27,7 @@ fn prints_on_a4(name: &str, bytes: &[u8], sheets: usize) {
         );
         assert!(sheet.contains("&amp;P"), "{name} sheet {i}: page numbers");
     }
-    let styles = part(bytes, "xl/styles.xml");
+    let styles = xlsx_part(bytes, "xl/styles.xml");
     let fonts = styles
         .split("<fonts")
         .nth(1)
@@ -76,12 +69,10 @@ fn the_report_sheet_prints_and_holds_numbers() {
     let bytes = write_report_sheet(&info, &lines).expect("xlsx");
     prints_on_a4("报送表", &bytes, 2);
     assert!(
-        part(&bytes, "xl/workbook.xml").contains("_xlnm.Print_Area"),
+        xlsx_part(&bytes, "xl/workbook.xml").contains("_xlnm.Print_Area"),
         "the prefilled rows are the print area"
     );
-    let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).expect("opens");
-    let sheet = book.sheet_names()[0].clone();
-    let range = book.worksheet_range(&sheet).expect("sheet");
+    let range = first_sheet(&bytes);
     assert_eq!(range.get_value((1, 6)), Some(&Data::Float(1000.0)));
     assert_eq!(range.get_value((1, 7)), Some(&Data::Float(800.0)));
 }
@@ -90,9 +81,9 @@ fn the_report_sheet_prints_and_holds_numbers() {
 fn the_roster_template_prints_whatever_rows_are_added() {
     let bytes = write_roster_template(&["市科技局".into()], &["江岸区".into()]).expect("xlsx");
     prints_on_a4("账号名单", &bytes, 3);
-    let sheet = part(&bytes, "xl/worksheets/sheet1.xml");
+    let sheet = xlsx_part(&bytes, "xl/worksheets/sheet1.xml");
     assert!(sheet.contains("paperSize=\"9\""));
-    let workbook = part(&bytes, "xl/workbook.xml");
+    let workbook = xlsx_part(&bytes, "xl/workbook.xml");
     assert!(
         !workbook.contains("_xlnm.Print_Area\" localSheetId=\"0\""),
         "no print area on the sheet still to be filled: {workbook}"
@@ -114,8 +105,7 @@ fn the_handout_prints_with_its_title_rows_repeated() {
     )
     .expect("xlsx");
     prints_on_a4("账号分发表", &bytes, 1);
-    let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).expect("opens");
-    let range = book.worksheet_range("账号分发表").expect("sheet");
+    let range = first_sheet(&bytes);
     assert_eq!(range.get_value((2, 0)), Some(&Data::Float(1.0)), "序号");
 }
 
@@ -145,12 +135,10 @@ fn the_allocation_grid_prints_landscape_with_numbers() {
     let bytes = write_allocation_sheet(&grid).expect("xlsx");
     prints_on_a4("目标分解", &bytes, 3);
     assert!(
-        part(&bytes, "xl/worksheets/sheet1.xml").contains("orientation=\"landscape\""),
+        xlsx_part(&bytes, "xl/worksheets/sheet1.xml").contains("orientation=\"landscape\""),
         "a district per column: landscape"
     );
-    let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).expect("opens");
-    let sheet = book.sheet_names()[0].clone();
-    let range = book.worksheet_range(&sheet).expect("sheet");
+    let range = first_sheet(&bytes);
     assert_eq!(range.get_value((1, 3)), Some(&Data::Float(50.0)));
     assert_eq!(range.get_value((1, 6)), Some(&Data::Float(1.0)));
 }
