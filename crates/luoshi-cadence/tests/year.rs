@@ -6,6 +6,7 @@ use luoshi_cadence::simulate::{Behaviour, simulate_year};
 use luoshi_cadence::{Cadence, Format, MonthlyBulletin, render};
 use luoshi_evaluation::{Rules, Status};
 use luoshi_store::Store;
+use luoshi_testkit::{package_part, pdf_text, to_pdf};
 
 mod common;
 
@@ -326,21 +327,9 @@ async fn the_bulletin_in_three_formats() {
         docx,
         "the same document gives the same bytes"
     );
-    let soffice = ["/usr/bin/soffice", "/usr/bin/libreoffice"]
-        .into_iter()
-        .find(|p| std::path::Path::new(p).exists());
-    let Some(soffice) = soffice else {
-        assert_ne!(
-            std::env::var("LUOSHI_E2E").as_deref(),
-            Ok("1"),
-            "LUOSHI_E2E=1 but LibreOffice is missing"
-        );
-        eprintln!(
-            "skipped: LibreOffice is needed for the PDF conversion (apt-get install libreoffice-writer-nogui)"
-        );
+    let Some(pdf) = to_pdf(dir.path(), "通报", &docx) else {
         return;
     };
-    let pdf = to_pdf(soffice, dir.path(), "通报", &docx);
     let bytes = std::fs::read(&pdf).expect("pdf");
     assert!(
         bytes.starts_with(b"%PDF") && bytes.len() > 10_000,
@@ -374,12 +363,11 @@ async fn the_bulletin_in_three_formats() {
         .expect("november")
         .document("武汉市科技局（协调办公室）", "2021年12月5日", true);
     let november = to_pdf(
-        soffice,
         dir.path(),
         "十一月",
         &render(&november, Format::Docx).expect("docx"),
     );
-    if let Some(text) = pdf_text(&november) {
+    if let Some(text) = november.as_deref().and_then(pdf_text) {
         let pages = text_pages(&text);
         assert!(pages <= 3, "November's text runs to {pages} pages");
     }
@@ -402,12 +390,13 @@ async fn the_bulletin_in_three_formats() {
     ];
     for (i, other) in others.iter().enumerate() {
         let pdf = to_pdf(
-            soffice,
             dir.path(),
             &format!("文件{i}"),
             &render(other, Format::Docx).expect("docx"),
         );
-        let Some(text) = pdf_text(&pdf) else { continue };
+        let Some(text) = pdf.as_deref().and_then(pdf_text) else {
+            continue;
+        };
         let lines: Vec<String> = text.lines().map(|l| l.trim().replace(' ', "")).collect();
         for line in luoshi_cadence::document::title_lines(
             &other.title,
@@ -464,63 +453,11 @@ async fn the_bulletin_in_three_formats() {
     }
 }
 
-/// Converts `docx` to PDF with LibreOffice in `dir`, as `name.pdf`.
-fn to_pdf(soffice: &str, dir: &std::path::Path, name: &str, docx: &[u8]) -> std::path::PathBuf {
-    let input = dir.join(format!("{name}.docx"));
-    std::fs::write(&input, docx).expect("write");
-    let profile = dir.join("lo-profile");
-    let out = std::process::Command::new(soffice)
-        .arg(format!(
-            "-env:UserInstallation=file://{}",
-            profile.display()
-        ))
-        .args(["--headless", "--convert-to", "pdf", "--outdir"])
-        .arg(dir)
-        .arg(&input)
-        .output()
-        .expect("LibreOffice runs");
-    let pdf = dir.join(format!("{name}.pdf"));
-    assert!(
-        pdf.exists(),
-        "converted: {} {}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    pdf
-}
-
 /// The pages of text before 附件1 (pdftotext separates pages with form feeds).
 fn text_pages(text: &str) -> usize {
     text.split('\u{c}')
         .position(|page| page.lines().any(|l| l.trim().replace(' ', "") == "附件1"))
         .expect("the tables are 附件")
-}
-
-/// One part of an Office package (a zip), as text.
-fn package_part(package: &[u8], name: &str) -> String {
-    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(package)).expect("zip");
-    let mut xml = String::new();
-    std::io::Read::read_to_string(&mut archive.by_name(name).expect(name), &mut xml).expect("read");
-    xml
-}
-
-/// The PDF's text through pdftotext (poppler-utils), or None where it is not installed.
-fn pdf_text(pdf: &std::path::Path) -> Option<String> {
-    if !std::path::Path::new("/usr/bin/pdftotext").exists() {
-        assert_ne!(
-            std::env::var("LUOSHI_E2E").as_deref(),
-            Ok("1"),
-            "LUOSHI_E2E=1 but pdftotext is missing (apt-get install poppler-utils)"
-        );
-        eprintln!("skipped the PDF's text: pdftotext is missing (apt-get install poppler-utils)");
-        return None;
-    }
-    let out = std::process::Command::new("/usr/bin/pdftotext")
-        .arg(pdf)
-        .arg("-")
-        .output()
-        .expect("pdftotext runs");
-    Some(String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
 #[tokio::test]

@@ -22,6 +22,24 @@ fn document_xml(docx: Vec<u8>) -> String {
     xml
 }
 
+/// The document converts to PDF with LibreOffice, its text page(s) then the table as 附件1 on
+/// pages of its own, and the printed text holds `words` (spaces aside, which pdftotext may add).
+fn printed_with(docx: &[u8], name: &str, words: &[&str]) {
+    let dir = tempfile::tempdir().expect("a folder");
+    let Some(pages) = luoshi_testkit::printed_pages(dir.path(), name, docx) else {
+        return;
+    };
+    let appendix = pages
+        .iter()
+        .position(|page| page.lines().any(|l| l.trim().replace(' ', "") == "附件1"))
+        .expect("the table prints as 附件1");
+    assert!(appendix >= 1, "the 附件 starts a page of its own");
+    let text: String = pages.concat().split_whitespace().collect();
+    for word in words {
+        assert!(text.contains(word), "{word} printed: {text}");
+    }
+}
+
 #[tokio::test]
 async fn a_unit_gets_its_own_task_sheet_as_xlsx_and_docx() {
     let (state, _dir) = common::wuhan(true).await;
@@ -84,6 +102,11 @@ async fn a_unit_gets_its_own_task_sheet_as_xlsx_and_docx() {
     )
     .await;
     assert_eq!(docx.status, StatusCode::OK);
+    printed_with(
+        &docx.bytes,
+        "任务分解表",
+        &["市科技局任务分解表", "激发市场主体创新活力"],
+    );
     let xml = document_xml(docx.bytes);
     assert!(xml.contains("市科技局任务分解表"));
     assert!(xml.contains("附件1"), "the table is the document's 附件");
@@ -141,6 +164,11 @@ async fn a_districts_table_as_a_word_document() {
     )
     .await;
     assert_eq!(answer.status, StatusCode::OK);
+    printed_with(
+        &answer.bytes,
+        "一区一表",
+        &["江岸区年度任务表（一区一表）", "推进各区创新发展"],
+    );
     let xml = document_xml(answer.bytes);
     assert!(xml.contains("江岸区年度任务表（一区一表）"));
     assert!(xml.contains("附件1"));
