@@ -28,6 +28,8 @@ pub struct TargetLine {
     pub actual: Option<f64>,
     pub evaluation: Evaluation,
     pub warning: Option<String>,
+    /// The year-end value at the course of the last three months, when forecast.
+    pub projected: Option<f64>,
     /// What the lead unit reported as problems this month.
     pub problems: String,
     pub aspirational: bool,
@@ -402,16 +404,17 @@ impl MonthlyBulletin {
             let spec = spec(target, milestones);
             let actual = city_value(month);
             let evaluation = evaluate(&spec, actual, month, rules);
-            let warning = match (group, lead) {
+            let course = match (group, lead) {
                 (None, Some(lead)) if evaluation.status != Status::Completed => forecast(
                     &ledger.trajectory(lead.id, target.id, month),
                     target.value,
                     spec.qualifier,
                     &target.unit,
-                )
-                .and_then(|f| f.warning),
+                ),
                 _ => None,
             };
+            let projected = course.as_ref().map(|f| f.projected);
+            let warning = course.and_then(|f| f.warning);
             let problems = match (group, lead) {
                 (None, Some(lead)) => ledger
                     .report(lead.id, month)
@@ -436,6 +439,7 @@ impl MonthlyBulletin {
                 actual,
                 evaluation: evaluation.clone(),
                 warning,
+                projected,
                 problems,
                 aspirational: target.aspirational,
             };

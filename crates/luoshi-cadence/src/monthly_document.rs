@@ -27,6 +27,9 @@ impl MonthlyBulletin {
             self.reports_late,
             self.reports_due - self.reports_in,
         );
+        // One item per target, as short as it can be and still signable: the target's own words
+        // (which carry its value), what was reached, how far behind pace, where the course leads,
+        // and who answers for it.
         let describe = |t: &TargetLine| {
             let reached = match (t.actual, t.evaluation.progress) {
                 (Some(a), Some(p)) => {
@@ -39,21 +42,16 @@ impl MonthlyBulletin {
                 .gap
                 .map(|g| format!("，落后序时进度 {} 个百分点", thousands(g)))
                 .unwrap_or_default();
-            let mut line = format!(
-                "{} {}：{}。目标 {}{}，{reached}，序时进度 {:.0}%{gap}。牵头单位：{}。",
-                t.path,
-                t.task_title,
-                t.target,
-                thousands(t.value),
-                t.unit,
-                t.evaluation.pace * 100.0,
-                t.lead
-            );
-            if let Some(w) = &t.warning {
-                line.push_str(&format!("{w}。"));
-            }
+            let course = t
+                .warning
+                .as_deref()
+                .map(|w| format!("；{w}"))
+                .unwrap_or_default();
             // What the lead unit reported as problems is stated once, under 存在问题.
-            line
+            format!(
+                "{} {}：{reached}{gap}{course}。牵头单位：{}。",
+                t.path, t.target, t.lead
+            )
         };
         let serious: Vec<String> = self
             .with_status(&[Status::SeriouslyLagging, Status::NotReported])
@@ -64,6 +62,35 @@ impl MonthlyBulletin {
             .with_status(&[Status::Lagging, Status::NotStarted])
             .into_iter()
             .map(describe)
+            .collect();
+        // On pace today, yet short at year end at the course of the last three months: the
+        // largest shortfalls (as a share of the target) first, a few in the text, every target's
+        // projection in the 指标进度 table.
+        let mut at_risk: Vec<(&TargetLine, f64)> = self
+            .with_status(&[Status::OnPace])
+            .into_iter()
+            .filter(|t| t.warning.is_some())
+            .filter_map(|t| {
+                let projected = t.projected?;
+                (t.value > 0.0).then(|| (t, (t.value - projected) / t.value))
+            })
+            .collect();
+        at_risk.sort_by(|a, b| b.1.total_cmp(&a.1));
+        let at_risk_named: Vec<String> = at_risk
+            .iter()
+            .take(crate::raised::SHOWN)
+            .map(|(t, _)| {
+                let projected = t.projected.unwrap_or_default();
+                format!(
+                    "{} {}（预计完成 {}{unit}，缺口 {}{unit}，{}牵头）",
+                    t.path,
+                    t.target,
+                    thousands(projected),
+                    thousands(t.value - projected),
+                    t.lead,
+                    unit = t.unit,
+                )
+            })
             .collect();
         let none = |items: Vec<String>| {
             if items.is_empty() {
@@ -92,6 +119,40 @@ impl MonthlyBulletin {
                 ]
             })
             .collect();
+        let mut behind = vec![
+            Block::Subheading("严重滞后和未报送的指标".into()),
+            none(serious),
+            Block::Subheading("滞后和未启动的指标".into()),
+            none(lagging),
+        ];
+        if !at_risk.is_empty() {
+            behind.push(Block::Subheading(
+                "符合序时进度但预计年底难以完成的指标".into(),
+            ));
+            let more = if at_risk.len() > at_risk_named.len() {
+                "缺口较大的是"
+            } else {
+                "即"
+            };
+            behind.push(Block::Paragraph(format!(
+                "{} 项指标符合序时进度，但按近三个月的进度年底难以完成，{more}{}；各指标的年底预计见「指标进度」表。",
+                at_risk.len(),
+                at_risk_named.join("、")
+            )));
+        }
+        behind.push(Block::Subheading("各区和责任单位分解指标滞后情况".into()));
+        behind.push(Block::Paragraph(
+            crate::shares::summary(&self.districts).unwrap_or_else(|| "无。".into()),
+        ));
+        if !district_rows.is_empty() {
+            behind.push(Block::Table {
+                caption: "各区滞后".into(),
+                headers: ["区/单位", "任务", "指标", "分解目标", "本期累计", "状态"]
+                    .map(String::from)
+                    .to_vec(),
+                rows: district_rows,
+            });
+        }
         let raised = crate::raised::grouped(&self.raised);
         let missing: Vec<String> = self
             .missing
@@ -136,6 +197,8 @@ impl MonthlyBulletin {
                         .progress
                         .map_or_else(String::new, |p| format!("{:.1}%", p * 100.0)),
                     format!("{:.0}%", t.evaluation.pace * 100.0),
+                    t.projected
+                        .map_or_else(String::new, |p| format!("{}{}", thousands(p), t.unit)),
                     if t.aspirational {
                         format!("{}（力争）", t.evaluation.status.label())
                     } else {
@@ -159,28 +222,7 @@ impl MonthlyBulletin {
                 },
                 Section {
                     heading: "滞后事项".into(),
-                    blocks: vec![
-                        Block::Subheading("严重滞后和未报送的指标".into()),
-                        none(serious),
-                        Block::Subheading("滞后和未启动的指标".into()),
-                        none(lagging),
-                        Block::Subheading("各区和责任单位分解指标滞后情况".into()),
-                        Block::Paragraph(
-                            crate::shares::summary(&self.districts)
-                                .unwrap_or_else(|| "无。".into()),
-                        ),
-                    ]
-                    .into_iter()
-                    .chain((!district_rows.is_empty()).then(|| {
-                        Block::Table {
-                            caption: "各区滞后".into(),
-                            headers: ["区/单位", "任务", "指标", "分解目标", "本期累计", "状态"]
-                                .map(String::from)
-                                .to_vec(),
-                            rows: district_rows,
-                        }
-                    }))
-                    .collect(),
+                    blocks: behind,
                 },
                 Section {
                     heading: "存在问题和需协调事项".into(),
@@ -210,6 +252,7 @@ impl MonthlyBulletin {
                             "本期累计",
                             "完成率",
                             "序时进度",
+                            "年底预计",
                             "状态",
                         ]
                         .map(String::from)

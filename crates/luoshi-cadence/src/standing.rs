@@ -200,6 +200,7 @@ mod tests {
                 gap: Some(0.0),
             },
             warning: None,
+            projected: None,
             problems: String::new(),
             aspirational,
         }

@@ -234,6 +234,36 @@ async fn the_bulletin_in_three_formats() {
     doc.issue = Some("第 6 期".into());
     assert_eq!(doc.subtitle, "（2021年6月）");
     let html = String::from_utf8(render(&doc, Format::Html).expect("html")).expect("utf-8");
+    // What is on pace yet forecast to fall short is counted, the largest shortfall (as a share
+    // of its target) named first.
+    let at_risk: Vec<_> = bulletin
+        .targets
+        .iter()
+        .filter(|t| !t.aspirational && t.evaluation.status == Status::OnPace)
+        .filter(|t| t.warning.is_some())
+        .collect();
+    let worst = at_risk.iter().max_by(|a, b| {
+        let short = |t: &luoshi_cadence::monthly::TargetLine| {
+            (t.value - t.projected.unwrap_or(t.value)) / t.value
+        };
+        short(a).total_cmp(&short(b))
+    });
+    {
+        let worst = worst.expect("June of the simulated year has targets on pace yet short");
+        let sentence = format!(
+            "{} 项指标符合序时进度，但按近三个月的进度年底难以完成",
+            at_risk.len()
+        );
+        let at = html
+            .find(&sentence)
+            .unwrap_or_else(|| panic!("{sentence}: {html}"));
+        let named = format!("{} {}（预计完成", worst.path, worst.target);
+        assert_eq!(
+            html[at..].find(&named).map(|i| i < sentence.len() + 40),
+            Some(true),
+            "{named} named first"
+        );
+    }
     assert!(
         html.contains("<h2>一、总体情况</h2>")
             && html.contains("<h3>（一）严重滞后和未报送的指标</h3>"),
@@ -262,12 +292,12 @@ async fn the_bulletin_in_three_formats() {
             "演示数据 + header + one row per target"
         );
         let first = bulletin.targets.first().expect("a target");
-        let row: Vec<String> = (0..8)
+        let row: Vec<String> = (0..9)
             .map(|c| range.get((2, c)).map(|d| d.to_string()).unwrap_or_default())
             .collect();
         assert_eq!(row[0], first.path);
         assert_eq!(
-            row[7].replace("（力争）", ""),
+            row[8].replace("（力争）", ""),
             first.evaluation.status.label()
         );
         // Numbers are stored as numbers: no cell holds a number as text.
