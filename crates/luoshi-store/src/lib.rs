@@ -28,6 +28,7 @@ mod periods;
 mod plan_list;
 mod publish;
 mod read;
+mod receipts;
 mod reports;
 mod review;
 mod rows;
@@ -69,6 +70,7 @@ pub use periods::PeriodRow;
 pub use plan_list::PlanRef;
 pub use publish::{AmendmentRow, Publishing};
 pub use read::{Page, TaskFilter};
+pub use receipts::{MAX_ACKNOWLEDGE, MAX_REASON, ObjectionAnswer, Receipt, ReceiptState};
 pub use reports::{
     AttachmentRow, ContextTarget, Notice, PreviousTexts, ReportInput, ReportTarget, ReportView,
     UnitReporting, ValueInput,
