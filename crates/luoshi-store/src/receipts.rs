@@ -245,7 +245,7 @@ impl Store {
                     "assignment",
                     Some(receipt.assignment_id),
                 )
-                .before(&json!({ "state": receipt.state.as_str() }))
+                .before(json!({ "state": receipt.state.as_str() }))
                 .after(json!({
                     "state": "acknowledged",
                     "task": receipt.task_path,
@@ -285,7 +285,7 @@ impl Store {
             .await?;
         write.record(
             Change::new("object_to_assignment", "assignment", Some(assignment_id))
-                .before(&json!({ "state": receipt.state.as_str() }))
+                .before(json!({ "state": receipt.state.as_str() }))
                 .after(json!({
                     "state": "objected",
                     "reason": reason,
@@ -332,7 +332,7 @@ impl Store {
             .await?;
         write.record(
             Change::new("answer_objection", "assignment", Some(assignment_id))
-                .before(&json!({ "state": "objected", "reason": receipt.reason }))
+                .before(json!({ "state": "objected", "reason": receipt.reason }))
                 .after(json!({
                     "state": state.as_str(),
                     "reply": reply,
