@@ -109,6 +109,33 @@ impl<S: Send + Sync> FromRequestParts<S> for Reviewer {
     }
 }
 
+/// A caller who answers for a unit (a unit's, district's or lead unit's account): the only
+/// one who signs for (签收) or objects to that unit's assignments. 403 for anyone else, the office
+/// included — acknowledging is the unit's own act.
+#[derive(Debug, Clone)]
+pub struct UnitMember {
+    pub caller: Caller,
+    pub unit_id: i64,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for UnitMember {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<UnitMember, ApiError> {
+        let caller = Caller::from_request_parts(parts, state).await?;
+        match (caller.principal.role, caller.principal.unit_id) {
+            (
+                luoshi_reporting::Role::UnitReporter
+                | luoshi_reporting::Role::DistrictReporter
+                | luoshi_reporting::Role::LeadReviewer,
+                Some(unit_id),
+            ) => Ok(UnitMember { caller, unit_id }),
+            _ => Err(ApiError::forbidden(
+                "只有承担任务的单位和区的账号可以签收或提出异议",
+            )),
+        }
+    }
+}
+
 pub mod password {
     use argon2::Argon2;
     use argon2::password_hash::{PasswordHasher, PasswordVerifier};

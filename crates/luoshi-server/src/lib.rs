@@ -16,6 +16,7 @@ mod known_names;
 pub mod mail;
 mod openapi;
 pub mod plans;
+pub mod receipts;
 pub mod redirect;
 pub mod reporting;
 pub mod reviews;
@@ -134,6 +135,7 @@ pub fn router(state: AppState) -> Router {
         .merge(users::routes())
         .merge(roster::routes())
         .merge(document_settings::routes())
+        .merge(receipts::routes())
         .merge(directory::routes())
         .fallback(not_found);
     protect(routes, state)

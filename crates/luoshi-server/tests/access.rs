@@ -523,6 +523,27 @@ fn cases(f: &Fixture) -> Vec<Case> {
             json!({ "issuer": " ", "signer": null, "copies_to": [], "printed_by": null }),
             &[Office],
         ),
+        // 签收 / 异议: the units' own act; the office lists and answers.
+        case("GET", "/api/receipts", Value::Null, &REPORTERS),
+        case(
+            "POST",
+            "/api/receipts/acknowledge",
+            json!({ "assignments": [] }),
+            &REPORTERS,
+        ),
+        case(
+            "POST",
+            "/api/receipts/999999/objection",
+            json!({ "reason": "" }),
+            &REPORTERS,
+        ),
+        case(
+            "POST",
+            "/api/receipts/999999/answer",
+            json!({ "answer": "keep", "reply": "" }),
+            &[Office],
+        ),
+        case("GET", "/api/plans/1/receipts", Value::Null, &[Office]),
         // Reporters' own lists and sheets.
         case(
             "GET",
