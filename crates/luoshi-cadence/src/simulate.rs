@@ -68,6 +68,7 @@ const ACTOR: &str = "演示数据";
 
 /// Fills the plan's twelve months with simulated reports and marks it 演示数据.
 pub async fn simulate_year(store: &Store, plan_id: i64) -> Result<Simulated, StoreError> {
+    sign_for_everything(store, plan_id).await?;
     let done = simulate_months(store, plan_id, 1..=12).await?;
     let snapshot = store
         .snapshot_with(plan_id, luoshi_store::Texts::None, 0)
@@ -75,6 +76,25 @@ pub async fn simulate_year(store: &Store, plan_id: i64) -> Result<Simulated, Sto
     enter_indicator_figures(store, plan_id, &snapshot.targets, ACTOR).await?;
     store.mark_demo(plan_id, ACTOR).await?;
     Ok(done)
+}
+
+/// Every unit signs for (签收) its assignments, as units do when a plan is handed out.
+async fn sign_for_everything(store: &Store, plan_id: i64) -> Result<(), StoreError> {
+    let mut by_unit: std::collections::BTreeMap<i64, Vec<i64>> = Default::default();
+    for receipt in store.plan_receipts(plan_id).await? {
+        if receipt.state.awaits_unit() {
+            by_unit
+                .entry(receipt.unit_id)
+                .or_default()
+                .push(receipt.assignment_id);
+        }
+    }
+    for (unit, assignments) in by_unit {
+        for batch in assignments.chunks(luoshi_store::MAX_ACKNOWLEDGE) {
+            store.acknowledge(unit, batch, ACTOR).await?;
+        }
+    }
+    Ok(())
 }
 
 /// Simulated reports for the months of `months` (1–12) from every assignment due in them, as

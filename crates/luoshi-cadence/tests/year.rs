@@ -221,6 +221,15 @@ async fn twelve_bulletins_agree_with_the_raw_reports() {
 async fn the_bulletin_in_three_formats() {
     let (store, plan, dir) = simulated().await;
     simulate_year(&store, plan).await.expect("simulate");
+    assert!(
+        store
+            .plan_receipts(plan)
+            .await
+            .expect("receipts")
+            .iter()
+            .all(|r| r.state == luoshi_store::ReceiptState::Acknowledged),
+        "the simulated units signed for their assignments"
+    );
     let snapshot = store.snapshot(plan).await.expect("snapshot");
     let bulletin = MonthlyBulletin::build(&snapshot, 6, &Rules::default()).expect("june");
     let mut doc = bulletin

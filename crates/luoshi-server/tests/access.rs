@@ -641,6 +641,14 @@ fn cases(f: &Fixture) -> Vec<Case> {
             &[Office, Owner],
         ),
         case("GET", "/plans/1/reporting", Value::Null, &[Office, Leader]),
+        form("/my/receipts/acknowledge", "assignment=abc", &REPORTERS),
+        form("/my/receipts/objection", "assignment=x&reason=", &REPORTERS),
+        case("GET", "/plans/1/receipts", Value::Null, &[Office]),
+        form(
+            "/plans/1/receipts/999999/answer",
+            "answer=keep&reply=",
+            &[Office],
+        ),
         case(
             "GET",
             "/plans/1/reporting.xlsx",

@@ -232,7 +232,7 @@ impl Store {
         let at = now();
         let mut write = self.begin_write(actor).await?;
         for receipt in &receipts {
-            sqlx::query("INSERT INTO assignment_receipts (assignment_id, state, reason, by_actor, at, reply) VALUES ($1, 'acknowledged', '', $2, $3, $4) ON CONFLICT (assignment_id) DO UPDATE SET state = 'acknowledged', reason = '', by_actor = $2, at = $3")
+            sqlx::query("INSERT INTO assignment_receipts (assignment_id, state, reason, by_actor, at, reply) VALUES ($1, 'acknowledged', '', $2, $3, $4) ON CONFLICT (assignment_id) DO UPDATE SET state = 'acknowledged', by_actor = $2, at = $3")
                 .bind(receipt.assignment_id)
                 .bind(actor)
                 .bind(&at)

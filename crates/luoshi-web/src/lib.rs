@@ -24,6 +24,7 @@ mod nav;
 mod pages;
 mod plans;
 mod progress;
+mod receipts;
 mod reporting;
 mod reporting_status;
 mod review;
@@ -145,6 +146,13 @@ pub fn router(state: AppState) -> Router {
         .route("/accounts/handout.xlsx", post(accounts::handout))
         .route("/accounts/{username}/{action}", post(accounts::act))
         .route("/my", get(my::my))
+        .route("/my/receipts/acknowledge", post(receipts::acknowledge))
+        .route("/my/receipts/objection", post(receipts::object))
+        .route("/plans/{id}/receipts", get(receipts::receipts_page))
+        .route(
+            "/plans/{id}/receipts/{assignment}/answer",
+            post(receipts::answer),
+        )
         .route("/my/template.xlsx", get(my::my_template))
         .route(
             "/my/upload",

@@ -47,6 +47,8 @@ struct MyPage {
     pub(crate) unit: String,
     pub(crate) sections: Vec<PlanSection>,
     pub(crate) notices: Vec<Notice>,
+    /// Assignments waiting to be signed for (签收), or objected to and waiting for the office.
+    pub(crate) awaiting: crate::receipts::Awaiting,
     /// Submitted reports waiting for this lead unit's review (in every plan).
     pub(crate) pending_reviews: usize,
     pub(crate) csrf: String,
@@ -59,6 +61,21 @@ impl MyPage {
     fn beijing(utc: &str) -> String {
         luoshi_reporting::beijing_time(utc).unwrap_or_else(|| utc.to_string())
     }
+
+    fn role(&self, r: &Receipt) -> &'static str {
+        crate::receipts::role_label(&r.role)
+    }
+}
+
+/// 我的任务 as it stands now, with what an action did (`message`) or why it was refused (`error`,
+/// answered 422).
+pub(crate) async fn page_with(
+    s: &AppState,
+    caller: &Caller,
+    message: Option<String>,
+    error: Option<String>,
+) -> Result<Response, PageError> {
+    my_page(s, caller, &Choice::default(), message, error).await
 }
 
 #[derive(Debug, Deserialize)]
@@ -183,6 +200,7 @@ async fn my_page(
     };
     let notices = s.store.notices(unit_id).await?;
     s.store.mark_notices_read(unit_id).await?;
+    let awaiting = crate::receipts::Awaiting::of(s, unit_id).await?;
     let page = MyPage {
         nav: crate::nav::Nav::build(s, caller, Some(sections[0].plan.id), crate::nav::Here::My)
             .await?,
@@ -194,6 +212,7 @@ async fn my_page(
             .unwrap_or_default(),
         sections,
         notices,
+        awaiting,
         pending_reviews,
         csrf: caller.csrf_token.clone(),
         error: error.clone(),

@@ -39,6 +39,9 @@ struct ReportingPage {
     pub(crate) total_assigned: i64,
     pub(crate) total_reported: i64,
     pub(crate) units_missing: usize,
+    /// Assignments not yet signed for (签收), and objections waiting for the office.
+    pub(crate) unsigned: usize,
+    pub(crate) objections: usize,
     pub(crate) office: bool,
     pub(crate) csrf: String,
     /// The plan's due day (31: 月末), for the calendar form's choice.
@@ -104,6 +107,7 @@ async fn reporting_page(
     let status = s.store.reporting_status(period.id).await?;
     let rows = status_rows(&status);
     let due_day = s.store.due_day(plan_id).await?;
+    let receipts = s.store.plan_receipts(plan_id).await?;
     let code = if error.is_some() && message.is_none() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
@@ -122,6 +126,11 @@ async fn reporting_page(
         total_assigned: rows.iter().map(|r| r.assigned).sum(),
         total_reported: rows.iter().map(|r| r.reported).sum(),
         units_missing: rows.iter().filter(|r| r.missing > 0).count(),
+        unsigned: receipts.iter().filter(|r| r.state.awaits_unit()).count(),
+        objections: receipts
+            .iter()
+            .filter(|r| r.state == luoshi_store::ReceiptState::Objected)
+            .count(),
         window: period.window(s.today()).label(),
         office: caller.principal.is_office(),
         csrf: caller.csrf_token.clone(),
