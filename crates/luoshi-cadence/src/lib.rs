@@ -19,6 +19,7 @@ mod raised;
 mod shares;
 pub mod simulate;
 pub mod standing;
+pub mod supervision;
 pub mod tasks;
 pub mod xlsx;
 

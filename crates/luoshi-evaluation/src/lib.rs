@@ -5,6 +5,7 @@
 pub mod assess;
 pub mod forecast;
 pub mod status;
+pub mod supervision;
 pub mod task_status;
 
 pub use assess::{AssessmentRules, Score, ScoreInput, rank_within_groups, score};
@@ -12,4 +13,5 @@ pub use forecast::{Forecast, forecast};
 pub use status::{
     Evaluation, Qualifier, Rules, Status, TargetSpec, evaluate, pace, pace_from, worst,
 };
+pub use supervision::{Level, Suggestion, SupervisionRules, suggest};
 pub use task_status::{Confirmation, TaskFacts, deadline_month, task_status};
