@@ -5,71 +5,9 @@
 
 use serde::{Deserialize, Serialize};
 
+pub use luoshi_reporting::followup::Level;
+
 use crate::status::Status;
-
-/// The level of a 督办单, mildest first.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    Serialize,
-    Deserialize,
-    utoipa::ToSchema,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum Level {
-    /// 提示: a reminder in writing.
-    Prompt,
-    /// 黄色督办.
-    Yellow,
-    /// 红色督办.
-    Red,
-}
-
-impl Level {
-    pub const ALL: [Level; 3] = [Level::Prompt, Level::Yellow, Level::Red];
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Level::Prompt => "提示",
-            Level::Yellow => "黄色督办",
-            Level::Red => "红色督办",
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Level::Prompt => "prompt",
-            Level::Yellow => "yellow",
-            Level::Red => "red",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Level> {
-        Level::ALL.into_iter().find(|l| l.as_str() == text)
-    }
-
-    /// The level an overdue order escalates to (a red one stays red, flagged).
-    pub fn next(self) -> Level {
-        match self {
-            Level::Prompt => Level::Yellow,
-            Level::Yellow | Level::Red => Level::Red,
-        }
-    }
-
-    fn index(self) -> usize {
-        match self {
-            Level::Prompt => 0,
-            Level::Yellow => 1,
-            Level::Red => 2,
-        }
-    }
-}
 
 /// When each level is suggested and what it asks; configurable per plan.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]

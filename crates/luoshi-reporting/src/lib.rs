@@ -4,6 +4,7 @@
 
 pub mod access;
 pub mod calendar;
+pub mod followup;
 pub mod months;
 pub mod report;
 
