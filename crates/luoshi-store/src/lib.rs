@@ -39,6 +39,7 @@ mod series;
 mod shares;
 mod sign_in;
 mod snapshot;
+mod supervision;
 mod support;
 mod table_seal;
 mod tokens;
@@ -83,6 +84,7 @@ pub use snapshot::{
     SnapAssignment, SnapReport, SnapShare, SnapTarget, SnapTask, SnapValue, Snapshot, Structure,
     Texts,
 };
+pub use supervision::{MAX_ORDER_TEXT, NewOrder, SubjectKind, SupervisionOrder};
 pub use support::SupportRow;
 pub use tokens::ApiToken;
 pub use unit_names::{UnknownName, unknown_names_message};
@@ -131,6 +133,23 @@ impl StoreError {
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// Text a person writes into the ledger (a reason, a reply, a requirement): trimmed, required,
+/// at most `max` characters; refused with `field` named and `label` in words.
+pub(crate) fn required_text(field: &str, label: &str, text: &str, max: usize) -> Result<String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(StoreError::invalid(field, format!("请填写{label}")));
+    }
+    let count = text.chars().count();
+    if count > max {
+        return Err(StoreError::invalid(
+            field,
+            format!("{label}不能超过 {max} 个字（填了 {count} 个字）"),
+        ));
+    }
+    Ok(text.to_string())
+}
 
 /// The ledger.
 #[derive(Debug, Clone)]

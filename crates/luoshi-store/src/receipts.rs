@@ -133,18 +133,7 @@ fn receipt_row(r: &AnyRow) -> Result<Receipt> {
 
 /// A reason or answer, trimmed and checked: required, at most [`MAX_REASON`] characters.
 fn words(field: &str, label: &str, text: &str) -> Result<String> {
-    let text = text.trim();
-    if text.is_empty() {
-        return Err(StoreError::invalid(field, format!("请填写{label}")));
-    }
-    let count = text.chars().count();
-    if count > MAX_REASON {
-        return Err(StoreError::invalid(
-            field,
-            format!("{label}不能超过 {MAX_REASON} 个字（填了 {count} 个字）"),
-        ));
-    }
-    Ok(text.to_string())
+    crate::required_text(field, label, text, MAX_REASON)
 }
 
 impl Store {

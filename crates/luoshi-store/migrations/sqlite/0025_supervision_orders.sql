@@ -28,6 +28,7 @@ CREATE TABLE supervision_orders (
     evidence_sha256 TEXT,
     answered_by TEXT,
     answered_at TEXT,
+    answered_on TEXT,
     review_comment TEXT NOT NULL DEFAULT '',
     closed_by TEXT,
     closed_at TEXT,
