@@ -3,88 +3,11 @@
 //! reports → 红色督办), and what an order at each level asks: days to answer, the assessment's
 //! deduction. Pure: the office confirms or dismisses each suggestion.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-pub use luoshi_reporting::followup::Level;
+pub use luoshi_reporting::followup::{Level, SupervisionRules};
 
 use crate::status::Status;
-
-/// When each level is suggested and what it asks; configurable per plan.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct SupervisionRules {
-    /// 提示 once an item has lagged (or not started) this many months running.
-    pub prompt_after_lagging: u32,
-    /// 黄色督办 once it has lagged this many months running.
-    pub yellow_after_lagging: u32,
-    /// 红色督办 as soon as it is seriously lagging.
-    pub red_when_serious: bool,
-    /// 提示 once its report has been missing this many months running.
-    pub prompt_after_missed: u32,
-    /// 红色督办 once its report has been missing this many months running.
-    pub red_after_missed: u32,
-    /// Days an order gives to answer, per level (提示, 黄色, 红色).
-    pub days_to_answer: [u32; 3],
-    /// Points the annual assessment deducts per order, per level.
-    pub deduction: [f64; 3],
-    /// Further points per order answered late or not at all.
-    pub overdue_deduction: f64,
-}
-
-impl Default for SupervisionRules {
-    fn default() -> SupervisionRules {
-        SupervisionRules {
-            prompt_after_lagging: 1,
-            yellow_after_lagging: 2,
-            red_when_serious: true,
-            prompt_after_missed: 1,
-            red_after_missed: 3,
-            days_to_answer: [10, 7, 5],
-            deduction: [0.0, 1.0, 2.0],
-            overdue_deduction: 1.0,
-        }
-    }
-}
-
-impl SupervisionRules {
-    pub fn days_to_answer(&self, level: Level) -> u32 {
-        self.days_to_answer[level.index()]
-    }
-
-    pub fn deduction(&self, level: Level) -> f64 {
-        self.deduction[level.index()]
-    }
-
-    /// The first rule that does not hold, as (field, message).
-    pub fn check(&self) -> Result<(), (&'static str, String)> {
-        if self.prompt_after_lagging == 0 || self.yellow_after_lagging == 0 {
-            return Err(("yellow_after_lagging", "连续滞后月数须至少为 1".into()));
-        }
-        if self.prompt_after_lagging > self.yellow_after_lagging {
-            return Err((
-                "prompt_after_lagging",
-                "提示的连续滞后月数不能多于黄色督办的".into(),
-            ));
-        }
-        if self.prompt_after_missed == 0 || self.red_after_missed < self.prompt_after_missed {
-            return Err((
-                "red_after_missed",
-                "连续未报送月数：提示须至少为 1，且不多于红色督办的".into(),
-            ));
-        }
-        if self.days_to_answer.iter().any(|d| !(1..=90).contains(d)) {
-            return Err(("days_to_answer", "办理期限须在 1 至 90 天之间".into()));
-        }
-        if self
-            .deduction
-            .iter()
-            .chain([&self.overdue_deduction])
-            .any(|d| !d.is_finite() || !(0.0..=100.0).contains(d))
-        {
-            return Err(("deduction", "扣分须在 0 至 100 之间".into()));
-        }
-        Ok(())
-    }
-}
 
 /// A suggested order: its level and, in words, why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
@@ -196,28 +119,5 @@ mod tests {
             Some(Level::Yellow),
             "serious is lagging too, but not red under these rules"
         );
-    }
-
-    #[test]
-    fn rules_that_contradict_themselves_are_refused() {
-        assert!(SupervisionRules::default().check().is_ok());
-        let upside_down = SupervisionRules {
-            prompt_after_lagging: 3,
-            yellow_after_lagging: 2,
-            ..SupervisionRules::default()
-        };
-        assert_eq!(
-            upside_down.check().map_err(|e| e.0),
-            Err("prompt_after_lagging")
-        );
-        let forever = SupervisionRules {
-            days_to_answer: [10, 7, 0],
-            ..SupervisionRules::default()
-        };
-        assert!(forever.check().is_err());
-        assert_eq!(Level::Prompt.next(), Level::Yellow);
-        assert_eq!(Level::Red.next(), Level::Red);
-        assert_eq!(Level::parse("yellow"), Some(Level::Yellow));
-        assert_eq!(Level::parse("blue"), None);
     }
 }

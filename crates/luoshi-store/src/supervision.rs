@@ -5,7 +5,7 @@
 //! Every step is audited.
 
 use luoshi_reporting::Day;
-use luoshi_reporting::followup::{Level, OrderState};
+use luoshi_reporting::followup::{Level, OrderState, SupervisionRules};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -643,5 +643,53 @@ impl Store {
             );
         }
         Ok(escalated)
+    }
+}
+
+impl Store {
+    /// The plan's 督办 rules, or the defaults.
+    pub async fn supervision_rules(&self, plan_id: i64) -> Result<SupervisionRules> {
+        self.plan(plan_id).await?;
+        let row = sqlx::query("SELECT rules FROM supervision_rules WHERE plan_id = $1")
+            .bind(plan_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        match row {
+            Some(r) => Ok(serde_json::from_str(&r.try_get::<String, _>("rules")?)?),
+            None => Ok(SupervisionRules::default()),
+        }
+    }
+
+    /// Sets the plan's 督办 rules, checked, recorded with what they were before.
+    pub async fn set_supervision_rules(
+        &self,
+        plan_id: i64,
+        rules: &SupervisionRules,
+        actor: &str,
+    ) -> Result<SupervisionRules> {
+        rules
+            .check()
+            .map_err(|(field, message)| StoreError::invalid(field, message))?;
+        let before = self.supervision_rules(plan_id).await?;
+        let mut write = self.begin_write(actor).await?;
+        let conn = write.conn();
+        sqlx::query("DELETE FROM supervision_rules WHERE plan_id = $1")
+            .bind(plan_id)
+            .execute(&mut *conn)
+            .await?;
+        sqlx::query("INSERT INTO supervision_rules (plan_id, rules, updated_by, updated_at) VALUES ($1, $2, $3, $4)")
+            .bind(plan_id)
+            .bind(serde_json::to_string(rules)?)
+            .bind(actor)
+            .bind(now())
+            .execute(&mut *conn)
+            .await?;
+        write.record(
+            Change::new("set_supervision_rules", "plan", Some(plan_id))
+                .before(&before)
+                .after(json!(rules)),
+        );
+        write.commit().await?;
+        Ok(rules.clone())
     }
 }

@@ -255,3 +255,46 @@ async fn an_order_is_issued_signed_answered_sent_back_and_closed() {
         assert!(store.verify_audit().await.expect("verify").is_ok());
     }
 }
+
+#[tokio::test]
+async fn a_plan_keeps_its_own_supervision_rules() {
+    use luoshi_reporting::followup::SupervisionRules;
+    for t in stores().await {
+        let store = &t.store;
+        let plan = published(store).await;
+        assert_eq!(
+            store.supervision_rules(plan).await.expect("rules"),
+            SupervisionRules::default()
+        );
+        let upside_down = SupervisionRules {
+            prompt_after_lagging: 3,
+            yellow_after_lagging: 2,
+            ..SupervisionRules::default()
+        };
+        let refused = store
+            .set_supervision_rules(plan, &upside_down, "office")
+            .await;
+        assert!(
+            matches!(&refused, Err(StoreError::Invalid { field, .. }) if field == "prompt_after_lagging"),
+            "{refused:?}"
+        );
+        let patient = SupervisionRules {
+            yellow_after_lagging: 3,
+            days_to_answer: [15, 10, 5],
+            ..SupervisionRules::default()
+        };
+        store
+            .set_supervision_rules(plan, &patient, "office")
+            .await
+            .expect("set");
+        assert_eq!(store.supervision_rules(plan).await.expect("rules"), patient);
+        assert!(
+            store
+                .audit_log(5)
+                .await
+                .expect("log")
+                .iter()
+                .any(|r| r.action == "set_supervision_rules")
+        );
+    }
+}

@@ -53,3 +53,12 @@ CREATE TABLE supervision_dismissals (
     dismissed_at TEXT NOT NULL,
     PRIMARY KEY (plan_id, period_key, subject_kind, subject_id, unit_id)
 );
+
+-- The plan's 督办 rules (what suggests each level, days to answer, deductions) as JSON; a plan
+-- without a row uses the defaults.
+CREATE TABLE supervision_rules (
+    plan_id BIGINT PRIMARY KEY REFERENCES plans(id) ON DELETE CASCADE,
+    rules TEXT NOT NULL,
+    updated_by TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
