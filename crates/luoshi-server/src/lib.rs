@@ -24,6 +24,7 @@ pub mod roster;
 mod shared_directory;
 pub mod sign_in;
 mod standing;
+pub mod supervision;
 pub mod upload;
 pub mod users;
 
@@ -136,6 +137,7 @@ pub fn router(state: AppState) -> Router {
         .merge(roster::routes())
         .merge(document_settings::routes())
         .merge(receipts::routes())
+        .merge(supervision::routes())
         .merge(directory::routes())
         .fallback(not_found);
     protect(routes, state)

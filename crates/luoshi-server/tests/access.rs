@@ -544,6 +544,78 @@ fn cases(f: &Fixture) -> Vec<Case> {
             &[Office],
         ),
         case("GET", "/api/plans/1/receipts", Value::Null, &[Office]),
+        // 督办: the office suggests, issues, reviews; leaders read; units sign and answer their own.
+        case(
+            "GET",
+            "/api/plans/1/supervision/suggestions?period=2021-06",
+            Value::Null,
+            &[Office],
+        ),
+        case(
+            "GET",
+            "/api/plans/1/supervision/orders",
+            Value::Null,
+            &[Office, Leader],
+        ),
+        case(
+            "POST",
+            "/api/plans/1/supervision/orders",
+            json!({ "level": "yellow", "subject_kind": "target", "subject_id": 999_999, "unit": "火星局",
+                    "period_key": "2021-06", "reason": "", "requirement": "", "due_on": "2021-07-10" }),
+            &[Office],
+        ),
+        case(
+            "POST",
+            "/api/plans/1/supervision/dismissals",
+            json!({ "period_key": "2021-06", "subject_kind": "target", "subject_id": 1, "unit": "火星局",
+                    "level": "prompt", "reason": "" }),
+            &[Office],
+        ),
+        case(
+            "POST",
+            "/api/plans/1/supervision/escalate",
+            Value::Null,
+            &[Office],
+        ),
+        case(
+            "GET",
+            "/api/plans/1/supervision/rules",
+            Value::Null,
+            &SIGNED_IN,
+        ),
+        case(
+            "PUT",
+            "/api/plans/1/supervision/rules",
+            json!({ "prompt_after_lagging": 0, "yellow_after_lagging": 0, "red_when_serious": true,
+                    "prompt_after_missed": 1, "red_after_missed": 3, "days_to_answer": [10, 7, 5],
+                    "deduction": [0, 1, 2], "overdue_deduction": 1 }),
+            &[Office],
+        ),
+        case("GET", "/api/supervision/mine", Value::Null, &REPORTERS),
+        case(
+            "GET",
+            "/api/supervision/orders/999999",
+            Value::Null,
+            &SIGNED_IN,
+        ),
+        case(
+            "POST",
+            "/api/supervision/orders/999999/sign",
+            Value::Null,
+            &REPORTERS,
+        ),
+        case(
+            "POST",
+            "/api/supervision/orders/999999/answer",
+            json!({ "measures": "" }),
+            &REPORTERS,
+        ),
+        case(
+            "POST",
+            "/api/supervision/orders/999999/review",
+            json!({ "close": true }),
+            &[Office],
+        ),
         // Reporters' own lists and sheets.
         case(
             "GET",
