@@ -142,3 +142,78 @@ pub fn suggestions(
     }
     suggested_orders(&months, supervision)
 }
+
+/// `2021-07-10` → `2021年7月10日`, as a 公文 prints a date; anything else as it is.
+fn printed_date(day: &str) -> String {
+    match luoshi_reporting::Day::parse(day) {
+        Some(d) => format!("{}年{}月{}日", d.year, d.month, d.day),
+        None => day.to_string(),
+    }
+}
+
+/// A 督办单 as an official document: numbered `督办〔2021〕第 3 号` in the 期号 line, addressed to
+/// the unit, with the matter and its reason, what is required, the deadline, and — once there
+/// is one — the unit's answer and the office's review.
+pub fn order_document(
+    order: &luoshi_store::SupervisionOrder,
+    issuer: &str,
+    demo: bool,
+) -> crate::document::OfficialDocument {
+    use crate::document::{Block, OfficialDocument, Section};
+    let issued_on = order
+        .issued_at
+        .get(..10)
+        .map(printed_date)
+        .unwrap_or_default();
+    let mut sections = vec![
+        Section {
+            heading: "督办事项".into(),
+            blocks: vec![Block::Paragraph(format!(
+                "{} {}（{}）。督办事由：{}。",
+                order.task_path, order.task_title, order.item, order.reason
+            ))],
+        },
+        Section {
+            heading: "督办要求".into(),
+            blocks: vec![Block::Paragraph(order.requirement.clone())],
+        },
+        Section {
+            heading: "办理期限".into(),
+            blocks: vec![Block::Paragraph(format!(
+                "请于{}前将整改措施和办理情况书面反馈{issuer}，逾期未办结的按规定升级督办并在调度通报中通报。",
+                printed_date(&order.due_on)
+            ))],
+        },
+    ];
+    if !order.measures.is_empty() {
+        let mut blocks = vec![Block::Paragraph(order.measures.clone())];
+        if let Some(name) = &order.evidence_name {
+            blocks.push(Block::Paragraph(format!("佐证材料：{name}。")));
+        }
+        sections.push(Section {
+            heading: "办理情况".into(),
+            blocks,
+        });
+    }
+    if order.state == luoshi_reporting::followup::OrderState::Closed {
+        let comment = if order.review_comment.is_empty() {
+            String::new()
+        } else {
+            format!("复核意见：{}。", order.review_comment)
+        };
+        sections.push(Section {
+            heading: "复核结果".into(),
+            blocks: vec![Block::Paragraph(format!("已办结。{comment}"))],
+        });
+    }
+    OfficialDocument {
+        title: format!("{}单", order.level.label()),
+        subtitle: format!("（{}）", order.unit),
+        signature: vec![issuer.to_string(), issued_on],
+        demo,
+        issue: Some(order.number_label()),
+        sections,
+        frame: None,
+        foreword: Some(format!("{}：", order.unit)),
+    }
+}

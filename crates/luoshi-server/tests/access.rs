@@ -716,6 +716,21 @@ fn cases(f: &Fixture) -> Vec<Case> {
         form("/my/receipts/acknowledge", "assignment=abc", &REPORTERS),
         form("/my/receipts/objection", "assignment=x&reason=", &REPORTERS),
         case("GET", "/plans/1/receipts", Value::Null, &[Office]),
+        case(
+            "GET",
+            "/plans/1/supervision",
+            Value::Null,
+            &[Office, Leader],
+        ),
+        form(
+            "/plans/1/supervision/decide",
+            "level=x&subject_kind=target&subject_id=1&unit=x&period_key=x&reason=&requirement=&due_on=&action=issue",
+            &[Office],
+        ),
+        form("/plans/1/supervision/escalate", "", &[Office]),
+        case("GET", "/supervision/999999", Value::Null, &SIGNED_IN),
+        form("/supervision/999999/sign", "", &REPORTERS),
+        form("/supervision/999999/review", "decision=close", &[Office]),
         form(
             "/plans/1/receipts/999999/answer",
             "answer=keep&reply=",

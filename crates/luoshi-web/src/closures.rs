@@ -9,7 +9,7 @@ use axum::response::{Html, IntoResponse, Response};
 use luoshi_server::AppState;
 use luoshi_server::auth::{Caller, Office};
 use luoshi_server::redirect::see_other;
-use luoshi_store::{Evidence, StoreError};
+use luoshi_store::StoreError;
 use serde::Deserialize;
 
 use crate::pages::{PageError, task_page};
@@ -41,40 +41,10 @@ pub async fn close(
     Path(task): Path<i64>,
     mut form: Multipart,
 ) -> Result<Response, PageError> {
-    let mut note = String::new();
-    let mut evidence = None;
-    loop {
-        match form.next_field().await {
-            Ok(Some(field)) => match field.name() {
-                Some("note") => note = field.text().await.unwrap_or_default(),
-                Some("file") => {
-                    let name = field.file_name().unwrap_or_default().to_string();
-                    let Ok(bytes) = field.bytes().await else {
-                        return refused(&s, &caller, task, "佐证材料过大，上限 10 MB".into()).await;
-                    };
-                    if name.is_empty() && bytes.is_empty() {
-                        continue;
-                    }
-                    let Some(kind) = luoshi_server::reporting::sniff(&bytes, &name) else {
-                        let message = format!(
-                            "「{name}」不是允许的佐证材料类型（PDF、Word .docx、Excel .xlsx、PNG、JPEG），或扩展名与内容不符"
-                        );
-                        return refused(&s, &caller, task, message).await;
-                    };
-                    evidence = Some(Evidence {
-                        filename: name,
-                        content_type: kind.to_string(),
-                        data: bytes.to_vec(),
-                    });
-                }
-                _ => {}
-            },
-            Ok(None) => break,
-            Err(e) => {
-                return refused(&s, &caller, task, format!("上传失败：{}", e.body_text())).await;
-            }
-        }
-    }
+    let (note, evidence) = match crate::upload_field::text_and_evidence(&mut form, "note").await {
+        Ok(read) => read,
+        Err(message) => return refused(&s, &caller, task, message).await,
+    };
     let result = s
         .store
         .close_task(task, &note, evidence.as_ref(), s.today(), &caller.actor())

@@ -29,6 +29,7 @@ mod reporting;
 mod reporting_status;
 mod review;
 mod reviews;
+mod supervision;
 mod support;
 mod task_sheets;
 mod upload_field;
@@ -149,6 +150,18 @@ pub fn router(state: AppState) -> Router {
         .route("/my/receipts/acknowledge", post(receipts::acknowledge))
         .route("/my/receipts/objection", post(receipts::object))
         .route("/plans/{id}/receipts", get(receipts::receipts_page))
+        .route("/plans/{id}/supervision", get(supervision::plan_page))
+        .route("/plans/{id}/supervision/decide", post(supervision::decide))
+        .route(
+            "/plans/{id}/supervision/escalate",
+            post(supervision::escalate),
+        )
+        .route("/supervision/{id}", get(supervision::order))
+        .route("/supervision/{id}/sign", post(supervision::sign))
+        .route("/supervision/{id}/answer", post(supervision::answer))
+        .route("/supervision/{id}/review", post(supervision::review))
+        .route("/supervision/{id}/evidence", get(supervision::evidence))
+        .route("/supervision/{id}/order.docx", get(supervision::docx))
         .route(
             "/plans/{id}/receipts/{assignment}/answer",
             post(receipts::answer),

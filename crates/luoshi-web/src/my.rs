@@ -49,6 +49,8 @@ struct MyPage {
     pub(crate) notices: Vec<Notice>,
     /// Assignments waiting to be signed for (签收), or objected to and waiting for the office.
     pub(crate) awaiting: crate::receipts::Awaiting,
+    /// 督办单 not yet closed.
+    pub(crate) orders: Vec<SupervisionOrder>,
     /// Submitted reports waiting for this lead unit's review (in every plan).
     pub(crate) pending_reviews: usize,
     pub(crate) csrf: String,
@@ -201,6 +203,7 @@ async fn my_page(
     let notices = s.store.notices(unit_id).await?;
     s.store.mark_notices_read(unit_id).await?;
     let awaiting = crate::receipts::Awaiting::of(s, unit_id).await?;
+    let orders = crate::supervision::open_for_unit(s, unit_id).await?;
     let page = MyPage {
         nav: crate::nav::Nav::build(s, caller, Some(sections[0].plan.id), crate::nav::Here::My)
             .await?,
@@ -213,6 +216,7 @@ async fn my_page(
         sections,
         notices,
         awaiting,
+        orders,
         pending_reviews,
         csrf: caller.csrf_token.clone(),
         error: error.clone(),

@@ -1,0 +1,433 @@
+//! 督办 in the browser: the office's page of a month's suggested orders (issued as suggested or
+//! changed, or dismissed with a reason) and of every order with its state; an order's own page,
+//! where the unit signs for and answers it (整改措施, evidence) and the office closes it or sends
+//! it back; the order as a .docx in the plan's 公文 frame.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use luoshi_reporting::followup::{Level, OrderState};
+use luoshi_server::AppState;
+use luoshi_server::auth::{Caller, Office, UnitMember};
+use luoshi_server::supervision::{Suggestion, readable_order, suggestions_for};
+use luoshi_store::{NewOrder, PlanSummary, SubjectKind, SupervisionOrder};
+use serde::Deserialize;
+
+use crate::pages::PageError;
+
+#[derive(Template)]
+#[template(path = "supervision.html")]
+struct PlanPage {
+    nav: crate::nav::Nav,
+    plan: PlanSummary,
+    period: String,
+    office: bool,
+    suggestions: Vec<Suggestion>,
+    orders: Vec<SupervisionOrder>,
+    today: luoshi_reporting::Day,
+    csrf: String,
+    message: Option<String>,
+    error: Option<String>,
+}
+
+impl PlanPage {
+    fn kind(s: &Suggestion) -> &'static str {
+        match s.order.subject_kind {
+            SubjectKind::Target => "target",
+            SubjectKind::Task => "task",
+        }
+    }
+
+    fn overdue(&self, o: &SupervisionOrder) -> bool {
+        o.overdue(self.today) || o.overdue_on.is_some()
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct PeriodQuery {
+    #[serde(default)]
+    period: Option<String>,
+}
+
+/// The month before `today` (the one a dispatch meeting follows up), as `2021-05`.
+fn last_month(today: luoshi_reporting::Day) -> String {
+    if today.month == 1 {
+        format!("{}-12", today.year - 1)
+    } else {
+        format!("{}-{:02}", today.year, today.month - 1)
+    }
+}
+
+async fn render(
+    s: &AppState,
+    caller: &Caller,
+    plan_id: i64,
+    period: Option<String>,
+    status: StatusCode,
+    message: Option<String>,
+    error: Option<String>,
+) -> Result<Response, PageError> {
+    let office = caller.principal.is_office();
+    if !office && caller.principal.role != luoshi_reporting::Role::Leader {
+        return Err(PageError::new(
+            StatusCode::FORBIDDEN,
+            "只有协调办公室和领导可以查看督办".into(),
+        ));
+    }
+    let plan = s.store.plan(plan_id).await?;
+    let period = period
+        .filter(|p| !p.trim().is_empty())
+        .unwrap_or_else(|| last_month(s.today()));
+    let suggestions = if office {
+        match suggestions_for(s, plan_id, &period).await {
+            Ok(list) => list,
+            Err(e) if e.status.is_client_error() => {
+                return Err(PageError::new(e.status, e.body.error));
+            }
+            Err(e) => return Err(e.into()),
+        }
+    } else {
+        Vec::new()
+    };
+    let page = PlanPage {
+        nav: crate::nav::Nav::build(s, caller, Some(plan_id), crate::nav::Here::Reporting).await?,
+        orders: s.store.supervision_orders(plan_id).await?,
+        today: s.today(),
+        plan,
+        period,
+        office,
+        suggestions,
+        csrf: caller.csrf_token.clone(),
+        message,
+        error,
+    };
+    Ok((status, crate::pages::render(page)?).into_response())
+}
+
+pub async fn plan_page(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(plan): Path<i64>,
+    Query(q): Query<PeriodQuery>,
+) -> Result<Response, PageError> {
+    render(&s, &caller, plan, q.period, StatusCode::OK, None, None).await
+}
+
+#[derive(Debug, Deserialize)]
+pub struct IssueForm {
+    level: String,
+    subject_kind: String,
+    subject_id: i64,
+    unit: String,
+    period_key: String,
+    reason: String,
+    requirement: String,
+    due_on: String,
+    /// `issue` or `dismiss`.
+    action: String,
+    #[serde(default)]
+    dismissal: String,
+}
+
+/// A suggestion's form: issued (as suggested or changed) or dismissed with a reason.
+pub async fn decide(
+    State(s): State<AppState>,
+    Office(caller): Office,
+    Path(plan): Path<i64>,
+    Form(form): Form<IssueForm>,
+) -> Result<Response, PageError> {
+    let bad = |what: &str| PageError::new(StatusCode::BAD_REQUEST, format!("{what}无法识别"));
+    let level = Level::parse(&form.level).ok_or_else(|| bad("督办级别"))?;
+    let subject_kind = match form.subject_kind.as_str() {
+        "target" => SubjectKind::Target,
+        "task" => SubjectKind::Task,
+        _ => return Err(bad("督办对象")),
+    };
+    let period = Some(form.period_key.clone());
+    let done = match form.action.as_str() {
+        "issue" => s
+            .store
+            .issue_order(
+                plan,
+                &NewOrder {
+                    level,
+                    subject_kind,
+                    subject_id: form.subject_id,
+                    unit: form.unit.clone(),
+                    period_key: form.period_key.clone(),
+                    reason: form.reason.clone(),
+                    requirement: form.requirement.clone(),
+                    due_on: form.due_on.clone(),
+                },
+                s.today(),
+                &caller.actor(),
+            )
+            .await
+            .map(|o| {
+                format!(
+                    "已下达{}（{}，{}）。",
+                    o.number_label(),
+                    o.level.label(),
+                    o.unit
+                )
+            }),
+        "dismiss" => s
+            .store
+            .dismiss_suggestion(
+                plan,
+                &form.period_key,
+                subject_kind,
+                form.subject_id,
+                &form.unit,
+                level,
+                &form.dismissal,
+                &caller.actor(),
+            )
+            .await
+            .map(|()| format!("已不予督办：{}。", form.unit)),
+        _ => return Err(bad("操作")),
+    };
+    match done {
+        Ok(message) => {
+            render(
+                &s,
+                &caller,
+                plan,
+                period,
+                StatusCode::OK,
+                Some(message),
+                None,
+            )
+            .await
+        }
+        Err(e) => {
+            let e = luoshi_server::ApiError::from(e);
+            if e.status.is_client_error() {
+                let error = Some(e.body.error);
+                render(&s, &caller, plan, period, e.status, None, error).await
+            } else {
+                Err(e.into())
+            }
+        }
+    }
+}
+
+pub async fn escalate(
+    State(s): State<AppState>,
+    Office(caller): Office,
+    Path(plan): Path<i64>,
+) -> Result<Response, PageError> {
+    let new = luoshi_server::supervision::escalate_plan(&s, plan, &caller.actor()).await?;
+    let message = if new.is_empty() {
+        "没有需要升级的逾期督办单。".to_string()
+    } else {
+        let numbers: Vec<String> = new.iter().map(SupervisionOrder::number_label).collect();
+        format!("逾期督办单已升级：{}。", numbers.join("、"))
+    };
+    render(&s, &caller, plan, None, StatusCode::OK, Some(message), None).await
+}
+
+#[derive(Template)]
+#[template(path = "order.html")]
+struct OrderPage {
+    nav: crate::nav::Nav,
+    order: SupervisionOrder,
+    /// The caller's unit answers for it.
+    own: bool,
+    office: bool,
+    overdue: bool,
+    csrf: String,
+    message: Option<String>,
+    error: Option<String>,
+}
+
+impl OrderPage {
+    fn beijing(utc: &Option<String>) -> String {
+        utc.as_deref()
+            .map(|t| luoshi_reporting::beijing_time(t).unwrap_or_else(|| t.to_string()))
+            .unwrap_or_default()
+    }
+}
+
+async fn order_page(
+    s: &AppState,
+    caller: &Caller,
+    id: i64,
+    status: StatusCode,
+    message: Option<String>,
+    error: Option<String>,
+) -> Result<Response, PageError> {
+    let order = readable_order(s, caller, id).await?;
+    let page = OrderPage {
+        nav: crate::nav::Nav::build(s, caller, Some(order.plan_id), crate::nav::Here::Elsewhere)
+            .await?,
+        own: caller.principal.unit_id == Some(order.unit_id) && caller.principal.reports(),
+        office: caller.principal.is_office(),
+        overdue: order.overdue(s.today()) || order.overdue_on.is_some(),
+        order,
+        csrf: caller.csrf_token.clone(),
+        message,
+        error,
+    };
+    Ok((status, crate::pages::render(page)?).into_response())
+}
+
+pub async fn order(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    order_page(&s, &caller, id, StatusCode::OK, None, None).await
+}
+
+/// The page after an action: its message, or the refusal (4xx) in words.
+async fn after(
+    s: &AppState,
+    caller: &Caller,
+    id: i64,
+    done: luoshi_store::Result<String>,
+) -> Result<Response, PageError> {
+    match done {
+        Ok(message) => order_page(s, caller, id, StatusCode::OK, Some(message), None).await,
+        Err(e) => {
+            let e = luoshi_server::ApiError::from(e);
+            if e.status.is_client_error() {
+                order_page(s, caller, id, e.status, None, Some(e.body.error)).await
+            } else {
+                Err(e.into())
+            }
+        }
+    }
+}
+
+pub async fn sign(
+    State(s): State<AppState>,
+    member: UnitMember,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    let done = s
+        .store
+        .sign_order(member.unit_id, id, &member.caller.actor())
+        .await
+        .map(|o| {
+            format!(
+                "已签收{}，请在 {} 前反馈整改措施。",
+                o.number_label(),
+                o.due_on
+            )
+        });
+    after(&s, &member.caller, id, done).await
+}
+
+pub async fn answer(
+    State(s): State<AppState>,
+    member: UnitMember,
+    Path(id): Path<i64>,
+    mut form: Multipart,
+) -> Result<Response, PageError> {
+    let (measures, evidence) =
+        match crate::upload_field::text_and_evidence(&mut form, "measures").await {
+            Ok(read) => read,
+            Err(message) => {
+                return order_page(
+                    &s,
+                    &member.caller,
+                    id,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    None,
+                    Some(message),
+                )
+                .await;
+            }
+        };
+    let done = s
+        .store
+        .answer_order(
+            member.unit_id,
+            id,
+            &measures,
+            evidence.as_ref(),
+            s.today(),
+            &member.caller.actor(),
+        )
+        .await
+        .map(|o| format!("已反馈{}，等待协调办公室复核。", o.number_label()));
+    after(&s, &member.caller, id, done).await
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ReviewForm {
+    /// `close` or `return`.
+    decision: String,
+    #[serde(default)]
+    comment: String,
+}
+
+pub async fn review(
+    State(s): State<AppState>,
+    Office(caller): Office,
+    Path(id): Path<i64>,
+    Form(form): Form<ReviewForm>,
+) -> Result<Response, PageError> {
+    let close = match form.decision.as_str() {
+        "close" => true,
+        "return" => false,
+        other => {
+            return Err(PageError::new(
+                StatusCode::BAD_REQUEST,
+                format!("复核决定「{other}」无效：应为“办结”或“退回”"),
+            ));
+        }
+    };
+    let done = s
+        .store
+        .review_order(id, close, &form.comment, &caller.actor())
+        .await
+        .map(|o| format!("{}：{}。", o.number_label(), o.state.label()));
+    after(&s, &caller, id, done).await
+}
+
+pub async fn evidence(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    readable_order(&s, &caller, id).await?;
+    let (name, kind, bytes) = s.store.supervision_evidence(id).await?;
+    Ok(luoshi_server::reporting::download(bytes, &kind, &name))
+}
+
+/// The order as a Word document in the plan's 公文 frame.
+pub async fn docx(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    let order = readable_order(&s, &caller, id).await?;
+    let settings = s.store.document_settings(order.plan_id).await?;
+    let demo = s.store.plan(order.plan_id).await?.demo;
+    let document = luoshi_cadence::supervision::order_document(&order, &settings.issuer, demo)
+        .framed(&settings);
+    let bytes = luoshi_cadence::docx::render(&document)
+        .map_err(|e| PageError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
+    Ok(luoshi_server::reporting::download(
+        bytes,
+        crate::download::DOCX,
+        &format!("{}.docx", order.number_label()),
+    ))
+}
+
+/// The unit's open orders, for 我的任务.
+pub(crate) async fn open_for_unit(
+    s: &AppState,
+    unit_id: i64,
+) -> Result<Vec<SupervisionOrder>, PageError> {
+    Ok(s.store
+        .unit_supervision_orders(unit_id)
+        .await?
+        .into_iter()
+        .filter(|o| o.state != OrderState::Closed)
+        .collect())
+}
