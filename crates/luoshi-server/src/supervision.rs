@@ -83,6 +83,14 @@ pub async fn suggestions_for(
     let snapshot = s.store.snapshot_with(plan_id, Texts::None, month).await?;
     let dismissed = s.store.dismissed_suggestions(plan_id, period).await?;
     let issued = s.store.supervision_orders(plan_id).await?;
+    // A district's share is answered for by its government: orders go to units by name.
+    let governments: std::collections::HashMap<String, String> = s
+        .store
+        .districts()
+        .await?
+        .into_iter()
+        .map(|d| (d.name, d.government))
+        .collect();
     let today = s.today();
     let kind_of = |subject: Subject| match subject {
         Subject::Target(id) => (SubjectKind::Target, id),
@@ -91,6 +99,12 @@ pub async fn suggestions_for(
     Ok(
         luoshi_cadence::supervision::suggestions(&snapshot, month, &rules, &supervision)
             .into_iter()
+            .map(|mut o| {
+                if let Some(government) = governments.get(&o.holder) {
+                    o.holder = government.clone();
+                }
+                o
+            })
             .filter(|o| {
                 let (kind, id) = kind_of(o.subject);
                 !dismissed

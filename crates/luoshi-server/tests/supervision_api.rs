@@ -36,6 +36,24 @@ async fn suggestions_become_orders_that_are_signed_answered_and_closed() {
         )
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}");
+    // A district's own share goes to its government, and can be issued as suggested.
+    assert!(suggested.iter().all(|s| s["holder"] != "江岸区"));
+    let share = suggested
+        .iter()
+        .find(|s| {
+            s["item"].as_str().is_some_and(|i| i.contains("分别"))
+                && s["holder"] != "江岸区人民政府"
+        })
+        .expect("a district's share of a 分别 target is suggested");
+    let (status, body) = app
+        .json(
+            &app.office,
+            "POST",
+            "/api/plans/1/supervision/orders",
+            share["order"].clone(),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
     let jiangan: Vec<&Value> = suggested
         .iter()
         .filter(|s| s["holder"] == "江岸区人民政府")
@@ -57,7 +75,7 @@ async fn suggestions_become_orders_that_are_signed_answered_and_closed() {
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{order}");
-    assert_eq!(order["number"], 1);
+    assert_eq!(order["number"], 2);
     assert_eq!(order["state"], "issued");
     let id = order["id"].as_i64().expect("id");
 
@@ -83,7 +101,7 @@ async fn suggestions_become_orders_that_are_signed_answered_and_closed() {
         )
         .await;
     let again = again.as_array().expect("a list");
-    assert_eq!(again.len(), suggested.len() - 2);
+    assert_eq!(again.len(), suggested.len() - 3);
     for gone in [&first, second] {
         assert!(
             !again
