@@ -160,11 +160,7 @@ pub fn order_document(
     demo: bool,
 ) -> crate::document::OfficialDocument {
     use crate::document::{Block, OfficialDocument, Section};
-    let issued_on = order
-        .issued_at
-        .get(..10)
-        .map(printed_date)
-        .unwrap_or_default();
+    let issued_on = printed_date(&order.issued_on);
     let mut sections = vec![
         Section {
             heading: "督办事项".into(),
@@ -214,6 +210,6 @@ pub fn order_document(
         issue: Some(order.number_label()),
         sections,
         frame: None,
-        foreword: Some(format!("{}：", order.unit)),
+        foreword: None,
     }
 }

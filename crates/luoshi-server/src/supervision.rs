@@ -128,7 +128,7 @@ pub async fn suggestions_for(
                     subject_id,
                     unit: o.holder.clone(),
                     period_key: period.to_string(),
-                    reason: format!("{} {}：{}", o.path, o.item, o.reason),
+                    reason: o.reason.clone(),
                     requirement: format!(
                         "请于 {due} 前报送整改措施和追赶进度的时间表，并附佐证材料。"
                     ),

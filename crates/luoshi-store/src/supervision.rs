@@ -78,6 +78,8 @@ pub struct SupervisionOrder {
     pub state: OrderState,
     pub issued_by: String,
     pub issued_at: String,
+    /// The ledger's day it was issued (the date the document prints).
+    pub issued_on: String,
     pub signed_by: Option<String>,
     pub signed_at: Option<String>,
     pub measures: String,
@@ -153,6 +155,7 @@ fn order_row(r: &AnyRow) -> Result<SupervisionOrder> {
         state: OrderState::parse(&state).ok_or_else(|| bad("状态", &state))?,
         issued_by: r.try_get("issued_by")?,
         issued_at: r.try_get("issued_at")?,
+        issued_on: r.try_get("issued_on")?,
         signed_by: r.try_get("signed_by")?,
         signed_at: r.try_get("signed_at")?,
         measures: r.try_get("measures")?,
@@ -312,7 +315,7 @@ impl Store {
         .fetch_one(&mut *conn)
         .await?
         .try_get("next")?;
-        let id: i64 = sqlx::query("INSERT INTO supervision_orders (plan_id, year, number, level, subject_kind, subject_id, task_id, unit_id, period_key, reason, requirement, due_on, state, issued_by, issued_at, escalated_from) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'issued', $13, $14, $15) RETURNING id")
+        let id: i64 = sqlx::query("INSERT INTO supervision_orders (plan_id, year, number, level, subject_kind, subject_id, task_id, unit_id, period_key, reason, requirement, due_on, state, issued_by, issued_at, issued_on, escalated_from) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'issued', $13, $14, $15, $16) RETURNING id")
             .bind(plan_id)
             .bind(i64::from(year))
             .bind(number)
@@ -327,6 +330,7 @@ impl Store {
             .bind(due.to_string())
             .bind(actor)
             .bind(now())
+            .bind(today.to_string())
             .bind(escalated_from)
             .fetch_one(&mut *conn)
             .await?

@@ -19,6 +19,7 @@ CREATE TABLE supervision_orders (
     state TEXT NOT NULL CHECK (state IN ('issued', 'signed', 'answered', 'returned', 'closed')),
     issued_by TEXT NOT NULL,
     issued_at TEXT NOT NULL,
+    issued_on TEXT NOT NULL,
     signed_by TEXT,
     signed_at TEXT,
     measures TEXT NOT NULL DEFAULT '',
