@@ -213,3 +213,195 @@ pub fn order_document(
         foreword: None,
     }
 }
+
+/// 督办情况 for the monthly bulletin of `period_key` (`2021-06`) written on `today`: the orders
+/// issued for the month by level and how many are closed, then every order past its deadline and
+/// not closed, with its number, unit and matter. `None` while the plan has no order at all (the
+/// office does not run its 督办 in luoshi).
+pub fn bulletin_section(
+    orders: &[luoshi_store::SupervisionOrder],
+    period_key: &str,
+    today: luoshi_reporting::Day,
+) -> Option<crate::document::Section> {
+    use crate::document::{Block, Section};
+    use luoshi_reporting::followup::OrderState;
+    if orders.is_empty() {
+        return None;
+    }
+    let new: Vec<&luoshi_store::SupervisionOrder> = orders
+        .iter()
+        .filter(|o| o.period_key == period_key)
+        .collect();
+    let by_level: Vec<String> = Level::ALL
+        .iter()
+        .rev()
+        .filter_map(|level| {
+            let n = new.iter().filter(|o| o.level == *level).count();
+            (n > 0).then(|| format!("{} {n} 份", level.label()))
+        })
+        .collect();
+    let overdue: Vec<&luoshi_store::SupervisionOrder> = orders
+        .iter()
+        .filter(|o| o.state != OrderState::Closed && (o.overdue(today) || o.overdue_on.is_some()))
+        .collect();
+    let opening = if new.is_empty() {
+        "本月未下达督办单".to_string()
+    } else {
+        format!(
+            "本月下达督办单 {} 份（{}），已办结 {} 份",
+            new.len(),
+            by_level.join("、"),
+            new.iter().filter(|o| o.state == OrderState::Closed).count()
+        )
+    };
+    let mut blocks = vec![Block::Paragraph(if overdue.is_empty() {
+        format!("{opening}；没有到期未办结的督办单。")
+    } else {
+        format!("{opening}；到期未办结的督办单 {} 份：", overdue.len())
+    })];
+    if !overdue.is_empty() {
+        blocks.push(Block::Items(
+            overdue
+                .iter()
+                .map(|o| {
+                    let escalated = if o.escalated_to.is_some() {
+                        "，已升级督办"
+                    } else {
+                        ""
+                    };
+                    format!(
+                        "{} {}（{}）：{} {}，办理期限 {}，{}{escalated}。",
+                        o.number_label(),
+                        o.level.label(),
+                        o.unit,
+                        o.task_path,
+                        o.item,
+                        o.due_on,
+                        o.state.label()
+                    )
+                })
+                .collect(),
+        ));
+    }
+    Some(Section {
+        heading: "督办情况".into(),
+        blocks,
+    })
+}
+
+/// The monthly bulletin with its 督办情况, placed after 存在问题和需协调事项.
+pub fn with_orders(
+    mut document: crate::document::OfficialDocument,
+    orders: &[luoshi_store::SupervisionOrder],
+    period_key: &str,
+    today: luoshi_reporting::Day,
+) -> crate::document::OfficialDocument {
+    if let Some(section) = bulletin_section(orders, period_key, today) {
+        let at = document
+            .sections
+            .iter()
+            .position(|s| s.heading == "未报送情况")
+            .unwrap_or(document.sections.len());
+        document.sections.insert(at, section);
+    }
+    document
+}
+
+#[cfg(test)]
+mod tests {
+    use luoshi_reporting::Day;
+    use luoshi_reporting::followup::OrderState;
+    use luoshi_store::{SubjectKind, SupervisionOrder};
+
+    use super::*;
+    use crate::document::Block;
+
+    fn order(
+        number: i64,
+        level: Level,
+        period: &str,
+        due: &str,
+        state: OrderState,
+    ) -> SupervisionOrder {
+        SupervisionOrder {
+            id: number,
+            plan_id: 1,
+            year: 2021,
+            number,
+            level,
+            subject_kind: SubjectKind::Target,
+            subject_id: 1,
+            task_id: 1,
+            task_path: "二.（一）.4".into(),
+            task_title: "谋划建设重大科技基础设施".into(),
+            item: "新谋划布局 8 个重大科技基础设施".into(),
+            unit_id: 1,
+            unit: "各依托单位".into(),
+            period_key: period.into(),
+            reason: "连续 2 个月滞后".into(),
+            requirement: "报送整改措施".into(),
+            due_on: due.into(),
+            state,
+            issued_by: "office".into(),
+            issued_at: "2021-07-02T01:00:00Z".into(),
+            issued_on: "2021-07-02".into(),
+            signed_by: None,
+            signed_at: None,
+            measures: String::new(),
+            evidence_name: None,
+            evidence_sha256: None,
+            answered_by: None,
+            answered_at: None,
+            answered_on: None,
+            review_comment: String::new(),
+            closed_by: None,
+            closed_at: None,
+            overdue_on: None,
+            escalated_from: None,
+            escalated_to: None,
+        }
+    }
+
+    #[test]
+    fn the_bulletin_counts_the_months_orders_and_lists_the_overdue() {
+        let today = Day::parse("2021-07-20").expect("day");
+        assert_eq!(bulletin_section(&[], "2021-06", today), None);
+        let orders = [
+            order(
+                1,
+                Level::Yellow,
+                "2021-06",
+                "2021-07-10",
+                OrderState::Closed,
+            ),
+            order(2, Level::Red, "2021-06", "2021-07-25", OrderState::Signed),
+            order(
+                3,
+                Level::Prompt,
+                "2021-05",
+                "2021-06-15",
+                OrderState::Issued,
+            ),
+        ];
+        let section = bulletin_section(&orders, "2021-06", today).expect("a section");
+        assert_eq!(section.heading, "督办情况");
+        assert_eq!(
+            section.blocks,
+            vec![
+                Block::Paragraph(
+                    "本月下达督办单 2 份（红色督办 1 份、黄色督办 1 份），已办结 1 份；到期未办结的督办单 1 份：".into()
+                ),
+                Block::Items(vec![
+                    "督办〔2021〕第 3 号 提示（各依托单位）：二.（一）.4 新谋划布局 8 个重大科技基础设施，办理期限 2021-06-15，已下达，待签收。".into()
+                ]),
+            ]
+        );
+        let quiet = bulletin_section(&orders[..1], "2021-07", today).expect("a section");
+        assert_eq!(
+            quiet.blocks,
+            vec![Block::Paragraph(
+                "本月未下达督办单；没有到期未办结的督办单。".into()
+            )]
+        );
+    }
+}

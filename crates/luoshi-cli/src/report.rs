@@ -164,8 +164,17 @@ pub fn run(command: ReportCommand) -> Result<(), Failure> {
                     args.period,
                     plan_year.map_or_else(|| "未定".to_string(), |y| y.to_string())
                 ))
-            })?
-            .framed(&settings);
+            })?;
+        let doc = if matches!(cadence, Cadence::Monthly(_)) {
+            let orders = store
+                .supervision_orders(plan.id)
+                .await
+                .map_err(Failure::other)?;
+            luoshi_cadence::supervision::with_orders(doc, &orders, &args.period, today)
+        } else {
+            doc
+        }
+        .framed(&settings);
         let bytes = render(&doc, format).map_err(Failure::other)?;
         crate::write_output(Some(&args.output), &bytes)?;
         eprintln!(

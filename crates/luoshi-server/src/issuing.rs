@@ -83,8 +83,17 @@ pub async fn live_document(
                 "{key} 还没有可出具的{}（尚无已截止的月份）",
                 cadence.name()
             ))
-        })?
-        .framed(&settings);
+        })?;
+    let doc = match cadence {
+        Cadence::Monthly(_) => luoshi_cadence::supervision::with_orders(
+            doc,
+            &s.store.supervision_orders(plan_id).await?,
+            key,
+            s.today(),
+        ),
+        _ => doc,
+    }
+    .framed(&settings);
     Ok((cadence, doc))
 }
 

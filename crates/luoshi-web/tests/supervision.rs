@@ -75,6 +75,17 @@ async fn an_order_from_suggestion_to_closing_in_the_browser() {
     .await;
     assert_eq!(late.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(late.body.contains("早于今天"), "{}", late.body);
+    // The month's bulletin tells of it.
+    let bulletin = send(&state, get("/plans/1/bulletins/2021-05", &office_cookie())).await;
+    assert_eq!(bulletin.status, StatusCode::OK);
+    assert!(bulletin.body.contains("督办情况"), "{}", bulletin.body);
+    assert!(
+        bulletin
+            .body
+            .contains("本月下达督办单 1 份（黄色督办 1 份），已办结 0 份"),
+        "{}",
+        bulletin.body
+    );
     let order = state
         .store
         .supervision_orders(1)
