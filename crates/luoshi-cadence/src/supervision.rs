@@ -307,6 +307,48 @@ pub fn with_orders(
     document
 }
 
+/// Who the deductions below are recorded by, on the assessment page.
+pub const DEDUCTED_BY: &str = "督办规则";
+
+/// The annual assessment's deductions for 督办单 under the plan's rules: each order deducts its
+/// level's points from the unit (a district government's from its district, as ranked), and an
+/// order answered after its deadline, or found overdue, deducts the overdue points too; each with
+/// the order's number as its evidence.
+pub fn deductions(
+    orders: &[luoshi_store::SupervisionOrder],
+    rules: &SupervisionRules,
+    district_of: &std::collections::HashMap<String, String>,
+) -> Vec<luoshi_store::AssessmentItem> {
+    let item = |o: &luoshi_store::SupervisionOrder, points: f64, why: String| {
+        luoshi_store::AssessmentItem {
+            id: 0,
+            subject: district_of.get(&o.unit).unwrap_or(&o.unit).clone(),
+            kind: "deduction".into(),
+            points,
+            reason: format!(
+                "{}（{}）：{} {}{why}",
+                o.number_label(),
+                o.level.label(),
+                o.task_path,
+                o.item
+            ),
+            created_by: DEDUCTED_BY.into(),
+            created_at: o.issued_at.clone(),
+        }
+    };
+    let mut items = Vec::new();
+    for o in orders {
+        let points = rules.deduction(o.level);
+        if points > 0.0 {
+            items.push(item(o, points, String::new()));
+        }
+        if o.answered_late() && rules.overdue_deduction > 0.0 {
+            items.push(item(o, rules.overdue_deduction, "，逾期未按期反馈".into()));
+        }
+    }
+    items
+}
+
 #[cfg(test)]
 mod tests {
     use luoshi_reporting::Day;
@@ -402,6 +444,62 @@ mod tests {
             vec![Block::Paragraph(
                 "本月未下达督办单；没有到期未办结的督办单。".into()
             )]
+        );
+    }
+
+    #[test]
+    fn orders_deduct_by_level_and_when_late() {
+        let mut late = order(
+            3,
+            Level::Prompt,
+            "2021-05",
+            "2021-06-15",
+            OrderState::Issued,
+        );
+        late.unit = "江岸区人民政府".into();
+        late.overdue_on = Some("2021-06-16".into());
+        let orders = [
+            order(
+                1,
+                Level::Yellow,
+                "2021-06",
+                "2021-07-10",
+                OrderState::Closed,
+            ),
+            order(2, Level::Red, "2021-06", "2021-07-25", OrderState::Signed),
+            late,
+        ];
+        let districts = [("江岸区人民政府".to_string(), "江岸区".to_string())].into();
+        let items = deductions(&orders, &SupervisionRules::default(), &districts);
+        let lines: Vec<(&str, f64, &str)> = items
+            .iter()
+            .map(|i| (i.subject.as_str(), i.points, i.reason.as_str()))
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                (
+                    "各依托单位",
+                    1.0,
+                    "督办〔2021〕第 1 号（黄色督办）：二.（一）.4 新谋划布局 8 个重大科技基础设施"
+                ),
+                (
+                    "各依托单位",
+                    2.0,
+                    "督办〔2021〕第 2 号（红色督办）：二.（一）.4 新谋划布局 8 个重大科技基础设施"
+                ),
+                (
+                    "江岸区",
+                    1.0,
+                    "督办〔2021〕第 3 号（提示）：二.（一）.4 新谋划布局 8 个重大科技基础设施，逾期未按期反馈"
+                ),
+            ],
+            "提示 deducts nothing by default; being late does"
+        );
+        assert!(
+            items
+                .iter()
+                .all(|i| i.kind == "deduction" && i.created_by == DEDUCTED_BY)
         );
     }
 }

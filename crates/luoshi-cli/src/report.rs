@@ -132,10 +132,29 @@ pub fn run(command: ReportCommand) -> Result<(), Failure> {
             .and_then(|y| y.parse::<i32>().ok());
         let today = luoshi_reporting::Day::today_in_china();
         let plan_rules = store.plan_rules(plan.id).await.map_err(Failure::other)?;
-        let items = store
+        let mut items = store
             .assessment_items(plan.id)
             .await
             .map_err(Failure::other)?;
+        let orders = store
+            .supervision_orders(plan.id)
+            .await
+            .map_err(Failure::other)?;
+        let district_of = store
+            .districts()
+            .await
+            .map_err(Failure::other)?
+            .into_iter()
+            .map(|d| (d.government, d.name))
+            .collect();
+        items.extend(luoshi_cadence::supervision::deductions(
+            &orders,
+            &store
+                .supervision_rules(plan.id)
+                .await
+                .map_err(Failure::other)?,
+            &district_of,
+        ));
         let mut settings = store
             .document_settings(plan.id)
             .await
@@ -166,10 +185,6 @@ pub fn run(command: ReportCommand) -> Result<(), Failure> {
                 ))
             })?;
         let doc = if matches!(cadence, Cadence::Monthly(_)) {
-            let orders = store
-                .supervision_orders(plan.id)
-                .await
-                .map_err(Failure::other)?;
             luoshi_cadence::supervision::with_orders(doc, &orders, &args.period, today)
         } else {
             doc

@@ -71,7 +71,7 @@ pub async fn live_document(
     let doc = cadence
         .document(
             &snapshot,
-            &s.store.assessment_items(plan_id).await?,
+            &crate::supervision::assessment_items(s, plan_id).await?,
             &s.store.plan_rules(plan_id).await?,
             &settings.issuer,
             s.today(),

@@ -744,7 +744,8 @@ pub async fn list_assessment_items(
             "考核评分记录只对协调办公室、领导和被考核单位本身开放",
         ));
     }
-    let mut items = s.store.assessment_items(id).await?;
+    // The office's items and the 督办 deductions (id 0: computed from the orders, not stored).
+    let mut items = crate::supervision::assessment_items(&s, id).await?;
     items.retain(|item| scope.covers(&item.subject));
     Ok(Json(items))
 }

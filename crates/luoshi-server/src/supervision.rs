@@ -386,3 +386,25 @@ pub async fn set_rules(
             .await?,
     ))
 }
+
+/// What the annual assessment adds and deducts: the office's items, and the deductions the
+/// plan's 督办 rules make for its orders.
+pub async fn assessment_items(
+    s: &AppState,
+    plan_id: i64,
+) -> Result<Vec<luoshi_store::AssessmentItem>, ApiError> {
+    let mut items = s.store.assessment_items(plan_id).await?;
+    let district_of = s
+        .store
+        .districts()
+        .await?
+        .into_iter()
+        .map(|d| (d.government, d.name))
+        .collect();
+    items.extend(luoshi_cadence::supervision::deductions(
+        &s.store.supervision_orders(plan_id).await?,
+        &s.store.supervision_rules(plan_id).await?,
+        &district_of,
+    ));
+    Ok(items)
+}

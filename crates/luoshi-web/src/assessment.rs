@@ -63,7 +63,7 @@ async fn page(
         .store
         .snapshot_with(plan_id, luoshi_store::Texts::None, 12)
         .await?;
-    let items = s.store.assessment_items(plan_id).await?;
+    let items = luoshi_server::supervision::assessment_items(s, plan_id).await?;
     let plan_rules = s.store.plan_rules(plan_id).await?;
     let (rules, assess) = luoshi_cadence::rules_of(&plan_rules);
     // Scores count closed months only; before any has closed there is nothing to score yet,

@@ -173,6 +173,14 @@ async fn an_order_from_suggestion_to_closing_in_the_browser() {
     .await;
     assert!(closed.body.contains("已办结"), "{}", closed.body);
 
+    // The annual assessment deducts for it, under the plan's rules, with the order as evidence.
+    let assessment = send(&state, get("/plans/1/assessment", &office_cookie())).await;
+    assert!(
+        assessment.body.contains("督办〔2021〕第 1 号（黄色督办）"),
+        "{}",
+        assessment.body
+    );
+    assert!(assessment.body.contains("按督办规则"));
     // The order as a document: 版头, number, the unit, the answer.
     let docx = send(
         &state,
