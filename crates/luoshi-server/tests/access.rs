@@ -728,6 +728,11 @@ fn cases(f: &Fixture) -> Vec<Case> {
             &[Office],
         ),
         form("/plans/1/supervision/escalate", "", &[Office]),
+        form(
+            "/plans/1/supervision/rules",
+            "prompt_after_lagging=x&yellow_after_lagging=&prompt_after_missed=&red_after_missed=&days_prompt=&days_yellow=&days_red=&deduction_prompt=&deduction_yellow=&deduction_red=&overdue_deduction=",
+            &[Office],
+        ),
         case("GET", "/supervision/999999", Value::Null, &SIGNED_IN),
         form("/supervision/999999/sign", "", &REPORTERS),
         form("/supervision/999999/review", "decision=close", &[Office]),

@@ -220,22 +220,10 @@ pub async fn set_rules(
         ("迟报扣分", &form.late_deduction),
         ("漏报扣分", &form.missing_deduction),
     ];
-    let mut numbers = Vec::new();
-    for (label, text) in fields {
-        match text.trim().parse::<f64>() {
-            Ok(n) if n.is_finite() => numbers.push(n),
-            _ => {
-                return page(
-                    &s,
-                    &caller,
-                    plan,
-                    None,
-                    Some(format!("{label}「{}」不是数字", text.trim())),
-                )
-                .await;
-            }
-        }
-    }
+    let numbers = match crate::form_numbers::numbers(&fields) {
+        Ok(numbers) => numbers,
+        Err(error) => return page(&s, &caller, plan, None, Some(error)).await,
+    };
     let rules = PlanRules {
         on_pace_gap: numbers[0],
         serious_gap: numbers[1],

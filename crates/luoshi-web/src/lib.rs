@@ -17,6 +17,7 @@ mod closures;
 mod csrf;
 mod directory;
 mod download;
+mod form_numbers;
 mod indicators;
 mod issuing;
 mod my;
@@ -152,6 +153,10 @@ pub fn router(state: AppState) -> Router {
         .route("/plans/{id}/receipts", get(receipts::receipts_page))
         .route("/plans/{id}/supervision", get(supervision::plan_page))
         .route("/plans/{id}/supervision/decide", post(supervision::decide))
+        .route(
+            "/plans/{id}/supervision/rules",
+            post(supervision::set_rules),
+        )
         .route(
             "/plans/{id}/supervision/escalate",
             post(supervision::escalate),

@@ -26,6 +26,7 @@ struct PlanPage {
     office: bool,
     suggestions: Vec<Suggestion>,
     orders: Vec<SupervisionOrder>,
+    rules: luoshi_reporting::followup::SupervisionRules,
     today: luoshi_reporting::Day,
     csrf: String,
     message: Option<String>,
@@ -60,6 +61,27 @@ fn last_month(today: luoshi_reporting::Day) -> String {
     }
 }
 
+/// The plan's month the page opens on: the last one up to the month before today (a plan of a
+/// past year: its December; of a future one: its first month).
+async fn default_month(s: &AppState, plan_id: i64) -> Result<String, PageError> {
+    let wanted = last_month(s.today());
+    let months: Vec<String> = s
+        .store
+        .periods(plan_id)
+        .await?
+        .into_iter()
+        .filter(luoshi_store::PeriodRow::is_month)
+        .map(|p| p.key)
+        .collect();
+    Ok(months
+        .iter()
+        .rev()
+        .find(|k| **k <= wanted)
+        .or(months.first())
+        .cloned()
+        .unwrap_or(wanted))
+}
+
 async fn render(
     s: &AppState,
     caller: &Caller,
@@ -77,14 +99,19 @@ async fn render(
         ));
     }
     let plan = s.store.plan(plan_id).await?;
-    let period = period
-        .filter(|p| !p.trim().is_empty())
-        .unwrap_or_else(|| last_month(s.today()));
+    let period = match period.filter(|p| !p.trim().is_empty()) {
+        Some(p) => p.trim().to_string(),
+        None => default_month(s, plan_id).await?,
+    };
+    let (mut error, mut status) = (error, status);
     let suggestions = if office {
         match suggestions_for(s, plan_id, &period).await {
             Ok(list) => list,
+            // A month the plan does not have: said beside the month picker.
             Err(e) if e.status.is_client_error() => {
-                return Err(PageError::new(e.status, e.body.error));
+                status = e.status;
+                error.get_or_insert(e.body.error);
+                Vec::new()
             }
             Err(e) => return Err(e.into()),
         }
@@ -94,6 +121,7 @@ async fn render(
     let page = PlanPage {
         nav: crate::nav::Nav::build(s, caller, Some(plan_id), crate::nav::Here::Reporting).await?,
         orders: s.store.supervision_orders(plan_id).await?,
+        rules: s.store.supervision_rules(plan_id).await?,
         today: s.today(),
         plan,
         period,
@@ -211,6 +239,99 @@ pub async fn decide(
                 Err(e.into())
             }
         }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RulesForm {
+    prompt_after_lagging: String,
+    yellow_after_lagging: String,
+    #[serde(default)]
+    red_when_serious: Option<String>,
+    prompt_after_missed: String,
+    red_after_missed: String,
+    days_prompt: String,
+    days_yellow: String,
+    days_red: String,
+    deduction_prompt: String,
+    deduction_yellow: String,
+    deduction_red: String,
+    overdue_deduction: String,
+}
+
+/// The plan's 督办规则 from the form; a field that is not a number is named.
+pub async fn set_rules(
+    State(s): State<AppState>,
+    Office(caller): Office,
+    Path(plan): Path<i64>,
+    Form(form): Form<RulesForm>,
+) -> Result<Response, PageError> {
+    let whole = [
+        ("提示：连续滞后月数", &form.prompt_after_lagging),
+        ("黄色督办：连续滞后月数", &form.yellow_after_lagging),
+        ("提示：连续未报送月数", &form.prompt_after_missed),
+        ("红色督办：连续未报送月数", &form.red_after_missed),
+        ("提示办理天数", &form.days_prompt),
+        ("黄色督办办理天数", &form.days_yellow),
+        ("红色督办办理天数", &form.days_red),
+    ];
+    let refused = |error: String| {
+        render(
+            &s,
+            &caller,
+            plan,
+            None,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            None,
+            Some(error),
+        )
+    };
+    let counts = match crate::form_numbers::counts(&whole) {
+        Ok(counts) => counts,
+        Err(error) => return refused(error).await,
+    };
+    let points = [
+        ("提示扣分", &form.deduction_prompt),
+        ("黄色督办扣分", &form.deduction_yellow),
+        ("红色督办扣分", &form.deduction_red),
+        ("逾期扣分", &form.overdue_deduction),
+    ];
+    let deductions = match crate::form_numbers::numbers(&points) {
+        Ok(numbers) => numbers,
+        Err(error) => return refused(error).await,
+    };
+    let rules = luoshi_reporting::followup::SupervisionRules {
+        prompt_after_lagging: counts[0],
+        yellow_after_lagging: counts[1],
+        red_when_serious: form.red_when_serious.is_some(),
+        prompt_after_missed: counts[2],
+        red_after_missed: counts[3],
+        days_to_answer: [counts[4], counts[5], counts[6]],
+        deduction: [deductions[0], deductions[1], deductions[2]],
+        overdue_deduction: deductions[3],
+    };
+    match s
+        .store
+        .set_supervision_rules(plan, &rules, &caller.actor())
+        .await
+    {
+        Ok(_) => {
+            let message = Some("督办规则已保存。".to_string());
+            render(&s, &caller, plan, None, StatusCode::OK, message, None).await
+        }
+        Err(luoshi_store::StoreError::Invalid { message, .. }) => {
+            render(
+                &s,
+                &caller,
+                plan,
+                None,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                None,
+                Some(message),
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
     }
 }
 

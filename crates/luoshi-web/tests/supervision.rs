@@ -205,3 +205,79 @@ async fn an_order_from_suggestion_to_closing_in_the_browser() {
         }
     }
 }
+
+#[tokio::test]
+async fn the_office_sets_the_plans_supervision_rules_on_the_page() {
+    let (state, _dir) = common::wuhan(true).await;
+    let form = |yellow: &str, prompt: &str| {
+        format!(
+            "csrf={}&prompt_after_lagging={prompt}&yellow_after_lagging={yellow}&red_when_serious=1&prompt_after_missed=1&red_after_missed=3&days_prompt=10&days_yellow=7&days_red=5&deduction_prompt=0&deduction_yellow=1.5&deduction_red=2&overdue_deduction=1",
+            common::OFFICE_CSRF
+        )
+    };
+    let page = send(&state, get("/plans/1/supervision", &office_cookie())).await;
+    assert_eq!(
+        page.status,
+        StatusCode::OK,
+        "a past plan opens on its last month"
+    );
+    assert!(page.body.contains("2021-12 建议督办事项"), "{}", page.body);
+    assert!(page.body.contains("督办规则（本方案）"));
+    let bad = send(
+        &state,
+        get("/plans/1/supervision?period=2021-13", &office_cookie()),
+    )
+    .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(bad.body.contains("不是月份"), "{}", bad.body);
+    let not_a_number = send(
+        &state,
+        post(
+            "/plans/1/supervision/rules",
+            &office_cookie(),
+            &form("两", "1"),
+        ),
+    )
+    .await;
+    assert_eq!(not_a_number.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        not_a_number
+            .body
+            .contains("黄色督办：连续滞后月数「两」应为整数"),
+        "{}",
+        not_a_number.body
+    );
+    let upside_down = send(
+        &state,
+        post(
+            "/plans/1/supervision/rules",
+            &office_cookie(),
+            &form("2", "3"),
+        ),
+    )
+    .await;
+    assert_eq!(upside_down.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        upside_down
+            .body
+            .contains("提示的连续滞后月数不能多于黄色督办的")
+    );
+    let saved = send(
+        &state,
+        post(
+            "/plans/1/supervision/rules",
+            &office_cookie(),
+            &form("3", "1"),
+        ),
+    )
+    .await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
+    assert!(saved.body.contains("督办规则已保存。"));
+    let rules = state.store.supervision_rules(1).await.expect("rules");
+    assert_eq!((rules.yellow_after_lagging, rules.deduction[1]), (3, 1.5));
+    assert!(
+        saved
+            .body
+            .contains("name=\"yellow_after_lagging\" value=\"3\"")
+    );
+}
