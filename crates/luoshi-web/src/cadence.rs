@@ -182,10 +182,24 @@ pub async fn dashboard(
     };
     let counts = now.counts();
     let count = |st: Status| counts.iter().find(|(c, _)| *c == st).map_or(0, |(_, n)| *n);
-    let cards = Status::ALL
+    let mut cards: Vec<(&str, usize, &str)> = Status::ALL
         .iter()
         .map(|st| (st.label(), count(*st), st.colour()))
         .collect();
+    // Once the plan has 督办单: how many are open, and how many of those are overdue.
+    let orders = s.store.supervision_orders(plan_id).await?;
+    if !orders.is_empty() {
+        let open: Vec<_> = orders
+            .iter()
+            .filter(|o| o.state != luoshi_reporting::followup::OrderState::Closed)
+            .collect();
+        let overdue = open
+            .iter()
+            .filter(|o| o.overdue(s.today()) || o.overdue_on.is_some())
+            .count();
+        cards.push(("未办结督办单", open.len(), "yellow"));
+        cards.push(("逾期督办单", overdue, "red"));
+    }
     let series = |pick: &dyn Fn(Status) -> bool| -> Vec<i64> {
         months
             .iter()

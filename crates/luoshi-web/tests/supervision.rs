@@ -86,6 +86,20 @@ async fn an_order_from_suggestion_to_closing_in_the_browser() {
         "{}",
         bulletin.body
     );
+    // The leaders' dashboard counts the open orders.
+    let dashboard = send(
+        &state,
+        get("/plans/1/dashboard?period=2021-05", &office_cookie()),
+    )
+    .await;
+    assert_eq!(dashboard.status, StatusCode::OK);
+    assert!(
+        dashboard
+            .body
+            .contains("<div class=\"n\">1</div><div>未办结督办单</div>"),
+        "{}",
+        dashboard.body
+    );
     let order = state
         .store
         .supervision_orders(1)
