@@ -1,7 +1,7 @@
 //! End to end in headless Chromium (Debian's `chromium` and `chromium-driver`, installed by
 //! `.ci/run`): open the overview, filter the task list, fix a review item and publish, open
 //! 江岸区's table and download its xlsx; a month's reports returned, resubmitted and accepted two
-//! at once; a second plan uploaded as .docx, corrected with the unit picker, published, its
+//! at once; a 督办单 signed for, answered and closed; a second plan uploaded as .docx, corrected with the unit picker, published, its
 //! contacts' accounts made from an xlsx roster and signed in with the handout's password.
 //! Screenshots of the main pages go to `screenshots/`.
 //! Without Chromium the test says so and passes, unless `LUOSHI_E2E=1` demands it (as CI does).
@@ -20,6 +20,8 @@ use driver::{Browser, CHROMEDRIVER, CHROMIUM, Killed, free_port, http, wait_for}
 
 const PLAN: &str = include_str!("../../../data/plans/wuhan-2021-tech-innovation-plan.txt");
 const ADMIN_PASSWORD: &str = "江城科技创新2021!";
+/// 江岸区's and 市科技局's reporters (made in the month's round trip).
+const PASSWORD: &str = "区里的密码-2021";
 
 /// Runs `luoshi` in `dir` (with `stdin` piped in when given) and returns its trimmed stdout.
 fn cli(dir: &Path, args: &[&str], stdin: Option<&str>) -> String {
@@ -235,6 +237,7 @@ fn the_office_works_through_the_pages_in_chromium() {
     browser.log_out();
 
     monthly_report_round_trip(&browser, dir.path(), port, &token, shared);
+    an_order_signed_answered_and_closed(&browser, port, &token);
     a_new_plan_from_the_browser(&browser, dir.path(), port);
 }
 
@@ -383,7 +386,6 @@ fn monthly_report_round_trip(
     token: &str,
     (shared_task, shared_target): (String, i64),
 ) {
-    const PASSWORD: &str = "区里的密码-2021";
     cli(
         dir,
         &[
@@ -574,6 +576,83 @@ fn monthly_report_round_trip(
         .expect("江岸区's row");
     assert!(row.contains("<td class=\"num\">1</td>"), "{row}");
     browser.screenshot("reporting-status");
+}
+
+/// A 督办单 to 江岸区 (issued over the API, as the 督办 page would): the district finds it on
+/// 我的任务, signs for it and answers with its 整改措施 on the order's page (at a phone's width
+/// too), and the office closes it (办结). Starts and ends signed in as the office.
+fn an_order_signed_answered_and_closed(browser: &Browser, port: u16, token: &str) {
+    let base = format!("http://127.0.0.1:{port}");
+    let (_, _, body) = http(
+        port,
+        "GET",
+        "/api/plans/1/assignments?district=%E6%B1%9F%E5%B2%B8%E5%8C%BA",
+        None,
+        Some(token),
+    )
+    .expect("assignments");
+    let assignments: Value = serde_json::from_slice(&body).expect("json");
+    let task = assignments
+        .as_array()
+        .and_then(|a| a.iter().find(|a| a["task_path"] == "二.（三）.1"))
+        .and_then(|a| a["task_id"].as_i64())
+        .expect("江岸区's task");
+    let order = json!({ "level": "yellow", "subject_kind": "task", "subject_id": task,
+        "unit": "江岸区人民政府", "period_key": "2021-06", "reason": "连续 2 个月滞后",
+        "requirement": "6 月 30 日前报送整改措施", "due_on": "2021-06-30" });
+    let (status, _, body) = http(
+        port,
+        "POST",
+        "/api/plans/1/supervision/orders",
+        Some(&order.to_string()),
+        Some(token),
+    )
+    .expect("issue");
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
+    let order: Value = serde_json::from_slice(&body).expect("json");
+    let id = order["id"].as_i64().expect("id");
+    let number = format!("督办〔2021〕第 {} 号", order["number"]);
+    browser.log_out();
+
+    browser.log_in("jiangan", PASSWORD);
+    assert!(
+        browser.source_with("我的任务").contains(&number),
+        "on 我的任务"
+    );
+    browser.open(&format!("{base}/supervision/{id}"));
+    browser.source_with("签收督办单");
+    browser.click("form[action$='/sign'] button");
+    assert!(browser.source_with("已签收督办").contains("办理中"));
+    browser.resize(390, 844);
+    assert!(
+        !browser.overflows(),
+        "the order's page fits a phone's width"
+    );
+    let cramped = browser.cramped();
+    assert!(cramped.is_empty(), "the order at 390 px: {cramped:?}");
+    browser.screenshot("order-phone");
+    browser.resize(1366, 768);
+    browser.type_into("textarea[name=measures]", "已召开专题会，6 月底前补齐进度");
+    browser.click("form[action*='/answer'] button");
+    assert!(
+        browser
+            .source_with("等待协调办公室复核")
+            .contains("已召开专题会"),
+        "answered"
+    );
+    browser.log_out();
+
+    browser.log_in("admin", ADMIN_PASSWORD);
+    browser.open(&format!("{base}/supervision/{id}"));
+    browser.source_with("办结");
+    browser.click("button[value=close]");
+    assert!(
+        browser
+            .source_with("id=\"order-state\">已办结")
+            .contains("已办结"),
+        "closed"
+    );
+    browser.screenshot("order-closed");
 }
 
 /// A second plan, entirely in the browser: the office uploads it as .docx, corrects its unknown
