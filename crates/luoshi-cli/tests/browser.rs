@@ -1,8 +1,9 @@
 //! End to end in headless Chromium (Debian's `chromium` and `chromium-driver`, installed by
 //! `.ci/run`): open the overview, filter the task list, fix a review item and publish, open
 //! 江岸区's table and download its xlsx; a month's reports returned, resubmitted and accepted two
-//! at once; a 督办单 signed for, answered and closed; a second plan uploaded as .docx, corrected with the unit picker, published, its
-//! contacts' accounts made from an xlsx roster and signed in with the handout's password.
+//! at once; a 督办单 signed for, answered and closed; a second plan uploaded as .docx, corrected
+//! with the unit picker, published, its contacts' accounts made from an xlsx roster and signed in
+//! with the handout's password.
 //! Screenshots of the main pages go to `screenshots/`.
 //! Without Chromium the test says so and passes, unless `LUOSHI_E2E=1` demands it (as CI does).
 

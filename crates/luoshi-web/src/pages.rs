@@ -47,6 +47,17 @@ impl From<luoshi_server::ApiError> for PageError {
     }
 }
 
+/// What a refused store action says on its page — its status and words; any other failure is
+/// the server's own error.
+pub(crate) fn refusal(e: StoreError) -> Result<(StatusCode, String), PageError> {
+    let e = luoshi_server::ApiError::from(e);
+    if e.status.is_client_error() {
+        Ok((e.status, e.body.error))
+    } else {
+        Err(e.into())
+    }
+}
+
 impl From<StoreError> for PageError {
     fn from(e: StoreError) -> PageError {
         let status = match &e {

@@ -132,12 +132,8 @@ async fn answer_on_my_page(
     match done {
         Ok(message) => crate::my::page_with(s, caller, Some(message), None).await,
         Err(e) => {
-            let e = luoshi_server::ApiError::from(e);
-            if e.status.is_client_error() {
-                crate::my::page_with(s, caller, None, Some(e.body.error)).await
-            } else {
-                Err(e.into())
-            }
+            let (_, error) = crate::pages::refusal(e)?;
+            crate::my::page_with(s, caller, None, Some(error)).await
         }
     }
 }
@@ -293,12 +289,8 @@ pub async fn answer(
             render(&s, &caller, plan, StatusCode::OK, Some(message), None).await
         }
         Err(e) => {
-            let e = luoshi_server::ApiError::from(e);
-            if e.status.is_client_error() {
-                render(&s, &caller, plan, e.status, None, Some(e.body.error)).await
-            } else {
-                Err(e.into())
-            }
+            let (status, error) = crate::pages::refusal(e)?;
+            render(&s, &caller, plan, status, None, Some(error)).await
         }
     }
 }

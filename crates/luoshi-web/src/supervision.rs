@@ -231,13 +231,8 @@ pub async fn decide(
             .await
         }
         Err(e) => {
-            let e = luoshi_server::ApiError::from(e);
-            if e.status.is_client_error() {
-                let error = Some(e.body.error);
-                render(&s, &caller, plan, period, e.status, None, error).await
-            } else {
-                Err(e.into())
-            }
+            let (status, error) = crate::pages::refusal(e)?;
+            render(&s, &caller, plan, period, status, None, Some(error)).await
         }
     }
 }
@@ -413,12 +408,8 @@ async fn after(
     match done {
         Ok(message) => order_page(s, caller, id, StatusCode::OK, Some(message), None).await,
         Err(e) => {
-            let e = luoshi_server::ApiError::from(e);
-            if e.status.is_client_error() {
-                order_page(s, caller, id, e.status, None, Some(e.body.error)).await
-            } else {
-                Err(e.into())
-            }
+            let (status, error) = crate::pages::refusal(e)?;
+            order_page(s, caller, id, status, None, Some(error)).await
         }
     }
 }
