@@ -22,6 +22,7 @@ mod edit;
 mod filter_names;
 mod import;
 mod indicator_sources;
+mod instructions;
 mod issued;
 mod milestones;
 mod periods;
@@ -64,6 +65,9 @@ pub use directory::SavedDirectory;
 pub use document_settings::DocumentSettings;
 pub use edit::{DistrictRowInput, TargetPart, UnitsInput};
 pub use indicator_sources::IndicatorSource;
+pub use instructions::{
+    InstructedKind, Instruction, InstructionKind, MAX_INSTRUCTION_TEXT, NewInstruction,
+};
 pub use issued::{IssueFiles, IssuedDocument, IssuedFile, NextIssue, content_hash};
 pub use luoshi_reporting;
 pub use milestones::Milestone;
