@@ -12,6 +12,7 @@ pub(crate) mod docx_package;
 pub mod halfyear;
 pub mod html;
 pub mod indicators;
+pub mod instructions;
 pub mod monthly;
 mod monthly_document;
 pub mod quarterly;

@@ -144,7 +144,7 @@ pub fn suggestions(
 }
 
 /// `2021-07-10` → `2021年7月10日`, as a 公文 prints a date; anything else as it is.
-fn printed_date(day: &str) -> String {
+pub(crate) fn printed_date(day: &str) -> String {
     match luoshi_reporting::Day::parse(day) {
         Some(d) => format!("{}年{}月{}日", d.year, d.month, d.day),
         None => day.to_string(),

@@ -140,6 +140,7 @@ pub fn run(command: ReportCommand) -> Result<(), Failure> {
             .supervision_orders(plan.id)
             .await
             .map_err(Failure::other)?;
+        let instructions = store.instructions(plan.id).await.map_err(Failure::other)?;
         let district_of = store
             .districts()
             .await
@@ -185,7 +186,8 @@ pub fn run(command: ReportCommand) -> Result<(), Failure> {
                 ))
             })?;
         let doc = if matches!(cadence, Cadence::Monthly(_)) {
-            luoshi_cadence::supervision::with_orders(doc, &orders, &args.period, today)
+            let doc = luoshi_cadence::supervision::with_orders(doc, &orders, &args.period, today);
+            luoshi_cadence::instructions::with_instructions(doc, &instructions, &args.period, today)
         } else {
             doc
         }

@@ -109,6 +109,26 @@ impl<S: Send + Sync> FromRequestParts<S> for Reviewer {
     }
 }
 
+/// A caller who writes 领导批示 and 圈阅: a leader, or the office recording a leader's
+/// instruction on their behalf (403 for anyone else).
+#[derive(Debug, Clone)]
+pub struct Instructor(pub Caller);
+
+impl<S: Send + Sync> FromRequestParts<S> for Instructor {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Instructor, ApiError> {
+        let caller = Caller::from_request_parts(parts, state).await?;
+        match caller.principal.role {
+            luoshi_reporting::Role::Office | luoshi_reporting::Role::Leader => {
+                Ok(Instructor(caller))
+            }
+            _ => Err(ApiError::forbidden(
+                "只有领导（或代领导录入的协调办公室）可以批示、圈阅",
+            )),
+        }
+    }
+}
+
 /// A caller who answers for a unit (a unit's, district's or lead unit's account): the only
 /// one who signs for (签收) or objects to that unit's assignments. 403 for anyone else, the office
 /// included — acknowledging is the unit's own act.

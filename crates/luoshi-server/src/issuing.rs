@@ -85,9 +85,14 @@ pub async fn live_document(
             ))
         })?;
     let doc = match cadence {
-        Cadence::Monthly(_) => luoshi_cadence::supervision::with_orders(
-            doc,
-            &s.store.supervision_orders(plan_id).await?,
+        Cadence::Monthly(_) => luoshi_cadence::instructions::with_instructions(
+            luoshi_cadence::supervision::with_orders(
+                doc,
+                &s.store.supervision_orders(plan_id).await?,
+                key,
+                s.today(),
+            ),
+            &s.store.instructions(plan_id).await?,
             key,
             s.today(),
         ),

@@ -11,6 +11,7 @@ mod document_settings;
 mod error;
 mod handlers;
 mod headers;
+pub mod instructions;
 pub mod issuing;
 mod known_names;
 pub mod mail;
@@ -138,6 +139,7 @@ pub fn router(state: AppState) -> Router {
         .merge(document_settings::routes())
         .merge(receipts::routes())
         .merge(supervision::routes())
+        .merge(instructions::routes())
         .merge(directory::routes())
         .fallback(not_found);
     protect(routes, state)

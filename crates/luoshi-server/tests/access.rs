@@ -1,7 +1,7 @@
 //! Who may do what, route by route: every role × every write route and API endpoint (and the
 //! pages that read private data). Anonymous requests get the login page (or a 401) and nothing
 //! else; a unit reporter cannot read another unit's drafts or write what it does not own; a
-//! leader writes nothing. The list of API routes is checked against the OpenAPI document, so a
+//! leader writes nothing but 批示 and 圈阅. The list of API routes is checked against the OpenAPI document, so a
 //! new endpoint without a row here fails the test.
 
 use std::collections::BTreeSet;
@@ -615,6 +615,33 @@ fn cases(f: &Fixture) -> Vec<Case> {
             "/api/supervision/orders/999999/review",
             json!({ "close": true }),
             &[Office],
+        ),
+        // 领导批示: leaders (or the office for them) write; units answer their own.
+        case(
+            "GET",
+            "/api/plans/1/instructions",
+            Value::Null,
+            &[Office, Leader],
+        ),
+        case(
+            "POST",
+            "/api/plans/1/instructions",
+            json!({ "subject_kind": "task", "subject_id": 999_999, "kind": "instruction", "text": "" }),
+            &[Office, Leader],
+        ),
+        case(
+            "GET",
+            format!("/api/tasks/{task}/instructions"),
+            Value::Null,
+            &SIGNED_IN,
+        ),
+        case("GET", "/api/instructions/mine", Value::Null, &REPORTERS),
+        case("GET", "/api/instructions/999999", Value::Null, &SIGNED_IN),
+        case(
+            "POST",
+            "/api/instructions/999999/answer",
+            json!({ "answer": "" }),
+            &REPORTERS,
         ),
         // Reporters' own lists and sheets.
         case(

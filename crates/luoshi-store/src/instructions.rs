@@ -85,7 +85,8 @@ pub struct NewInstruction {
     #[serde(default)]
     pub task_id: Option<i64>,
     pub kind: InstructionKind,
-    /// The leader's name as it prints (`张副市长`).
+    /// The leader's name as it prints (`张副市长`); a leader's own account fills in its name.
+    #[serde(default)]
     pub leader: String,
     /// The instruction's words (for 圈阅, optional).
     #[serde(default)]
