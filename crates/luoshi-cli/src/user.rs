@@ -18,7 +18,7 @@ pub enum UserCommand {
     Add {
         /// 用户名
         username: String,
-        /// 角色：office（协调办公室）、unit（单位填报员）、district（区填报员）、lead（牵头单位审核员）、leader（领导，只读）
+        /// 角色：office（协调办公室）、unit（单位填报员）、district（区填报员）、lead（牵头单位审核员）、leader（领导：查看全部，批示、圈阅）
         #[arg(long)]
         role: String,
         /// 所属单位（unit、lead 角色必填）

@@ -15,7 +15,7 @@ pub enum Role {
     DistrictReporter,
     /// A lead unit (牵头单位): reviews what its responsible units report, writes the consolidated report.
     LeadReviewer,
-    /// Reads dashboards and reports; writes nothing.
+    /// Reads dashboards and reports; writes only 领导批示 and 圈阅.
     Leader,
 }
 
@@ -47,9 +47,13 @@ impl Role {
         }
     }
 
-    /// A role as an office types it in a roster: its code or its name (领导 without （只读）).
+    /// A role as an office types it in a roster: its code or its name (`领导（只读）`, as older
+    /// rosters say, is still a leader).
     pub fn from_label(text: &str) -> Option<Role> {
         let text = text.trim();
+        if text == "领导（只读）" {
+            return Some(Role::Leader);
+        }
         Role::parse(text).or_else(|| {
             Role::ALL
                 .into_iter()
@@ -64,7 +68,7 @@ impl Role {
             Role::UnitReporter => "单位填报员",
             Role::DistrictReporter => "区填报员",
             Role::LeadReviewer => "牵头单位审核员",
-            Role::Leader => "领导（只读）",
+            Role::Leader => "领导",
         }
     }
 

@@ -275,6 +275,29 @@ impl Store {
             .ok_or_else(|| not_found(id))
     }
 
+    /// The task a target belongs to.
+    pub async fn target_task(&self, target_id: i64) -> Result<Option<i64>> {
+        let row = sqlx::query("SELECT task_id FROM targets WHERE id = $1")
+            .bind(target_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| r.try_get("task_id"))
+            .transpose()
+            .map_err(Into::into)
+    }
+
+    /// The plan's tasks as a picker lists them: (id, path, title), in the plan's order.
+    pub async fn plan_task_refs(&self, plan_id: i64) -> Result<Vec<(i64, String, String)>> {
+        let rows =
+            sqlx::query("SELECT id, path, title FROM tasks WHERE plan_id = $1 ORDER BY ord, id")
+                .bind(plan_id)
+                .fetch_all(&self.pool)
+                .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get("id")?, r.try_get("path")?, r.try_get("title")?)))
+            .collect()
+    }
+
     /// Records an instruction or a reading on `today`. The subject must be the plan's; an
     /// instruction needs words, a unit that answers for the task and a date not before `today`.
     pub async fn write_instruction(

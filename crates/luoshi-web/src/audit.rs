@@ -50,6 +50,8 @@ pub fn action_label(action: &str) -> &'static str {
         "order_overdue" => "督办单逾期",
         "dismiss_suggestion" => "不予督办",
         "set_supervision_rules" => "设置督办规则",
+        "write_instruction" => "领导批示",
+        "answer_instruction" => "反馈批示办理情况",
         "set_due_day" => "设置报送截止日",
         "set_source" => "设置指标来源",
         "set_value" => "录入指标数值",

@@ -200,6 +200,17 @@ pub async fn dashboard(
         cards.push(("未办结督办单", open.len(), "yellow"));
         cards.push(("逾期督办单", overdue, "red"));
     }
+    // Once the plan has 领导批示: how many wait for their answer, and how many are overdue.
+    let instructions = s.store.instructions(plan_id).await?;
+    if instructions
+        .iter()
+        .any(|i| i.kind == luoshi_store::InstructionKind::Instruction)
+    {
+        let waiting = instructions.iter().filter(|i| i.awaits_answer()).count();
+        let overdue = instructions.iter().filter(|i| i.overdue(s.today())).count();
+        cards.push(("未办理批示", waiting, "yellow"));
+        cards.push(("逾期未办理批示", overdue, "red"));
+    }
     let series = |pick: &dyn Fn(Status) -> bool| -> Vec<i64> {
         months
             .iter()

@@ -32,6 +32,8 @@ struct IssuesPage {
     plan: PlanSummary,
     lines: Vec<PeriodLine>,
     office: bool,
+    /// Leaders (and the office for them) may write 批示 on an issued document.
+    instructs: bool,
     csrf: String,
     /// The period whose form the error belongs to.
     error_period: String,
@@ -134,6 +136,7 @@ async fn render(
         plan,
         lines,
         office: caller.principal.is_office(),
+        instructs: luoshi_server::instructions::oversees(caller),
         csrf: caller.csrf_token.clone(),
         error_period,
         error,

@@ -19,6 +19,7 @@ mod directory;
 mod download;
 mod form_numbers;
 mod indicators;
+mod instructions;
 mod issuing;
 mod my;
 mod nav;
@@ -161,6 +162,13 @@ pub fn router(state: AppState) -> Router {
             "/plans/{id}/supervision/escalate",
             post(supervision::escalate),
         )
+        .route(
+            "/plans/{id}/instructions",
+            get(instructions::list).post(instructions::write),
+        )
+        .route("/plans/{id}/instructions/new", get(instructions::new_form))
+        .route("/instructions/{id}", get(instructions::show))
+        .route("/instructions/{id}/answer", post(instructions::answer))
         .route("/supervision/{id}", get(supervision::order))
         .route("/supervision/{id}/sign", post(supervision::sign))
         .route("/supervision/{id}/answer", post(supervision::answer))

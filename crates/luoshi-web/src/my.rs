@@ -40,6 +40,12 @@ pub struct PlanSection {
     pub(crate) reported: usize,
 }
 
+impl MyPage {
+    fn instruction_overdue(&self, i: &Instruction) -> bool {
+        i.overdue(self.today)
+    }
+}
+
 #[derive(Template)]
 #[template(path = "my.html")]
 struct MyPage {
@@ -51,6 +57,9 @@ struct MyPage {
     pub(crate) awaiting: crate::receipts::Awaiting,
     /// 督办单 not yet closed.
     pub(crate) orders: Vec<SupervisionOrder>,
+    /// 领导批示 waiting for this unit's 办理情况.
+    pub(crate) instructions: Vec<Instruction>,
+    pub(crate) today: luoshi_reporting::Day,
     /// Submitted reports waiting for this lead unit's review (in every plan).
     pub(crate) pending_reviews: usize,
     pub(crate) csrf: String,
@@ -204,7 +213,10 @@ async fn my_page(
     s.store.mark_notices_read(unit_id).await?;
     let awaiting = crate::receipts::Awaiting::of(s, unit_id).await?;
     let orders = crate::supervision::open_for_unit(s, unit_id).await?;
+    let instructions = crate::instructions::waiting_for_unit(s, unit_id).await?;
     let page = MyPage {
+        instructions,
+        today: s.today(),
         nav: crate::nav::Nav::build(s, caller, Some(sections[0].plan.id), crate::nav::Here::My)
             .await?,
         unit: caller

@@ -1,5 +1,5 @@
 //! One navigation per role, the same on every page, holding only links the role may open: the
-//! office runs everything; leaders read; reporters see their own tasks and the issued bulletins,
+//! office runs everything; leaders read, and write 批示; reporters see their own tasks and the issued bulletins,
 //! and lead units also what waits for their review.
 
 use luoshi_reporting::Role;
@@ -17,6 +17,8 @@ pub enum Here {
     Districts,
     Review,
     Reporting,
+    Supervision,
+    Instructions,
     Issues,
     Dashboard,
     Assessment,
@@ -97,6 +99,16 @@ impl Nav {
                         "填报情况",
                         format!("/plans/{id}/reporting"),
                         Here::Reporting,
+                    );
+                    add(
+                        "督办",
+                        format!("/plans/{id}/supervision"),
+                        Here::Supervision,
+                    );
+                    add(
+                        "批示",
+                        format!("/plans/{id}/instructions"),
+                        Here::Instructions,
                     );
                     add("通报", format!("/plans/{id}/issues"), Here::Issues);
                     if office {
@@ -195,6 +207,8 @@ mod tests {
                 "任务",
                 "一区一表",
                 "填报情况",
+                "督办",
+                "批示",
                 "通报",
                 "看板",
                 "考核",
@@ -211,6 +225,8 @@ mod tests {
                 "任务",
                 "一区一表",
                 "填报情况",
+                "督办",
+                "批示",
                 "通报",
                 "考核"
             ]

@@ -404,6 +404,8 @@ struct TaskPage {
     /// Its milestones (节点), as shown and as typed in the form.
     task_milestones: Vec<(u32, String)>,
     task_milestones_typed: String,
+    /// 领导批示 on the task, its targets, its orders and its items in documents.
+    list: crate::instructions::OnPage,
 }
 
 /// Splits the task's text at its targets and annotation so the page can highlight them.
@@ -500,7 +502,19 @@ pub(crate) async fn task_page(
     let closures = s.store.task_closures(task.row.id).await?;
     let task_milestones = s.store.task_milestones(task.row.id).await?;
     let no_number = task.targets.iter().all(|t| t.kind == "existing_count");
+    let list = crate::instructions::OnPage::new(
+        caller,
+        s.store.task_instructions(task.row.id).await?,
+        s.today(),
+        task.row.plan_id,
+        &format!("task:{}", task.row.id),
+    );
+    let list = crate::instructions::OnPage {
+        write_link: list.write_link.filter(|_| published),
+        ..list
+    };
     let page = TaskPage {
+        list,
         nav: crate::nav::Nav::build(s, caller, Some(task.row.plan_id), crate::nav::Here::Tasks)
             .await?,
         plain: progress

@@ -119,7 +119,8 @@ async fn render(
         Vec::new()
     };
     let page = PlanPage {
-        nav: crate::nav::Nav::build(s, caller, Some(plan_id), crate::nav::Here::Reporting).await?,
+        nav: crate::nav::Nav::build(s, caller, Some(plan_id), crate::nav::Here::Supervision)
+            .await?,
         orders: s.store.supervision_orders(plan_id).await?,
         rules: s.store.supervision_rules(plan_id).await?,
         today: s.today(),
@@ -354,6 +355,8 @@ struct OrderPage {
     own: bool,
     office: bool,
     overdue: bool,
+    /// 领导批示 on this order.
+    list: crate::instructions::OnPage,
     csrf: String,
     message: Option<String>,
     error: Option<String>,
@@ -376,7 +379,21 @@ async fn order_page(
     error: Option<String>,
 ) -> Result<Response, PageError> {
     let order = readable_order(s, caller, id).await?;
+    let on_order = s
+        .store
+        .task_instructions(order.task_id)
+        .await?
+        .into_iter()
+        .filter(|i| i.subject_kind == luoshi_store::InstructedKind::Order && i.subject_id == id)
+        .collect();
     let page = OrderPage {
+        list: crate::instructions::OnPage::new(
+            caller,
+            on_order,
+            s.today(),
+            order.plan_id,
+            &format!("order:{id}"),
+        ),
         nav: crate::nav::Nav::build(s, caller, Some(order.plan_id), crate::nav::Here::Elsewhere)
             .await?,
         own: caller.principal.unit_id == Some(order.unit_id) && caller.principal.reports(),
