@@ -295,6 +295,9 @@ pub struct ServeArgs {
     /// 催报邮件的发件人，如 "协调办公室 <kjj@example.gov.cn>"
     #[arg(long, env = "LUOSHI_SMTP_FROM")]
     smtp_from: Option<String>,
+    /// 不运行自动提醒（催报、督办单和批示的到期提醒）、消息发送和逾期督办单的每日升级
+    #[arg(long, env = "LUOSHI_NO_SCHEDULER")]
+    no_scheduler: bool,
     /// 同时进行的密码校验数（每个约占 19 MB 内存）；超出的登录请求稍候，仍忙则答 503
     #[arg(long, env = "LUOSHI_PASSWORD_CHECKS", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
     password_checks: u16,
@@ -365,6 +368,9 @@ pub fn serve(args: ServeArgs) -> Result<(), Failure> {
         if let (Some(url), Some(from)) = (&args.smtp_url, &args.smtp_from) {
             let mailer = luoshi_server::mail::Mailer::new(url, from).map_err(|e| Failure::input(anyhow!(e)))?;
             state.mailer = Some(Arc::new(mailer));
+        }
+        if !args.no_scheduler {
+            luoshi_server::notify::scheduler::spawn(state.clone()).map_err(|e| Failure::other(anyhow!(e)))?;
         }
         let app = luoshi_server::router(state.clone()).merge(luoshi_web::router(state));
         luoshi_server::serve_router(listener, app, shutdown()).await.map_err(Failure::other)

@@ -6,6 +6,7 @@ pub mod access;
 pub mod calendar;
 pub mod followup;
 pub mod months;
+pub mod reminders;
 pub mod report;
 
 pub use access::{AssignmentScope, Principal, Role, ScoreScope};

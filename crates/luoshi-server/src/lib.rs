@@ -15,6 +15,8 @@ pub mod instructions;
 pub mod issuing;
 mod known_names;
 pub mod mail;
+pub mod notifications;
+pub mod notify;
 mod openapi;
 pub mod plans;
 pub mod receipts;
@@ -140,6 +142,7 @@ pub fn router(state: AppState) -> Router {
         .merge(receipts::routes())
         .merge(supervision::routes())
         .merge(instructions::routes())
+        .merge(notifications::routes())
         .merge(directory::routes())
         .fallback(not_found);
     protect(routes, state)

@@ -428,6 +428,26 @@ pub async fn send_reminders(
     s.store
         .send_notices(Some(period_id), &ids, &text, &caller.actor())
         .await?;
+    // The plan's channels carry it too (robots, webhooks, SMS), from the outbox.
+    let plan = s.store.plan(period.plan_id).await?;
+    for unit in &chosen {
+        let message = crate::notify::format::Message {
+            event: "notice".into(),
+            plan_id: plan.id,
+            plan: plan
+                .plan_title
+                .clone()
+                .or(plan.title.clone())
+                .unwrap_or_default(),
+            unit: unit.unit.clone(),
+            title: format!("【催报】{}工作进展", period.label),
+            text: text.clone(),
+            link: "/my".into(),
+        };
+        s.store
+            .enqueue_messages(plan.id, &[unit.unit_id], &serde_json::json!(message))
+            .await?;
+    }
     let mut emailed = 0;
     let mut email_failures = Vec::new();
     if let Some(mailer) = &s.mailer {

@@ -643,6 +643,40 @@ fn cases(f: &Fixture) -> Vec<Case> {
             json!({ "answer": "" }),
             &REPORTERS,
         ),
+        // 自动提醒 and channels: the office configures; leaders read what was sent.
+        case("GET", "/api/plans/1/reminder-rules", Value::Null, &[Office]),
+        case(
+            "PUT",
+            "/api/plans/1/reminder-rules",
+            json!({ "report_days_before": [0] }),
+            &[Office],
+        ),
+        case("GET", "/api/plans/1/channels", Value::Null, &[Office]),
+        case(
+            "POST",
+            "/api/plans/1/channels",
+            json!({ "kind": "webhook", "name": "", "url": "ftp://x" }),
+            &[Office],
+        ),
+        case(
+            "DELETE",
+            "/api/plans/1/channels/999999",
+            Value::Null,
+            &[Office],
+        ),
+        case(
+            "GET",
+            "/api/plans/1/reminders",
+            Value::Null,
+            &[Office, Leader],
+        ),
+        case("GET", "/api/plans/1/deliveries", Value::Null, &[Office]),
+        case(
+            "POST",
+            "/api/plans/1/deliveries/999999/retry",
+            Value::Null,
+            &[Office],
+        ),
         // Reporters' own lists and sheets.
         case(
             "GET",

@@ -16,6 +16,7 @@ mod audit;
 mod audit_search;
 mod cache;
 mod closures;
+mod deliveries;
 mod directory;
 mod document_settings;
 mod edit;
@@ -30,6 +31,7 @@ mod plan_list;
 mod publish;
 mod read;
 mod receipts;
+mod reminders;
 mod reports;
 mod review;
 mod rows;
@@ -61,6 +63,7 @@ pub use assessment::{AssessmentItem, AssessmentItemInput};
 pub use audit::AuditRecord;
 pub use audit_search::{AuditFilter, MAX_AUDIT_PAGE};
 pub use closures::{Evidence, MAX_EVIDENCE, TaskClosure};
+pub use deliveries::{Channel, ChannelKind, Delivery, NewChannel};
 pub use directory::SavedDirectory;
 pub use document_settings::DocumentSettings;
 pub use edit::{DistrictRowInput, TargetPart, UnitsInput};
@@ -76,6 +79,7 @@ pub use plan_list::PlanRef;
 pub use publish::{AmendmentRow, Publishing};
 pub use read::{Page, TaskFilter};
 pub use receipts::{MAX_ACKNOWLEDGE, MAX_REASON, ObjectionAnswer, Receipt, ReceiptState};
+pub use reminders::{NewReminder, Reminder, ReminderKind};
 pub use reports::{
     AttachmentRow, ContextTarget, Notice, PreviousTexts, ReportInput, ReportTarget, ReportView,
     UnitReporting, ValueInput,
@@ -264,7 +268,12 @@ pub fn time_after(seconds: i64) -> String {
     let since = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap_or_default();
-    let secs = since.as_secs() as i64 + seconds;
+    utc_text(since.as_millis() as i64 + seconds * 1000)
+}
+
+/// Milliseconds since 1970 as ISO-8601 UTC with milliseconds (the stored form).
+pub fn utc_text(unix_ms: i64) -> String {
+    let secs = unix_ms.div_euclid(1000);
     let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
     let (y, m, d) = civil_from_days(days);
     format!(
@@ -272,7 +281,7 @@ pub fn time_after(seconds: i64) -> String {
         rem / 3600,
         rem % 3600 / 60,
         rem % 60,
-        since.subsec_millis()
+        unix_ms.rem_euclid(1000)
     )
 }
 

@@ -54,13 +54,14 @@ fn plan_scope(plan: i64) -> String {
 /// Audit actions that touch none of the protected tables: saving, submitting, reviewing and
 /// attaching to reports, reminders, sessions and tokens, issuing documents (checked by their
 /// hash instead). Any other write refreshes the fingerprints.
-const LEAVES_TABLES_ALONE: [&str; 10] = [
+const LEAVES_TABLES_ALONE: [&str; 11] = [
     "save",
     "submit",
     "accept",
     "return",
     "attach",
     "notify",
+    "remind",
     "login",
     "issue_token",
     "revoke_token",
