@@ -22,6 +22,9 @@ pub struct App {
     pub office: String,
     pub jiangan: String,
     pub june: i64,
+    /// The ledger's address, to open it again as a restarted server would.
+    #[allow(dead_code)]
+    pub database: String,
     _dir: tempfile::TempDir,
 }
 
@@ -50,9 +53,8 @@ pub async fn token(store: &Store, name: &str, role: Role, district: Option<&str>
 
 pub async fn app() -> App {
     let dir = tempfile::tempdir().expect("tempdir");
-    let store = Store::open(&format!("sqlite://{}", dir.path().join("r.db").display()))
-        .await
-        .expect("store");
+    let database = format!("sqlite://{}", dir.path().join("r.db").display());
+    let store = Store::open(&database).await.expect("store");
     let directory = Arc::new(Directory::wuhan());
     let plan = store
         .import_plan(
@@ -77,6 +79,7 @@ pub async fn app() -> App {
         office,
         jiangan,
         june,
+        database,
         _dir: dir,
     }
 }
