@@ -811,6 +811,27 @@ fn cases(f: &Fixture) -> Vec<Case> {
             "subject=task:999999&kind=instruction",
             &[Office, Leader],
         ),
+        case("GET", "/plans/1/notifications", Value::Null, &[Office]),
+        form(
+            "/plans/1/notifications/rules",
+            "quiet_from=25%3A00",
+            &[Office],
+        ),
+        form(
+            "/plans/1/notifications/channels",
+            "kind=webhook&name=x&url=ftp%3A%2F%2Fx",
+            &[Office],
+        ),
+        form(
+            "/plans/1/notifications/channels/999999/remove",
+            "",
+            &[Office],
+        ),
+        form(
+            "/plans/1/notifications/deliveries/999999/retry",
+            "",
+            &[Office],
+        ),
         case("GET", "/instructions/999999", Value::Null, &SIGNED_IN),
         form("/instructions/999999/answer", "answer=x", &REPORTERS),
         case("GET", "/supervision/999999", Value::Null, &SIGNED_IN),

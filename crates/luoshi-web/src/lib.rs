@@ -23,6 +23,7 @@ mod instructions;
 mod issuing;
 mod my;
 mod nav;
+mod notifications;
 mod pages;
 mod plans;
 mod progress;
@@ -169,6 +170,23 @@ pub fn router(state: AppState) -> Router {
         .route("/plans/{id}/instructions/new", get(instructions::new_form))
         .route("/instructions/{id}", get(instructions::show))
         .route("/instructions/{id}/answer", post(instructions::answer))
+        .route("/plans/{id}/notifications", get(notifications::page))
+        .route(
+            "/plans/{id}/notifications/rules",
+            post(notifications::set_rules),
+        )
+        .route(
+            "/plans/{id}/notifications/channels",
+            post(notifications::add_channel),
+        )
+        .route(
+            "/plans/{id}/notifications/channels/{channel}/remove",
+            post(notifications::remove_channel),
+        )
+        .route(
+            "/plans/{id}/notifications/deliveries/{delivery}/retry",
+            post(notifications::retry),
+        )
         .route("/supervision/{id}", get(supervision::order))
         .route("/supervision/{id}/sign", post(supervision::sign))
         .route("/supervision/{id}/answer", post(supervision::answer))

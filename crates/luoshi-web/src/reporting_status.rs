@@ -51,8 +51,50 @@ struct ReportingPage {
     /// The quarter (`2021-Q2`) and half (`2021-H1`) a quarter's or half's last month closes.
     pub(crate) quarter_key: Option<String>,
     pub(crate) half_key: Option<String>,
+    /// The month's automatic reminders per unit, in words (`截止前 3 天（06-22）`).
+    pub(crate) reminded: std::collections::HashMap<String, String>,
+    pub(crate) reminders_sent: usize,
     pub(crate) message: Option<String>,
     pub(crate) error: Option<String>,
+}
+
+impl ReportingPage {
+    fn reminded_of(&self, unit: &str) -> &str {
+        self.reminded.get(unit).map_or("", String::as_str)
+    }
+}
+
+/// The month's automatic reminders by unit: which occasions reached it and on which day.
+fn reminders_by_unit(
+    reminders: &[luoshi_store::Reminder],
+    period_key: &str,
+) -> (std::collections::HashMap<String, String>, usize) {
+    let prefix = format!("report:{period_key}:");
+    let mut by_unit: std::collections::HashMap<String, Vec<String>> = Default::default();
+    let mut sent = 0;
+    // Oldest first, as they went out.
+    for r in reminders.iter().rev() {
+        let Some(occasion) = r
+            .rule
+            .strip_prefix(&prefix)
+            .and_then(luoshi_reporting::reminders::Occasion::parse)
+        else {
+            continue;
+        };
+        sent += 1;
+        by_unit.entry(r.unit.clone()).or_default().push(format!(
+            "{}（{}）",
+            occasion.label(),
+            r.sent_on.get(5..).unwrap_or(&r.sent_on)
+        ));
+    }
+    (
+        by_unit
+            .into_iter()
+            .map(|(u, l)| (u, l.join("、")))
+            .collect(),
+        sent,
+    )
 }
 
 fn status_rows(status: &[UnitReporting]) -> Vec<StatusRow> {
@@ -108,6 +150,8 @@ async fn reporting_page(
     let rows = status_rows(&status);
     let due_day = s.store.due_day(plan_id).await?;
     let receipts = s.store.plan_receipts(plan_id).await?;
+    let (reminded, reminders_sent) =
+        reminders_by_unit(&s.store.reminders(plan_id, 10_000).await?, &period.key);
     let code = if error.is_some() && message.is_none() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
@@ -145,6 +189,8 @@ async fn reporting_page(
             .chain([luoshi_reporting::calendar::MONTH_END])
             .map(|d| (d, luoshi_reporting::calendar::due_day_label(d)))
             .collect(),
+        reminded,
+        reminders_sent,
         error: error.clone(),
         message,
     };
