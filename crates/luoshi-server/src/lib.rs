@@ -9,6 +9,7 @@ pub mod closures;
 pub mod directory;
 mod document_settings;
 mod error;
+pub mod evidence;
 mod handlers;
 mod headers;
 pub mod instructions;

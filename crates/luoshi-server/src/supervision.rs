@@ -37,7 +37,12 @@ pub fn routes() -> Router<AppState> {
         .route("/api/supervision/mine", get(own_orders))
         .route("/api/supervision/orders/{id}", get(one_order))
         .route("/api/supervision/orders/{id}/sign", post(sign))
-        .route("/api/supervision/orders/{id}/answer", post(answer))
+        .route(
+            "/api/supervision/orders/{id}/answer",
+            post(answer).layer(axum::extract::DefaultBodyLimit::max(
+                luoshi_store::MAX_EVIDENCE + 1024 * 1024,
+            )),
+        )
         .route("/api/supervision/orders/{id}/review", post(review))
 }
 
@@ -312,7 +317,8 @@ pub async fn sign(
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct AnswerRequest {
-    /// 整改措施 (evidence files are attached on the order's page).
+    /// 整改措施. To attach evidence, send `multipart/form-data` instead: a `measures` field and
+    /// a `file` (PDF, Word, Excel, PNG, JPEG; checked by content; at most 10 MB).
     pub measures: String,
 }
 
@@ -322,15 +328,32 @@ pub async fn answer(
     State(s): State<AppState>,
     member: UnitMember,
     Path(id): Path<i64>,
-    JsonBody(request): JsonBody<AnswerRequest>,
+    request: axum::extract::Request,
 ) -> ApiResult<SupervisionOrder> {
+    use axum::extract::FromRequest;
+    let multipart = request
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("multipart/form-data"));
+    let (measures, evidence) = if multipart {
+        let mut form = axum::extract::Multipart::from_request(request, &s)
+            .await
+            .map_err(|e| ApiError::bad_request(None, e.body_text()))?;
+        crate::evidence::text_and_evidence(&mut form, "measures")
+            .await
+            .map_err(|message| ApiError::from(luoshi_store::StoreError::invalid("file", message)))?
+    } else {
+        let JsonBody(body) = JsonBody::<AnswerRequest>::from_request(request, &s).await?;
+        (body.measures, None)
+    };
     Ok(Json(
         s.store
             .answer_order(
                 member.unit_id,
                 id,
-                &request.measures,
-                None,
+                &measures,
+                evidence.as_ref(),
                 s.today(),
                 &member.caller.actor(),
             )

@@ -233,3 +233,69 @@ async fn suggestions_become_orders_that_are_signed_answered_and_closed() {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert_eq!(body["field"], "prompt_after_lagging");
 }
+
+/// A multipart body of a `measures` field and a `file`.
+fn multipart(measures: &str, name: &str, bytes: &[u8]) -> (Vec<u8>, String) {
+    let boundary = "luoshi-test-boundary";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"measures\"\r\n\r\n{measures}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (body, format!("multipart/form-data; boundary={boundary}"))
+}
+
+#[tokio::test]
+async fn an_answer_over_the_api_carries_its_evidence() {
+    let app = app().await;
+    let store = &app.state.store;
+    let (_, receipts) = app
+        .json(&app.jiangan, "GET", "/api/receipts", Value::Null)
+        .await;
+    let task = receipts[0]["task_id"].as_i64().expect("a task");
+    let (status, order) = app
+        .json(
+            &app.office,
+            "POST",
+            "/api/plans/1/supervision/orders",
+            json!({ "level": "prompt", "subject_kind": "task", "subject_id": task,
+                    "unit": "江岸区人民政府", "period_key": "2021-05", "reason": "5 月未报送",
+                    "requirement": "补报", "due_on": "2021-06-30" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{order}");
+    let id = order["id"].as_i64().expect("id");
+    let (status, _) = app
+        .json(
+            &app.jiangan,
+            "POST",
+            &format!("/api/supervision/orders/{id}/sign"),
+            Value::Null,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let uri = format!("/api/supervision/orders/{id}/answer");
+    let (fake, kind) = multipart("已补报", "台账.pdf", b"not a pdf at all");
+    let (status, body) = app
+        .call(&app.jiangan, "POST", &uri, fake.into(), &kind)
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        String::from_utf8_lossy(&body)
+    );
+    assert!(String::from_utf8_lossy(&body).contains("扩展名与内容不符"));
+    let pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n";
+    let (real, kind) = multipart("已补报 5 月进展", "台账.pdf", pdf);
+    let (status, body) = app
+        .call(&app.jiangan, "POST", &uri, real.into(), &kind)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{}", String::from_utf8_lossy(&body));
+    let answered: Value = serde_json::from_slice(&body).expect("JSON");
+    assert_eq!(answered["state"], "answered");
+    assert_eq!(answered["evidence_name"], "台账.pdf");
+    let (_, _, stored) = store.supervision_evidence(id).await.expect("evidence");
+    assert_eq!(stored, pdf.to_vec());
+}

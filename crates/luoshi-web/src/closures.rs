@@ -41,7 +41,8 @@ pub async fn close(
     Path(task): Path<i64>,
     mut form: Multipart,
 ) -> Result<Response, PageError> {
-    let (note, evidence) = match crate::upload_field::text_and_evidence(&mut form, "note").await {
+    let (note, evidence) = match luoshi_server::evidence::text_and_evidence(&mut form, "note").await
+    {
         Ok(read) => read,
         Err(message) => return refused(&s, &caller, task, message).await,
     };

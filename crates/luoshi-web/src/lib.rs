@@ -61,7 +61,10 @@ pub fn router(state: AppState) -> Router {
         .route("/plans/{id}/tasks", get(tasks))
         .route("/plans/{id}/support.xlsx", get(support::support_xlsx))
         .route("/tasks/{id}", get(task))
-        .route("/tasks/{id}/closure", post(closures::close))
+        .route(
+            "/tasks/{id}/closure",
+            post(closures::close).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
+        )
         .route("/tasks/{id}/reopen", post(closures::reopen))
         .route("/tasks/{id}/deadline", post(closures::deadline))
         .route("/tasks/{id}/task-milestones", post(closures::milestones))
@@ -189,7 +192,10 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/supervision/{id}", get(supervision::order))
         .route("/supervision/{id}/sign", post(supervision::sign))
-        .route("/supervision/{id}/answer", post(supervision::answer))
+        .route(
+            "/supervision/{id}/answer",
+            post(supervision::answer).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
+        )
         .route("/supervision/{id}/review", post(supervision::review))
         .route("/supervision/{id}/evidence", get(supervision::evidence))
         .route("/supervision/{id}/order.docx", get(supervision::docx))

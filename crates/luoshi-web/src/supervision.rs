@@ -457,7 +457,7 @@ pub async fn answer(
     mut form: Multipart,
 ) -> Result<Response, PageError> {
     let (measures, evidence) =
-        match crate::upload_field::text_and_evidence(&mut form, "measures").await {
+        match luoshi_server::evidence::text_and_evidence(&mut form, "measures").await {
             Ok(read) => read,
             Err(message) => {
                 return order_page(

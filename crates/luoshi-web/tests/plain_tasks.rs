@@ -218,14 +218,15 @@ async fn the_lead_confirms_the_month_and_the_office_closes_the_task() {
     .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad.body.contains("不是允许的佐证材料类型"), "{}", bad.body);
-    let pdf = b"%PDF-1.7\n% evidence\n";
+    // A scan of 3 MB: over the default body limit, under the evidence's 10 MB.
+    let pdf = [b"%PDF-1.7\n% evidence\n".as_slice(), &vec![b' '; 3 << 20]].concat();
     let closed = send(
         &state,
         multipart_named(
             &close,
             &office,
             "批复.pdf",
-            pdf,
+            &pdf,
             &[("note", "规划已获批复")],
         ),
     )
