@@ -203,9 +203,18 @@ impl Store {
                 format!("一次最多签收 {MAX_ACKNOWLEDGE} 项"),
             ));
         }
+        // One read of the unit's receipts; an id not among them is another unit's or none.
+        let own = self.unit_receipts(unit_id).await?;
         let mut receipts = Vec::with_capacity(ids.len());
         for &id in ids {
-            let receipt = self.own_receipt(unit_id, id).await?;
+            let receipt = own
+                .iter()
+                .find(|r| r.assignment_id == id)
+                .cloned()
+                .ok_or_else(|| StoreError::NotFound {
+                    entity: "分工",
+                    id: id.to_string(),
+                })?;
             if !receipt.state.awaits_unit() {
                 return Err(StoreError::Conflict(format!(
                     "{} {}：{}，不能签收",
