@@ -134,6 +134,7 @@ fn main() {
         let rules = Rules::default();
         let (mut load, mut monthly, mut annual, mut docx) = (vec![], vec![], vec![], vec![]);
         let (mut annual_read, mut annual_cold) = (vec![], vec![]);
+        let mut suggestions = vec![];
         for _ in 0..5 {
             let t = Instant::now();
             store.snapshot(plan).await.expect("snapshot");
@@ -173,6 +174,19 @@ fn main() {
             AnnualAssessment::build(&s, &[], &rules, &AssessmentRules::default())
                 .expect("assessment");
             annual_cold.push(t.elapsed());
+            // The 督办 page: read the ledger through June, the suggestions under the rules.
+            let t = Instant::now();
+            let s = store
+                .snapshot_with(plan, Texts::None, 6)
+                .await
+                .expect("snapshot");
+            luoshi_cadence::supervision::suggestions(
+                &s,
+                6,
+                &rules,
+                &luoshi_reporting::followup::SupervisionRules::default(),
+            );
+            suggestions.push(t.elapsed());
         }
         println!(
             "cadence: {} tasks, {} targets, {} assignments, {} reports, {} reported values",
@@ -210,6 +224,10 @@ fn main() {
         println!(
             "| annual assessment in a fresh process (open, read, build) | {} |",
             ms(median(annual_cold))
+        );
+        println!(
+            "| 督办 suggestions for June: read + build | {} |",
+            ms(median(suggestions))
         );
     });
 }

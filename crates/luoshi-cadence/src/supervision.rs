@@ -96,18 +96,27 @@ pub fn suggested_orders(
         return Vec::new();
     };
     let history: Vec<Vec<Seen>> = months.iter().map(items).collect();
+    // Each month by item and holder: a ledger of 8,000 targets has tens of thousands of items.
+    let by_item: Vec<std::collections::HashMap<(Subject, &str), Status>> = history
+        .iter()
+        .map(|month| {
+            let mut index = std::collections::HashMap::with_capacity(month.len());
+            for s in month {
+                // The first of an item's lines, as the bulletin lists it.
+                index
+                    .entry((s.subject, s.holder.as_str()))
+                    .or_insert(s.status);
+            }
+            index
+        })
+        .collect();
     let mut orders: Vec<SuggestedOrder> = items(latest)
         .into_iter()
         .filter_map(|now| {
             // The item's status in each month it was there, oldest first.
-            let course: Vec<Status> = history
+            let course: Vec<Status> = by_item
                 .iter()
-                .filter_map(|month| {
-                    month
-                        .iter()
-                        .find(|s| s.subject == now.subject && s.holder == now.holder)
-                        .map(|s| s.status)
-                })
+                .filter_map(|month| month.get(&(now.subject, now.holder.as_str())).copied())
                 .collect();
             let suggestion = suggest(&course, rules)?;
             Some(SuggestedOrder {
@@ -134,9 +143,8 @@ pub fn suggestions(
     rules: &Rules,
     supervision: &SupervisionRules,
 ) -> Vec<SuggestedOrder> {
-    let months: Vec<MonthlyBulletin> = (1..=month)
-        .filter_map(|m| MonthlyBulletin::build(snapshot, m, rules))
-        .collect();
+    // One index of the ledger for every month's bulletin, as the dashboard reads them.
+    let months = crate::monthly::Ledger::through(snapshot, month).bulletins_through(month, rules);
     if months.last().is_none_or(|b| b.month != month) {
         return Vec::new();
     }
