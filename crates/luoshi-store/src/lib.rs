@@ -28,6 +28,7 @@ mod issued;
 mod milestones;
 mod periods;
 mod plan_list;
+mod plan_settings;
 mod publish;
 mod read;
 mod receipts;

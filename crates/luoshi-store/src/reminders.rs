@@ -10,6 +10,7 @@ use serde_json::json;
 use sqlx::Row;
 
 use crate::audit::Change;
+use crate::plan_settings::SettingsTable;
 use crate::{Result, Store, StoreError, now};
 
 /// What a reminder is about.
@@ -84,15 +85,7 @@ pub struct Reminder {
 impl Store {
     /// The plan's reminder rules, or the defaults.
     pub async fn reminder_rules(&self, plan_id: i64) -> Result<ReminderRules> {
-        self.plan(plan_id).await?;
-        let row = sqlx::query("SELECT rules FROM reminder_rules WHERE plan_id = $1")
-            .bind(plan_id)
-            .fetch_optional(&self.pool)
-            .await?;
-        match row {
-            Some(r) => Ok(serde_json::from_str(&r.try_get::<String, _>("rules")?)?),
-            None => Ok(ReminderRules::default()),
-        }
+        self.plan_settings(SettingsTable::Reminders, plan_id).await
     }
 
     /// Sets the plan's reminder rules, checked, recorded with what they were before.
@@ -105,26 +98,8 @@ impl Store {
         rules
             .check()
             .map_err(|(field, message)| StoreError::invalid(field, message))?;
-        let before = self.reminder_rules(plan_id).await?;
-        let mut write = self.begin_write(actor).await?;
-        let conn = write.conn();
-        sqlx::query("DELETE FROM reminder_rules WHERE plan_id = $1")
-            .bind(plan_id)
-            .execute(&mut *conn)
+        self.set_plan_settings(SettingsTable::Reminders, plan_id, rules, actor)
             .await?;
-        sqlx::query("INSERT INTO reminder_rules (plan_id, rules, updated_by, updated_at) VALUES ($1, $2, $3, $4)")
-            .bind(plan_id)
-            .bind(serde_json::to_string(rules)?)
-            .bind(actor)
-            .bind(now())
-            .execute(&mut *conn)
-            .await?;
-        write.record(
-            Change::new("set_reminder_rules", "plan", Some(plan_id))
-                .before(&before)
-                .after(json!(rules)),
-        );
-        write.commit().await?;
         Ok(rules.clone())
     }
 

@@ -14,6 +14,7 @@ use sqlx::any::AnyRow;
 
 use crate::audit::Change;
 use crate::closures::{Evidence, MAX_EVIDENCE};
+use crate::plan_settings::SettingsTable;
 use crate::{Result, Store, StoreError, now};
 
 /// The longest requirement, answer or comment, in characters.
@@ -653,15 +654,8 @@ impl Store {
 impl Store {
     /// The plan's 督办 rules, or the defaults.
     pub async fn supervision_rules(&self, plan_id: i64) -> Result<SupervisionRules> {
-        self.plan(plan_id).await?;
-        let row = sqlx::query("SELECT rules FROM supervision_rules WHERE plan_id = $1")
-            .bind(plan_id)
-            .fetch_optional(&self.pool)
-            .await?;
-        match row {
-            Some(r) => Ok(serde_json::from_str(&r.try_get::<String, _>("rules")?)?),
-            None => Ok(SupervisionRules::default()),
-        }
+        self.plan_settings(SettingsTable::Supervision, plan_id)
+            .await
     }
 
     /// Sets the plan's 督办 rules, checked, recorded with what they were before.
@@ -674,26 +668,8 @@ impl Store {
         rules
             .check()
             .map_err(|(field, message)| StoreError::invalid(field, message))?;
-        let before = self.supervision_rules(plan_id).await?;
-        let mut write = self.begin_write(actor).await?;
-        let conn = write.conn();
-        sqlx::query("DELETE FROM supervision_rules WHERE plan_id = $1")
-            .bind(plan_id)
-            .execute(&mut *conn)
+        self.set_plan_settings(SettingsTable::Supervision, plan_id, rules, actor)
             .await?;
-        sqlx::query("INSERT INTO supervision_rules (plan_id, rules, updated_by, updated_at) VALUES ($1, $2, $3, $4)")
-            .bind(plan_id)
-            .bind(serde_json::to_string(rules)?)
-            .bind(actor)
-            .bind(now())
-            .execute(&mut *conn)
-            .await?;
-        write.record(
-            Change::new("set_supervision_rules", "plan", Some(plan_id))
-                .before(&before)
-                .after(json!(rules)),
-        );
-        write.commit().await?;
         Ok(rules.clone())
     }
 }

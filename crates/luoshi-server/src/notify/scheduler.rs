@@ -193,7 +193,20 @@ pub async fn remind_once(s: &AppState, at: &Moment, limit: usize) -> Result<Remi
         run.escalated += crate::supervision::escalate_plan(s, plan.id, ACTOR)
             .await?
             .len();
+        // What went out already is skipped without taking the writer's turn each minute; the
+        // unique (rule, unit) in the store stays the guard.
+        let sent: std::collections::HashSet<(String, i64)> = s
+            .store
+            .reminders(plan.id, 10_000)
+            .await?
+            .into_iter()
+            .map(|r| (r.rule, r.unit_id))
+            .collect();
         for reminder in due_reminders(s, &plan, &rules, today).await? {
+            if sent.contains(&(reminder.rule.clone(), reminder.unit_id)) {
+                run.already_sent += 1;
+                continue;
+            }
             if run.reminded >= limit {
                 return Ok(run);
             }
