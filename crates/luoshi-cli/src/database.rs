@@ -31,7 +31,7 @@ pub struct Database {
 
 impl Database {
     /// The SQLite file the URL names, if it names one.
-    fn sqlite_file(&self) -> Option<PathBuf> {
+    pub(crate) fn sqlite_file(&self) -> Option<PathBuf> {
         let rest = self.url.strip_prefix("sqlite:")?;
         let rest = rest.trim_start_matches("//");
         let path = rest.split('?').next().unwrap_or(rest);
@@ -74,15 +74,32 @@ impl Database {
     }
 
     async fn open_unsealed(&self) -> Result<Store, Failure> {
-        Store::open(&self.url).await.map_err(|e| {
-            Failure::input(anyhow::Error::from(e).context(format!("无法打开台账 {}", self.url)))
+        self.open_unsealed_with(None).await
+    }
+
+    async fn open_unsealed_with(
+        &self,
+        backup_dir: Option<&std::path::Path>,
+    ) -> Result<Store, Failure> {
+        Store::open_with(&self.url, backup_dir).await.map_err(|e| {
+            Failure::input(
+                anyhow::Error::from(e).context(format!("无法打开台账 {}", mask_url(&self.url))),
+            )
         })
     }
 
     /// Opens (creating a SQLite file when missing) and seals the ledger for work: refuses a
     /// ledger whose audit log disagrees with its checkpoint.
     pub(crate) async fn open(&self) -> Result<Store, Failure> {
-        let mut store = self.open_unsealed().await?;
+        self.open_for_serving(None).await
+    }
+
+    /// As [`Database::open`]; a backup taken before migrating goes to `backup_dir` when given.
+    pub(crate) async fn open_for_serving(
+        &self,
+        backup_dir: Option<&std::path::Path>,
+    ) -> Result<Store, Failure> {
+        let mut store = self.open_unsealed_with(backup_dir).await?;
         if let Some(seal) = self.seal(true)? {
             match store.attach_seal(seal).await {
                 Ok(SealStart::Adopted(n)) if n > 0 => {
@@ -91,6 +108,26 @@ impl Database {
                 Ok(_) => {}
                 Err(e) => return Err(Failure::other(anyhow!(e))),
             }
+        }
+        Ok(store)
+    }
+
+    /// The audit key, if one is configured, to check a backup's signatures with.
+    pub(crate) fn existing_seal(&self) -> Result<Option<std::sync::Arc<Seal>>, Failure> {
+        Ok(self.seal(false)?.map(std::sync::Arc::new))
+    }
+
+    /// The database's URL with any password replaced by `***`, for printing.
+    pub(crate) fn masked_url(&self) -> String {
+        mask_url(&self.url)
+    }
+
+    /// Opens the ledger for a restore: created and migrated when new, sealed but not checked
+    /// against a checkpoint (the restore writes a fresh one).
+    pub(crate) async fn open_for_restore(&self) -> Result<Store, Failure> {
+        let mut store = self.open_unsealed().await?;
+        if let Some(seal) = self.seal(true)? {
+            store.inspect_with_seal(seal);
         }
         Ok(store)
     }
@@ -112,5 +149,35 @@ impl Database {
             store.inspect_with_seal(seal);
         }
         Ok(store)
+    }
+}
+
+/// `scheme://user:password@host/…` with the password replaced by `***`.
+pub(crate) fn mask_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let Some((credentials, host)) = rest.rsplit_once('@') else {
+        return url.to_string();
+    };
+    match credentials.split_once(':') {
+        Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
+        None => url.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn passwords_in_urls_are_masked() {
+        assert_eq!(
+            super::mask_url("postgres://luoshi:s3cret@db.example/ledger"),
+            "postgres://luoshi:***@db.example/ledger"
+        );
+        assert_eq!(super::mask_url("sqlite://luoshi.db"), "sqlite://luoshi.db");
+        assert_eq!(
+            super::mask_url("smtps://kjj:p@ss@mail.example"),
+            "smtps://kjj:***@mail.example"
+        );
     }
 }

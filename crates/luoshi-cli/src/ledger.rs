@@ -1,7 +1,6 @@
 //! Commands over the ledger: `import`, `publish`, `serve`.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use anyhow::anyhow;
 use luoshi_directory::resolve;
@@ -9,7 +8,7 @@ use luoshi_store::Store;
 
 use crate::Failure;
 pub use crate::database::Database;
-use crate::input::{BUILTIN_NAME, BUILTIN_PLAN, ledger_directory, read_document};
+use crate::input::{ledger_directory, read_document};
 
 pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
     tokio::runtime::Builder::new_multi_thread()
@@ -269,168 +268,4 @@ pub fn publish(args: PublishArgs) -> Result<(), Failure> {
         );
         Ok(())
     })
-}
-
-#[derive(Debug, clap::Args)]
-pub struct ServeArgs {
-    #[command(flatten)]
-    database: Database,
-    /// 监听地址；默认只监听本机
-    #[arg(long, default_value = "127.0.0.1:8080")]
-    listen: String,
-    #[arg(short, long, default_value = "auto")]
-    directory: String,
-    /// 把“今天”固定为某日（如 2021-06-20），用于演示和培训：按该日判断填报期间是否开放
-    #[arg(long, env = "LUOSHI_TODAY")]
-    today: Option<String>,
-    /// 演示模式：新台账导入武汉方案并模拟一整年的报送（有超前、滞后、迟报、漏报），处处标注“演示数据”
-    #[arg(long)]
-    demo: bool,
-    /// 通过 HTTPS 对外提供服务时打开：会话 Cookie 加 Secure 标记
-    #[arg(long, env = "LUOSHI_SECURE_COOKIES")]
-    secure_cookies: bool,
-    /// 催报邮件的 SMTP 中继，如 smtps://用户:密码@mail.example.gov.cn 或 smtp://10.0.0.25:25
-    #[arg(long, env = "LUOSHI_SMTP_URL", requires = "smtp_from")]
-    smtp_url: Option<String>,
-    /// 催报邮件的发件人，如 "协调办公室 <kjj@example.gov.cn>"
-    #[arg(long, env = "LUOSHI_SMTP_FROM")]
-    smtp_from: Option<String>,
-    /// 不运行自动提醒（催报、督办单和批示的到期提醒）、消息发送和逾期督办单的每日升级
-    #[arg(long, env = "LUOSHI_NO_SCHEDULER")]
-    no_scheduler: bool,
-    /// 同时进行的密码校验数（每个约占 19 MB 内存）；超出的登录请求稍候，仍忙则答 503
-    #[arg(long, env = "LUOSHI_PASSWORD_CHECKS", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
-    password_checks: u16,
-    /// 部署在反向代理之后时，代理写入客户端地址的请求头（如 X-Forwarded-For）；登录限流按该地址计。直接对外服务时不要设置
-    #[arg(long, env = "LUOSHI_PROXY_HEADER")]
-    proxy_header: Option<String>,
-}
-
-pub fn serve(args: ServeArgs) -> Result<(), Failure> {
-    runtime()?.block_on(async {
-        let store = args.database.open().await?;
-        let plans = store.plans().await.map_err(Failure::other)?;
-        let about: Vec<Option<String>> = plans.iter().flat_map(|p| [p.title.clone(), p.issuer.clone()]).collect();
-        let about: Vec<Option<&str>> = if plans.is_empty() { vec![Some("武汉")] } else { about.iter().map(Option::as_deref).collect() };
-        let directory = ledger_directory(&store, &args.directory, &about).await?;
-        if args.directory != "auto" {
-            // Named at start, it is the one in force: the 名录 page shows and edits it.
-            let previous = match store.saved_directory().await.map_err(Failure::other)? {
-                Some(saved) => luoshi_directory::Directory::from_toml(&saved.toml).unwrap_or_default(),
-                None => luoshi_directory::Directory::empty(),
-            };
-            store
-                .save_directory(&previous, &directory, &directory.to_toml(), &format!("命令行 --directory {}", args.directory))
-                .await
-                .map_err(Failure::other)?;
-        }
-        let directory = Arc::new(directory);
-        let today = match args.today.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-            None => None,
-            Some(text) => Some(luoshi_reporting::Day::parse(text).ok_or_else(|| Failure::input(anyhow!("--today「{text}」不是日期（应为 2021-06-20）")))?),
-        };
-        if args.demo && plans.iter().any(|p| !p.demo) {
-            return Err(Failure::input(anyhow!("--demo 只能用于新台账：演示数据不能混入真实台账，请用 --database 另指定一个文件")));
-        }
-        if plans.is_empty() {
-            // A demonstration simulates the whole year; otherwise reports are due from the month
-            // of publication on the server's calendar (`--today`).
-            let how = luoshi_store::Publishing {
-                today: today.unwrap_or_else(luoshi_reporting::Day::today_in_china),
-                reporting_start: args.demo.then_some(1),
-            };
-            let plan = seed(&store, &directory, how).await?;
-            if args.demo {
-                let done = luoshi_cadence::simulate::simulate_year(&store, plan).await.map_err(Failure::other)?;
-                eprintln!("演示数据：已模拟一整年的报送 {} 份（迟报 {} 份，漏报 {} 份）", done.reports, done.late, done.missing);
-            }
-        }
-        let demo = args.demo || (!plans.is_empty() && plans.iter().all(|p| p.demo));
-        let today = match today {
-            None if demo => Some(luoshi_reporting::Day { year: 2021, month: 12, day: 20 }),
-            other => other,
-        };
-        for plan in store.plans().await.map_err(Failure::other)? {
-            if plan.status == "published" {
-                store.ensure_periods(plan.id, "luoshi").await.map_err(Failure::other)?;
-            }
-        }
-        crate::user::bootstrap_admin(&store).await?;
-        let listener = tokio::net::TcpListener::bind(&args.listen).await.map_err(|e| Failure::input(anyhow!("无法监听 {}：{e}", args.listen)))?;
-        let address = listener.local_addr().map_err(Failure::other)?;
-        eprintln!("luoshi 已启动：http://{address}/ （接口：/api/plans，OpenAPI：/api/openapi.json）；按 Ctrl-C 停止");
-        let mut state = luoshi_server::AppState::new(store, directory);
-        state.today = today;
-        state.secure_cookies = args.secure_cookies;
-        state.demo = demo;
-        state.sign_in = Arc::new(luoshi_server::sign_in::SignInGuard::new(usize::from(args.password_checks)));
-        state.proxy_header = args.proxy_header.clone().filter(|h| !h.trim().is_empty());
-        if let (Some(url), Some(from)) = (&args.smtp_url, &args.smtp_from) {
-            let mailer = luoshi_server::mail::Mailer::new(url, from).map_err(|e| Failure::input(anyhow!(e)))?;
-            state.mailer = Some(Arc::new(mailer));
-        }
-        if !args.no_scheduler {
-            luoshi_server::notify::scheduler::spawn(state.clone()).map_err(|e| Failure::other(anyhow!(e)))?;
-        }
-        let app = luoshi_server::router(state.clone()).merge(luoshi_web::router(state));
-        luoshi_server::serve_router(listener, app, shutdown()).await.map_err(Failure::other)
-    })
-}
-
-/// A fresh ledger starts with the bundled Wuhan plan, imported and published, its review items
-/// listed so that nobody mistakes them for settled.
-async fn seed(
-    store: &Store,
-    directory: &luoshi_directory::Directory,
-    how: luoshi_store::Publishing,
-) -> Result<i64, Failure> {
-    let resolution = resolve(luoshi_extract::extract(BUILTIN_PLAN), directory);
-    let id = store
-        .import_plan(
-            &resolution,
-            "wuhan-2021-tech-innovation-plan.txt",
-            BUILTIN_PLAN.as_bytes(),
-            "luoshi",
-        )
-        .await
-        .map_err(Failure::other)?;
-    store
-        .publish_with(id, directory, how, "luoshi")
-        .await
-        .map_err(Failure::other)?;
-    let items = store.review_items(id).await.map_err(Failure::other)?;
-    eprintln!(
-        "新台账：已导入并发布{BUILTIN_NAME}（方案 {id}），待核对 {} 项：",
-        items.len()
-    );
-    for item in &items {
-        eprintln!(
-            "  - {}（第 {} 行）：{}",
-            item.path.as_deref().unwrap_or("全文"),
-            item.line.unwrap_or_default(),
-            item.reason
-        );
-    }
-    Ok(id)
-}
-
-async fn shutdown() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = terminate => {},
-    }
 }

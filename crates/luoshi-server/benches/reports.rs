@@ -114,7 +114,8 @@ fn input(version: i64, target: Option<i64>, base: f64) -> ReportInput {
                     target_id: t,
                     value: base + (version + 1) as f64,
                     note: None,
-                    confirmed: false,
+                    // The growing values pass a hundred times some targets: 数值无误.
+                    confirmed: true,
                 }]
             })
             .unwrap_or_default(),

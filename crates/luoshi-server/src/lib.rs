@@ -10,6 +10,7 @@ pub mod directory;
 mod document_settings;
 mod error;
 pub mod evidence;
+pub mod front;
 mod handlers;
 mod headers;
 pub mod instructions;
@@ -19,7 +20,9 @@ pub mod mail;
 pub mod notifications;
 pub mod notify;
 mod openapi;
+pub mod operations;
 pub mod plans;
+pub mod proxy;
 pub mod receipts;
 pub mod redirect;
 pub mod reporting;
@@ -32,7 +35,6 @@ pub mod supervision;
 pub mod upload;
 pub mod users;
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::Router;
@@ -62,9 +64,11 @@ pub struct AppState {
     pub demo: bool,
     /// Bounds on password checks: how many at once, attempts per address.
     pub sign_in: Arc<sign_in::SignInGuard>,
-    /// The header a reverse proxy puts the client's address in (`X-Forwarded-For`), when the
-    /// server sits behind one; else the peer's address is the client's.
-    pub proxy_header: Option<String>,
+    /// The reverse proxies whose `X-Forwarded-For` names the client, when the server sits
+    /// behind some; else the peer's address is the client's.
+    pub proxies: Option<Arc<proxy::TrustedProxies>>,
+    /// Metrics, and what the readiness check looks at.
+    pub operations: Arc<operations::Operations>,
 }
 
 impl AppState {
@@ -77,7 +81,8 @@ impl AppState {
             mailer: None,
             demo: false,
             sign_in: Arc::new(sign_in::SignInGuard::default()),
-            proxy_header: None,
+            proxies: None,
+            operations: Arc::default(),
         }
     }
 
@@ -158,16 +163,20 @@ pub async fn serve(
     serve_router(listener, router(state), shutdown).await
 }
 
-/// Serves any router (the API merged with the web pages, say) until `shutdown` resolves.
+/// Serves any router (the API merged with the web pages, say) until `shutdown` resolves, within
+/// the default [`front::Limits`].
 pub async fn serve_router(
     listener: tokio::net::TcpListener,
     app: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(
+    front::serve_front(
         listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
+        app,
+        front::Limits::default(),
+        None,
+        None,
+        shutdown,
     )
-    .with_graceful_shutdown(shutdown)
     .await
 }

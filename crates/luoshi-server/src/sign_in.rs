@@ -10,8 +10,8 @@ use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::StatusCode;
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, StatusCode};
 use luoshi_store::{Store, StoreError, time_after};
 use tokio::sync::Semaphore;
 
@@ -169,29 +169,12 @@ impl FromRequestParts<AppState> for ClientAddress {
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
             .map(|c| c.0);
-        Ok(ClientAddress(client_address(
-            &parts.headers,
-            peer,
-            state.proxy_header.as_deref(),
-        )))
+        let peer = peer.map_or(IpAddr::from([0, 0, 0, 0]), |p| p.ip());
+        Ok(ClientAddress(match &state.proxies {
+            Some(proxies) => proxies.client(&parts.headers, peer),
+            None => peer,
+        }))
     }
-}
-
-/// The address a request came from: the configured proxy header's last entry when the server
-/// sits behind a proxy, else the peer's address.
-pub fn client_address(
-    headers: &HeaderMap,
-    peer: Option<SocketAddr>,
-    proxy_header: Option<&str>,
-) -> IpAddr {
-    let forwarded = proxy_header
-        .and_then(|name| headers.get(name))
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.rsplit(',').next())
-        .and_then(|v| v.trim().parse::<IpAddr>().ok());
-    forwarded
-        .or_else(|| peer.map(|p| p.ip()))
-        .unwrap_or(IpAddr::from([0, 0, 0, 0]))
 }
 
 /// A valid argon2id hash of a random password, made once, so that an unknown name costs the
@@ -329,29 +312,6 @@ mod tests {
         guard
             .spend(IpAddr::from([10, 0, 0, 2]))
             .expect("another address has its own budget");
-    }
-
-    #[test]
-    fn the_client_address_comes_from_the_proxy_header_only_when_configured() {
-        let mut headers = HeaderMap::new();
-        headers.insert(
-            "x-forwarded-for",
-            "203.0.113.9, 198.51.100.7".parse().expect("header"),
-        );
-        let peer: SocketAddr = "127.0.0.1:5000".parse().expect("addr");
-        assert_eq!(
-            client_address(&headers, Some(peer), None),
-            IpAddr::from([127, 0, 0, 1])
-        );
-        assert_eq!(
-            client_address(&headers, Some(peer), Some("x-forwarded-for")),
-            IpAddr::from([198, 51, 100, 7])
-        );
-        headers.insert("x-forwarded-for", "junk".parse().expect("header"));
-        assert_eq!(
-            client_address(&headers, Some(peer), Some("x-forwarded-for")),
-            IpAddr::from([127, 0, 0, 1])
-        );
     }
 
     #[tokio::test]

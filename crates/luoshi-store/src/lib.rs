@@ -14,6 +14,7 @@ mod allocation;
 mod assessment;
 mod audit;
 mod audit_search;
+mod backup;
 mod cache;
 mod closures;
 mod deliveries;
@@ -25,7 +26,9 @@ mod import;
 mod indicator_sources;
 mod instructions;
 mod issued;
+mod leadership;
 mod milestones;
+mod open;
 mod periods;
 mod plan_list;
 mod plan_settings;
@@ -50,10 +53,7 @@ mod tokens;
 mod unit_names;
 mod verify;
 
-use std::str::FromStr;
-
-use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::{AnyPool, Executor};
+use sqlx::AnyPool;
 
 pub use account_admin::{Refusals, normalise_mobile};
 pub use accounts::{Credentials, NewUser, SessionInfo, UserRow};
@@ -63,6 +63,9 @@ pub use allocation::{
 pub use assessment::{AssessmentItem, AssessmentItemInput};
 pub use audit::AuditRecord;
 pub use audit_search::{AuditFilter, MAX_AUDIT_PAGE};
+pub use backup::{
+    BackupRecord, BackupTrigger, OperationCounts, Restored, Verification, verify_backup,
+};
 pub use closures::{Evidence, MAX_EVIDENCE, TaskClosure};
 pub use deliveries::{Channel, ChannelKind, Delivery, NewChannel};
 pub use directory::SavedDirectory;
@@ -73,8 +76,10 @@ pub use instructions::{
     InstructedKind, Instruction, InstructionKind, MAX_INSTRUCTION_TEXT, NewInstruction,
 };
 pub use issued::{IssueFiles, IssuedDocument, IssuedFile, NextIssue, content_hash};
+pub use leadership::Leadership;
 pub use luoshi_reporting;
 pub use milestones::Milestone;
+pub use open::Durability;
 pub use periods::PeriodRow;
 pub use plan_list::PlanRef;
 pub use publish::{AmendmentRow, Publishing};
@@ -175,88 +180,16 @@ pub struct Store {
     save_queue: std::sync::Arc<save_queue::Queue>,
     /// Signs audit records and keeps the checkpoint, when a key is configured.
     seal: Option<std::sync::Arc<seal::Seal>>,
+    /// Told each group commit's size.
+    commit_observer: Option<save_queue::CommitObserver>,
+    /// Where it was opened, for connections of its own (see [`Leadership`]).
+    url: String,
+    /// A backup opened to be verified: see `backup::verify_backup`.
+    backup_copy: bool,
 }
 
 /// A task list request: plan, filter, offset, limit.
 type TaskPageKey = (i64, TaskFilter, i64, i64);
-
-impl Store {
-    /// Opens (creating a SQLite file if needed) and migrates the database at `url`:
-    /// `sqlite://luoshi.db`, `sqlite::memory:`, `postgres://user@host/db`.
-    pub async fn open(url: &str) -> Result<Store> {
-        sqlx::any::install_default_drivers();
-        let backend = if url.starts_with("sqlite:") {
-            Backend::Sqlite
-        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            Backend::Postgres
-        } else {
-            return Err(StoreError::BadUrl(url.to_string()));
-        };
-        let url = match backend {
-            Backend::Sqlite if !url.contains("mode=") && !url.contains(":memory:") => {
-                format!("{url}{}mode=rwc", if url.contains('?') { '&' } else { '?' })
-            }
-            _ => url.to_string(),
-        };
-        let options =
-            AnyConnectOptions::from_str(&url).map_err(|_| StoreError::BadUrl(url.clone()))?;
-        let max = if url.contains(":memory:") { 1 } else { 8 };
-        let pool = AnyPoolOptions::new()
-            .max_connections(max)
-            // A ping before every checkout doubles the cost of short queries; a dead
-            // connection fails its query and the pool replaces it.
-            .test_before_acquire(false)
-            .after_connect(move |conn, _| {
-                Box::pin(async move {
-                    if backend == Backend::Sqlite {
-                        conn.execute("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL;").await?;
-                    }
-                    Ok(())
-                })
-            })
-            .connect_with(options)
-            .await?;
-        if backend == Backend::Sqlite && !url.contains(":memory:") {
-            pool.execute("PRAGMA journal_mode = WAL;").await?;
-        }
-        let store = Store {
-            pool,
-            backend,
-            writer: Default::default(),
-            district_tables: Default::default(),
-            task_pages: Default::default(),
-            structures: Default::default(),
-            save_queue: Default::default(),
-            seal: None,
-        };
-        store.migrate().await?;
-        Ok(store)
-    }
-
-    async fn migrate(&self) -> Result<()> {
-        match self.backend {
-            Backend::Sqlite => {
-                sqlx::migrate!("./migrations/sqlite")
-                    .run(&self.pool)
-                    .await?
-            }
-            Backend::Postgres => {
-                sqlx::migrate!("./migrations/postgres")
-                    .run(&self.pool)
-                    .await?
-            }
-        }
-        Ok(())
-    }
-
-    pub fn backend(&self) -> Backend {
-        self.backend
-    }
-
-    pub async fn close(&self) {
-        self.pool.close().await;
-    }
-}
 
 /// Now, as ISO-8601 UTC with milliseconds.
 pub(crate) fn now() -> String {
@@ -266,37 +199,27 @@ pub(crate) fn now() -> String {
 /// The time `seconds` from now, as ISO-8601 UTC with milliseconds — the form every stored time
 /// takes, so that times compare as text.
 pub fn time_after(seconds: i64) -> String {
-    let since = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap_or_default();
-    utc_text(since.as_millis() as i64 + seconds * 1000)
+    utc_text(jiff::Timestamp::now().as_millisecond() + seconds * 1000)
+}
+
+/// A stored time (ISO-8601 UTC, as [`utc_text`] writes it) as milliseconds since 1970.
+pub(crate) fn unix_ms(text: &str) -> Option<i64> {
+    text.parse::<jiff::Timestamp>()
+        .ok()
+        .map(|t| t.as_millisecond())
+}
+
+/// Whole seconds since a stored time, if it reads as one.
+pub fn age_seconds(stored: &str) -> Option<u64> {
+    let then = unix_ms(stored)?;
+    let now = jiff::Timestamp::now().as_millisecond();
+    u64::try_from((now - then).max(0) / 1000).ok()
 }
 
 /// Milliseconds since 1970 as ISO-8601 UTC with milliseconds (the stored form).
 pub fn utc_text(unix_ms: i64) -> String {
-    let secs = unix_ms.div_euclid(1000);
-    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
-    let (y, m, d) = civil_from_days(days);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{:03}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60,
-        unix_ms.rem_euclid(1000)
-    )
-}
-
-/// Days since 1970-01-01 to a calendar date (Howard Hinnant's algorithm).
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (yoe + era * 400 + i64::from(m <= 2), m, d)
+    let at = jiff::Timestamp::from_millisecond(unix_ms).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
+    at.strftime("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
 }
 
 #[cfg(test)]
@@ -304,9 +227,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn civil_dates() {
-        assert_eq!(civil_from_days(0), (1970, 1, 1));
-        assert_eq!(civil_from_days(18_714), (2021, 3, 28));
-        assert_eq!(civil_from_days(20_784), (2026, 11, 27));
+    fn stored_times_read_back() {
+        assert_eq!(utc_text(0), "1970-01-01T00:00:00.000Z");
+        assert_eq!(utc_text(1_616_889_600_007), "2021-03-28T00:00:00.007Z");
+        for ms in [0, 1_614_556_800_123, 1_796_000_000_999] {
+            assert_eq!(unix_ms(&utc_text(ms)), Some(ms));
+        }
+        assert_eq!(unix_ms("not a time"), None);
     }
 }

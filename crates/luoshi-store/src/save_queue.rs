@@ -67,6 +67,16 @@ impl std::fmt::Debug for Pending {
 
 pub(crate) type Queue = std::sync::Mutex<Vec<Pending>>;
 
+/// Told the size of every committed group of saves (for metrics).
+#[derive(Clone)]
+pub struct CommitObserver(pub std::sync::Arc<dyn Fn(usize) + Send + Sync>);
+
+impl std::fmt::Debug for CommitObserver {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("CommitObserver")
+    }
+}
+
 /// Queues `pending`, makes sure someone commits it, and waits for its answer.
 pub(crate) async fn save(store: &Store, mut pending: Pending) -> Result<ReportView> {
     let (reply, answer) = oneshot::channel();
@@ -194,6 +204,9 @@ impl Store {
         }
         match write.commit().await {
             Ok(()) => {
+                if let Some(observer) = &self.commit_observer {
+                    (observer.0)(saved.len());
+                }
                 for (pending, view) in saved {
                     pending.answer(Ok(view));
                 }

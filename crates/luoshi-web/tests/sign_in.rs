@@ -39,7 +39,10 @@ async fn state() -> (AppState, tempfile::TempDir) {
         )
         .await
         .expect("user");
-    state.proxy_header = Some("x-forwarded-for".into());
+    // Requests sent in-process carry no peer address (read as 0.0.0.0): that is the proxy.
+    state.proxies = Some(Arc::new(
+        luoshi_server::proxy::TrustedProxies::parse("x-forwarded-for", "0.0.0.0").expect("proxies"),
+    ));
     state.sign_in = Arc::new(SignInGuard::new(2));
     (state, dir)
 }

@@ -1,0 +1,50 @@
+//! What must run on one process at a time when several servers share one PostgreSQL ledger
+//! (scheduled reminders, backups): the process that holds a session-level advisory lock on a
+//! connection of its own. When that process dies its connection closes, the lock is released,
+//! and the next process to try takes over. A SQLite ledger has one server, which always leads.
+
+use sqlx::{AnyConnection, Connection};
+
+use crate::{Backend, Result, Store};
+
+/// The advisory lock's key ("luosh" in ASCII); the writer's transaction lock is 7215.
+const LEAD_KEY: i64 = 0x006c_756f_7368;
+
+/// Held while this process leads; dropping it (or the process dying) lets another lead.
+#[derive(Debug)]
+pub struct Leadership {
+    connection: Option<AnyConnection>,
+}
+
+impl Leadership {
+    /// Whether the lead still holds: its connection answers. A lost connection has lost the
+    /// lock too; the caller should try again with [`Store::try_lead`].
+    pub async fn holds(&mut self) -> bool {
+        match &mut self.connection {
+            None => true,
+            Some(connection) => connection.ping().await.is_ok(),
+        }
+    }
+}
+
+impl Store {
+    /// Takes the lead if no other process has it.
+    pub async fn try_lead(&self) -> Result<Option<Leadership>> {
+        if self.backend == Backend::Sqlite {
+            return Ok(Some(Leadership { connection: None }));
+        }
+        let mut connection = AnyConnection::connect(&self.url).await?;
+        let taken: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1)")
+            .bind(LEAD_KEY)
+            .fetch_one(&mut connection)
+            .await?;
+        if taken {
+            Ok(Some(Leadership {
+                connection: Some(connection),
+            }))
+        } else {
+            let _ = connection.close().await;
+            Ok(None)
+        }
+    }
+}
