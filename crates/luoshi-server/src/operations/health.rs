@@ -140,10 +140,18 @@ async fn metrics(State(state): State<AppState>, headers: HeaderMap) -> Response 
     metrics.pool_connections.set(i64::from(size));
     metrics.pool_idle.set(idle as i64);
     if let Ok(counts) = state.store.operation_counts().await {
-        for (status, n) in counts.deliveries {
+        // Every state has a series, zero included, so that alerts need not guess.
+        for status in ["pending", "sent", "failed"] {
+            let n = counts
+                .deliveries
+                .iter()
+                .find(|(s, _)| s == status)
+                .map_or(0, |(_, n)| *n);
             metrics
                 .deliveries
-                .get_or_create(&super::metrics::StatusLabels { status })
+                .get_or_create(&super::metrics::StatusLabels {
+                    status: status.to_string(),
+                })
                 .set(n);
         }
         metrics.reminders.set(counts.reminders);
