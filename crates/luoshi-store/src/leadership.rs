@@ -27,6 +27,22 @@ impl Leadership {
     }
 }
 
+impl Leadership {
+    /// Keeps `lead` current: drops a lead that no longer holds and tries to take one when
+    /// there is none. Whether this process leads now.
+    pub async fn keep(store: &Store, lead: &mut Option<Leadership>) -> bool {
+        if let Some(held) = lead
+            && !held.holds().await
+        {
+            *lead = None;
+        }
+        if lead.is_none() {
+            *lead = store.try_lead().await.ok().flatten();
+        }
+        lead.is_some()
+    }
+}
+
 impl Store {
     /// Takes the lead if no other process has it.
     pub async fn try_lead(&self) -> Result<Option<Leadership>> {

@@ -229,15 +229,21 @@ pub const INTERVAL: Duration = Duration::from_secs(60);
 /// The most reminders one pass records, and messages one pass sends.
 pub const BATCH: usize = 500;
 
-/// Runs the scheduler until the process ends: a pass every [`INTERVAL`], errors logged and the
-/// next pass tried as usual.
+/// Runs the scheduler until the process ends: a pass every [`INTERVAL`] while this process
+/// leads (see [`luoshi_store::Leadership`]), errors logged and the next pass tried as usual.
 pub fn spawn(s: AppState) -> Result<tokio::task::JoinHandle<()>, String> {
     let client = super::send::client()?;
     Ok(tokio::spawn(async move {
         let mut tick = tokio::time::interval(INTERVAL);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut lead: Option<luoshi_store::Leadership> = None;
         loop {
             tick.tick().await;
+            // With several servers on one PostgreSQL only the one holding the lead reminds and
+            // sends, so nothing goes out twice; when it dies another takes over at its next tick.
+            if !luoshi_store::Leadership::keep(&s.store, &mut lead).await {
+                continue;
+            }
             let at = Moment::now();
             if let Err(e) = remind_once(&s, &at, BATCH).await {
                 eprintln!("自动提醒未完成：{}", e.body.error);

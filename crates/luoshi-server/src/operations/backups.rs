@@ -95,15 +95,7 @@ pub fn spawn(state: AppState, schedule: Schedule) -> tokio::task::JoinHandle<()>
     tokio::spawn(async move {
         let mut lead: Option<luoshi_store::Leadership> = None;
         loop {
-            if let Some(held) = &mut lead
-                && !held.holds().await
-            {
-                lead = None;
-            }
-            if lead.is_none() {
-                lead = state.store.try_lead().await.ok().flatten();
-            }
-            if lead.is_none() {
+            if !luoshi_store::Leadership::keep(&state.store, &mut lead).await {
                 // Another process leads; look again in a minute in case it died.
                 tokio::time::sleep(Duration::from_secs(60)).await;
                 continue;
