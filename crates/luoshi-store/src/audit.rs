@@ -169,6 +169,9 @@ impl Write<'_> {
             last_id = Some(row.try_get::<i64, _>("id")?);
             prev = hash;
         }
+        // Servers sharing the checkpoint files take turns from reading them to rewriting them,
+        // so none writes back fingerprints older than another's commit.
+        let _files = self.seal.as_ref().and_then(|seal| seal.lock_files());
         // Taken inside the transaction, so they are exactly what this commit leaves; only the
         // plans it may have touched (and the tables of no plan) are taken again.
         let tables = match (&self.seal, table_changes.is_empty()) {

@@ -102,6 +102,20 @@ impl Seal {
         }
     }
 
+    /// Held while a commit reads and rewrites the checkpoint files, so that servers sharing
+    /// them (several processes on one ledger) take turns: see `audit::Write::commit`.
+    pub(crate) fn lock_files(&self) -> Option<FilesLock> {
+        let path = PathBuf::from(format!("{}.lock", self.head_path.display()));
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(path)
+            .ok()?;
+        lock_exclusive(&file).ok()?;
+        Some(FilesLock { _file: file })
+    }
+
     /// Writes the head after a commit; a failure is kept for [`Seal::failure`].
     pub(crate) fn checkpoint(&self, records: i64, last_id: i64, last_hash: &str, at: &str) {
         let outcome = self.write_head(&self.head(records, last_id, last_hash, at));
@@ -199,7 +213,7 @@ impl Seal {
             tables,
         };
         let text = serde_json::to_string(&seal).map_err(|e| failed(e.to_string()))?;
-        let temporary = PathBuf::from(format!("{}.tmp", path.display()));
+        let temporary = temporary_beside(&path);
         write_private(&temporary, &text).map_err(|e| failed(e.to_string()))?;
         std::fs::rename(&temporary, &path).map_err(|e| failed(e.to_string()))
     }
@@ -321,7 +335,7 @@ impl Seal {
                 path: self.head_path.display().to_string(),
                 reason: e.to_string(),
             })?;
-            let temporary = PathBuf::from(format!("{}.tmp", self.head_path.display()));
+            let temporary = temporary_beside(&self.head_path);
             write_private(&temporary, &text).map_err(|e| failed(&temporary, e))?;
             std::fs::rename(&temporary, &self.head_path).map_err(|e| failed(&self.head_path, e))?;
         }
@@ -401,7 +415,34 @@ fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
         .truncate(true)
         .mode(0o600)
         .open(path)?;
-    file.write_all(text.as_bytes())
+    file.write_all(text.as_bytes())?;
+    // On disk before the rename makes it the checkpoint, so a power cut leaves the old one or
+    // the new one, never an empty file.
+    file.sync_all()
+}
+
+/// An exclusive lock on the checkpoint files, released when dropped (or the process dies).
+#[derive(Debug)]
+pub(crate) struct FilesLock {
+    _file: std::fs::File,
+}
+
+#[cfg(unix)]
+fn lock_exclusive(file: &std::fs::File) -> std::io::Result<()> {
+    rustix::fs::flock(file, rustix::fs::FlockOperation::LockExclusive).map_err(std::io::Error::from)
+}
+
+#[cfg(not(unix))]
+fn lock_exclusive(_file: &std::fs::File) -> std::io::Result<()> {
+    Ok(())
+}
+
+/// A temporary name next to `path`, unique to this process and write, so that two processes
+/// replacing the same checkpoint never write into each other's file.
+fn temporary_beside(path: &Path) -> PathBuf {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    PathBuf::from(format!("{}.{}-{n}.tmp", path.display(), std::process::id()))
 }
 
 #[cfg(not(unix))]
