@@ -13,10 +13,37 @@ pub struct Day {
     pub day: u32,
 }
 
+/// The offices' time zone. Bundled with the binary (jiff's copy of the tz database), so a
+/// server without system zone files still shows Beijing time.
+pub fn china() -> jiff::tz::TimeZone {
+    jiff::tz::TimeZone::get("Asia/Shanghai")
+        .unwrap_or_else(|_| jiff::tz::TimeZone::fixed(jiff::tz::offset(8)))
+}
+
 impl Day {
     pub fn new(year: i32, month: u32, day: u32) -> Option<Day> {
-        ((1..=12).contains(&month) && day >= 1 && day <= days_in_month(year, month))
-            .then_some(Day { year, month, day })
+        let civil = jiff::civil::Date::new(
+            i16::try_from(year).ok()?,
+            i8::try_from(month).ok()?,
+            i8::try_from(day).ok()?,
+        )
+        .ok()?;
+        Some(Day::from_civil(civil))
+    }
+
+    fn from_civil(date: jiff::civil::Date) -> Day {
+        Day {
+            year: i32::from(date.year()),
+            // Always 1–12 and 1–31: jiff's dates are valid by construction.
+            month: u32::try_from(date.month()).unwrap_or(1),
+            day: u32::try_from(date.day()).unwrap_or(1),
+        }
+    }
+
+    /// This day as jiff's civil date (every `Day` made here is one).
+    pub fn civil(self) -> jiff::civil::Date {
+        jiff::civil::Date::new(self.year as i16, self.month as i8, self.day as i8)
+            .unwrap_or(jiff::civil::Date::ZERO)
     }
 
     /// Parses `YYYY-MM-DD` (a longer timestamp is cut at the date).
@@ -33,37 +60,28 @@ impl Day {
         Day::new(year, month, day)
     }
 
-    /// The date `days` days after 1970-01-01 (Howard Hinnant's algorithm).
+    /// The date `days` days after 1970-01-01.
     pub fn from_unix_days(days: i64) -> Day {
-        let z = days + 719_468;
-        let era = z.div_euclid(146_097);
-        let doe = z.rem_euclid(146_097);
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-        let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
-        Day { year, month, day }
+        let epoch = jiff::civil::date(1970, 1, 1);
+        let date = jiff::Span::new()
+            .try_days(days)
+            .ok()
+            .and_then(|span| epoch.checked_add(span).ok())
+            .unwrap_or(epoch);
+        Day::from_civil(date)
     }
 
     /// Days since 1970-01-01 (the inverse of [`Day::from_unix_days`]).
     pub fn unix_days(self) -> i64 {
-        let (m, d) = (i64::from(self.month), i64::from(self.day));
-        let y = i64::from(self.year) - i64::from(self.month <= 2);
-        let era = y.div_euclid(400);
-        let yoe = y.rem_euclid(400);
-        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-        era * 146_097 + doe - 719_468
+        let epoch = jiff::civil::date(1970, 1, 1);
+        self.civil()
+            .since((jiff::Unit::Day, epoch))
+            .map_or(0, |span| i64::from(span.get_days()))
     }
 
-    /// Today in UTC+8, the offices' time zone.
+    /// Today in Beijing, the offices' time zone.
     pub fn today_in_china() -> Day {
-        let secs = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs() as i64);
-        Day::from_unix_days((secs + 8 * 3600).div_euclid(86_400))
+        Day::from_civil(jiff::Timestamp::now().to_zoned(china()).date())
     }
 
     /// The month key `2021-06`.
@@ -78,48 +96,61 @@ impl fmt::Display for Day {
     }
 }
 
-/// A stored UTC time (`2021-06-30T17:05:00.000Z`) as the offices read it: Beijing time (UTC+8,
-/// no daylight saving), to the minute: `2021-07-01 01:05`.
+/// A stored UTC time (`2021-06-30T17:05:00.000Z`, or to the minute) as an instant.
+fn stored_instant(utc: &str) -> Option<jiff::Timestamp> {
+    let utc = utc.trim();
+    utc.parse::<jiff::Timestamp>().ok().or_else(|| {
+        // `2021-06-30T17:05` and `…Z` without seconds, as some older rows have them.
+        let minute = utc.strip_suffix('Z').unwrap_or(utc);
+        // A date alone is not a time.
+        minute
+            .contains('T')
+            .then(|| minute.parse::<jiff::civil::DateTime>().ok())
+            .flatten()
+            .and_then(|dt| dt.to_zoned(jiff::tz::TimeZone::UTC).ok())
+            .map(|z| z.timestamp())
+    })
+}
+
+/// A stored UTC time (`2021-06-30T17:05:00.000Z`) as the offices read it: Beijing time, to the
+/// minute: `2021-07-01 01:05`.
 pub fn beijing_time(utc: &str) -> Option<String> {
-    let minutes = utc_seconds(utc)?.div_euclid(60) + 8 * 60;
-    let local = Day::from_unix_days(minutes.div_euclid(24 * 60));
-    let of_day = minutes.rem_euclid(24 * 60);
-    Some(format!("{local} {:02}:{:02}", of_day / 60, of_day % 60))
+    let zoned = stored_instant(utc)?.to_zoned(china());
+    Some(zoned.strftime("%Y-%m-%d %H:%M").to_string())
 }
 
 /// The UTC instant (as stored: `2021-06-19T16:00:00.000Z`) at which `day` begins in Beijing:
 /// the lower bound when the office asks for records "from 2021-06-20".
 pub fn beijing_day_start_utc(day: Day) -> String {
-    let previous = Day::from_unix_days(day.unix_days() - 1);
-    format!("{previous}T16:00:00.000Z")
+    let start = day
+        .civil()
+        .to_zoned(china())
+        .map(|z| z.timestamp())
+        .unwrap_or(jiff::Timestamp::UNIX_EPOCH);
+    start.strftime("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
+}
+
+/// Minutes after midnight in Beijing at the instant `unix_ms` (for quiet hours).
+pub fn beijing_minute(unix_ms: i64) -> u32 {
+    let at = jiff::Timestamp::from_millisecond(unix_ms).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
+    let zoned = at.to_zoned(china());
+    u32::try_from(i32::from(zoned.hour()) * 60 + i32::from(zoned.minute())).unwrap_or_default()
 }
 
 /// Seconds since 1970-01-01 UTC of a stored time `2021-06-30T17:05[:09…]`.
 pub fn utc_seconds(utc: &str) -> Option<i64> {
-    let day = Day::parse(utc)?;
-    let field = |range: std::ops::Range<usize>, max: i64| -> Option<i64> {
-        utc.get(range)?
-            .parse()
-            .ok()
-            .filter(|v| (0..=max).contains(v))
-    };
-    let (hour, minute) = (field(11..13, 23)?, field(14..16, 59)?);
-    let second = if utc.len() >= 19 {
-        field(17..19, 60)?
-    } else {
-        0
-    };
-    Some(((day.unix_days() * 24 + hour) * 60 + minute) * 60 + second)
+    stored_instant(utc).map(|t| t.as_second())
 }
 
 pub fn days_in_month(year: i32, month: u32) -> u32 {
-    match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
-        2 => 28,
-        _ => 0,
-    }
+    let Ok(year) = i16::try_from(year) else {
+        return 0;
+    };
+    let Ok(month) = i8::try_from(month) else {
+        return 0;
+    };
+    jiff::civil::Date::new(year, month, 1)
+        .map_or(0, |d| u32::try_from(d.days_in_month()).unwrap_or(0))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]

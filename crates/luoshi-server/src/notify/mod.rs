@@ -12,25 +12,21 @@ pub struct Moment {
     pub unix_ms: i64,
     /// ISO-8601 UTC, as times are stored.
     pub utc: String,
-    /// Minutes after midnight in Beijing (UTC+8, no daylight saving).
+    /// Minutes after midnight in Beijing (Asia/Shanghai).
     pub beijing_minute: u32,
 }
 
 impl Moment {
     pub fn at(unix_ms: i64) -> Moment {
-        let beijing_seconds = (unix_ms.div_euclid(1000) + 8 * 3600).rem_euclid(86_400);
         Moment {
             unix_ms,
             utc: luoshi_store::utc_text(unix_ms),
-            beijing_minute: u32::try_from(beijing_seconds / 60).unwrap_or_default(),
+            beijing_minute: luoshi_reporting::calendar::beijing_minute(unix_ms),
         }
     }
 
     pub fn now() -> Moment {
-        let since = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap_or_default();
-        Moment::at(i64::try_from(since.as_millis()).unwrap_or_default())
+        Moment::at(jiff::Timestamp::now().as_millisecond())
     }
 
     /// `seconds` later, as stored.
