@@ -7,14 +7,13 @@ use docx_rs::{
     AlignmentType, BorderType, BreakType, Docx, Footer, Header, LineSpacing, LineSpacingType,
     PageMargin, PageNum, PageOrientationType, PageSize, Paragraph, ParagraphBorder,
     ParagraphBorderPosition, ParagraphBorders, Run, RunFonts, SectionProperty, SpecialIndentType,
-    Tab, TabValueType, Table, TableCell, TableRow, WidthType,
+    Tab, TabValueType,
 };
-use luoshi_export::spreadsheet;
 
 use crate::document::{
     Block, Frame, NumberedBlock, OfficialDocument, TITLE_LINE, chinese_number, title_lines,
 };
-use crate::{RenderError, docx_package};
+use crate::{RenderError, docx_package, docx_table};
 
 const TITLE_FONT: &str = "方正小标宋简体";
 const BODY_FONT: &str = "仿宋_GB2312";
@@ -24,7 +23,6 @@ const PAGE_NUMBER_FONT: &str = "宋体";
 /// Half-points.
 const TITLE_SIZE: usize = 44;
 const BODY_SIZE: usize = 32;
-const TABLE_SIZE: usize = 21;
 /// Twentieths of a point: 28.95 pt.
 const LINE: i32 = 579;
 /// Two characters of 3号 (16 pt), in twips.
@@ -69,120 +67,10 @@ fn centered(text: &str, font: &str, size: usize) -> Paragraph {
         .line_spacing(exact())
 }
 
-fn cell(text: &str, bold: bool) -> TableCell {
-    let mut r = run(text, BODY_FONT, TABLE_SIZE);
-    if bold {
-        r = r.bold();
-    }
-    let mut paragraph = Paragraph::new().add_run(r);
-    if bold {
-        paragraph = paragraph.align(AlignmentType::Center);
-    } else if matches!(
-        spreadsheet::typed(text),
-        spreadsheet::CellValue::Number { .. }
-    ) {
-        // Figures line up on the right, with their units.
-        paragraph = paragraph.align(AlignmentType::Right);
-    }
-    TableCell::new().add_paragraph(paragraph)
-}
-
-/// Twips a cell's text needs on one line at the table's 10.5 pt: a CJK character is as wide as
-/// the font size, other characters about half.
-fn text_twips(text: &str) -> usize {
-    const CJK: usize = TABLE_SIZE * 10;
-    text.chars()
-        .map(|c| if c.is_ascii() { CJK * 5 / 8 } else { CJK })
-        .sum()
-}
-
-/// Column widths in twips from the content. Short columns — numbers, statuses, paths — get what
-/// their widest cell needs so they never wrap; the long text columns share the rest of the page
-/// width in proportion to their content.
-fn column_widths(headers: &[String], rows: &[Vec<String>], text_width: usize) -> Vec<usize> {
-    // The cell's own margins (2 × 108 twips) and some air.
-    const PADDING: usize = 400;
-    const SHORT: usize = TABLE_SIZE * 10 * 8 + PADDING;
-    const MIN_TEXT: usize = 1200;
-    let columns = headers.len().max(1);
-    let need: Vec<usize> = (0..columns)
-        .map(|col| {
-            let widest_cell = rows
-                .iter()
-                .filter_map(|row| row.get(col))
-                .map(|cell| text_twips(cell))
-                .max()
-                .unwrap_or(0);
-            // A header wraps over two lines before it widens a column.
-            let header = headers.get(col).map_or(0, |h| text_twips(h).div_ceil(2));
-            widest_cell.max(header) + PADDING
-        })
-        .collect();
-    let short: Vec<bool> = need.iter().map(|&n| n <= SHORT).collect();
-    let fixed: usize = need
-        .iter()
-        .zip(&short)
-        .filter(|(_, s)| **s)
-        .map(|(n, _)| n)
-        .sum();
-    let text_need: usize = need
-        .iter()
-        .zip(&short)
-        .filter(|(_, s)| !**s)
-        .map(|(n, _)| n)
-        .sum();
-    let text_room = text_width.saturating_sub(fixed);
-    if text_need == 0 || fixed >= text_width {
-        // Only short columns, or too many to fit: share the width in proportion.
-        let total: usize = need.iter().sum::<usize>().max(1);
-        return need.iter().map(|n| n * text_width / total).collect();
-    }
-    need.iter()
-        .zip(&short)
-        .map(|(&n, &is_short)| {
-            if is_short {
-                n
-            } else {
-                (n * text_room / text_need).max(MIN_TEXT.min(text_room))
-            }
-        })
-        .collect()
-}
-
-/// A table that prints: widths from the content, the header row repeated on every page (set on
-/// the package, see [`crate::docx_package`]), no row split across pages.
-fn table(headers: &[String], rows: &[Vec<String>], text_width: usize) -> Table {
-    let widths = column_widths(headers, rows, text_width);
-    let width_of = |i: usize| {
-        widths
-            .get(i)
-            .copied()
-            .unwrap_or(text_width / headers.len().max(1))
-    };
-    let mut table_rows = vec![
-        TableRow::new(
-            headers
-                .iter()
-                .enumerate()
-                .map(|(i, h)| cell(h, true).width(width_of(i), WidthType::Dxa))
-                .collect(),
-        )
-        .cant_split(),
-    ];
-    for row in rows {
-        table_rows.push(
-            TableRow::new(
-                row.iter()
-                    .enumerate()
-                    .map(|(i, c)| cell(c, false).width(width_of(i), WidthType::Dxa))
-                    .collect(),
-            )
-            .cant_split(),
-        );
-    }
-    Table::new(table_rows)
-        .set_grid(widths.clone())
-        .width(text_width, WidthType::Dxa)
+/// Where a 附件 table goes: a paragraph the package step replaces with the table's XML
+/// ([`crate::docx_table`]).
+fn table_placeholder(index: usize) -> Paragraph {
+    Paragraph::new().add_run(Run::new().add_text(format!("{}{index}", docx_table::PLACEHOLDER)))
 }
 
 /// The title, broken between words into lines that fit (`title_lines`), in one paragraph.
@@ -515,6 +403,7 @@ pub fn render(doc: &OfficialDocument) -> Result<Vec<u8>, RenderError> {
     if has_tables && signature_lines == 0 {
         docx = docx.add_paragraph(Paragraph::new().section_property(portrait_section()));
     }
+    let mut tables = Vec::with_capacity(appendices.len());
     for (
         i,
         Appendix {
@@ -532,7 +421,8 @@ pub fn render(doc: &OfficialDocument) -> Result<Vec<u8>, RenderError> {
                     .add_run(run(&format!("附件{}", i + 1), HEADING_FONT, BODY_SIZE)),
             )
             .add_paragraph(centered(caption, TITLE_FONT, BODY_SIZE))
-            .add_table(table(headers, rows, LANDSCAPE_TEXT_WIDTH));
+            .add_paragraph(table_placeholder(i));
+        tables.push(docx_table::table_xml(headers, rows, LANDSCAPE_TEXT_WIDTH));
     }
     if let Some(frame) = &doc.frame {
         for paragraph in colophon(frame) {
@@ -551,5 +441,5 @@ pub fn render(doc: &OfficialDocument) -> Result<Vec<u8>, RenderError> {
             .last()
             .and_then(|date| docx_package::w3c_date(date)),
     };
-    docx_package::finish(&bytes.into_inner(), &properties)
+    docx_package::finish(&bytes.into_inner(), &properties, &tables)
 }

@@ -22,9 +22,14 @@ fn err(e: impl std::fmt::Display) -> RenderError {
     RenderError::Docx(e.to_string())
 }
 
-/// Rewrites the package docx-rs made: `docProps/core.xml` from `props`, every table's first
-/// row marked as a header row (`w:tblHeader`), every entry dated 1980-01-01.
-pub fn finish(package: &[u8], props: &Properties) -> Result<Vec<u8>, RenderError> {
+/// Rewrites the package docx-rs made: `docProps/core.xml` from `props`, the 附件 `tables` in
+/// place of their placeholders, every table's first row marked as a header row
+/// (`w:tblHeader`), every entry dated 1980-01-01.
+pub fn finish(
+    package: &[u8],
+    props: &Properties,
+    tables: &[String],
+) -> Result<Vec<u8>, RenderError> {
     let mut archive = zip::ZipArchive::new(Cursor::new(package)).map_err(err)?;
     let mut out = zip::ZipWriter::new(Cursor::new(Vec::with_capacity(package.len())));
     let options = SimpleFileOptions::default()
@@ -39,6 +44,7 @@ pub fn finish(package: &[u8], props: &Properties) -> Result<Vec<u8>, RenderError
             "docProps/core.xml" => core_xml(props).into_bytes(),
             "word/document.xml" => {
                 let xml = String::from_utf8(content).map_err(err)?;
+                let xml = crate::docx_table::inline_tables(&xml, tables);
                 share_footer(&repeat_header_rows(&xml)).into_bytes()
             }
             _ => content,

@@ -9,6 +9,7 @@ pub mod annual;
 pub mod document;
 pub mod docx;
 pub(crate) mod docx_package;
+pub(crate) mod docx_table;
 pub mod halfyear;
 pub mod html;
 pub mod indicators;
