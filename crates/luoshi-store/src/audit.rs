@@ -97,6 +97,9 @@ impl Store {
     }
 }
 
+/// Audit rows per INSERT: 11 parameters each, within SQLite's and PostgreSQL's limits.
+const AUDIT_ROWS_PER_INSERT: usize = 400;
+
 impl Write<'_> {
     pub fn conn(&mut self) -> &mut AnyConnection {
         &mut self.tx
@@ -132,6 +135,9 @@ impl Write<'_> {
                 .collect(),
             None => Vec::new(),
         };
+        // Chained in order here, then written in as few statements as the databases' limits on
+        // bound parameters allow (a group commit of report saves is one INSERT, not one each).
+        let mut rows: Vec<(AuditRecord, String, i64, Option<String>)> = Vec::new();
         for change in std::mem::take(&mut self.changes) {
             let before = change.before.as_ref().map(Value::to_string);
             let after = change.after.as_ref().map(Value::to_string);
@@ -150,24 +156,53 @@ impl Write<'_> {
             let hash = record.compute_hash();
             seq += 1;
             let mac = self.seal.as_ref().map(|s| s.record_mac(seq, &hash));
-            let row = sqlx::query(
-                "INSERT INTO audit_log (at, actor, action, entity, entity_id, before_json, after_json, prev_hash, hash, seq, mac) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
-            )
-            .bind(&record.at)
-            .bind(&record.actor)
-            .bind(&record.action)
-            .bind(&record.entity)
-            .bind(record.entity_id)
-            .bind(&record.before)
-            .bind(&record.after)
-            .bind(&record.prev_hash)
-            .bind(&hash)
-            .bind(seq)
-            .bind(mac)
-            .fetch_one(&mut *self.tx)
-            .await?;
-            last_id = Some(row.try_get::<i64, _>("id")?);
-            prev = hash;
+            prev = hash.clone();
+            rows.push((record, hash, seq, mac));
+        }
+        for chunk in rows.chunks(AUDIT_ROWS_PER_INSERT) {
+            let mut sql = String::from(
+                "INSERT INTO audit_log (at, actor, action, entity, entity_id, before_json, after_json, prev_hash, hash, seq, mac) VALUES ",
+            );
+            for r in 0..chunk.len() {
+                if r > 0 {
+                    sql.push_str(", ");
+                }
+                let n = r * 11;
+                sql.push_str(&format!(
+                    "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
+                    n + 1,
+                    n + 2,
+                    n + 3,
+                    n + 4,
+                    n + 5,
+                    n + 6,
+                    n + 7,
+                    n + 8,
+                    n + 9,
+                    n + 10,
+                    n + 11
+                ));
+            }
+            sql.push_str(" RETURNING id");
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for (record, hash, seq, mac) in chunk {
+                query = query
+                    .bind(&record.at)
+                    .bind(&record.actor)
+                    .bind(&record.action)
+                    .bind(&record.entity)
+                    .bind(record.entity_id)
+                    .bind(&record.before)
+                    .bind(&record.after)
+                    .bind(&record.prev_hash)
+                    .bind(hash)
+                    .bind(*seq)
+                    .bind(mac);
+            }
+            for row in query.fetch_all(&mut *self.tx).await? {
+                let id = row.try_get::<i64, _>("id")?;
+                last_id = Some(last_id.map_or(id, |last: i64| last.max(id)));
+            }
         }
         // Servers sharing the checkpoint files take turns from reading them to rewriting them,
         // so none writes back fingerprints older than another's commit.

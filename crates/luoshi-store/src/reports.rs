@@ -686,7 +686,6 @@ pub(crate) async fn save_in(
         .execute(&mut *conn)
         .await?;
     }
-    crate::series::refresh(conn, assignment_id).await?;
     let after = json!({
         "period": period.key, "assignment": assignment_id, "status": to.as_str(),
         "version": input.version + 1, "late": late, "input": input,
@@ -731,27 +730,26 @@ impl Store {
     /// Whose report an assignment's is, for access checks: two small queries instead of the
     /// whole report.
     pub async fn assignment_scope(&self, assignment_id: i64) -> Result<AssignmentScope> {
-        let mut conn = self.pool.acquire().await?;
-        let row = sqlx::query("SELECT unit_id, role, task_id FROM assignments WHERE id = $1")
-            .bind(assignment_id)
-            .fetch_optional(&mut *conn)
-            .await?
-            .ok_or_else(|| StoreError::NotFound {
-                entity: "任务分工",
-                id: assignment_id.to_string(),
-            })?;
-        let task: i64 = row.try_get("task_id")?;
-        let role: String = row.try_get("role")?;
-        let lead_unit_ids =
-            sqlx::query("SELECT unit_id FROM assignments WHERE task_id = $1 AND role = 'lead'")
-                .bind(task)
-                .fetch_all(&mut *conn)
-                .await?
-                .iter()
-                .map(|r| r.try_get::<i64, _>("unit_id"))
-                .collect::<std::result::Result<_, _>>()?;
+        // One round trip: the assignment, once per lead of its task (or once with none).
+        let rows = sqlx::query(
+            "SELECT a.unit_id, a.role, l.unit_id AS lead_unit FROM assignments a LEFT JOIN assignments l ON l.task_id = a.task_id AND l.role = 'lead' WHERE a.id = $1",
+        )
+        .bind(assignment_id)
+        .fetch_all(&self.pool)
+        .await?;
+        let first = rows.first().ok_or_else(|| StoreError::NotFound {
+            entity: "任务分工",
+            id: assignment_id.to_string(),
+        })?;
+        let role: String = first.try_get("role")?;
+        let mut lead_unit_ids = Vec::with_capacity(rows.len());
+        for row in &rows {
+            if let Some(unit) = row.try_get::<Option<i64>, _>("lead_unit")? {
+                lead_unit_ids.push(unit);
+            }
+        }
         Ok(AssignmentScope {
-            unit_id: row.try_get("unit_id")?,
+            unit_id: first.try_get("unit_id")?,
             is_lead: role == "lead",
             lead_unit_ids,
         })
@@ -776,7 +774,7 @@ impl Store {
         today: Day,
         actor: &str,
     ) -> Result<ReportView> {
-        let mut view = crate::save_queue::save(
+        let (mut view, period) = crate::save_queue::save(
             self,
             crate::save_queue::Pending::new(
                 period_id,
@@ -790,7 +788,6 @@ impl Store {
         .await?;
         // What only people look at is read after the commit, outside the writer's turn.
         let mut conn = self.pool.acquire().await?;
-        let period = load_period(&mut conn, period_id).await?;
         load_extras(&mut conn, &period, &mut view).await?;
         Ok(view)
     }
@@ -837,6 +834,8 @@ impl Store {
         for change in changes {
             write.record(change);
         }
+        let assignments: Vec<i64> = entries.iter().map(|(a, _, _)| *a).collect();
+        crate::series::refresh_many(write.conn(), &assignments).await?;
         write.commit().await?;
         Ok(entries.len())
     }

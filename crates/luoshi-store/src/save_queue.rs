@@ -24,7 +24,7 @@ pub(crate) struct Pending {
     action: ReportAction,
     today: Day,
     actor: String,
-    reply: Option<oneshot::Sender<Result<ReportView>>>,
+    reply: Option<oneshot::Sender<Result<(ReportView, PeriodRow)>>>,
 }
 
 impl Pending {
@@ -47,7 +47,7 @@ impl Pending {
         }
     }
 
-    fn answer(self, result: Result<ReportView>) {
+    fn answer(self, result: Result<(ReportView, PeriodRow)>) {
         if let Some(reply) = self.reply {
             // The asker may have gone away; the save stands either way.
             let _ = reply.send(result);
@@ -78,7 +78,8 @@ impl std::fmt::Debug for CommitObserver {
 }
 
 /// Queues `pending`, makes sure someone commits it, and waits for its answer.
-pub(crate) async fn save(store: &Store, mut pending: Pending) -> Result<ReportView> {
+/// The saved report, and its period as the commit read it (so the caller need not read it again).
+pub(crate) async fn save(store: &Store, mut pending: Pending) -> Result<(ReportView, PeriodRow)> {
     let (reply, answer) = oneshot::channel();
     pending.reply = Some(reply);
     store
@@ -132,7 +133,7 @@ impl Store {
             return;
         }
         let mut periods: HashMap<i64, PeriodRow> = HashMap::new();
-        let mut saved: Vec<(Pending, ReportView)> = Vec::new();
+        let mut saved: Vec<(Pending, (ReportView, PeriodRow))> = Vec::new();
         let mut broken: Option<String> = None;
         let mut rest = batch.into_iter();
         for pending in rest.by_ref() {
@@ -180,7 +181,7 @@ impl Store {
                             .after(after)
                             .by(&pending.actor),
                     );
-                    saved.push((pending, view));
+                    saved.push((pending, (view, period)));
                 }
                 Err(e) if breaks_transaction(&e) => {
                     broken = Some(e.to_string());
@@ -198,6 +199,16 @@ impl Store {
                 pending.answer(Err(StoreError::Conflict(retry.clone())));
             }
             for pending in rest {
+                pending.answer(Err(StoreError::Conflict(retry.clone())));
+            }
+            return;
+        }
+        // Every saved assignment's packed series, rewritten in one statement for the group.
+        let assignments: Vec<i64> = saved.iter().map(|(p, _)| p.assignment_id).collect();
+        if let Err(e) = crate::series::refresh_many(write.conn(), &assignments).await {
+            drop(write);
+            let retry = format!("数据库错误（{e}），本次保存未生效，请重试");
+            for (pending, _) in saved {
                 pending.answer(Err(StoreError::Conflict(retry.clone())));
             }
             return;

@@ -37,6 +37,31 @@ pub(crate) async fn refresh(conn: &mut AnyConnection, assignment_id: i64) -> Res
     Ok(())
 }
 
+/// Rewrites the series rows of `assignments` (each once), inside the caller's transaction: one
+/// statement per few hundred, so a group commit of saves refreshes its series together. Every
+/// caller that writes reports calls it before its commit.
+pub(crate) async fn refresh_many(conn: &mut AnyConnection, assignments: &[i64]) -> Result<()> {
+    let mut ids = assignments.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    for chunk in ids.chunks(500) {
+        let list = (1..=chunk.len())
+            .map(|i| format!("${i}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "INSERT INTO report_series (assignment_id, plan_id, packed) {} ON CONFLICT (assignment_id) DO UPDATE SET packed = excluded.packed",
+            packing_sql(conn.backend_name(), &format!("WHERE a.id IN ({list})"))
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for id in chunk {
+            query = query.bind(*id);
+        }
+        query.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
 /// The assignments whose stored series differs from one packed afresh from their reports:
 /// a series row edited (or left stale) behind the log's back. Entries are compared as sets,
 /// since neither backend promises the order of an aggregate.
