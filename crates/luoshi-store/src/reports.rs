@@ -669,22 +669,30 @@ pub(crate) async fn save_in(
             id
         }
     };
-    for value in &input.values {
-        sqlx::query(
-            "INSERT INTO report_values (report_id, target_id, value, note) VALUES ($1, $2, $3, $4)",
-        )
-        .bind(id)
-        .bind(value.target_id)
-        .bind(value.value)
-        .bind(
-            value
-                .note
-                .as_deref()
-                .map(str::trim)
-                .filter(|n| !n.is_empty()),
-        )
-        .execute(&mut *conn)
-        .await?;
+    // All of a report's values in one statement (a form holds a task's few targets; the
+    // chunks keep within the databases' parameter limits all the same).
+    for chunk in input.values.chunks(1000) {
+        let mut sql =
+            String::from("INSERT INTO report_values (report_id, target_id, value, note) VALUES ");
+        for i in 0..chunk.len() {
+            if i > 0 {
+                sql.push_str(", ");
+            }
+            let n = i * 4;
+            sql.push_str(&format!("(${}, ${}, ${}, ${})", n + 1, n + 2, n + 3, n + 4));
+        }
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for value in chunk {
+            query = query.bind(id).bind(value.target_id).bind(value.value).bind(
+                value
+                    .note
+                    .as_deref()
+                    .map(str::trim)
+                    .filter(|n| !n.is_empty())
+                    .map(str::to_string),
+            );
+        }
+        query.execute(&mut *conn).await?;
     }
     let after = json!({
         "period": period.key, "assignment": assignment_id, "status": to.as_str(),
