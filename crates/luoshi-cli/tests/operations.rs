@@ -252,6 +252,18 @@ fn backup_list_verify_and_restore_from_the_command_line() {
         &[],
     );
     refused(&out, "审计链");
+    std::fs::write(dir.path().join("notes.txt"), "not a backup").expect("write");
+    let started = Instant::now();
+    let out = luoshi(
+        dir.path(),
+        &["restore", "notes.txt", "--database", "sqlite://y.db"],
+        &[],
+    );
+    refused(&out, "不是 SQLite 数据库文件");
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "refused at once"
+    );
     let out = luoshi(
         dir.path(),
         &[

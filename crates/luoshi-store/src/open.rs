@@ -122,6 +122,9 @@ impl Store {
         } else {
             return Err(StoreError::BadUrl(url.to_string()));
         };
+        if backend == Backend::Sqlite {
+            refuse_non_sqlite(url)?;
+        }
         let url = match backend {
             Backend::Sqlite if !url.contains("mode=") && !url.contains(":memory:") => {
                 format!("{url}{}mode=rwc", if url.contains('?') { '&' } else { '?' })
@@ -249,6 +252,31 @@ impl Store {
 
     pub async fn close(&self) {
         self.pool.close().await;
+    }
+}
+
+/// An existing file that is not a SQLite database is refused at once with its name (the pool
+/// would otherwise retry connecting to it until its timeout, half a minute).
+fn refuse_non_sqlite(url: &str) -> Result<()> {
+    use std::io::Read;
+    let Some(rest) = url.strip_prefix("sqlite:") else {
+        return Ok(());
+    };
+    let path = rest.trim_start_matches("//");
+    let path = path.split('?').next().unwrap_or(path);
+    if path.is_empty() || path.contains(":memory:") {
+        return Ok(());
+    }
+    let mut header = [0u8; 16];
+    let read = std::fs::File::open(path).and_then(|mut f| f.read(&mut header));
+    match read {
+        // Missing (it will be created) or empty (a new database): fine.
+        Err(_) | Ok(0) => Ok(()),
+        Ok(n) if n == 16 && &header == b"SQLite format 3\0" => Ok(()),
+        Ok(_) => Err(StoreError::invalid(
+            "database",
+            format!("{path} 不是 SQLite 数据库文件（也不是 luoshi 的备份）"),
+        )),
     }
 }
 
