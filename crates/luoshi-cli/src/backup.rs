@@ -106,15 +106,6 @@ pub fn restore(args: RestoreArgs) -> Result<(), Failure> {
             args.file.display()
         )));
     }
-    if let Some(file) = args.database.sqlite_file()
-        && file.exists()
-        && std::fs::metadata(&file)
-            .map(|m| m.len() > 0)
-            .unwrap_or(false)
-    {
-        // An existing file may still be an empty ledger; the store checks that below.
-        eprintln!("目标 {} 已存在，将确认其为空台账后再恢复", file.display());
-    }
     runtime()?.block_on(async {
         let store = args.database.open_for_restore().await?;
         let scratch = tempfile::tempdir().map_err(Failure::other)?;

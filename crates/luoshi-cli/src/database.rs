@@ -32,10 +32,7 @@ pub struct Database {
 impl Database {
     /// The SQLite file the URL names, if it names one.
     pub(crate) fn sqlite_file(&self) -> Option<PathBuf> {
-        let rest = self.url.strip_prefix("sqlite:")?;
-        let rest = rest.trim_start_matches("//");
-        let path = rest.split('?').next().unwrap_or(rest);
-        (!path.is_empty() && !path.contains(":memory:")).then(|| PathBuf::from(path))
+        luoshi_store::sqlite_file(&self.url)
     }
 
     fn key_path(&self) -> Option<PathBuf> {

@@ -79,7 +79,7 @@ pub use issued::{IssueFiles, IssuedDocument, IssuedFile, NextIssue, content_hash
 pub use leadership::Leadership;
 pub use luoshi_reporting;
 pub use milestones::Milestone;
-pub use open::Durability;
+pub use open::{Durability, sqlite_file};
 pub use periods::PeriodRow;
 pub use plan_list::PlanRef;
 pub use publish::{AmendmentRow, Publishing};

@@ -55,18 +55,9 @@ impl Store {
         Ok(store)
     }
 
-    /// Opens the database at `url` as it is, schema untouched (to verify a backup).
-    pub(crate) async fn open_without_migrating(url: &str) -> Result<Store> {
-        Store::connect(url).await
-    }
-
     /// The folder of a SQLite ledger's file.
     fn sqlite_dir(&self) -> Option<PathBuf> {
-        if self.backend != Backend::Sqlite || self.url.contains(":memory:") {
-            return None;
-        }
-        let rest = self.url.strip_prefix("sqlite:")?.trim_start_matches("//");
-        let file = Path::new(rest.split('?').next()?);
+        let file = sqlite_file(&self.url)?;
         Some(match file.parent() {
             Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
             _ => PathBuf::from("."),
@@ -91,19 +82,32 @@ impl Store {
         if exists.is_none() {
             return Ok(None);
         }
-        let applied: Vec<i64> =
-            sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success")
-                .fetch_all(&self.pool)
-                .await?;
+        let applied = self.applied_migrations().await?;
         if applied.is_empty() {
             return Ok(None);
         }
         Ok(self
-            .migrator()
+            .known_migrations()
+            .into_iter()
+            .find(|v| !applied.contains(v)))
+    }
+
+    /// The versions of the migrations applied, in order.
+    async fn applied_migrations(&self) -> Result<Vec<i64>> {
+        Ok(sqlx::query_scalar(
+            "SELECT version FROM _sqlx_migrations WHERE success ORDER BY version",
+        )
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// The versions of the migrations this build carries, in order.
+    fn known_migrations(&self) -> Vec<i64> {
+        self.migrator()
             .iter()
             .filter(|m| !m.migration_type.is_down_migration())
             .map(|m| m.version)
-            .find(|v| !applied.contains(v)))
+            .collect()
     }
 
     fn migrator(&self) -> sqlx::migrate::Migrator {
@@ -113,7 +117,8 @@ impl Store {
         }
     }
 
-    async fn connect(url: &str) -> Result<Store> {
+    /// Connects to the database at `url` as it is, schema untouched (a backup is verified so).
+    pub(crate) async fn connect(url: &str) -> Result<Store> {
         sqlx::any::install_default_drivers();
         let backend = if url.starts_with("sqlite:") {
             Backend::Sqlite
@@ -230,18 +235,7 @@ impl Store {
 
     /// Whether every migration this build carries has been applied, and none it does not know.
     pub async fn migrations_current(&self) -> Result<bool> {
-        let migrator = self.migrator();
-        let applied: Vec<i64> = sqlx::query_scalar(
-            "SELECT version FROM _sqlx_migrations WHERE success ORDER BY version",
-        )
-        .fetch_all(&self.pool)
-        .await?;
-        let known: Vec<i64> = migrator
-            .iter()
-            .filter(|m| !m.migration_type.is_down_migration())
-            .map(|m| m.version)
-            .collect();
-        Ok(applied == known)
+        Ok(self.applied_migrations().await? == self.known_migrations())
     }
 
     /// A trivial query: the database answers.
@@ -255,20 +249,23 @@ impl Store {
     }
 }
 
+/// The file a `sqlite://FILE[?…]` URL names; none for other URLs and in-memory databases.
+pub fn sqlite_file(url: &str) -> Option<PathBuf> {
+    let rest = url.strip_prefix("sqlite:")?.trim_start_matches("//");
+    let path = rest.split('?').next().unwrap_or(rest);
+    (!path.is_empty() && !path.contains(":memory:")).then(|| PathBuf::from(path))
+}
+
 /// An existing file that is not a SQLite database is refused at once with its name (the pool
 /// would otherwise retry connecting to it until its timeout, half a minute).
 fn refuse_non_sqlite(url: &str) -> Result<()> {
     use std::io::Read;
-    let Some(rest) = url.strip_prefix("sqlite:") else {
+    let Some(path) = sqlite_file(url) else {
         return Ok(());
     };
-    let path = rest.trim_start_matches("//");
-    let path = path.split('?').next().unwrap_or(path);
-    if path.is_empty() || path.contains(":memory:") {
-        return Ok(());
-    }
+    let path = path.display();
     let mut header = [0u8; 16];
-    let read = std::fs::File::open(path).and_then(|mut f| f.read(&mut header));
+    let read = std::fs::File::open(path.to_string()).and_then(|mut f| f.read(&mut header));
     match read {
         // Missing (it will be created) or empty (a new database): fine.
         Err(_) | Ok(0) => Ok(()),

@@ -175,7 +175,7 @@ pub async fn verify_backup(path: &Path, seal: Option<Arc<Seal>>) -> Result<Verif
             format!("备份文件 {} 不存在", path.display()),
         ));
     }
-    let mut store = Store::open_without_migrating(&sqlite_url(path, "ro")).await?;
+    let mut store = Store::connect(&sqlite_url(path, "ro")).await?;
     store.backup_copy = true;
     store.seal = seal;
     let result = async {
@@ -468,8 +468,8 @@ impl Store {
                 .fetch_one(&self.pool)
                 .await?;
         let backup_age_seconds = newest
-            .and_then(|at| crate::unix_ms(&at))
-            .map(|ms| (crate::unix_ms(&now()).unwrap_or(ms) - ms) as f64 / 1000.0);
+            .and_then(|at| crate::age_seconds(&at))
+            .map(|s| s as f64);
         Ok(OperationCounts {
             deliveries,
             reminders,
