@@ -76,7 +76,7 @@ pub use instructions::{
     InstructedKind, Instruction, InstructionKind, MAX_INSTRUCTION_TEXT, NewInstruction,
 };
 pub use issued::{IssueFiles, IssuedDocument, IssuedFile, NextIssue, content_hash};
-pub use leadership::Leadership;
+pub use leadership::{Job, Leadership};
 pub use luoshi_reporting;
 pub use milestones::Milestone;
 pub use open::{Durability, sqlite_file};

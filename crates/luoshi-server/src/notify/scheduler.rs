@@ -241,7 +241,9 @@ pub fn spawn(s: AppState) -> Result<tokio::task::JoinHandle<()>, String> {
             tick.tick().await;
             // With several servers on one PostgreSQL only the one holding the lead reminds and
             // sends, so nothing goes out twice; when it dies another takes over at its next tick.
-            if !luoshi_store::Leadership::keep(&s.store, &mut lead).await {
+            if !luoshi_store::Leadership::keep(&s.store, luoshi_store::Job::Reminders, &mut lead)
+                .await
+            {
                 continue;
             }
             let at = Moment::now();

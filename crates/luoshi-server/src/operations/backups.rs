@@ -95,7 +95,9 @@ pub fn spawn(state: AppState, schedule: Schedule) -> tokio::task::JoinHandle<()>
     tokio::spawn(async move {
         let mut lead: Option<luoshi_store::Leadership> = None;
         loop {
-            if !luoshi_store::Leadership::keep(&state.store, &mut lead).await {
+            if !luoshi_store::Leadership::keep(&state.store, luoshi_store::Job::Backups, &mut lead)
+                .await
+            {
                 // Another process leads; look again in a minute in case it died.
                 tokio::time::sleep(Duration::from_secs(60)).await;
                 continue;
