@@ -80,13 +80,16 @@ impl Store {
         turn: tokio::sync::MutexGuard<'s, ()>,
         actor: &str,
     ) -> Result<Write<'s>> {
-        let mut tx = self.pool.begin().await?;
-        if self.backend == Backend::Postgres {
-            // Other processes writing the same database wait here too.
-            sqlx::query("SELECT pg_advisory_xact_lock(7215)")
-                .execute(&mut *tx)
-                .await?;
-        }
+        let tx = match self.backend {
+            // Other processes writing the same database wait here too; sent with the BEGIN in
+            // one round trip (a simple query may hold several statements).
+            Backend::Postgres => {
+                self.pool
+                    .begin_with("BEGIN; SELECT pg_advisory_xact_lock(7215)")
+                    .await?
+            }
+            Backend::Sqlite => self.pool.begin().await?,
+        };
         Ok(Write {
             tx,
             actor: actor.to_string(),

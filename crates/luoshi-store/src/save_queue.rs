@@ -5,15 +5,12 @@
 //! an answered save survives a crash; a save that fails its checks is answered with its error and
 //! does not disturb the others.
 
-use std::collections::HashMap;
-
 use luoshi_reporting::Day;
 use luoshi_reporting::report::ReportAction;
 use tokio::sync::oneshot;
 
 use crate::audit::Change;
-use crate::periods::PeriodRow;
-use crate::reports::{ReportInput, ReportView, SaveContext, load_period, save_in};
+use crate::reports::{ReportInput, ReportView, SaveRequest, load_period, save_group};
 use crate::{Result, Store, StoreError};
 
 /// A save waiting for its commit.
@@ -24,7 +21,7 @@ pub(crate) struct Pending {
     action: ReportAction,
     today: Day,
     actor: String,
-    reply: Option<oneshot::Sender<Result<(ReportView, PeriodRow)>>>,
+    reply: Option<oneshot::Sender<Result<ReportView>>>,
 }
 
 impl Pending {
@@ -47,7 +44,7 @@ impl Pending {
         }
     }
 
-    fn answer(self, result: Result<(ReportView, PeriodRow)>) {
+    fn answer(self, result: Result<ReportView>) {
         if let Some(reply) = self.reply {
             // The asker may have gone away; the save stands either way.
             let _ = reply.send(result);
@@ -77,9 +74,8 @@ impl std::fmt::Debug for CommitObserver {
     }
 }
 
-/// Queues `pending`, makes sure someone commits it, and waits for its answer.
-/// The saved report, and its period as the commit read it (so the caller need not read it again).
-pub(crate) async fn save(store: &Store, mut pending: Pending) -> Result<(ReportView, PeriodRow)> {
+/// Queues `pending`, makes sure someone commits it, and waits for its answer: the saved report.
+pub(crate) async fn save(store: &Store, mut pending: Pending) -> Result<ReportView> {
     let (reply, answer) = oneshot::channel();
     pending.reply = Some(reply);
     store
@@ -93,6 +89,18 @@ pub(crate) async fn save(store: &Store, mut pending: Pending) -> Result<(ReportV
     answer
         .await
         .map_err(|_| StoreError::Conflict("保存中断，请重试".into()))?
+}
+
+/// The batch's saves by period, in order of first arrival, each period's in arrival order.
+fn by_period(batch: Vec<Pending>) -> Vec<(i64, Vec<Pending>)> {
+    let mut groups: Vec<(i64, Vec<Pending>)> = Vec::new();
+    for pending in batch {
+        match groups.iter_mut().find(|(id, _)| *id == pending.period_id) {
+            Some((_, group)) => group.push(pending),
+            None => groups.push((pending.period_id, vec![pending])),
+        }
+    }
+    groups
 }
 
 /// Errors after which the transaction cannot be trusted (as opposed to a save refused by its
@@ -132,73 +140,82 @@ impl Store {
         if batch.is_empty() {
             return;
         }
-        let mut periods: HashMap<i64, PeriodRow> = HashMap::new();
-        let mut saved: Vec<(Pending, (ReportView, PeriodRow))> = Vec::new();
+        let mut saved: Vec<(Pending, ReportView)> = Vec::new();
         let mut broken: Option<String> = None;
-        let mut rest = batch.into_iter();
-        for pending in rest.by_ref() {
-            let period = match periods.get(&pending.period_id) {
-                Some(period) => period.clone(),
-                None => match load_period(write.conn(), pending.period_id).await {
-                    Ok(period) => {
-                        periods.insert(period.id, period.clone());
-                        period
+        // A group's saves not yet answered when a database error broke the transaction.
+        let mut rest_of_group: Vec<Pending> = Vec::new();
+        let mut rest = by_period(batch).into_iter();
+        for (period_id, group) in rest.by_ref() {
+            let period = match load_period(write.conn(), period_id).await {
+                Ok(period) => period,
+                Err(e) => {
+                    let breaks = breaks_transaction(&e);
+                    let message = e.to_string();
+                    let mut group = group.into_iter();
+                    if let Some(first) = group.next() {
+                        first.answer(Err(e));
                     }
-                    Err(e) => {
-                        if breaks_transaction(&e) {
-                            broken = Some(e.to_string());
-                            pending.answer(Err(e));
-                            break;
-                        }
-                        pending.answer(Err(e));
-                        continue;
+                    if breaks {
+                        broken = Some(message);
+                        // The rest of this period's saves are answered with the batch's error.
+                        rest_of_group = group.collect();
+                        break;
                     }
-                },
-            };
-            let context = SaveContext {
-                period: &period,
-                action: pending.action,
-                today: pending.today,
-                actor: &pending.actor,
-            };
-            let result = save_in(
-                write.conn(),
-                &context,
-                pending.assignment_id,
-                &pending.input,
-                &|i| format!("values[{i}]"),
-            )
-            .await;
-            match result {
-                Ok((id, to, after, view)) => {
-                    let verb = if to == luoshi_reporting::ReportStatus::Submitted {
-                        "submit"
-                    } else {
-                        "save"
-                    };
-                    write.record(
-                        Change::new(verb, "report", Some(id))
-                            .after(after)
-                            .by(&pending.actor),
-                    );
-                    saved.push((pending, (view, period)));
+                    for pending in group {
+                        pending.answer(Err(StoreError::NotFound {
+                            entity: "填报期间",
+                            id: period_id.to_string(),
+                        }));
+                    }
+                    continue;
                 }
-                Err(e) if breaks_transaction(&e) => {
+            };
+            let fields = |i: usize| format!("values[{i}]");
+            let requests: Vec<SaveRequest<'_>> = group
+                .iter()
+                .map(|pending| SaveRequest {
+                    assignment_id: pending.assignment_id,
+                    input: &pending.input,
+                    action: pending.action,
+                    today: pending.today,
+                    actor: &pending.actor,
+                    field_of: &fields,
+                })
+                .collect();
+            let answers = match save_group(write.conn(), &period, &requests).await {
+                Ok(answers) => answers,
+                Err(e) => {
                     broken = Some(e.to_string());
-                    pending.answer(Err(e));
+                    drop(requests);
+                    rest_of_group = group;
                     break;
                 }
-                Err(e) => pending.answer(Err(e)),
+            };
+            drop(requests);
+            for (pending, answer) in group.into_iter().zip(answers) {
+                match answer {
+                    Ok(done) => {
+                        write.record(
+                            Change::new(done.verb(), "report", Some(done.id))
+                                .after(done.after)
+                                .by(&pending.actor),
+                        );
+                        saved.push((pending, done.view));
+                    }
+                    Err(e) => pending.answer(Err(e)),
+                }
             }
         }
         if let Some(message) = broken {
             // Nothing of this batch is stored: the transaction rolls back when dropped.
             drop(write);
             let retry = format!("数据库错误（{message}），本次保存未生效，请重试");
-            for (pending, _) in saved {
-                pending.answer(Err(StoreError::Conflict(retry.clone())));
-            }
-            for pending in rest {
+            let unanswered = saved
+                .into_iter()
+                .map(|(pending, _)| pending)
+                .chain(rest_of_group)
+                .chain(rest.flat_map(|(_, group)| group));
+            for pending in unanswered {
                 pending.answer(Err(StoreError::Conflict(retry.clone())));
             }
             return;

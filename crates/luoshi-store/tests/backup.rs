@@ -8,22 +8,9 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use common::*;
+use luoshi_reporting::Day;
 use luoshi_reporting::report::ReportAction;
-use luoshi_reporting::{Day, Role};
-use luoshi_store::{BackupTrigger, NewUser, ReportInput, Store};
-
-fn reporter() -> NewUser {
-    NewUser {
-        username: "jiangan".into(),
-        display_name: None,
-        role: Role::DistrictReporter,
-        unit: None,
-        district: Some("江岸区".into()),
-        email: None,
-        password_hash: "$argon2id$not-a-real-hash".into(),
-        must_change_password: false,
-    }
-}
+use luoshi_store::{BackupTrigger, ReportInput, Store};
 
 /// Saves acknowledged, per assignment: (version answered, when).
 type Acks = Vec<(i64, i64, Instant)>;
@@ -80,16 +67,7 @@ async fn futures_ready(
 
 async fn backup_during_a_burst(source: &TestStore, restore_into: &Store) {
     let store = &source.store;
-    let plan = published(store).await;
-    store.create_user(reporter(), "测试").await.expect("user");
-    let unit = store
-        .credentials("jiangan")
-        .await
-        .expect("lookup")
-        .expect("user")
-        .principal
-        .unit_id
-        .expect("unit");
+    let (plan, unit) = jiangan_reporting(store).await;
     let june = store.period_by_key(plan, "2021-06").await.expect("june");
     let forms = store.unit_reports(june.id, unit).await.expect("forms");
     let assignments: Vec<i64> = forms.iter().map(|f| f.assignment_id).collect();

@@ -5,23 +5,10 @@ mod common;
 use common::*;
 use luoshi_reporting::report::ReportAction;
 use luoshi_reporting::{Day, ReportStatus, Role};
-use luoshi_store::{NewUser, ReportInput, StoreError, ValueInput};
+use luoshi_store::{ReportInput, StoreError, ValueInput};
 
 fn day(text: &str) -> Day {
     Day::parse(text).expect("date")
-}
-
-fn user(name: &str, role: Role, unit: Option<&str>, district: Option<&str>) -> NewUser {
-    NewUser {
-        username: name.into(),
-        display_name: None,
-        role,
-        unit: unit.map(str::to_string),
-        district: district.map(str::to_string),
-        email: None,
-        password_hash: "$argon2id$not-a-real-hash".into(),
-        must_change_password: false,
-    }
 }
 
 #[tokio::test]
@@ -548,28 +535,6 @@ async fn a_batch_of_reports_is_saved_whole_or_not_at_all() {
         store.mark_notices_read(unit).await.expect("read");
         assert!(store.notices(unit).await.expect("notices")[0].read);
     }
-}
-
-/// A published plan and the unit of 江岸区's reporter (`jiangan`), created for it.
-async fn jiangan_reporting(store: &luoshi_store::Store) -> (i64, i64) {
-    let plan = published(store).await;
-    store
-        .create_user(
-            user("jiangan", Role::DistrictReporter, None, Some("江岸区")),
-            "测试",
-        )
-        .await
-        .expect("user");
-    (plan, reporter_unit(store, "jiangan").await)
-}
-
-async fn reporter_unit(store: &luoshi_store::Store, username: &str) -> i64 {
-    let creds = store
-        .credentials(username)
-        .await
-        .expect("lookup")
-        .expect("user");
-    creds.principal.unit_id.expect("bound to a unit")
 }
 
 async fn other_task_target(store: &luoshi_store::Store, plan: i64, not_task: i64) -> i64 {

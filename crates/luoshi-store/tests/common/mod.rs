@@ -4,7 +4,8 @@
 #![allow(dead_code)]
 
 use luoshi_directory::{Directory, Resolution, resolve};
-use luoshi_store::Store;
+use luoshi_reporting::Role;
+use luoshi_store::{NewUser, Store};
 
 pub const PLAN: &str = include_str!("../../../../data/plans/wuhan-2021-tech-innovation-plan.txt");
 
@@ -92,4 +93,40 @@ pub async fn published(store: &Store) -> i64 {
         .await
         .expect("publishes");
     id
+}
+
+/// An account to create: `name` of `role`, bound to a unit or a district.
+pub fn user(name: &str, role: Role, unit: Option<&str>, district: Option<&str>) -> NewUser {
+    NewUser {
+        username: name.into(),
+        display_name: None,
+        role,
+        unit: unit.map(str::to_string),
+        district: district.map(str::to_string),
+        email: None,
+        password_hash: "$argon2id$not-a-real-hash".into(),
+        must_change_password: false,
+    }
+}
+
+/// A published plan and the unit of 江岸区's reporter (`jiangan`), created for it.
+pub async fn jiangan_reporting(store: &Store) -> (i64, i64) {
+    let plan = published(store).await;
+    store
+        .create_user(
+            user("jiangan", Role::DistrictReporter, None, Some("江岸区")),
+            "测试",
+        )
+        .await
+        .expect("user");
+    (plan, reporter_unit(store, "jiangan").await)
+}
+
+pub async fn reporter_unit(store: &Store, username: &str) -> i64 {
+    let creds = store
+        .credentials(username)
+        .await
+        .expect("lookup")
+        .expect("user");
+    creds.principal.unit_id.expect("bound to a unit")
 }
