@@ -69,6 +69,7 @@ impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> ApiError {
         let (status, field) = match &e {
             StoreError::NotFound { .. } => (StatusCode::NOT_FOUND, None),
+            StoreError::Forbidden(_) => (StatusCode::FORBIDDEN, None),
             StoreError::Invalid { field, .. } => {
                 (StatusCode::UNPROCESSABLE_ENTITY, Some(field.clone()))
             }

@@ -127,6 +127,9 @@ pub enum StoreError {
     Invalid { field: String, message: String },
     #[error("方案已发布，任务清单已冻结；请以修订（amendment）方式变更：{0}")]
     Published(String),
+    /// The acting user may not do this (to this record); nothing was written.
+    #[error("{0}")]
+    Forbidden(String),
     /// Someone else saved first (optimistic versioning); nothing was written.
     #[error("{0}")]
     Conflict(String),

@@ -6,6 +6,7 @@
 //! does not disturb the others.
 
 use luoshi_reporting::Day;
+use luoshi_reporting::access::Principal;
 use luoshi_reporting::report::ReportAction;
 use tokio::sync::oneshot;
 
@@ -21,6 +22,8 @@ pub(crate) struct Pending {
     action: ReportAction,
     today: Day,
     actor: String,
+    /// Who saves, when the commit is to check that they may edit the report.
+    editor: Option<Principal>,
     reply: Option<oneshot::Sender<Result<ReportView>>>,
 }
 
@@ -32,6 +35,7 @@ impl Pending {
         action: ReportAction,
         today: Day,
         actor: &str,
+        editor: Option<Principal>,
     ) -> Pending {
         Pending {
             period_id,
@@ -40,6 +44,7 @@ impl Pending {
             action,
             today,
             actor: actor.to_string(),
+            editor,
             reply: None,
         }
     }
@@ -179,6 +184,7 @@ impl Store {
                     action: pending.action,
                     today: pending.today,
                     actor: &pending.actor,
+                    editor: pending.editor.as_ref(),
                     field_of: &fields,
                 })
                 .collect();

@@ -226,5 +226,48 @@ async fn saves_arriving_together_are_answered_as_if_saved_alone() {
             t.url
         );
         assert!(store.verify_audit().await.expect("verify").is_ok());
+
+        // Saving as a user: checked against the form the commit reads.
+        let jiangan = store
+            .credentials("jiangan")
+            .await
+            .expect("lookup")
+            .expect("user")
+            .principal;
+        let theirs = store.report(june, b.assignment_id).await.expect("b");
+        assert_ne!(Some(theirs.unit_id), jiangan.unit_id);
+        let refused = store
+            .save_report_as(
+                &jiangan,
+                june,
+                b.assignment_id,
+                &texts("越权", 0, vec![]),
+                ReportAction::Save,
+                today,
+                "江岸区",
+            )
+            .await;
+        assert!(
+            matches!(&refused, Err(StoreError::Forbidden(m)) if m.contains("无权填报")),
+            "{refused:?}"
+        );
+        assert_eq!(
+            store.report(june, b.assignment_id).await.expect("b"),
+            theirs
+        );
+        let own = store.unit_reports(june, unit).await.expect("own")[0].clone();
+        let saved = store
+            .save_report_as(
+                &jiangan,
+                june,
+                own.assignment_id,
+                &texts("本单位", own.version, vec![]),
+                ReportAction::Save,
+                today,
+                "江岸区",
+            )
+            .await
+            .expect("its own report");
+        assert_eq!(saved.version, own.version + 1);
     }
 }

@@ -62,6 +62,7 @@ impl From<StoreError> for PageError {
     fn from(e: StoreError) -> PageError {
         let status = match &e {
             StoreError::NotFound { .. } => StatusCode::NOT_FOUND,
+            StoreError::Forbidden(_) => StatusCode::FORBIDDEN,
             StoreError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             StoreError::Conflict(_) | StoreError::Published(_) => StatusCode::CONFLICT,
             _ => StatusCode::INTERNAL_SERVER_ERROR,

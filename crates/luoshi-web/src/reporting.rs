@@ -417,7 +417,8 @@ pub async fn save_report(
     };
     match s
         .store
-        .save_report(
+        .save_report_as(
+            &caller.principal,
             period,
             assignment,
             &input,

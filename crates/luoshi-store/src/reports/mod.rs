@@ -13,13 +13,14 @@ pub(crate) use check::{check_version, rule};
 pub(crate) use load::{load_period, load_view};
 pub(crate) use write::{SaveRequest, save_group};
 
+use luoshi_reporting::access::Principal;
 use luoshi_reporting::report::ReportAction;
 use luoshi_reporting::{AssignmentScope, Day, Months, ReportStatus};
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
 
 use crate::audit::Change;
-use crate::{Result, Store, StoreError};
+use crate::{Result, Store};
 use load::{Unreadable, load_views};
 
 /// One numeric target as a report shows it.
@@ -207,34 +208,6 @@ pub struct Notice {
 }
 
 impl Store {
-    /// Whose report an assignment's is, for access checks: two small queries instead of the
-    /// whole report.
-    pub async fn assignment_scope(&self, assignment_id: i64) -> Result<AssignmentScope> {
-        // One round trip: the assignment, once per lead of its task (or once with none).
-        let rows = sqlx::query(
-            "SELECT a.unit_id, a.role, l.unit_id AS lead_unit FROM assignments a LEFT JOIN assignments l ON l.task_id = a.task_id AND l.role = 'lead' WHERE a.id = $1",
-        )
-        .bind(assignment_id)
-        .fetch_all(&self.pool)
-        .await?;
-        let first = rows.first().ok_or_else(|| StoreError::NotFound {
-            entity: "任务分工",
-            id: assignment_id.to_string(),
-        })?;
-        let role: String = first.try_get("role")?;
-        let mut lead_unit_ids = Vec::with_capacity(rows.len());
-        for row in &rows {
-            if let Some(unit) = row.try_get::<Option<i64>, _>("lead_unit")? {
-                lead_unit_ids.push(unit);
-            }
-        }
-        Ok(AssignmentScope {
-            unit_id: first.try_get("unit_id")?,
-            is_lead: role == "lead",
-            lead_unit_ids,
-        })
-    }
-
     /// One assignment's report in a period (the empty form if none was started).
     pub async fn report(&self, period_id: i64, assignment_id: i64) -> Result<ReportView> {
         let mut conn = self.pool.acquire().await?;
@@ -242,9 +215,9 @@ impl Store {
         load_view(&mut conn, &period, assignment_id).await
     }
 
-    /// Saves a draft (`Save`) or submits (`Submit`) one report, on `today`'s calendar. Saves
-    /// arriving together are committed together (see `save_queue`); the answer comes only after
-    /// the commit.
+    /// Saves a draft (`Save`) or submits (`Submit`) one report, on `today`'s calendar, for a
+    /// caller that has checked who may (see [`Store::save_report_as`]). Saves arriving together
+    /// are committed together (see `save_queue`); the answer comes only after the commit.
     pub async fn save_report(
         &self,
         period_id: i64,
@@ -263,6 +236,35 @@ impl Store {
                 action,
                 today,
                 actor,
+                None,
+            ),
+        )
+        .await
+    }
+
+    /// [`Store::save_report`] by `editor`, refused (`Forbidden`) unless they may edit the
+    /// report: checked against the form the commit reads, so the check costs no query of its own.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn save_report_as(
+        &self,
+        editor: &Principal,
+        period_id: i64,
+        assignment_id: i64,
+        input: &ReportInput,
+        action: ReportAction,
+        today: Day,
+        actor: &str,
+    ) -> Result<ReportView> {
+        crate::save_queue::save(
+            self,
+            crate::save_queue::Pending::new(
+                period_id,
+                assignment_id,
+                input.clone(),
+                action,
+                today,
+                actor,
+                Some(editor.clone()),
             ),
         )
         .await
@@ -300,6 +302,7 @@ impl Store {
                 action,
                 today,
                 actor,
+                editor: None,
                 field_of,
             })
             .collect();

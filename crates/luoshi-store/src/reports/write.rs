@@ -5,12 +5,13 @@
 
 use std::collections::HashMap;
 
+use luoshi_reporting::access::Principal;
 use luoshi_reporting::report::ReportAction;
 use luoshi_reporting::{Day, ReportStatus};
 use sqlx::{AnyConnection, Row};
 
 use super::check::{Prepared, check_period, prepare};
-use super::load::{load_views, placeholders};
+use super::load::{Unreadable, load_views, placeholders};
 use super::{ReportInput, ReportView};
 use crate::periods::PeriodRow;
 use crate::{Result, StoreError, now};
@@ -22,6 +23,9 @@ pub(crate) struct SaveRequest<'a> {
     pub action: ReportAction,
     pub today: Day,
     pub actor: &'a str,
+    /// Who saves, when the store is to check that they may edit the report (`None`: the caller
+    /// checked, or it is the system).
+    pub editor: Option<&'a Principal>,
     /// Names a value's place for messages (`values[0]`, a spreadsheet cell).
     pub field_of: &'a (dyn Fn(usize) -> String + Sync),
 }
@@ -62,27 +66,8 @@ pub(crate) async fn save_group(
     requests: &[SaveRequest<'_>],
 ) -> Result<Vec<Result<Saved>>> {
     let mut answers: Vec<Option<Result<Saved>>> = requests.iter().map(|_| None).collect();
-    let mut windows = Vec::with_capacity(requests.len());
-    for (answer, request) in answers.iter_mut().zip(requests) {
-        match check_period(period, request.today) {
-            Ok(window) => windows.push(Some(window)),
-            Err(e) => {
-                *answer = Some(Err(e));
-                windows.push(None);
-            }
-        }
-    }
-    let wanted: Vec<i64> = requests
-        .iter()
-        .zip(&windows)
-        .filter(|(_, window)| window.is_some())
-        .map(|(request, _)| request.assignment_id)
-        .collect();
-    let mut views = if wanted.is_empty() {
-        HashMap::new()
-    } else {
-        load_views(conn, period, &wanted).await?
-    };
+    let ids: Vec<i64> = requests.iter().map(|r| r.assignment_id).collect();
+    let mut views = load_views(conn, period, &ids).await?;
     let mut seen: HashMap<i64, usize> = HashMap::new();
     let rounds: Vec<usize> = requests
         .iter()
@@ -96,17 +81,36 @@ pub(crate) async fn save_group(
     for round in 0..round_count {
         let mut prepared: Vec<(usize, Prepared<'_>)> = Vec::new();
         for (i, request) in requests.iter().enumerate() {
-            let Some(window) = windows[i].filter(|_| rounds[i] == round) else {
+            if rounds[i] != round {
                 continue;
-            };
+            }
             let view = match views.get(&request.assignment_id) {
-                Some(Ok(view)) => view.clone(),
+                Some(Ok(view)) => view,
                 Some(Err(unreadable)) => {
                     answers[i] = Some(Err(unreadable.error(request.assignment_id)));
                     continue;
                 }
-                None => continue,
+                None => {
+                    answers[i] = Some(Err(Unreadable::Missing.error(request.assignment_id)));
+                    continue;
+                }
             };
+            if let Some(editor) = request.editor
+                && !editor.can_edit_report(&view.scope())
+            {
+                answers[i] = Some(Err(StoreError::Forbidden(
+                    "无权填报这份报告：它不属于您的单位".into(),
+                )));
+                continue;
+            }
+            let window = match check_period(period, request.today) {
+                Ok(window) => window,
+                Err(e) => {
+                    answers[i] = Some(Err(e));
+                    continue;
+                }
+            };
+            let view = view.clone();
             match prepare(
                 period,
                 window,
