@@ -82,10 +82,12 @@ impl Store {
     ) -> Result<Write<'s>> {
         let tx = match self.backend {
             // Other processes writing the same database wait here too; sent with the BEGIN in
-            // one round trip (a simple query may hold several statements).
+            // one round trip (a simple query may hold several statements). A write's statements
+            // look rows up by id: their generic plans serve every execution, where PostgreSQL
+            // would otherwise plan the form reads afresh each time (longer than running them).
             Backend::Postgres => {
                 self.pool
-                    .begin_with("BEGIN; SELECT pg_advisory_xact_lock(7215)")
+                    .begin_with("BEGIN; SET LOCAL plan_cache_mode = force_generic_plan; SELECT pg_advisory_xact_lock(7215)")
                     .await?
             }
             Backend::Sqlite => self.pool.begin().await?,

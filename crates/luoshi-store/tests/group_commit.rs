@@ -271,3 +271,66 @@ async fn saves_arriving_together_are_answered_as_if_saved_alone() {
         assert_eq!(saved.version, own.version + 1);
     }
 }
+
+/// The texts offered to copy forward are those of the latest earlier month that has a report,
+/// read for many forms at once.
+#[tokio::test]
+async fn last_months_texts_come_from_the_latest_earlier_report() {
+    for t in stores().await {
+        let store = &t.store;
+        let (plan, unit) = jiangan_reporting(store).await;
+        let period = |key: &'static str| async move {
+            store.period_by_key(plan, key).await.expect("period").id
+        };
+        let (june, july, august) = (
+            period("2021-06").await,
+            period("2021-07").await,
+            period("2021-08").await,
+        );
+        let forms = store.unit_reports(june, unit).await.expect("forms");
+        assert!(forms.len() >= 3, "{}", t.url);
+        let (both, june_only) = (forms[0].assignment_id, forms[1].assignment_id);
+        for (assignment, month, today, text) in [
+            (both, june, "2021-06-20", "六月进展"),
+            (june_only, june, "2021-06-20", "只有六月"),
+            (both, july, "2021-07-20", "七月进展"),
+        ] {
+            store
+                .save_report(
+                    month,
+                    assignment,
+                    &texts(text, 0, vec![]),
+                    ReportAction::Save,
+                    day(today),
+                    "江岸区",
+                )
+                .await
+                .expect("saved");
+        }
+        let offered = |forms: &[ReportView], assignment: i64| {
+            forms
+                .iter()
+                .find(|f| f.assignment_id == assignment)
+                .and_then(|f| f.previous.as_ref())
+                .map(|p| (p.period_key.clone(), p.progress.clone()))
+        };
+        let in_august = store.unit_reports(august, unit).await.expect("august");
+        assert_eq!(
+            offered(&in_august, both),
+            Some(("2021-07".into(), "七月进展".into())),
+            "{}",
+            t.url
+        );
+        assert_eq!(
+            offered(&in_august, june_only),
+            Some(("2021-06".into(), "只有六月".into()))
+        );
+        assert_eq!(offered(&in_august, forms[2].assignment_id), None);
+        // In July itself, June's: never the month's own report or a later one.
+        let in_july = store.unit_reports(july, unit).await.expect("july");
+        assert_eq!(
+            offered(&in_july, both),
+            Some(("2021-06".into(), "六月进展".into()))
+        );
+    }
+}
