@@ -227,19 +227,8 @@ impl Store {
         today: Day,
         actor: &str,
     ) -> Result<ReportView> {
-        crate::save_queue::save(
-            self,
-            crate::save_queue::Pending::new(
-                period_id,
-                assignment_id,
-                input.clone(),
-                action,
-                today,
-                actor,
-                None,
-            ),
-        )
-        .await
+        self.queue_save(period_id, assignment_id, input, action, today, actor, None)
+            .await
     }
 
     /// [`Store::save_report`] by `editor`, refused (`Forbidden`) unless they may edit the
@@ -255,19 +244,41 @@ impl Store {
         today: Day,
         actor: &str,
     ) -> Result<ReportView> {
-        crate::save_queue::save(
-            self,
-            crate::save_queue::Pending::new(
-                period_id,
-                assignment_id,
-                input.clone(),
-                action,
-                today,
-                actor,
-                Some(editor.clone()),
-            ),
+        let editor = Some(editor.clone());
+        self.queue_save(
+            period_id,
+            assignment_id,
+            input,
+            action,
+            today,
+            actor,
+            editor,
         )
         .await
+    }
+
+    /// Queues one save for the group commit and waits for its answer.
+    #[allow(clippy::too_many_arguments)]
+    async fn queue_save(
+        &self,
+        period_id: i64,
+        assignment_id: i64,
+        input: &ReportInput,
+        action: ReportAction,
+        today: Day,
+        actor: &str,
+        editor: Option<Principal>,
+    ) -> Result<ReportView> {
+        let pending = crate::save_queue::Pending::new(
+            period_id,
+            assignment_id,
+            input.clone(),
+            action,
+            today,
+            actor,
+            editor,
+        );
+        crate::save_queue::save(self, pending).await
     }
 
     /// Saves many reports of one period in one transaction: all or none. Each entry's
